@@ -1,0 +1,34 @@
+/* Internal: the interface every backend implements (one ops table each).
+ *
+ * A new backend is one file defining a gpucc_backend_ops, one line in the
+ * registry of backend.c and one line in CMakeLists.txt. A new workload is one
+ * new entry in the table, implemented by each backend. The public wrappers in
+ * backend.c check arguments and time the calls; ops never print. */
+#ifndef GPUCC_BACKEND_IMPL_H
+#define GPUCC_BACKEND_IMPL_H
+
+#include "gpucc.h"
+
+typedef struct gpucc_backend_ops {
+    gpucc_backend_kind kind;
+    /* Sets backend->impl and backend->device. On failure frees what it made. */
+    gpucc_status (*open)(gpucc_backend *backend, const gpucc_backend_config *config);
+    void (*close)(gpucc_backend *backend);
+    /* Reduces x[0..n), n >= 1, in the canonical order. Sets out->value and
+     * out->flags; may set out->timing.kernel_ms and transfer_ms (the wrapper
+     * measures total_ms, and kernel_ms defaults to it). */
+    gpucc_status (*reduce)(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
+                           gpucc_reduce_result *out);
+} gpucc_backend_ops;
+
+struct gpucc_backend {
+    const gpucc_backend_ops *ops;
+    void *impl;
+    char device[512];
+};
+
+extern const gpucc_backend_ops gpucc_serial_ops;
+extern const gpucc_backend_ops gpucc_pthreads_ops;
+extern const gpucc_backend_ops gpucc_opencl_ops;
+
+#endif

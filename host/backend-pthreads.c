@@ -1,0 +1,79 @@
+/* The pthreads backend: the serial backend's block routine run on a
+ * persistent pool, each thread owning a contiguous range of blocks, so both
+ * compute exactly the same function (PoCL's pthread driver reuses its basic
+ * driver the same way). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "backend-impl.h"
+#include "cpuinfo.h"
+#include "error.h"
+#include "pool.h"
+#include "reduce-order.h"
+
+typedef struct {
+    gpucc_pool *pool;
+    gpucc_partials partials;
+} pthreads_state;
+
+static gpucc_status pthreads_open(gpucc_backend *backend, const gpucc_backend_config *config)
+{
+    unsigned threads = config->threads ? config->threads : gpucc_cpu_count();
+    pthreads_state *state = calloc(1, sizeof *state);
+    if (!state)
+        return gpucc_fail(GPUCC_E_NOMEM, "cannot allocate the pthreads backend");
+    gpucc_status status = gpucc_pool_create(threads, &state->pool);
+    if (status != GPUCC_OK) {
+        free(state);
+        return status;
+    }
+    char model[200];
+    gpucc_cpu_model(model, sizeof model);
+    snprintf(backend->device, sizeof backend->device, "%s, %u thread%s", model, threads,
+             threads == 1 ? "" : "s");
+    backend->impl = state;
+    return GPUCC_OK;
+}
+
+static void pthreads_close(gpucc_backend *backend)
+{
+    pthreads_state *state = backend->impl;
+    gpucc_pool_free(state->pool);
+    gpucc_partials_free(&state->partials);
+    free(state);
+}
+
+typedef struct {
+    gpucc_reduce_op op;
+    const float *x;
+    size_t n;
+    double *partials;
+} reduce_job;
+
+static void reduce_part(void *ctx, unsigned index, unsigned count)
+{
+    const reduce_job *job = ctx;
+    size_t first, end;
+    gpucc_split_range(gpucc_reduce_block_count(job->n), index, count, &first, &end);
+    gpucc_reduce_blocks(job->op, job->x, job->n, first, end, job->partials);
+}
+
+static gpucc_status pthreads_reduce(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
+                                    gpucc_reduce_result *out)
+{
+    pthreads_state *state = backend->impl;
+    size_t blocks = gpucc_reduce_block_count(n);
+    reduce_job job = {op, x, n, gpucc_partials_reserve(&state->partials, blocks)};
+    if (!job.partials)
+        return GPUCC_E_NOMEM;
+    gpucc_pool_run(state->pool, reduce_part, &job);
+    out->value = gpucc_combine_partials(op, job.partials, blocks);
+    return GPUCC_OK;
+}
+
+const gpucc_backend_ops gpucc_pthreads_ops = {
+    .kind = GPUCC_BACKEND_PTHREADS,
+    .open = pthreads_open,
+    .close = pthreads_close,
+    .reduce = pthreads_reduce,
+};

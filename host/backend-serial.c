@@ -1,0 +1,53 @@
+/* The serial backend: the single-threaded reference implementation, written
+ * to be fast (vectorised lanes, no per-call allocation), not a strawman. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "backend-impl.h"
+#include "cpuinfo.h"
+#include "error.h"
+#include "reduce-order.h"
+
+typedef struct {
+    gpucc_partials partials;
+} serial_state;
+
+static gpucc_status serial_open(gpucc_backend *backend, const gpucc_backend_config *config)
+{
+    (void)config;
+    serial_state *state = calloc(1, sizeof *state);
+    if (!state)
+        return gpucc_fail(GPUCC_E_NOMEM, "cannot allocate the serial backend");
+    char model[200];
+    gpucc_cpu_model(model, sizeof model);
+    snprintf(backend->device, sizeof backend->device, "%s, 1 thread", model);
+    backend->impl = state;
+    return GPUCC_OK;
+}
+
+static void serial_close(gpucc_backend *backend)
+{
+    serial_state *state = backend->impl;
+    gpucc_partials_free(&state->partials);
+    free(state);
+}
+
+static gpucc_status serial_reduce(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
+                                  gpucc_reduce_result *out)
+{
+    serial_state *state = backend->impl;
+    size_t blocks = gpucc_reduce_block_count(n);
+    double *partials = gpucc_partials_reserve(&state->partials, blocks);
+    if (!partials)
+        return GPUCC_E_NOMEM;
+    gpucc_reduce_blocks(op, x, n, 0, blocks, partials);
+    out->value = gpucc_combine_partials(op, partials, blocks);
+    return GPUCC_OK;
+}
+
+const gpucc_backend_ops gpucc_serial_ops = {
+    .kind = GPUCC_BACKEND_SERIAL,
+    .open = serial_open,
+    .close = serial_close,
+    .reduce = serial_reduce,
+};

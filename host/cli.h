@@ -1,0 +1,44 @@
+/* Internal: the command line's options, parsed into plain structs that the
+ * runner consumes (the CLI never computes; the library never parses). */
+#ifndef GPUCC_CLI_H
+#define GPUCC_CLI_H
+
+#include <stdint.h>
+
+#include "gpucc.h"
+
+/* Exit codes (sysexits.h where one fits; documented in the README). */
+enum {
+    GPUCC_EXIT_OK = 0,
+    GPUCC_EXIT_FAILED = 1,       /* a run failed or a result did not verify */
+    GPUCC_EXIT_USAGE = 64,       /* bad command line */
+    GPUCC_EXIT_DATAERR = 65,     /* malformed input file */
+    GPUCC_EXIT_NOINPUT = 66,     /* input file missing or unreadable */
+    GPUCC_EXIT_UNAVAILABLE = 69, /* an explicitly requested backend/device is absent */
+};
+
+typedef enum { GPUCC_FORMAT_TABLE, GPUCC_FORMAT_JSON, GPUCC_FORMAT_CSV } gpucc_format;
+
+typedef struct {
+    gpucc_reduce_op op;
+    uint64_t size;              /* elements, when generated */
+    int size_given;
+    unsigned backends;          /* bit mask of gpucc_backend_kind */
+    int backends_given;         /* --backend was used: absence is an error */
+    gpucc_backend_config config;/* threads, device, local size */
+    int device_given;
+    gpucc_plan plan;
+    uint64_t seed;
+    const char *input;          /* NULL: generate */
+    gpucc_format format;
+} gpucc_run_options;
+
+/* Parses `gpucc run reduce [options]` (argv[0] is "reduce"). Returns -1 when
+ * the caller should exit with GPUCC_EXIT_OK (--help was printed), 0 on
+ * success, or GPUCC_EXIT_USAGE after printing a one-line error. */
+int gpucc_cli_parse_run(int argc, char **argv, gpucc_run_options *out);
+
+/* Prints the help of `gpucc run`. */
+void gpucc_cli_run_help(void);
+
+#endif

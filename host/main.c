@@ -1,0 +1,95 @@
+/* gpucc's command line: a table of subcommands over the library. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "gpucc.h"
+#include "runner.h"
+
+static void print_help(void)
+{
+    printf("usage: gpucc <command> [options]\n"
+           "\n"
+           "Runs the same data-parallel work on serial C, pthreads and OpenCL, verifies\n"
+           "every result against a higher-precision reference, and compares the timings.\n"
+           "\n"
+           "commands:\n"
+           "  run reduce [options]   reduction (sum, min, max) on every backend; see 'gpucc run --help'\n"
+           "  devices                list OpenCL platforms and devices, and the CPU thread count\n"
+           "  --help                 this help\n"
+           "  --version              print the version\n");
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        gpucc_cli_run_help();
+        return argc < 2 ? GPUCC_EXIT_USAGE : GPUCC_EXIT_OK;
+    }
+    if (strcmp(argv[1], "reduce") != 0) {
+        fprintf(stderr, "gpucc run: unknown workload '%s' (expected reduce)\n", argv[1]);
+        return GPUCC_EXIT_USAGE;
+    }
+    gpucc_run_options options;
+    int rc = gpucc_cli_parse_run(argc - 1, argv + 1, &options);
+    if (rc == -1)
+        return GPUCC_EXIT_OK;
+    if (rc != 0)
+        return rc;
+    return gpucc_run_reduce(&options);
+}
+
+static int cmd_devices(int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1) {
+        fprintf(stderr, "gpucc devices: takes no arguments\n");
+        return GPUCC_EXIT_USAGE;
+    }
+    gpucc_cl_device_info *devices;
+    size_t count;
+    if (gpucc_cl_list_devices(&devices, &count) != GPUCC_OK) {
+        fprintf(stderr, "gpucc: %s\n", gpucc_last_error());
+        return GPUCC_EXIT_FAILED;
+    }
+    printf("CPU: %u online threads\n", gpucc_cpu_count());
+    if (count == 0)
+        printf("OpenCL: no platform or device found\n");
+    for (size_t i = 0; i < count; i++) {
+        const gpucc_cl_device_info *d = &devices[i];
+        printf("[%u] %s\n    platform: %s; %s\n    type: %s, %u compute units, global memory %.2f GiB, "
+               "max allocation %.2f GiB, fp64 %s, %s memory\n",
+               d->index, d->name, d->platform, d->version, d->type, d->compute_units,
+               (double)d->global_mem / (1u << 30), (double)d->max_alloc / (1u << 30), d->fp64 ? "yes" : "no",
+               d->unified_memory ? "host-shared" : "dedicated");
+    }
+    free(devices);
+    return GPUCC_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int (*run)(int argc, char **argv);
+    } commands[] = {{"run", cmd_run}, {"devices", cmd_devices}};
+
+    if (argc < 2) {
+        print_help();
+        return GPUCC_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        print_help();
+        return GPUCC_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("gpucc %s\n", GPUCC_VERSION);
+        return GPUCC_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "gpucc: unknown command '%s' (see 'gpucc --help')\n", argv[1]);
+    return GPUCC_EXIT_USAGE;
+}

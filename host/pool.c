@@ -1,0 +1,153 @@
+#define _POSIX_C_SOURCE 200809L
+#include "pool.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "error.h"
+
+struct gpucc_pool {
+    unsigned size;            /* threads, the caller included */
+    pthread_t *workers;       /* size - 1 of them */
+    pthread_mutex_t lock;
+    pthread_cond_t start;     /* signalled when a new generation begins */
+    pthread_cond_t done;      /* signalled when the last worker finishes */
+    unsigned long generation; /* bumped by each gpucc_pool_run */
+    unsigned pending;         /* workers still busy in this generation */
+    int stopping;
+    gpucc_pool_task task;
+    void *ctx;
+};
+
+typedef struct {
+    gpucc_pool *pool;
+    unsigned index;
+} worker_arg;
+
+static void *worker_main(void *arg_)
+{
+    worker_arg *arg = arg_;
+    gpucc_pool *pool = arg->pool;
+    unsigned index = arg->index;
+    free(arg);
+    unsigned long seen = 0;
+    for (;;) {
+        pthread_mutex_lock(&pool->lock);
+        while (pool->generation == seen && !pool->stopping)
+            pthread_cond_wait(&pool->start, &pool->lock);
+        if (pool->stopping) {
+            pthread_mutex_unlock(&pool->lock);
+            return NULL;
+        }
+        seen = pool->generation;
+        gpucc_pool_task task = pool->task;
+        void *ctx = pool->ctx;
+        pthread_mutex_unlock(&pool->lock);
+
+        task(ctx, index, pool->size);
+
+        pthread_mutex_lock(&pool->lock);
+        if (--pool->pending == 0)
+            pthread_cond_signal(&pool->done);
+        pthread_mutex_unlock(&pool->lock);
+    }
+}
+
+static void stop_workers(gpucc_pool *pool, unsigned started)
+{
+    pthread_mutex_lock(&pool->lock);
+    pool->stopping = 1;
+    pthread_cond_broadcast(&pool->start);
+    pthread_mutex_unlock(&pool->lock);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(pool->workers[i], NULL);
+}
+
+gpucc_status gpucc_pool_create(unsigned threads, gpucc_pool **out)
+{
+    if (threads == 0 || !out)
+        return gpucc_fail(GPUCC_E_INVALID, "thread pool needs at least one thread");
+    gpucc_pool *pool = calloc(1, sizeof *pool);
+    if (!pool || !(pool->workers = calloc(threads, sizeof *pool->workers))) {
+        free(pool);
+        return gpucc_fail(GPUCC_E_NOMEM, "cannot allocate a pool of %u threads", threads);
+    }
+    pool->size = threads;
+    pthread_mutex_init(&pool->lock, NULL);
+    pthread_cond_init(&pool->start, NULL);
+    pthread_cond_init(&pool->done, NULL);
+    for (unsigned i = 0; i + 1 < threads; i++) {
+        worker_arg *arg = malloc(sizeof *arg);
+        if (arg) {
+            arg->pool = pool;
+            arg->index = i + 1;
+        }
+        if (!arg || pthread_create(&pool->workers[i], NULL, worker_main, arg) != 0) {
+            free(arg);
+            stop_workers(pool, i);
+            pthread_mutex_destroy(&pool->lock);
+            pthread_cond_destroy(&pool->start);
+            pthread_cond_destroy(&pool->done);
+            free(pool->workers);
+            free(pool);
+            return gpucc_fail(GPUCC_E_THREAD, "cannot start thread %u of %u", i + 2, threads);
+        }
+    }
+    *out = pool;
+    return GPUCC_OK;
+}
+
+void gpucc_pool_free(gpucc_pool *pool)
+{
+    if (!pool)
+        return;
+    stop_workers(pool, pool->size - 1);
+    pthread_mutex_destroy(&pool->lock);
+    pthread_cond_destroy(&pool->start);
+    pthread_cond_destroy(&pool->done);
+    free(pool->workers);
+    free(pool);
+}
+
+unsigned gpucc_pool_size(const gpucc_pool *pool)
+{
+    return pool->size;
+}
+
+void gpucc_pool_run(gpucc_pool *pool, gpucc_pool_task task, void *ctx)
+{
+    if (pool->size > 1) {
+        pthread_mutex_lock(&pool->lock);
+        pool->task = task;
+        pool->ctx = ctx;
+        pool->pending = pool->size - 1;
+        pool->generation++;
+        pthread_cond_broadcast(&pool->start);
+        pthread_mutex_unlock(&pool->lock);
+    }
+    task(ctx, 0, pool->size);
+    if (pool->size > 1) {
+        pthread_mutex_lock(&pool->lock);
+        while (pool->pending > 0)
+            pthread_cond_wait(&pool->done, &pool->lock);
+        pthread_mutex_unlock(&pool->lock);
+    }
+}
+
+gpucc_status gpucc_parallel_run(unsigned threads, gpucc_pool_task task, void *ctx)
+{
+    gpucc_pool *pool;
+    gpucc_status status = gpucc_pool_create(threads ? threads : gpucc_cpu_count(), &pool);
+    if (status != GPUCC_OK)
+        return status;
+    gpucc_pool_run(pool, task, ctx);
+    gpucc_pool_free(pool);
+    return GPUCC_OK;
+}
+
+void gpucc_split_range(size_t total, unsigned index, unsigned count, size_t *begin, size_t *end)
+{
+    size_t base = total / count, extra = total % count;
+    *begin = index * base + (index < extra ? index : extra);
+    *end = *begin + base + (index < extra ? 1 : 0);
+}

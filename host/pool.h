@@ -1,0 +1,30 @@
+/* Internal: a persistent pool of worker threads.
+ *
+ * gpucc_pool_run() runs task(ctx, i, count) for every i in [0, count) on the
+ * pool's threads (the caller works too) and returns when all have finished.
+ * Worker i of a pool of T threads always gets the same i, so callers can
+ * split work statically and deterministically. One run at a time per pool. */
+#ifndef GPUCC_POOL_H
+#define GPUCC_POOL_H
+
+#include "gpucc.h"
+
+typedef struct gpucc_pool gpucc_pool;
+typedef void (*gpucc_pool_task)(void *ctx, unsigned index, unsigned count);
+
+/* Starts threads - 1 workers (threads >= 1). */
+gpucc_status gpucc_pool_create(unsigned threads, gpucc_pool **out);
+void gpucc_pool_free(gpucc_pool *pool);
+unsigned gpucc_pool_size(const gpucc_pool *pool);
+/* Runs task(ctx, i, gpucc_pool_size(pool)) for each thread index i. */
+void gpucc_pool_run(gpucc_pool *pool, gpucc_pool_task task, void *ctx);
+
+/* Convenience for one-off parallel work: creates a pool of `threads`
+ * (0 = online CPUs), runs the task once, frees it. */
+gpucc_status gpucc_parallel_run(unsigned threads, gpucc_pool_task task, void *ctx);
+
+/* The half-open range [*begin, *end) of `total` items that worker `index` of
+ * `count` owns: contiguous, in order, sizes differing by at most one. */
+void gpucc_split_range(size_t total, unsigned index, unsigned count, size_t *begin, size_t *end);
+
+#endif

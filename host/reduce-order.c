@@ -1,0 +1,93 @@
+#include "reduce-order.h"
+
+#include <stdlib.h>
+
+#include "error.h"
+
+double gpucc_reduce_identity(gpucc_reduce_op op)
+{
+    switch (op) {
+    case GPUCC_REDUCE_MIN: return GPUCC_IDENTITY_MIN;
+    case GPUCC_REDUCE_MAX: return GPUCC_IDENTITY_MAX;
+    default: return GPUCC_IDENTITY_SUM;
+    }
+}
+
+/* One block in the canonical order. Full groups of 16 are folded lane-wise
+ * (the compiler vectorises this loop); the tail goes to lanes 0..len%16-1. */
+#define DEFINE_BLOCK_REDUCER(name, STEP, IDENTITY)                          \
+    static double name(const float *x, size_t len)                         \
+    {                                                                       \
+        double lane[GPUCC_REDUCE_LANES];                                    \
+        for (int j = 0; j < GPUCC_REDUCE_LANES; j++)                        \
+            lane[j] = IDENTITY;                                             \
+        size_t full = len - len % GPUCC_REDUCE_LANES;                       \
+        for (size_t i = 0; i < full; i += GPUCC_REDUCE_LANES)               \
+            for (int j = 0; j < GPUCC_REDUCE_LANES; j++)                    \
+                lane[j] = STEP(lane[j], (double)x[i + j]);                  \
+        for (size_t j = 0; j < len - full; j++)                             \
+            lane[j] = STEP(lane[j], (double)x[full + j]);                   \
+        GPUCC_COMBINE_LANES(STEP, lane);                                    \
+        return lane[0];                                                     \
+    }
+
+DEFINE_BLOCK_REDUCER(block_sum, GPUCC_STEP_SUM, GPUCC_IDENTITY_SUM)
+DEFINE_BLOCK_REDUCER(block_min, GPUCC_STEP_MIN, GPUCC_IDENTITY_MIN)
+DEFINE_BLOCK_REDUCER(block_max, GPUCC_STEP_MAX, GPUCC_IDENTITY_MAX)
+
+void gpucc_reduce_blocks(gpucc_reduce_op op, const float *x, size_t n, size_t first, size_t end,
+                         double *partials)
+{
+    double (*reduce_block)(const float *, size_t) =
+        op == GPUCC_REDUCE_MIN ? block_min : op == GPUCC_REDUCE_MAX ? block_max : block_sum;
+    for (size_t b = first; b < end; b++) {
+        size_t start = b * GPUCC_REDUCE_BLOCK;
+        size_t len = n - start < GPUCC_REDUCE_BLOCK ? n - start : GPUCC_REDUCE_BLOCK;
+        partials[b] = reduce_block(x + start, len);
+    }
+}
+
+static double combine_two(gpucc_reduce_op op, double a, double b)
+{
+    switch (op) {
+    case GPUCC_REDUCE_MIN: return GPUCC_STEP_MIN(a, b);
+    case GPUCC_REDUCE_MAX: return GPUCC_STEP_MAX(a, b);
+    default: return GPUCC_STEP_SUM(a, b);
+    }
+}
+
+double gpucc_combine_partials(gpucc_reduce_op op, double *p, size_t m)
+{
+    if (m == 0)
+        return gpucc_reduce_identity(op);
+    while (m > 1) {
+        size_t pairs = m / 2;
+        for (size_t i = 0; i < pairs; i++)
+            p[i] = combine_two(op, p[2 * i], p[2 * i + 1]);
+        if (m % 2)
+            p[pairs] = p[m - 1];
+        m = pairs + m % 2;
+    }
+    return p[0];
+}
+
+double *gpucc_partials_reserve(gpucc_partials *partials, size_t m)
+{
+    if (m > partials->capacity) {
+        double *grown = realloc(partials->data, m * sizeof *grown);
+        if (!grown) {
+            gpucc_fail(GPUCC_E_NOMEM, "cannot allocate %zu partial results", m);
+            return NULL;
+        }
+        partials->data = grown;
+        partials->capacity = m;
+    }
+    return partials->data;
+}
+
+void gpucc_partials_free(gpucc_partials *partials)
+{
+    free(partials->data);
+    partials->data = NULL;
+    partials->capacity = 0;
+}

@@ -1,0 +1,8 @@
+/* Internal: a monotonic wall clock. */
+#ifndef GPUCC_TIMER_H
+#define GPUCC_TIMER_H
+
+/* Milliseconds since an arbitrary fixed point (CLOCK_MONOTONIC). */
+double gpucc_now_ms(void);
+
+#endif

@@ -1,0 +1,261 @@
+/*
+ * gpucc: run the same data-parallel work on serial C, pthreads and OpenCL,
+ * verify every result against a higher-precision reference, and time it.
+ *
+ * Conventions of this API:
+ *  - Every function that can fail returns a gpucc_status. On failure it also
+ *    records a one-line, human-readable detail that gpucc_last_error() returns
+ *    (per thread, valid until the next failing call on that thread).
+ *  - Handles are opaque; each _open or _create function has a matching NULL-safe free.
+ *  - Sizes are size_t everywhere: n > 2^31 elements is supported.
+ */
+#ifndef GPUCC_H
+#define GPUCC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GPUCC_VERSION "0.1.0"
+
+/* ---- Status codes (one table: the enum, the names and the messages) ---- */
+
+#define GPUCC_STATUS_TABLE(X)                                                   \
+    X(GPUCC_OK, "success")                                                      \
+    X(GPUCC_E_INVALID, "invalid argument")                                      \
+    X(GPUCC_E_NOMEM, "out of memory")                                           \
+    X(GPUCC_E_IO, "cannot read or write file")                                  \
+    X(GPUCC_E_FORMAT, "malformed input file")                                   \
+    X(GPUCC_E_UNAVAILABLE, "backend or device not available")                   \
+    X(GPUCC_E_UNSUPPORTED, "operation not supported by this backend")           \
+    X(GPUCC_E_OPENCL, "OpenCL call failed")                                     \
+    X(GPUCC_E_BUILD, "OpenCL program build failed")                             \
+    X(GPUCC_E_CLBLAST, "CLBlast call failed")                                   \
+    X(GPUCC_E_THREAD, "cannot start threads")
+
+typedef enum {
+#define GPUCC_STATUS_ENUM(name, msg) name,
+    GPUCC_STATUS_TABLE(GPUCC_STATUS_ENUM)
+#undef GPUCC_STATUS_ENUM
+    GPUCC_STATUS_COUNT
+} gpucc_status;
+
+/* Generic message for a status ("out of memory"). Never NULL. */
+const char *gpucc_strerror(gpucc_status status);
+/* The enum's name as text ("GPUCC_E_NOMEM"). Never NULL. */
+const char *gpucc_status_name(gpucc_status status);
+/* Detail of the last failure on this thread ("foo.npy: dtype '<f8' is not
+ * float32"), or the generic message if none was recorded. Never NULL. */
+const char *gpucc_last_error(void);
+
+/* ---- Backends ---- */
+
+typedef enum {
+    GPUCC_BACKEND_SERIAL,
+    GPUCC_BACKEND_PTHREADS,
+    GPUCC_BACKEND_OPENCL,
+    GPUCC_BACKEND_COUNT
+} gpucc_backend_kind;
+
+/* "serial", "pthreads", "opencl"; NULL for an out-of-range kind. */
+const char *gpucc_backend_kind_name(gpucc_backend_kind kind);
+/* Parses a name as above. Returns GPUCC_E_INVALID for an unknown name. */
+gpucc_status gpucc_backend_kind_parse(const char *name, gpucc_backend_kind *out);
+
+/* How to open a backend. Zero-initialise, then set what you need. */
+typedef struct {
+    /* pthreads: worker count; 0 means the number of online CPUs. */
+    unsigned threads;
+    /* opencl: NULL or "" for the default (first GPU, else first CPU device);
+     * else a flat index from gpucc_cl_list_devices() ("0"), a type ("gpu",
+     * "cpu", "accelerator"), or a case-insensitive substring of the name. */
+    const char *device;
+    /* opencl: work-group size for the reduction kernels; 0 = tuned default.
+     * Results are bitwise identical for every value (see README). */
+    size_t local_size;
+    /* opencl: upper bound in bytes for one device buffer; 0 = the device's
+     * CL_DEVICE_MAX_MEM_ALLOC_SIZE. Smaller values force the chunked path. */
+    uint64_t max_alloc;
+    /* opencl: 1 = use the fp32 (float-float) summation fallback even on a
+     * device with fp64, so that the fallback can be tested anywhere. */
+    int force_no_fp64;
+    /* opencl: 1 = copy data to device buffers even where the device shares
+     * host memory (the discrete-GPU path, testable on PoCL). */
+    int force_copy;
+    /* opencl: reduction kernel shape; GPUCC_SHAPE_AUTO picks by device type. */
+    enum { GPUCC_SHAPE_AUTO, GPUCC_SHAPE_CPU, GPUCC_SHAPE_GPU } shape;
+    /* Optional: called with one-line notices worth showing a user (such as
+     * "building OpenCL kernels"); the library never prints by itself. */
+    void (*notice)(void *ctx, const char *message);
+    void *notice_ctx;
+} gpucc_backend_config;
+
+typedef struct gpucc_backend gpucc_backend;
+
+/* Opens a backend. On success *out owns it; free it with gpucc_backend_close.
+ * GPUCC_E_UNAVAILABLE means the backend or the requested device is absent. */
+gpucc_status gpucc_backend_open(gpucc_backend_kind kind, const gpucc_backend_config *config,
+                                gpucc_backend **out);
+void gpucc_backend_close(gpucc_backend *backend);
+gpucc_backend_kind gpucc_backend_kind_of(const gpucc_backend *backend);
+/* Human-readable device description ("AMD EPYC, 2 threads"). Never NULL. */
+const char *gpucc_backend_device(const gpucc_backend *backend);
+
+/* ---- Reduction ---- */
+
+typedef enum { GPUCC_REDUCE_SUM, GPUCC_REDUCE_MIN, GPUCC_REDUCE_MAX, GPUCC_REDUCE_OP_COUNT } gpucc_reduce_op;
+
+const char *gpucc_reduce_op_name(gpucc_reduce_op op);
+gpucc_status gpucc_reduce_op_parse(const char *name, gpucc_reduce_op *out);
+
+/* Flags of one result. */
+enum {
+    /* The sum was accumulated in float-float because the device lacks fp64:
+     * within the same error bound, but not bitwise equal to the fp64 order. */
+    GPUCC_RESULT_FP32_FALLBACK = 1u << 0,
+    /* The input was processed in several device-sized chunks. */
+    GPUCC_RESULT_CHUNKED = 1u << 1,
+    /* Data was copied to device memory (kernel and end-to-end times differ). */
+    GPUCC_RESULT_COPIED = 1u << 2,
+};
+
+/* Timing of one call. total_ms is wall-clock from the call to the result on
+ * the host; kernel_ms is the device-side compute time from OpenCL event
+ * profiling (equal to total_ms on the CPU backends); transfer_ms is the
+ * host-to-device copy time (0 where nothing is copied). */
+typedef struct {
+    double total_ms;
+    double kernel_ms;
+    double transfer_ms;
+} gpucc_timing;
+
+typedef struct {
+    double value;        /* the reduction's result (see README: summation order) */
+    unsigned flags;      /* GPUCC_RESULT_* */
+    gpucc_timing timing; /* of this call */
+} gpucc_reduce_result;
+
+/* Reduces x[0..n) with op. n == 0 gives the identity: 0 for sum, +inf for
+ * min, -inf for max. NaN anywhere makes min, max and sum NaN. */
+gpucc_status gpucc_reduce(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
+                          gpucc_reduce_result *out);
+
+/* ---- Reference (exact) reduction on the host ---- */
+
+typedef struct {
+    double sum;     /* the exact sum, correctly rounded to double */
+    double abs_sum; /* the exact sum of |x_i|, correctly rounded to double */
+    double min, max;
+} gpucc_reference;
+
+/* Computes the exact reference of x[0..n) with `threads` threads (0 = all
+ * online CPUs). Inf and NaN follow IEEE: NaN if any NaN or +inf meets -inf. */
+gpucc_status gpucc_reference_compute(const float *x, size_t n, unsigned threads, gpucc_reference *out);
+
+/* ---- Measurement and verification ---- */
+
+/* How many calls to make: `warmup` untimed ones (compilation, caches,
+ * page faults), then `repeat` timed ones (repeat >= 1). */
+typedef struct {
+    unsigned warmup;
+    unsigned repeat;
+} gpucc_plan;
+
+typedef struct {
+    double median, min, max;
+} gpucc_stats;
+
+/* Median, min and max of values[0..count) (count >= 1; values is sorted). */
+gpucc_stats gpucc_stats_of(double *values, size_t count);
+
+/* Checks one reduction result against the exact reference. Returns 1 when
+ * it is correct: for sum |value - exact| <= 2^-24 * sum|x_i| (the documented
+ * bound), for min/max value == exact; NaN and infinities must match the
+ * reference's. *error receives |value - exact| / sum|x_i| for sum, and
+ * |value - exact| / |exact| for min/max (0 when equal). */
+int gpucc_reduce_verify(gpucc_reduce_op op, double value, const gpucc_reference *ref, double *error);
+
+/* The sum's documented error bound relative to sum|x_i|: 2^-24. */
+#define GPUCC_SUM_RELATIVE_BOUND (1.0 / 16777216.0)
+
+typedef struct {
+    double value;            /* result of the last timed call */
+    unsigned flags;          /* GPUCC_RESULT_* of the last call */
+    gpucc_stats total_ms;    /* end to end, per call */
+    gpucc_stats kernel_ms;   /* device compute only */
+    gpucc_stats transfer_ms; /* host-to-device copies */
+    double error;            /* worst error over all calls (see gpucc_reduce_verify) */
+    int verified;            /* every call, warm-up included, verified and all bitwise equal */
+    char reason[160];        /* why not verified, else "" */
+} gpucc_reduce_measurement;
+
+/* Runs plan->warmup + plan->repeat calls of gpucc_reduce and verifies every
+ * one against ref. A wrong result is not an error status: it gives
+ * verified = 0 with a reason. Errors of the backend are returned. */
+gpucc_status gpucc_reduce_measure(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
+                                  const gpucc_reference *ref, const gpucc_plan *plan,
+                                  gpucc_reduce_measurement *out);
+
+/* ---- Input data ---- */
+
+/* Fills x[0..n) from a counter-based generator: element i depends only on
+ * (seed, i), so any split of the work gives the same data. Values have
+ * random signs and magnitudes between 2^-10 and 2^10; never zero. */
+gpucc_status gpucc_generate(float *x, size_t n, uint64_t seed, unsigned threads);
+
+/* A float32 array read from disk, in C order. */
+typedef struct {
+    float *data;      /* owned; free with gpucc_array_free */
+    size_t rank;      /* 1 or 2 */
+    size_t shape[2];  /* shape[1] is 1 when rank == 1 */
+    size_t count;     /* number of elements */
+} gpucc_array;
+
+/* Reads a NumPy .npy file (float32 '<f4', C order, format 1.0/2.0/3.0) or,
+ * for any other extension (.f32, .bin), raw little-endian float32. max_rank
+ * is 1 or 2. GPUCC_E_IO when the file cannot be read, GPUCC_E_FORMAT with a
+ * detail naming the problem when it is malformed. */
+gpucc_status gpucc_array_load(const char *path, size_t max_rank, gpucc_array *out);
+void gpucc_array_free(gpucc_array *array);
+
+/* Writes a float32 .npy (format 1.0) atomically: to a temporary file in the
+ * same directory, renamed over path only when complete. */
+gpucc_status gpucc_npy_save(const char *path, const float *data, size_t rank, const size_t *shape);
+
+/* Allocates n floats aligned for zero-copy OpenCL buffers (4096 bytes).
+ * Free with gpucc_free_floats. Returns NULL (and sets the last error) on
+ * failure or overflow. */
+float *gpucc_alloc_floats(size_t n);
+void gpucc_free_floats(float *p);
+
+/* ---- OpenCL devices ---- */
+
+typedef struct {
+    unsigned index;          /* flat index over all platforms */
+    char platform[128];
+    char name[128];
+    char type[16];           /* "gpu", "cpu", "accelerator", "other" */
+    char version[64];
+    char driver[64];
+    unsigned compute_units;
+    uint64_t global_mem;
+    uint64_t max_alloc;
+    int fp64;
+    int unified_memory;
+} gpucc_cl_device_info;
+
+/* Lists every OpenCL device. *out is malloc'd (free()), *count may be 0.
+ * GPUCC_OK with *count == 0 when no platform is installed. */
+gpucc_status gpucc_cl_list_devices(gpucc_cl_device_info **out, size_t *count);
+
+/* Online CPUs (at least 1). */
+unsigned gpucc_cpu_count(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,155 @@
+/*
+ * Reductions in the canonical order of gpucc-ops.h (prepended by the host).
+ * Each kernel writes one partial per block of GPUCC_REDUCE_BLOCK elements;
+ * the host combines the partials. Two shapes compute identical partials:
+ *
+ *  - *_cpu: one work-item folds a contiguous run of whole blocks with
+ *    16-wide vector loads (PoCL's CPU device runs GPU-style local-memory
+ *    trees several times slower).
+ *  - *_gpu: one work-item per (block, lane); neighbouring work-items read
+ *    neighbouring elements (coalesced), and lane 0 of each block combines
+ *    the 16 lanes through local memory. Any local size that is a multiple
+ *    of GPUCC_REDUCE_LANES works.
+ *
+ * Built with -DGPUCC_FP64=1 where the device has fp64 (accumulator double)
+ * or -DGPUCC_FP64=0 (accumulator float-float for sum, float for min/max;
+ * partials are then written as (hi, lo) float pairs).
+ */
+#if GPUCC_FP64
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+typedef double acc_t;
+typedef double16 acc16_t;
+#define convert_acc16 convert_double16
+typedef double partial_t;
+#define TO_PARTIAL(v) (v)
+#else
+typedef float acc_t;
+typedef float16 acc16_t;
+#define convert_acc16 convert_float16
+typedef float2 partial_t;
+#define TO_PARTIAL(v) ((float2)((v), 0.0f))
+#endif
+
+#define LANES GPUCC_REDUCE_LANES
+#define BLOCK GPUCC_REDUCE_BLOCK
+
+/* Folds block `block` of x[0..n) into lane[] (initialised by the caller). */
+#define FOLD_BLOCK(STEP, x, n, block, lane)                                   \
+    do {                                                                      \
+        ulong start_ = (block) * (ulong)BLOCK;                                \
+        ulong len_ = min((ulong)BLOCK, (n) - start_);                         \
+        ulong full_ = len_ - len_ % LANES;                                    \
+        acc16_t acc_ = vload16(0, lane);                                      \
+        for (ulong i_ = 0; i_ < full_; i_ += LANES)                           \
+            acc_ = STEP(acc_, convert_acc16(vload16(0, (x) + start_ + i_)));  \
+        vstore16(acc_, 0, lane);                                              \
+        for (ulong j_ = 0; j_ < len_ - full_; j_++)                           \
+            lane[j_] = STEP(lane[j_], (acc_t)(x)[start_ + full_ + j_]);       \
+    } while (0)
+
+/* Kernels for ops whose accumulator is acc_t (all ops with fp64; min and
+ * max without it, where float is exact). */
+#define DEFINE_REDUCE_KERNELS(op, STEP, IDENTITY)                             \
+    __kernel void reduce_##op##_cpu(__global const float *x, ulong n,        \
+                                    ulong blocks, ulong blocks_per_item,      \
+                                    __global partial_t *partials)             \
+    {                                                                         \
+        ulong first = get_global_id(0) * blocks_per_item;                     \
+        ulong end = min(first + blocks_per_item, blocks);                     \
+        for (ulong b = first; b < end; b++) {                                 \
+            acc_t lane[LANES];                                                \
+            for (int j = 0; j < LANES; j++)                                   \
+                lane[j] = (acc_t)(IDENTITY);                                  \
+            FOLD_BLOCK(STEP, x, n, b, lane);                                  \
+            GPUCC_COMBINE_LANES(STEP, lane);                                  \
+            partials[b] = TO_PARTIAL(lane[0]);                                \
+        }                                                                     \
+    }                                                                         \
+                                                                              \
+    __kernel void reduce_##op##_gpu(__global const float *x, ulong n,        \
+                                    ulong blocks,                             \
+                                    __global partial_t *partials,             \
+                                    __local acc_t *scratch)                   \
+    {                                                                         \
+        ulong block = get_global_id(0) / LANES;                               \
+        uint lane = get_global_id(0) % LANES;                                 \
+        uint lid = get_local_id(0);                                           \
+        acc_t acc = (acc_t)(IDENTITY);                                        \
+        if (block < blocks) {                                                 \
+            ulong start = block * (ulong)BLOCK;                               \
+            ulong len = min((ulong)BLOCK, n - start);                         \
+            for (ulong i = lane; i < len; i += LANES)                         \
+                acc = STEP(acc, (acc_t)x[start + i]);                         \
+        }                                                                     \
+        scratch[lid] = acc;                                                   \
+        barrier(CLK_LOCAL_MEM_FENCE);                                         \
+        if (lane == 0 && block < blocks) {                                    \
+            acc_t v[LANES];                                                   \
+            for (int j = 0; j < LANES; j++)                                   \
+                v[j] = scratch[lid + j];                                      \
+            GPUCC_COMBINE_LANES(STEP, v);                                     \
+            partials[block] = TO_PARTIAL(v[0]);                               \
+        }                                                                     \
+    }
+
+#if GPUCC_FP64
+DEFINE_REDUCE_KERNELS(sum, GPUCC_STEP_SUM, GPUCC_IDENTITY_SUM)
+#endif
+DEFINE_REDUCE_KERNELS(min, GPUCC_STEP_MIN, GPUCC_IDENTITY_MIN)
+DEFINE_REDUCE_KERNELS(max, GPUCC_STEP_MAX, GPUCC_IDENTITY_MAX)
+
+#if !GPUCC_FP64
+/*
+ * Float-float sum for devices without fp64: each lane keeps an unevaluated
+ * pair (hi, lo) updated with Knuth's TwoSum, about 44 significant bits, far
+ * inside the 2^-24 * sum|x| contract. Same blocks and lanes as above, but
+ * not bitwise equal to the fp64 order (results are flagged as fallback).
+ */
+inline float2 ff_add(float2 a, float b)
+{
+    float s = a.x + b;
+    float bb = s - a.x;
+    float err = (a.x - (s - bb)) + (b - bb);
+    float lo = a.y + err;
+    float hi = s + lo;
+    return (float2)(hi, lo - (hi - s));
+}
+
+inline float2 ff_add2(float2 a, float2 b)
+{
+    return ff_add(ff_add(a, b.x), b.y);
+}
+
+inline float2 ff_block(__global const float *x, ulong n, ulong block)
+{
+    ulong start = block * (ulong)BLOCK;
+    ulong len = min((ulong)BLOCK, n - start);
+    float2 lane[LANES];
+    for (int j = 0; j < LANES; j++)
+        lane[j] = (float2)(0.0f, 0.0f);
+    for (ulong i = 0; i < len; i++)
+        lane[i % LANES] = ff_add(lane[i % LANES], x[start + i]);
+    GPUCC_COMBINE_LANES(ff_add2, lane);
+    return lane[0];
+}
+
+__kernel void reduce_sum_cpu(__global const float *x, ulong n, ulong blocks,
+                             ulong blocks_per_item, __global float2 *partials)
+{
+    ulong first = get_global_id(0) * blocks_per_item;
+    ulong end = min(first + blocks_per_item, blocks);
+    for (ulong b = first; b < end; b++)
+        partials[b] = ff_block(x, n, b);
+}
+
+__kernel void reduce_sum_gpu(__global const float *x, ulong n, ulong blocks,
+                             __global float2 *partials, __local float *scratch)
+{
+    /* One work-item per block (lanes serial): the fallback favours
+     * simplicity; scratch is unused but keeps the signature uniform. */
+    ulong block = get_global_id(0) / LANES;
+    if (get_global_id(0) % LANES == 0 && block < blocks)
+        partials[block] = ff_block(x, n, block);
+    (void)scratch;
+}
+#endif

@@ -1,0 +1,590 @@
+/* Tests of host/npy.c: .npy and raw float32 loading, atomic .npy saving. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <check.h>
+#include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gpucc.h"
+
+/* Every test writes into its own fresh directory (Check forks per test). */
+static char tmpdir[64];
+
+static void setup(void)
+{
+    strcpy(tmpdir, "/tmp/gpucc-test-npy-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+    DIR *d = opendir(tmpdir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            char p[512];
+            snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
+            unlink(p);
+        }
+        closedir(d);
+    }
+    rmdir(tmpdir);
+}
+
+/* ---- Helpers ---- */
+
+/* Path of name inside the test directory (static buffer per call slot). */
+static const char *tmp_path(const char *name)
+{
+    static char bufs[4][512];
+    static int next;
+    char *p = bufs[next++ % 4];
+    snprintf(p, sizeof bufs[0], "%s/%s", tmpdir, name);
+    return p;
+}
+
+static void write_file(const char *path, const void *bytes, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(bytes, 1, n, f), n);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Reads a whole file into a malloc'd buffer. */
+static unsigned char *read_file(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+    long size = ftell(f);
+    ck_assert_int_ge(size, 0);
+    rewind(f);
+    unsigned char *buf = malloc((size_t)size + 1);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)size, f), (size_t)size);
+    fclose(f);
+    *n = (size_t)size;
+    return buf;
+}
+
+/* Writes a .npy file by hand: the given format version, the header text
+ * padded with spaces to header_len (0: no padding) plus '\n', then data. */
+static void write_npy(const char *path, unsigned major, const char *dict, size_t header_len,
+                      const void *data, size_t data_bytes)
+{
+    size_t dict_len = strlen(dict);
+    if (header_len == 0)
+        header_len = dict_len + 1;
+    ck_assert_uint_ge(header_len, dict_len + 1);
+    size_t len_bytes = major == 1 ? 2 : 4;
+    size_t total = 8 + len_bytes + header_len + data_bytes;
+    unsigned char *buf = malloc(total);
+    ck_assert_ptr_nonnull(buf);
+    memcpy(buf, "\x93NUMPY", 6);
+    buf[6] = (unsigned char)major;
+    buf[7] = 0;
+    for (size_t i = 0; i < len_bytes; i++)
+        buf[8 + i] = (unsigned char)(header_len >> (8 * i));
+    unsigned char *h = buf + 8 + len_bytes;
+    memcpy(h, dict, dict_len);
+    memset(h + dict_len, ' ', header_len - dict_len - 1);
+    h[header_len - 1] = '\n';
+    if (data_bytes)
+        memcpy(h + header_len, data, data_bytes);
+    write_file(path, buf, total);
+    free(buf);
+}
+
+/* Arbitrary 32-bit patterns (NaNs, subnormals, infinities included):
+ * a round trip must preserve every bit. */
+static void fill_random(float *x, size_t n, uint64_t seed)
+{
+    uint64_t s = seed * 0x9E3779B97F4A7C15u + 1;
+    for (size_t i = 0; i < n; i++) {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        uint32_t bits = (uint32_t)(s >> 16);
+        memcpy(&x[i], &bits, sizeof bits);
+    }
+}
+
+static void expect_load_fail(const char *path, size_t max_rank, gpucc_status status,
+                             const char *detail)
+{
+    gpucc_array a;
+    memset(&a, 0xab, sizeof a);
+    gpucc_status st = gpucc_array_load(path, max_rank, &a);
+    ck_assert_msg(st == status, "%s: got %s (%s), expected %s", path, gpucc_status_name(st),
+                  gpucc_last_error(), gpucc_status_name(status));
+    ck_assert_msg(strstr(gpucc_last_error(), detail) != NULL, "detail \"%s\" lacks \"%s\"",
+                  gpucc_last_error(), detail);
+    ck_assert_ptr_null(a.data);
+    ck_assert_uint_eq(a.count, 0);
+    gpucc_array_free(&a);
+}
+
+static const float small[6] = {1.5f, -2.25f, 3.0f, 0.125f, -1e30f, 7.0f};
+static const char *const valid_2x3 = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }";
+
+/* ---- Round trips ---- */
+
+static void check_round_trip(size_t rank, size_t rows, size_t cols, uint64_t seed)
+{
+    size_t count = rank == 1 ? rows : rows * cols;
+    float *x = malloc((count ? count : 1) * sizeof *x);
+    ck_assert_ptr_nonnull(x);
+    fill_random(x, count, seed);
+    const char *path = tmp_path("rt.npy");
+    size_t shape[2] = {rows, cols};
+    ck_assert_int_eq(gpucc_npy_save(path, x, rank, shape), GPUCC_OK);
+
+    gpucc_array a;
+    ck_assert_msg(gpucc_array_load(path, 2, &a) == GPUCC_OK, "%s", gpucc_last_error());
+    ck_assert_uint_eq(a.rank, rank);
+    ck_assert_uint_eq(a.shape[0], rows);
+    ck_assert_uint_eq(a.shape[1], rank == 1 ? 1 : cols);
+    ck_assert_uint_eq(a.count, count);
+    if (count)
+        ck_assert_int_eq(memcmp(a.data, x, count * sizeof *x), 0);
+    gpucc_array_free(&a);
+    ck_assert_ptr_null(a.data);
+    ck_assert_uint_eq(a.count, 0);
+    free(x);
+}
+
+START_TEST(round_trip_rank1)
+{
+    check_round_trip(1, 1, 0, 1);
+    check_round_trip(1, 1000003, 0, 2);
+    check_round_trip(1, 0, 0, 3);
+}
+END_TEST
+
+START_TEST(round_trip_rank2)
+{
+    check_round_trip(2, 37, 5, 4);
+    check_round_trip(2, 1, 4099, 5);
+    check_round_trip(2, 0, 7, 6);
+    check_round_trip(2, 123456789012u, 0, 7); /* huge but empty */
+}
+END_TEST
+
+START_TEST(rank1_when_max_rank_1)
+{
+    const char *path = tmp_path("r1.npy");
+    size_t shape[1] = {6};
+    ck_assert_int_eq(gpucc_npy_save(path, small, 1, shape), GPUCC_OK);
+    gpucc_array a;
+    ck_assert_int_eq(gpucc_array_load(path, 1, &a), GPUCC_OK);
+    ck_assert_uint_eq(a.count, 6);
+    ck_assert_int_eq(memcmp(a.data, small, sizeof small), 0);
+    gpucc_array_free(&a);
+}
+END_TEST
+
+/* Checks the on-disk layout: version 1.0, data offset % 64 == 0, '\n'
+ * ending the header, the exact dict NumPy writes, and nothing extra. */
+static void check_layout(size_t rank, size_t rows, size_t cols, const char *dict)
+{
+    size_t count = rank == 1 ? rows : rows * cols;
+    float *x = calloc(count ? count : 1, sizeof *x);
+    ck_assert_ptr_nonnull(x);
+    const char *path = tmp_path("layout.npy");
+    size_t shape[2] = {rows, cols};
+    ck_assert_int_eq(gpucc_npy_save(path, x, rank, shape), GPUCC_OK);
+    size_t n;
+    unsigned char *b = read_file(path, &n);
+    ck_assert_int_eq(memcmp(b, "\x93NUMPY\x01\x00", 8), 0);
+    size_t header_len = b[8] | (size_t)b[9] << 8;
+    size_t offset = 10 + header_len;
+    ck_assert_uint_eq(offset % 64, 0);
+    ck_assert_uint_eq(n, offset + count * sizeof(float));
+    ck_assert_int_eq(b[offset - 1], '\n');
+    ck_assert_int_eq(memcmp(b + 10, dict, strlen(dict)), 0);
+    for (size_t i = 10 + strlen(dict); i < offset - 1; i++)
+        ck_assert_int_eq(b[i], ' ');
+    free(b);
+    free(x);
+}
+
+START_TEST(header_alignment)
+{
+    check_layout(1, 3, 0, "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }");
+    check_layout(2, 2, 3, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }");
+    /* the longest dict possible still fits one 128-byte block */
+    check_layout(2, SIZE_MAX, 0,
+                 "{'descr': '<f4', 'fortran_order': False, 'shape': (18446744073709551615, 0), }");
+}
+END_TEST
+
+START_TEST(save_replaces_atomically)
+{
+    const char *path = tmp_path("over.npy");
+    write_file(path, "old contents", 12);
+    size_t shape[2] = {2, 3};
+    ck_assert_int_eq(gpucc_npy_save(path, small, 2, shape), GPUCC_OK);
+    gpucc_array a;
+    ck_assert_int_eq(gpucc_array_load(path, 2, &a), GPUCC_OK);
+    ck_assert_int_eq(memcmp(a.data, small, sizeof small), 0);
+    gpucc_array_free(&a);
+
+    /* No temporary file is left behind. */
+    DIR *d = opendir(tmpdir);
+    ck_assert_ptr_nonnull(d);
+    struct dirent *e;
+    int files = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        ck_assert_str_eq(e->d_name, "over.npy");
+        files++;
+    }
+    closedir(d);
+    ck_assert_int_eq(files, 1);
+}
+END_TEST
+
+START_TEST(save_respects_umask)
+{
+    umask(022); /* this test runs in its own forked process */
+    const char *path = tmp_path("mode.npy");
+    size_t shape[1] = {6};
+    ck_assert_int_eq(gpucc_npy_save(path, small, 1, shape), GPUCC_OK);
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_int_eq(st.st_mode & 0777, 0644);
+}
+END_TEST
+
+START_TEST(save_failures)
+{
+    size_t shape[3] = {2, 3, 1};
+    const char *path = tmp_path("no-such-dir/x.npy");
+    ck_assert_int_eq(gpucc_npy_save(path, small, 1, shape), GPUCC_E_IO);
+    ck_assert_ptr_nonnull(strstr(gpucc_last_error(), path));
+    ck_assert_ptr_nonnull(strstr(gpucc_last_error(), "No such file or directory"));
+    ck_assert_int_ne(access(path, F_OK), 0);
+    ck_assert_int_ne(access(tmp_path("no-such-dir"), F_OK), 0);
+
+    /* A directory in the way of the rename: the temp file must be removed. */
+    const char *dir = tmp_path("is-a-dir.npy");
+    ck_assert_int_eq(mkdir(dir, 0755), 0);
+    ck_assert_int_eq(gpucc_npy_save(dir, small, 1, shape), GPUCC_E_IO);
+    ck_assert_ptr_nonnull(strstr(gpucc_last_error(), "rename"));
+    DIR *d = opendir(tmpdir);
+    ck_assert_ptr_nonnull(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        ck_assert_msg(strstr(e->d_name, ".tmp") == NULL, "left behind: %s", e->d_name);
+    closedir(d);
+    rmdir(dir);
+
+    const char *ok = tmp_path("rank.npy");
+    ck_assert_int_eq(gpucc_npy_save(ok, small, 3, shape), GPUCC_E_INVALID);
+    ck_assert_ptr_nonnull(strstr(gpucc_last_error(), "rank 3"));
+    ck_assert_int_eq(gpucc_npy_save(ok, small, 0, shape), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucc_npy_save(ok, NULL, 1, shape), GPUCC_E_INVALID);
+    size_t huge[2] = {SIZE_MAX / 2, 3};
+    ck_assert_int_eq(gpucc_npy_save(ok, small, 2, huge), GPUCC_E_INVALID);
+    ck_assert_int_ne(access(ok, F_OK), 0);
+}
+END_TEST
+
+/* ---- Hand-written valid files ---- */
+
+START_TEST(valid_v1_unusual_header)
+{
+    /* Keys out of order, odd whitespace, double quotes, no trailing comma,
+     * header not padded to any particular alignment. */
+    const char *path = tmp_path("v1.npy");
+    write_npy(path, 1, "{ \"shape\" :( 2 ,3 ) ,'fortran_order':False,\t'descr':'<f4'}", 0, small,
+              sizeof small);
+    gpucc_array a;
+    ck_assert_msg(gpucc_array_load(path, 2, &a) == GPUCC_OK, "%s", gpucc_last_error());
+    ck_assert_uint_eq(a.rank, 2);
+    ck_assert_uint_eq(a.shape[0], 2);
+    ck_assert_uint_eq(a.shape[1], 3);
+    ck_assert_uint_eq(a.count, 6);
+    ck_assert_int_eq(memcmp(a.data, small, sizeof small), 0);
+    gpucc_array_free(&a);
+}
+END_TEST
+
+START_TEST(valid_v2_and_v3)
+{
+    for (unsigned major = 2; major <= 3; major++) {
+        const char *path = tmp_path("v2.npy");
+        write_npy(path, major, "{'descr': '<f4', 'fortran_order': False, 'shape': (6,), }", 118,
+                  small, sizeof small);
+        gpucc_array a;
+        ck_assert_msg(gpucc_array_load(path, 1, &a) == GPUCC_OK, "%s", gpucc_last_error());
+        ck_assert_uint_eq(a.rank, 1);
+        ck_assert_uint_eq(a.shape[0], 6);
+        ck_assert_uint_eq(a.shape[1], 1);
+        ck_assert_uint_eq(a.count, 6);
+        ck_assert_int_eq(memcmp(a.data, small, sizeof small), 0);
+        gpucc_array_free(&a);
+    }
+}
+END_TEST
+
+START_TEST(valid_fortran_rank1_and_empty)
+{
+    const char *path = tmp_path("f1.npy");
+    write_npy(path, 1, "{'descr': '<f4', 'fortran_order': True, 'shape': (6,), }", 0, small,
+              sizeof small);
+    gpucc_array a;
+    ck_assert_msg(gpucc_array_load(path, 2, &a) == GPUCC_OK, "%s", gpucc_last_error());
+    ck_assert_uint_eq(a.count, 6);
+    gpucc_array_free(&a);
+
+    write_npy(path, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (0,), }", 0, NULL, 0);
+    ck_assert_msg(gpucc_array_load(path, 1, &a) == GPUCC_OK, "%s", gpucc_last_error());
+    ck_assert_uint_eq(a.count, 0);
+    ck_assert_uint_eq(a.rank, 1);
+    gpucc_array_free(&a);
+}
+END_TEST
+
+/* ---- Raw float32 ---- */
+
+START_TEST(raw_f32)
+{
+    const char *path = tmp_path("x.f32");
+    write_file(path, small, sizeof small);
+    gpucc_array a;
+    ck_assert_msg(gpucc_array_load(path, 1, &a) == GPUCC_OK, "%s", gpucc_last_error());
+    ck_assert_uint_eq(a.rank, 1);
+    ck_assert_uint_eq(a.shape[0], 6);
+    ck_assert_uint_eq(a.shape[1], 1);
+    ck_assert_uint_eq(a.count, 6);
+    ck_assert_int_eq(memcmp(a.data, small, sizeof small), 0);
+    gpucc_array_free(&a);
+
+    /* Any non-.npy extension is raw, even when the content is a .npy. */
+    const char *bin = tmp_path("x.bin");
+    write_npy(bin, 1, valid_2x3, 118, small, sizeof small);
+    ck_assert_int_eq(gpucc_array_load(bin, 2, &a), GPUCC_OK);
+    ck_assert_uint_eq(a.count, (128 + sizeof small) / 4);
+    gpucc_array_free(&a);
+
+    const char *empty = tmp_path("empty.f32");
+    write_file(empty, "", 0);
+    ck_assert_int_eq(gpucc_array_load(empty, 1, &a), GPUCC_OK);
+    ck_assert_uint_eq(a.count, 0);
+    ck_assert_uint_eq(a.rank, 1);
+    gpucc_array_free(&a);
+}
+END_TEST
+
+START_TEST(raw_bad_size)
+{
+    const char *path = tmp_path("seven.f32");
+    write_file(path, "1234567", 7);
+    expect_load_fail(path, 1, GPUCC_E_FORMAT, "size 7 bytes is not a multiple of 4");
+}
+END_TEST
+
+/* ---- Malformed files ---- */
+
+START_TEST(bad_dtype)
+{
+    const char *path = tmp_path("f8.npy");
+    double d[6] = {0};
+    write_npy(path, 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (6,), }", 0, d, sizeof d);
+    expect_load_fail(path, 2, GPUCC_E_FORMAT, "f8.npy: dtype '<f8' is not float32 ('<f4')");
+
+    write_npy(path, 1, "{'descr': '>f4', 'fortran_order': False, 'shape': (6,), }", 0, small,
+              sizeof small);
+    expect_load_fail(path, 2, GPUCC_E_FORMAT, "dtype '>f4' is not float32");
+
+    write_npy(path, 1, "{'descr': '|f4', 'fortran_order': False, 'shape': (6,), }", 0, small,
+              sizeof small);
+    expect_load_fail(path, 2, GPUCC_E_FORMAT, "dtype '|f4'");
+
+    write_npy(path, 1, "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (6,), }", 0,
+              small, sizeof small);
+    expect_load_fail(path, 2, GPUCC_E_FORMAT, "structured dtype");
+}
+END_TEST
+
+START_TEST(fortran_2d)
+{
+    const char *path = tmp_path("fortran.npy");
+    write_npy(path, 1, "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }", 0, small,
+              sizeof small);
+    expect_load_fail(path, 2, GPUCC_E_FORMAT, "fortran_order True");
+}
+END_TEST
+
+START_TEST(bad_rank)
+{
+    const char *path = tmp_path("rank.npy");
+    write_npy(path, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (), }", 0, small, 4);
+    expect_load_fail(path, 2, GPUCC_E_FORMAT, "rank 0");
+
+    write_npy(path, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2, 3), }", 0,
+              small, sizeof small);
+    expect_load_fail(path, 2, GPUCC_E_FORMAT, "rank 3");
+
+    write_npy(path, 1, valid_2x3, 0, small, sizeof small);
+    expect_load_fail(path, 1, GPUCC_E_FORMAT, "rank 2 array is not supported (expected rank 1)");
+
+    expect_load_fail(path, 0, GPUCC_E_INVALID, "max_rank");
+    expect_load_fail(path, 3, GPUCC_E_INVALID, "max_rank");
+}
+END_TEST
+
+START_TEST(truncated_and_trailing)
+{
+    const char *path = tmp_path("short.npy");
+    write_npy(path, 1, valid_2x3, 0, small, sizeof small - 4);
+    expect_load_fail(path, 2, GPUCC_E_FORMAT, "truncated: expected 24 bytes of data, found 20");
+
+    float more[7] = {0};
+    write_npy(path, 1, valid_2x3, 0, more, sizeof more);
+    expect_load_fail(path, 2, GPUCC_E_FORMAT, "4 trailing bytes");
+}
+END_TEST
+
+START_TEST(bad_magic_and_version)
+{
+    const char *path = tmp_path("magic.npy");
+    write_file(path, "\x93NUMPX\x01\x00\x10\x00{}", 12);
+    expect_load_fail(path, 2, GPUCC_E_FORMAT, "bad magic");
+
+    write_file(path, "", 0);
+    expect_load_fail(path, 2, GPUCC_E_FORMAT, "bad magic");
+
+    write_file(path, "\x93NUMPY\x01", 7);
+    expect_load_fail(path, 2, GPUCC_E_FORMAT, "truncated .npy preamble");
+
+    write_file(path, "\x93NUMPY\x02\x00\x01\x00", 10);
+    expect_load_fail(path, 2, GPUCC_E_FORMAT, "truncated .npy preamble");
+
+    write_npy(path, 4, valid_2x3, 0, small, sizeof small);
+    expect_load_fail(path, 2, GPUCC_E_FORMAT, "unsupported .npy format version 4.0");
+}
+END_TEST
+
+START_TEST(header_length_beyond_file)
+{
+    const char *path = tmp_path("hlen.npy");
+    unsigned char b[74];
+    memcpy(b, "\x93NUMPY\x01\x00", 8);
+    b[8] = 0x00; /* 0x1000 = 4096 bytes, far more than the file */
+    b[9] = 0x10;
+    memset(b + 10, ' ', sizeof b - 10);
+    write_file(path, b, sizeof b);
+    expect_load_fail(path, 2, GPUCC_E_FORMAT, "header length 4096 extends beyond the end");
+}
+END_TEST
+
+START_TEST(malformed_headers)
+{
+    static const struct {
+        const char *dict;
+        const char *detail;
+    } cases[] = {
+        {"{'descr': '<f4', 'fortran_order': False}", "no 'shape' key"},
+        {"{'descr': '<f4', 'shape': (6,)}", "no 'fortran_order' key"},
+        {"{'fortran_order': False, 'shape': (6,)}", "no 'descr' key"},
+        {"{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (6,)}",
+         "duplicate key 'descr'"},
+        {"{'descr': '<f4', 'fortran_order': False, 'shape': (6,), 'extra': 1}",
+         "unexpected key 'extra'"},
+        {"{'descr': '<f4', 'fortran_order': false, 'shape': (6,)}", "True or False"},
+        {"{'descr': '<f4', 'fortran_order': Falsey, 'shape': (6,)}", "True or False"},
+        {"{'descr': '<f4', 'fortran_order': False, 'shape': (-6,)}", "non-negative integer"},
+        {"{'descr': '<f4', 'fortran_order': False, 'shape': (6 3)}", "',' or ')'"},
+        {"{'descr': '<f4', 'fortran_order': False, 'shape': (6,), } x", "only whitespace"},
+        {"{'descr': '<f4' 'fortran_order': False, 'shape': (6,)}", "',' or '}'"},
+        {"{'descr': '<f4', 'fortran_order': False, 'shape': (6,)", "',' or '}'"},
+        {"'descr': '<f4'", "'{'"},
+        {"{'descr: '<f4', 'fortran_order': False, 'shape': (6,)}", "':'"},
+        {"{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999999,)}",
+         "too large for size_t"},
+        {"{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 2)}",
+         "overflows size_t"},
+    };
+    const char *path = tmp_path("hdr.npy");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        write_npy(path, 1, cases[i].dict, 0, small, sizeof small);
+        expect_load_fail(path, 2, GPUCC_E_FORMAT, cases[i].detail);
+    }
+}
+END_TEST
+
+START_TEST(io_errors)
+{
+    expect_load_fail(tmp_path("missing.npy"), 2, GPUCC_E_IO, "missing.npy: No such file or directory");
+    expect_load_fail(tmp_path("missing.f32"), 1, GPUCC_E_IO, "No such file or directory");
+    expect_load_fail(tmpdir, 1, GPUCC_E_IO, "Is a directory");
+}
+END_TEST
+
+START_TEST(free_is_null_safe)
+{
+    gpucc_array_free(NULL);
+    gpucc_array a = {0};
+    gpucc_array_free(&a);
+    ck_assert_ptr_null(a.data);
+}
+END_TEST
+
+static Suite *npy_suite(void)
+{
+    Suite *s = suite_create("npy");
+
+    TCase *tc = tcase_create("save");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, round_trip_rank1);
+    tcase_add_test(tc, round_trip_rank2);
+    tcase_add_test(tc, rank1_when_max_rank_1);
+    tcase_add_test(tc, header_alignment);
+    tcase_add_test(tc, save_replaces_atomically);
+    tcase_add_test(tc, save_respects_umask);
+    tcase_add_test(tc, save_failures);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("valid");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, valid_v1_unusual_header);
+    tcase_add_test(tc, valid_v2_and_v3);
+    tcase_add_test(tc, valid_fortran_rank1_and_empty);
+    tcase_add_test(tc, raw_f32);
+    tcase_add_test(tc, free_is_null_safe);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("malformed");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, raw_bad_size);
+    tcase_add_test(tc, bad_dtype);
+    tcase_add_test(tc, fortran_2d);
+    tcase_add_test(tc, bad_rank);
+    tcase_add_test(tc, truncated_and_trailing);
+    tcase_add_test(tc, bad_magic_and_version);
+    tcase_add_test(tc, header_length_beyond_file);
+    tcase_add_test(tc, malformed_headers);
+    tcase_add_test(tc, io_errors);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(npy_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
