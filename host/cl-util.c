@@ -38,11 +38,19 @@ gpucc_status gpucc_cl_fail(cl_int err, const char *what)
     return gpucc_fail(GPUCC_E_OPENCL, "%s: %s (%d)", what, gpucc_cl_error_name(err), (int)err);
 }
 
+/* Copies a string property into buf, cut to fit. */
 static void device_string(cl_device_id device, cl_device_info param, char *buf, size_t size)
 {
-    if (clGetDeviceInfo(device, param, size, buf, NULL) != CL_SUCCESS)
+    size_t length = 0;
+    char *full = NULL;
+    if (clGetDeviceInfo(device, param, 0, NULL, &length) == CL_SUCCESS && (full = malloc(length + 1)) &&
+        clGetDeviceInfo(device, param, length, full, NULL) == CL_SUCCESS) {
+        full[length] = '\0';
+        snprintf(buf, size, "%s", full);
+    } else {
         snprintf(buf, size, "?");
-    buf[size - 1] = '\0';
+    }
+    free(full);
 }
 
 static const char *device_type_name(cl_device_type type)

@@ -7,9 +7,9 @@
 #include "gpucc.h"
 #include "runner.h"
 
-static void print_help(void)
+static void print_help(FILE *out)
 {
-    printf("usage: gpucc <command> [options]\n"
+    fprintf(out, "usage: gpucc <command> [options]\n"
            "\n"
            "Runs the same data-parallel work on serial C, pthreads and OpenCL, verifies\n"
            "every result against a higher-precision reference, and compares the timings.\n"
@@ -23,9 +23,13 @@ static void print_help(void)
 
 static int cmd_run(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    if (argc < 2) {
+        fprintf(stderr, "gpucc run: missing workload (see 'gpucc run --help')\n");
+        return GPUCC_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         gpucc_cli_run_help();
-        return argc < 2 ? GPUCC_EXIT_USAGE : GPUCC_EXIT_OK;
+        return GPUCC_EXIT_OK;
     }
     if (strcmp(argv[1], "reduce") != 0) {
         fprintf(stderr, "gpucc run: unknown workload '%s' (expected reduce)\n", argv[1]);
@@ -76,11 +80,11 @@ int main(int argc, char **argv)
     } commands[] = {{"run", cmd_run}, {"devices", cmd_devices}};
 
     if (argc < 2) {
-        print_help();
+        print_help(stderr);
         return GPUCC_EXIT_USAGE;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
-        print_help();
+        print_help(stdout);
         return GPUCC_EXIT_OK;
     }
     if (strcmp(argv[1], "--version") == 0) {

@@ -2,23 +2,20 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <string.h>
 
-/* Appends one decimal digit to *value; returns -1 on uint64 overflow. */
-static int push_digit(uint64_t *value, unsigned digit)
-{
-    if (*value > (UINT64_MAX - digit) / 10)
-        return -1;
-    *value = *value * 10 + digit;
-    return 0;
-}
+/* Counts above 10^20 do not fit in uint64_t; longer digit strings are
+ * refused as too large without being evaluated. */
+enum { MAX_DIGITS = 20 };
 
 int gpucc_parse_count(const char *text, uint64_t min, uint64_t max, uint64_t *out, char *why, size_t why_size)
 {
+    char digits[MAX_DIGITS + 1]; /* significant digits, no leading zeros */
+    size_t count = 0;            /* significant digits seen (may exceed MAX_DIGITS) */
+    long exponent = 0;           /* value = digits * 10^exponent */
+    int any_digit = 0;
+    int dropped_nonzero = 0;     /* a nonzero digit beyond the kept ones */
     const char *p = text;
-    uint64_t value = 0;
-    long scale = 0;    /* power of ten still to apply to value */
-    int digits = 0, overflow = 0;
-    unsigned long dropped = 0; /* nonzero fraction digits beyond uint64 */
 
     if (!text || !*text) {
         snprintf(why, why_size, "is empty");
@@ -30,17 +27,27 @@ int gpucc_parse_count(const char *text, uint64_t min, uint64_t max, uint64_t *ou
     }
     if (*p == '+')
         p++;
-    for (; isdigit((unsigned char)*p); p++, digits++)
-        overflow |= push_digit(&value, (unsigned)(*p - '0'));
-    if (*p == '.') {
-        for (p++; isdigit((unsigned char)*p); p++, digits++) {
-            if (overflow || push_digit(&value, (unsigned)(*p - '0')) != 0)
-                dropped |= (unsigned long)(*p != '0');
-            else
-                scale--;
+    for (int fraction = 0;; p++) {
+        if (*p == '.' && !fraction) {
+            fraction = 1;
+            continue;
         }
+        if (!isdigit((unsigned char)*p))
+            break;
+        any_digit = 1;
+        if (count == 0 && *p == '0') { /* a leading zero */
+            exponent -= fraction;
+            continue;
+        }
+        if (count < MAX_DIGITS)
+            digits[count] = *p;
+        else
+            exponent++; /* a digit beyond the kept ones: tracked as a power of ten */
+        dropped_nonzero |= count >= MAX_DIGITS && *p != '0';
+        count++;
+        exponent -= fraction;
     }
-    if (digits == 0) {
+    if (!any_digit) {
         snprintf(why, why_size, "is not a number");
         return -1;
     }
@@ -53,30 +60,48 @@ int gpucc_parse_count(const char *text, uint64_t min, uint64_t max, uint64_t *ou
             snprintf(why, why_size, "has a malformed exponent");
             return -1;
         }
-        long exponent = 0;
+        long value = 0;
         for (; isdigit((unsigned char)*p); p++)
-            if (exponent < 100000)
-                exponent = exponent * 10 + (*p - '0');
-        scale += negative ? -exponent : exponent;
+            if (value < 1000000)
+                value = value * 10 + (*p - '0');
+        exponent += negative ? -value : value;
     }
     if (*p != '\0') {
         snprintf(why, why_size, "is not a number");
         return -1;
     }
-    for (; scale < 0 && !overflow; scale++) {
-        if (value % 10 != 0) {
-            dropped = 1;
-            break;
-        }
-        value /= 10;
-    }
-    if (dropped && value != 0 && !overflow) {
-        snprintf(why, why_size, "is not an integer");
+    size_t kept = count < MAX_DIGITS ? count : MAX_DIGITS;
+    if (dropped_nonzero) { /* more than 20 significant digits */
+        if ((long)kept + exponent > MAX_DIGITS)
+            snprintf(why, why_size, "is too large (at most %llu)", (unsigned long long)max);
+        else
+            snprintf(why, why_size, "is not an integer");
         return -1;
     }
-    for (; scale > 0 && value != 0 && !overflow; scale--)
-        overflow |= push_digit(&value, 0);
-    if (overflow || value > max) {
+    while (kept > 0 && digits[kept - 1] == '0') { /* trailing zeros into the exponent */
+        kept--;
+        exponent++;
+    }
+    uint64_t value = 0;
+    if (kept > 0) {
+        if (exponent < 0) {
+            snprintf(why, why_size, "is not an integer");
+            return -1;
+        }
+        if ((long)kept + exponent > MAX_DIGITS) {
+            snprintf(why, why_size, "is too large (at most %llu)", (unsigned long long)max);
+            return -1;
+        }
+        for (long i = 0; i < (long)kept + exponent; i++) {
+            unsigned digit = i < (long)kept ? (unsigned)(digits[i] - '0') : 0;
+            if (value > (UINT64_MAX - digit) / 10) {
+                snprintf(why, why_size, "is too large (at most %llu)", (unsigned long long)max);
+                return -1;
+            }
+            value = value * 10 + digit;
+        }
+    }
+    if (value > max) {
         snprintf(why, why_size, "is too large (at most %llu)", (unsigned long long)max);
         return -1;
     }

@@ -10,12 +10,14 @@ static double gigabytes_per_second(size_t n, double ms)
     return ms > 0 ? (double)n * sizeof(float) / (ms * 1e6) : 0.0;
 }
 
-/* Serial's median time, or NAN when serial did not run. */
-static double serial_median(const gpucc_reduce_report *r)
+/* Serial's median time over this row's, or NAN when serial did not run
+ * or a time is zero (an empty input). */
+static double speedup_vs_serial(const gpucc_reduce_report *r, const gpucc_reduce_row *row)
 {
     for (size_t i = 0; i < r->row_count; i++)
-        if (r->rows[i].backend == GPUCC_BACKEND_SERIAL && r->rows[i].status == GPUCC_ROW_OK)
-            return r->rows[i].m.total_ms.median;
+        if (r->rows[i].backend == GPUCC_BACKEND_SERIAL && r->rows[i].status == GPUCC_ROW_OK &&
+            r->rows[i].m.total_ms.median > 0 && row->m.total_ms.median > 0)
+            return r->rows[i].m.total_ms.median / row->m.total_ms.median;
     return NAN;
 }
 
@@ -28,7 +30,6 @@ static const char *check_word(const gpucc_reduce_row *row)
 
 static void print_table(FILE *out, const gpucc_reduce_report *r)
 {
-    double serial = serial_median(r);
     fprintf(out, "reduce %s over %zu float32 (%.1f MB, %s); %u warm-up + %u timed calls per backend\n",
             gpucc_reduce_op_name(r->op), r->n, (double)r->n * 4 / 1e6, r->source, r->plan.warmup, r->plan.repeat);
     if (r->op == GPUCC_REDUCE_SUM)
@@ -49,10 +50,11 @@ static void print_table(FILE *out, const gpucc_reduce_report *r)
         const gpucc_reduce_measurement *m = &row->m;
         char range[32], speedup[16];
         snprintf(range, sizeof range, "[%.3f - %.3f]", m->total_ms.min, m->total_ms.max);
-        if (isnan(serial))
+        double ratio = speedup_vs_serial(r, row);
+        if (isnan(ratio))
             snprintf(speedup, sizeof speedup, "-");
         else
-            snprintf(speedup, sizeof speedup, "%.2fx", serial / m->total_ms.median);
+            snprintf(speedup, sizeof speedup, "%.2fx", ratio);
         fprintf(out, "%-9s %-34.34s %24.17g %10.3f %21s %10.3f %8.2f %8s %9.2e  %s\n", name, row->device, m->value,
                 m->total_ms.median, range, m->kernel_ms.median, gigabytes_per_second(r->n, m->total_ms.median),
                 speedup, m->error, check_word(row));
@@ -99,7 +101,6 @@ static void json_stats(FILE *out, const char *key, gpucc_stats s)
 
 static void print_json(FILE *out, const gpucc_reduce_report *r)
 {
-    double serial = serial_median(r);
     fprintf(out, "{\n  \"gpucc_version\": \"%s\",\n  \"workload\": \"reduce\",\n  \"op\": \"%s\",\n  \"n\": %zu,\n",
             GPUCC_VERSION, gpucc_reduce_op_name(r->op), r->n);
     fputs("  \"source\": ", out);
@@ -137,7 +138,7 @@ static void print_json(FILE *out, const gpucc_reduce_report *r)
         fputs(", \"kernel_gbps\": ", out);
         json_number(out, gigabytes_per_second(r->n, m->kernel_ms.median));
         fputs(", \"speedup_vs_serial\": ", out);
-        json_number(out, serial / m->total_ms.median);
+        json_number(out, speedup_vs_serial(r, row));
         fputs(", \"error\": ", out);
         json_number(out, m->error);
         fprintf(out, ", \"fp32_fallback\": %s, \"chunked\": %s, \"copied\": %s, \"verified\": %s",
@@ -171,7 +172,6 @@ static void csv_field(FILE *out, const char *s)
 
 static void print_csv(FILE *out, const gpucc_reduce_report *r)
 {
-    double serial = serial_median(r);
     fputs("workload,op,n,source,backend,device,status,value,time_ms_median,time_ms_min,time_ms_max,"
           "kernel_ms_median,transfer_ms_median,gbps,speedup_vs_serial,error,verified\n",
           out);
@@ -189,8 +189,8 @@ static void print_csv(FILE *out, const gpucc_reduce_report *r)
         fprintf(out, ",ok,%.17g,%.6f,%.6f,%.6f,%.6f,%.6f,%.4f,", m->value, m->total_ms.median, m->total_ms.min,
                 m->total_ms.max, m->kernel_ms.median, m->transfer_ms.median,
                 gigabytes_per_second(r->n, m->total_ms.median));
-        if (!isnan(serial))
-            fprintf(out, "%.4f", serial / m->total_ms.median);
+        if (!isnan(speedup_vs_serial(r, row)))
+            fprintf(out, "%.4f", speedup_vs_serial(r, row));
         fprintf(out, ",%.3e,%s\n", m->error, m->verified ? "true" : "false");
     }
 }

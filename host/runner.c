@@ -84,9 +84,9 @@ int gpucc_run_reduce(const gpucc_run_options *o)
     memset(&report, 0, sizeof report);
     report.op = o->op;
     report.plan = o->plan;
-    int rc = open_backends(o, backends, &report);
+    int rc = prepare_input(o, &data, report.source, sizeof report.source);
     if (rc == 0)
-        rc = prepare_input(o, &data, report.source, sizeof report.source);
+        rc = open_backends(o, backends, &report);
     if (rc == 0 && gpucc_reference_compute(data.data, data.count, 0, &report.ref) != GPUCC_OK) {
         fprintf(stderr, "gpucc: reference: %s\n", gpucc_last_error());
         rc = GPUCC_EXIT_FAILED;

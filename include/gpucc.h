@@ -199,6 +199,15 @@ gpucc_status gpucc_reduce_measure(gpucc_backend *backend, gpucc_reduce_op op, co
                                   const gpucc_reference *ref, const gpucc_plan *plan,
                                   gpucc_reduce_measurement *out);
 
+/* ---- Measured ceilings ---- */
+
+/* Host memory read bandwidth in GB/s: a plain vectorised read loop over
+ * x[0..n) (use an array well above the last-level cache) with `threads`
+ * threads (0 = online CPUs), timed `repeat` times. The yardstick that
+ * memory-bound throughput is compared with. */
+gpucc_status gpucc_peak_read_bandwidth(const float *x, size_t n, unsigned threads, unsigned repeat,
+                                       gpucc_stats *gbps);
+
 /* ---- Input data ---- */
 
 /* Fills x[0..n) from a counter-based generator: element i depends only on
@@ -238,8 +247,8 @@ typedef struct {
     char platform[128];
     char name[128];
     char type[16];           /* "gpu", "cpu", "accelerator", "other" */
-    char version[64];
-    char driver[64];
+    char version[128];
+    char driver[128];
     unsigned compute_units;
     uint64_t global_mem;
     uint64_t max_alloc;

@@ -26,8 +26,8 @@
  * OpenCL C, for vectors (comparisons yield masks, `?:` selects per lane).
  * min and max propagate NaN: once a NaN is folded in, it stays. */
 #define GPUCC_STEP_SUM(acc, x) ((acc) + (x))
-#define GPUCC_STEP_MIN(acc, x) ((((x) < (acc)) | ((x) != (x))) ? (x) : (acc))
-#define GPUCC_STEP_MAX(acc, x) ((((x) > (acc)) | ((x) != (x))) ? (x) : (acc))
+#define GPUCC_STEP_MIN(acc, x) (((x) < (acc)) ? (x) : (((x) != (x)) ? (x) : (acc)))
+#define GPUCC_STEP_MAX(acc, x) (((x) > (acc)) ? (x) : (((x) != (x)) ? (x) : (acc)))
 
 #ifndef __OPENCL_VERSION__
 #include <math.h> /* INFINITY; OpenCL C has it built in */

@@ -108,6 +108,8 @@ DEFINE_REDUCE_KERNELS(max, GPUCC_STEP_MAX, GPUCC_IDENTITY_MAX)
 inline float2 ff_add(float2 a, float b)
 {
     float s = a.x + b;
+    if (isinf(s) || isnan(s)) /* TwoSum's error term would be inf - inf */
+        return (float2)(s, 0.0f);
     float bb = s - a.x;
     float err = (a.x - (s - bb)) + (b - bb);
     float lo = a.y + err;

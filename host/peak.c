@@ -1,0 +1,62 @@
+/* Measured ceilings of the host: the yardsticks that throughput is placed
+ * against. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "pool.h"
+#include "timer.h"
+
+typedef struct {
+    const uint64_t *words;
+    size_t count;
+    uint64_t sums[256]; /* one per thread, so the loads cannot be elided */
+} read_job;
+
+/* A plain read loop: integer adds are associative, so the compiler
+ * vectorises it and memory, not arithmetic, sets the pace. */
+static void read_part(void *ctx, unsigned index, unsigned count)
+{
+    read_job *job = ctx;
+    size_t begin, end;
+    gpucc_split_range(job->count, index, count, &begin, &end);
+    uint64_t sum = 0;
+    for (size_t i = begin; i < end; i++)
+        sum += job->words[i];
+    job->sums[index % 256] = sum;
+}
+
+/* Where the read loop's result goes, so that it cannot be optimised away. */
+static volatile uint64_t read_sink;
+
+gpucc_status gpucc_peak_read_bandwidth(const float *x, size_t n, unsigned threads, unsigned repeat,
+                                       gpucc_stats *gbps)
+{
+    if (!x || n < 2 || !gbps || repeat == 0)
+        return gpucc_fail(GPUCC_E_INVALID, "gpucc_peak_read_bandwidth: invalid arguments");
+    double *samples = malloc(repeat * sizeof *samples);
+    if (!samples)
+        return gpucc_fail(GPUCC_E_NOMEM, "cannot allocate %u samples", repeat);
+    gpucc_pool *pool;
+    gpucc_status status = gpucc_pool_create(threads ? threads : gpucc_cpu_count(), &pool);
+    if (status != GPUCC_OK) {
+        free(samples);
+        return status;
+    }
+    read_job job;
+    memset(&job, 0, sizeof job);
+    job.words = (const uint64_t *)(const void *)x;
+    job.count = n / 2;
+    for (unsigned r = 0; r < repeat; r++) {
+        double start = gpucc_now_ms();
+        gpucc_pool_run(pool, read_part, &job);
+        double ms = gpucc_now_ms() - start;
+        for (int i = 0; i < 256; i++)
+            read_sink += job.sums[i];
+        samples[r] = (double)job.count * sizeof(uint64_t) / (ms * 1e6);
+    }
+    *gbps = gpucc_stats_of(samples, repeat);
+    gpucc_pool_free(pool);
+    free(samples);
+    return GPUCC_OK;
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs gpucc's build and test dependencies from the distribution's
+# packages (Debian 12, Ubuntu 22.04+) when any is missing. Idempotent: does
+# nothing, and needs no root, when everything is already there.
+set -euo pipefail
+
+packages=(
+    build-essential cmake pkg-config # compiler and build
+    ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd # OpenCL loader, headers, PoCL (CPU device)
+    libclblast-dev # CLBlast (GEMM)
+    check # unit tests
+)
+
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null; then
+    echo "install-deps: missing ${missing[*]} and no apt-get here; install them with your package manager" >&2
+    exit 69
+fi
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null; then
+        echo "install-deps: missing ${missing[*]}; run as root or install sudo" >&2
+        exit 77
+    fi
+    sudo=(sudo)
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null

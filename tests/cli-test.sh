@@ -1,0 +1,395 @@
+#!/usr/bin/env bash
+# End-to-end tests of the gpucc command line: exit codes, error messages and
+# the table/json/csv output of the real binary.
+#
+#   usage: cli-test.sh PATH/TO/gpucc
+#
+# Each expect_* call is one check; the last line printed is "N passed, M
+# failed" and the exit status is nonzero when any check failed. Runs use
+# tiny inputs (at most 1e5 elements, 1 warm-up + 2 timed calls).
+set -u
+
+GPUCC=${1:?usage: cli-test.sh PATH/TO/gpucc}
+if [[ ! -x $GPUCC ]]; then
+    echo "cli-test.sh: '$GPUCC' is not an executable" >&2
+    exit 2
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/gpucc-cli-test.XXXXXX") || exit 2
+trap 'rm -rf "$WORK"' EXIT
+OUT=$WORK/stdout
+ERR=$WORK/stderr
+FAST=(--repeat=2 --warmup=1)
+BACKENDS=(serial pthreads opencl)
+
+passed=0
+failed=0
+LAST_CMD="(nothing run yet)"
+LAST_RC=
+
+# ---- The framework ----
+
+pass() { passed=$((passed + 1)); }
+
+# fail WHAT: records a failed check of the last command and shows its output.
+fail() {
+    failed=$((failed + 1))
+    printf 'FAIL: gpucc %s\n  %s\n' "$LAST_CMD" "$1"
+    printf '  exit status: %s\n' "$LAST_RC"
+    [[ -s $OUT ]] && head -n 8 "$OUT" | sed 's/^/  stdout: /'
+    [[ -s $ERR ]] && head -n 8 "$ERR" | sed 's/^/  stderr: /'
+    return 0
+}
+
+# run ARGS...: runs gpucc, keeping its stdout, stderr and exit status.
+run() {
+    LAST_CMD="$*"
+    "$GPUCC" "$@" >"$OUT" 2>"$ERR" </dev/null
+    LAST_RC=$?
+}
+
+# expect_exit CODE -- ARGS...: runs gpucc ARGS and checks its exit status.
+expect_exit() {
+    local code=$1
+    shift
+    [[ ${1-} == -- ]] && shift
+    run "$@"
+    if [[ $LAST_RC == "$code" ]]; then pass; else fail "expected exit status $code, got $LAST_RC"; fi
+}
+
+# The checks below look at the last command run.
+
+expect_stderr_contains() {
+    if grep -qF -- "$1" "$ERR"; then pass; else fail "stderr does not contain: $1"; fi
+}
+
+expect_stdout_contains() {
+    if grep -qF -- "$1" "$OUT"; then pass; else fail "stdout does not contain: $1"; fi
+}
+
+expect_stdout_lacks() {
+    if ! grep -qF -- "$1" "$OUT"; then pass; else fail "stdout contains: $1"; fi
+}
+
+expect_output_contains() {
+    if cat "$OUT" "$ERR" | grep -qF -- "$1"; then pass; else fail "neither stdout nor stderr contains: $1"; fi
+}
+
+# expect_stdout_lines REGEX N: exactly N lines of stdout match REGEX (ERE).
+expect_stdout_lines() {
+    local n
+    n=$(grep -cE -- "$1" "$OUT")
+    if [[ $n == "$2" ]]; then pass; else fail "expected $2 stdout lines matching /$1/, found $n"; fi
+}
+
+# expect_stdout_count TEXT N: TEXT occurs exactly N times in stdout.
+expect_stdout_count() {
+    local n
+    n=$(grep -oF -- "$1" "$OUT" | wc -l)
+    if [[ $n == "$2" ]]; then pass; else fail "expected $2 occurrences of '$1' in stdout, found $n"; fi
+}
+
+expect_stdout_empty() {
+    if [[ ! -s $OUT ]]; then pass; else fail "stdout is not empty"; fi
+}
+
+expect_stderr_empty() {
+    if [[ ! -s $ERR ]]; then pass; else fail "stderr is not empty"; fi
+}
+
+# Exactly one line on stderr, ending in a newline.
+expect_stderr_one_line() {
+    local lines
+    lines=$(wc -l <"$ERR")
+    if [[ $lines == 1 && $(tail -c 1 "$ERR" | od -An -c | tr -d ' ') == '\n' ]]; then
+        pass
+    else
+        fail "expected exactly one line on stderr, got $lines"
+    fi
+}
+
+# expect_usage_error ARGS...: exit 64, nothing on stdout, one line on stderr.
+expect_usage_error() {
+    expect_exit 64 -- "$@"
+    expect_stdout_empty
+    expect_stderr_one_line
+}
+
+# expect_error CODE ARGS...: exit CODE, nothing on stdout, one line on stderr.
+expect_error() {
+    local code=$1
+    shift
+    expect_exit "$code" -- "$@"
+    expect_stdout_empty
+    expect_stderr_one_line
+}
+
+# expect_pass_rows BACKEND...: the table has a PASS row for each backend.
+expect_pass_rows() {
+    local b
+    for b in "$@"; do
+        expect_stdout_lines "^$b .* PASS\$" 1
+    done
+}
+
+# expect_json_value BACKEND VALUE: that backend's JSON result has this value.
+expect_json_value() {
+    expect_stdout_lines "\"backend\": \"$1\".*\"value\": $2," 1
+}
+
+HAVE_PYTHON=0
+if command -v python3 >/dev/null 2>&1 && python3 -c 'import json' >/dev/null 2>&1; then
+    HAVE_PYTHON=1
+fi
+
+# expect_valid_json: stdout parses as JSON (skipped without python3).
+expect_valid_json() {
+    if [[ $HAVE_PYTHON == 0 ]]; then
+        return 0
+    fi
+    if python3 -m json.tool "$OUT" >/dev/null 2>"$WORK/json-error"; then
+        pass
+    else
+        fail "stdout is not valid JSON: $(head -n 1 "$WORK/json-error")"
+    fi
+}
+
+# ---- Input files ----
+
+# write_npy FILE DESCR SHAPE: a .npy 1.0 header (padded to 64 bytes) for the
+# given dtype and shape; the caller appends the data.
+write_npy() {
+    local header="{'descr': '$2', 'fortran_order': False, 'shape': $3, }"
+    local unpadded=$((10 + ${#header} + 1))
+    local pad=$(((64 - unpadded % 64) % 64))
+    local len=$((${#header} + pad + 1))
+    {
+        printf '\x93NUMPY\x01\x00'
+        printf '%b' "\\x$(printf %02x $((len & 255)))\\x$(printf %02x $((len >> 8)))"
+        printf '%s%*s\n' "$header" "$pad" ''
+    } >"$1"
+}
+
+# 1.0, 2.0, 3.5 as little-endian float32: sum 6.5, min 1, max 3.5.
+FLOATS='\x00\x00\x80\x3f\x00\x00\x00\x40\x00\x00\x60\x40'
+printf '%b' "$FLOATS" >"$WORK/three.f32"
+write_npy "$WORK/three.npy" '<f4' '(3,)'
+printf '%b' "$FLOATS" >>"$WORK/three.npy"
+: >"$WORK/empty.f32"
+printf '1234567' >"$WORK/seven.f32"
+printf 'NOTNPY\x01\x00\x76\x00' >"$WORK/badmagic.npy"
+write_npy "$WORK/f8.npy" '<f8' '(2,)'
+printf '\x00\x00\x00\x00\x00\x00\xf0\x3f\x00\x00\x00\x00\x00\x00\x00\x40' >>"$WORK/f8.npy"
+
+# ---- Help and version ----
+
+expect_exit 0 -- --help
+expect_stdout_contains "usage: gpucc"
+expect_stderr_empty
+expect_exit 0 -- --version
+expect_stdout_lines '^gpucc [0-9]+\.[0-9]+\.[0-9]+$' 1
+expect_exit 0 -- run --help
+expect_stdout_contains "usage: gpucc run reduce"
+expect_exit 0 -- run reduce --help
+expect_stdout_contains "usage: gpucc run reduce"
+expect_stdout_contains "--size=N"
+expect_stderr_empty
+
+# No arguments at all is a usage error that shows the usage.
+expect_exit 64 --
+expect_output_contains "usage: gpucc"
+
+# ---- Command-line errors (64) ----
+
+expect_usage_error frobnicate
+expect_stderr_contains "unknown command 'frobnicate'"
+expect_usage_error run frobnicate
+expect_stderr_contains "unknown workload 'frobnicate'"
+expect_usage_error run reduce --no-such-option
+expect_stderr_contains "--no-such-option"
+expect_usage_error run reduce --size
+expect_stderr_contains "'--size'"
+expect_usage_error run reduce unexpected-word
+expect_stderr_contains "unexpected-word"
+
+for value in abc -1 1e30 1.5 '' 0; do
+    expect_usage_error run reduce "--size=$value"
+    expect_stderr_contains "--size"
+    expect_stderr_contains "'$value'"
+done
+expect_usage_error run reduce --size=abc
+expect_stderr_contains "not a number"
+expect_usage_error run reduce --size=-1
+expect_stderr_contains "negative"
+expect_usage_error run reduce --size=1e30
+expect_stderr_contains "too large"
+expect_usage_error run reduce --size=1.5
+expect_stderr_contains "not an integer"
+expect_usage_error run reduce --size=
+expect_stderr_contains "empty"
+expect_usage_error run reduce --size=0
+expect_stderr_contains "at least 1"
+
+expect_usage_error run reduce --op=foo
+expect_stderr_contains "--op"
+expect_stderr_contains "'foo'"
+expect_usage_error run reduce --backend=foo
+expect_stderr_contains "--backend"
+expect_stderr_contains "'foo'"
+expect_usage_error run reduce --backend=serial,foo
+expect_stderr_contains "'foo'"
+expect_usage_error run reduce --backend=
+expect_stderr_contains "--backend"
+expect_usage_error run reduce --backend=,
+expect_stderr_contains "--backend"
+expect_usage_error run reduce --threads=0
+expect_stderr_contains "--threads"
+expect_stderr_contains "'0'"
+expect_usage_error run reduce --repeat=0
+expect_stderr_contains "--repeat"
+expect_stderr_contains "'0'"
+expect_usage_error run reduce --format=xml
+expect_stderr_contains "--format"
+expect_stderr_contains "'xml'"
+expect_usage_error run reduce --size=1e3 "--input=$WORK/three.f32"
+expect_stderr_contains "--size"
+expect_stderr_contains "--input"
+expect_usage_error devices extra
+expect_stderr_contains "devices"
+
+# Refused by the OpenCL backend when it opens: still a usage error.
+expect_usage_error run reduce --size=1e5 "${FAST[@]}" --cl-shape=gpu --local-size=24
+expect_stderr_contains "local size 24"
+expect_stderr_contains "multiple of 16"
+
+# ---- Unavailable devices (69) ----
+
+expect_error 69 run reduce --size=1e3 "${FAST[@]}" --device=no-such-device-xyz
+expect_stderr_contains "no-such-device-xyz"
+expect_error 69 run reduce --size=1e3 "${FAST[@]}" --backend=opencl --device=99
+expect_stderr_contains "opencl"
+expect_stderr_contains "'99'"
+
+# ---- Input files: missing (66) and malformed (65) ----
+# --backend=serial: only the file's message is on stderr (opening OpenCL
+# prints a notice about building kernels).
+
+expect_error 66 run reduce "${FAST[@]}" --backend=serial --input=/nonexistent.npy
+expect_stderr_contains "/nonexistent.npy"
+expect_stderr_contains "No such file"
+expect_exit 66 -- run reduce "${FAST[@]}" --input=/nonexistent.npy
+expect_stdout_empty
+expect_stderr_contains "/nonexistent.npy"
+expect_error 66 run reduce "${FAST[@]}" --backend=serial "--input=$WORK"
+expect_stderr_contains "$WORK"
+
+expect_error 65 run reduce "${FAST[@]}" --backend=serial "--input=$WORK/badmagic.npy"
+expect_stderr_contains "badmagic.npy"
+expect_stderr_contains "magic"
+expect_error 65 run reduce "${FAST[@]}" --backend=serial "--input=$WORK/f8.npy"
+expect_stderr_contains "f8.npy"
+expect_stderr_contains "'<f8'"
+expect_error 65 run reduce "${FAST[@]}" --backend=serial "--input=$WORK/seven.f32"
+expect_stderr_contains "seven.f32"
+expect_stderr_contains "7 bytes"
+expect_stderr_contains "multiple of 4"
+expect_exit 65 -- run reduce "${FAST[@]}" "--input=$WORK/seven.f32"
+expect_stdout_empty
+expect_stderr_contains "multiple of 4"
+
+# ---- Known data from files ----
+
+expect_exit 0 -- run reduce "${FAST[@]}" --format=json "--input=$WORK/three.f32"
+expect_valid_json
+expect_stdout_contains '"n": 3,'
+for b in "${BACKENDS[@]}"; do
+    expect_json_value "$b" 6.5
+done
+expect_stdout_count '"verified": true' 3
+
+expect_exit 0 -- run reduce "${FAST[@]}" --format=json --op=max "--input=$WORK/three.f32"
+expect_valid_json
+for b in "${BACKENDS[@]}"; do
+    expect_json_value "$b" 3.5
+done
+
+expect_exit 0 -- run reduce "${FAST[@]}" --format=json --op=min "--input=$WORK/three.f32"
+for b in "${BACKENDS[@]}"; do
+    expect_json_value "$b" 1
+done
+
+expect_exit 0 -- run reduce "${FAST[@]}" --format=json "--input=$WORK/three.npy"
+expect_valid_json
+for b in "${BACKENDS[@]}"; do
+    expect_json_value "$b" 6.5
+done
+
+expect_exit 0 -- run reduce "${FAST[@]}" --format=json "--input=$WORK/empty.f32"
+expect_valid_json
+expect_stdout_contains '"n": 0,'
+for b in "${BACKENDS[@]}"; do
+    expect_json_value "$b" 0
+done
+expect_stdout_count '"verified": true' 3
+
+expect_exit 0 -- run reduce "${FAST[@]}" "--input=$WORK/empty.f32"
+expect_pass_rows "${BACKENDS[@]}"
+
+# ---- Generated data: the three formats ----
+
+expect_exit 0 -- run reduce --size=2.5e4 "${FAST[@]}"
+expect_stdout_contains "over 25000 float32"
+expect_pass_rows "${BACKENDS[@]}"
+
+expect_exit 0 -- run reduce --size=1e5 "${FAST[@]}" --format=json
+expect_valid_json
+expect_stdout_contains '"results"'
+expect_stdout_contains '"n": 100000,'
+expect_stdout_count '"speedup_vs_serial"' 3
+expect_stdout_count '"verified": true' 3
+expect_stdout_count '"verified": false' 0
+
+expect_exit 0 -- run reduce --size=1e5 "${FAST[@]}" --format=csv
+expect_stdout_lines '.' 4
+expect_stdout_lines '^workload,op,n,source,backend,' 1
+for b in "${BACKENDS[@]}"; do
+    expect_stdout_lines "^reduce,sum,100000,generated:seed=1,$b,.*,ok,.*,true\$" 1
+done
+
+expect_exit 0 -- run reduce --size=1e5 "${FAST[@]}"
+expect_stdout_contains "reduce sum over 100000 float32"
+expect_pass_rows "${BACKENDS[@]}"
+
+# ---- Backend selection, ops, OpenCL tuning ----
+
+expect_exit 0 -- run reduce --size=1e5 "${FAST[@]}" --backend=serial,pthreads --format=json
+expect_stdout_count '"backend":' 2
+expect_stdout_contains '"backend": "serial"'
+expect_stdout_contains '"backend": "pthreads"'
+expect_stdout_lacks '"backend": "opencl"'
+expect_stderr_empty
+
+for op in min max; do
+    expect_exit 0 -- run reduce --size=1e5 "${FAST[@]}" "--op=$op"
+    expect_stdout_contains "reduce $op over 100000 float32"
+    expect_pass_rows "${BACKENDS[@]}"
+done
+
+# 65536 bytes hold 4 blocks of 4096 floats: 1e5 elements run in 7 chunks.
+expect_exit 0 -- run reduce --size=1e5 "${FAST[@]}" --backend=opencl --cl-max-alloc=65536 --format=json
+expect_stdout_contains '"chunked": true'
+expect_stdout_count '"verified": true' 1
+expect_exit 0 -- run reduce --size=1e5 "${FAST[@]}" --backend=opencl --cl-max-alloc=65536
+expect_pass_rows opencl
+
+expect_exit 0 -- run reduce --size=1e5 "${FAST[@]}" --backend=opencl --local-size=3
+expect_pass_rows opencl
+
+# ---- Devices ----
+
+expect_exit 0 -- devices
+expect_stdout_lines '^CPU: [0-9]+ online threads$' 1
+expect_stdout_lines '^\[0\] ' 1
+
+echo "$passed passed, $failed failed"
+[[ $failed == 0 ]]

@@ -1,0 +1,900 @@
+/* Integration tests of gpucc_reduce: sum, min and max on the serial,
+ * pthreads and OpenCL backends (PoCL here), checked three ways:
+ *  - against the exact reference (gpucc_reference_compute, through
+ *    gpucc_reduce_verify and directly against the documented bound);
+ *  - against min/max computed here with a plain loop (must be exact);
+ *  - against an independent implementation of the canonical summation
+ *    order of kernels/gpucc-ops.h (canonical_sum below): every fp64 backend
+ *    must give that sum bit for bit, whatever its threads, work-group size,
+ *    kernel shape or chunking.
+ *
+ * OpenCL backends are opened inside each test (Check forks one process per
+ * test; OpenCL must not be initialised before the fork), once per test, and
+ * reused for many sizes: each open builds a program.
+ *
+ * Sizes above 2^31 elements are not tested here (that would need 8+ GiB of
+ * memory); 64-bit indexing is exercised instead by chunked runs whose chunk
+ * offsets go past 2^24 elements (see test_chunked_large_offsets). */
+#include "gpucc.h"
+#include "gpucc-ops.h" /* GPUCC_REDUCE_BLOCK and GPUCC_REDUCE_LANES only */
+
+#include <check.h>
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { BLOCK = GPUCC_REDUCE_BLOCK, LANES = GPUCC_REDUCE_LANES };
+#define BLOCK_BYTES ((uint64_t)BLOCK * sizeof(float))
+#define TWO_POW_24_PLUS_1 (((size_t)1 << 24) + 1)
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const gpucc_reduce_op all_ops[] = {GPUCC_REDUCE_SUM, GPUCC_REDUCE_MIN, GPUCC_REDUCE_MAX};
+
+/* ---- Comparisons ---- */
+
+/* Bitwise equality of doubles (distinguishes -0.0 from +0.0). */
+static int same_bits(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+/* Equal bits, or both NaN (NaN payloads may differ between backends). */
+static int same_value(double a, double b)
+{
+    return isnan(a) ? isnan(b) : same_bits(a, b);
+}
+
+/* ---- Backend configurations ---- */
+
+typedef struct {
+    gpucc_backend_kind kind;
+    unsigned threads;   /* pthreads */
+    int shape;          /* opencl: GPUCC_SHAPE_* */
+    size_t local_size;  /* opencl */
+    uint64_t max_alloc; /* opencl */
+    int force_copy;     /* opencl */
+    int force_no_fp64;  /* opencl */
+} spec;
+
+#define SERIAL {.kind = GPUCC_BACKEND_SERIAL}
+#define PTHREADS(t) {.kind = GPUCC_BACKEND_PTHREADS, .threads = (t)}
+#define OPENCL_DEFAULT {.kind = GPUCC_BACKEND_OPENCL}
+#define OPENCL(shape_, local_) {.kind = GPUCC_BACKEND_OPENCL, .shape = (shape_), .local_size = (local_)}
+#define CHUNKED(shape_, bytes, copy)                                                                \
+    {.kind = GPUCC_BACKEND_OPENCL, .shape = (shape_), .max_alloc = (bytes), .force_copy = (copy)}
+#define FP32(shape_) {.kind = GPUCC_BACKEND_OPENCL, .shape = (shape_), .force_no_fp64 = 1}
+#define FP32_CHUNKED(shape_, bytes)                                                                 \
+    {.kind = GPUCC_BACKEND_OPENCL, .shape = (shape_), .max_alloc = (bytes), .force_no_fp64 = 1,     \
+     .force_copy = 1}
+
+typedef struct {
+    spec spec;
+    gpucc_backend *backend;
+    char label[200];
+} opened;
+
+static gpucc_backend_config config_of(const spec *s)
+{
+    gpucc_backend_config c;
+    memset(&c, 0, sizeof c);
+    c.threads = s->threads;
+    c.shape = s->shape;
+    c.local_size = s->local_size;
+    c.max_alloc = s->max_alloc;
+    c.force_copy = s->force_copy;
+    c.force_no_fp64 = s->force_no_fp64;
+    return c;
+}
+
+static void describe(const spec *s, char *buf, size_t size)
+{
+    switch (s->kind) {
+    case GPUCC_BACKEND_PTHREADS: snprintf(buf, size, "pthreads(threads=%u)", s->threads); break;
+    case GPUCC_BACKEND_OPENCL:
+        snprintf(buf, size, "opencl(shape=%s, local=%zu, max_alloc=%llu%s%s)",
+                 s->shape == GPUCC_SHAPE_CPU ? "cpu" : s->shape == GPUCC_SHAPE_GPU ? "gpu" : "auto",
+                 s->local_size, (unsigned long long)s->max_alloc, s->force_copy ? ", copy" : "",
+                 s->force_no_fp64 ? ", fp32" : "");
+        break;
+    default: snprintf(buf, size, "%s", gpucc_backend_kind_name(s->kind)); break;
+    }
+}
+
+/* Opens one backend per spec, asserting success. */
+static opened *open_all(const spec *specs, size_t count)
+{
+    opened *o = calloc(count, sizeof *o);
+    ck_assert_ptr_nonnull(o);
+    for (size_t i = 0; i < count; i++) {
+        o[i].spec = specs[i];
+        describe(&specs[i], o[i].label, sizeof o[i].label);
+        gpucc_backend_config c = config_of(&specs[i]);
+        gpucc_status st = gpucc_backend_open(specs[i].kind, &c, &o[i].backend);
+        ck_assert_msg(st == GPUCC_OK, "open %s: %s (%s)", o[i].label, gpucc_status_name(st),
+                      gpucc_last_error());
+        ck_assert_int_eq(gpucc_backend_kind_of(o[i].backend), specs[i].kind);
+        ck_assert(gpucc_backend_device(o[i].backend)[0] != '\0');
+    }
+    return o;
+}
+
+static void close_all(opened *o, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        gpucc_backend_close(o[i].backend);
+    free(o);
+}
+
+static gpucc_reduce_result run(const opened *b, gpucc_reduce_op op, const float *x, size_t n)
+{
+    gpucc_reduce_result r;
+    memset(&r, 0x5a, sizeof r);
+    gpucc_status st = gpucc_reduce(b->backend, op, x, n, &r);
+    ck_assert_msg(st == GPUCC_OK, "%s %s n=%zu: %s (%s)", b->label, gpucc_reduce_op_name(op), n,
+                  gpucc_status_name(st), gpucc_last_error());
+    return r;
+}
+
+/* ---- Data ---- */
+
+static float *random_floats(size_t n, uint64_t seed)
+{
+    float *x = gpucc_alloc_floats(n);
+    ck_assert_msg(x != NULL, "gpucc_alloc_floats(%zu): %s", n, gpucc_last_error());
+    gpucc_status st = gpucc_generate(x, n, seed, 0);
+    ck_assert_msg(st == GPUCC_OK, "gpucc_generate: %s", gpucc_last_error());
+    return x;
+}
+
+static float *filled_floats(size_t n, float value)
+{
+    float *x = gpucc_alloc_floats(n);
+    ck_assert_msg(x != NULL, "gpucc_alloc_floats(%zu): %s", n, gpucc_last_error());
+    for (size_t i = 0; i < n; i++)
+        x[i] = value;
+    return x;
+}
+
+static gpucc_reference ref_of(const float *x, size_t n)
+{
+    gpucc_reference r;
+    gpucc_status st = gpucc_reference_compute(x, n, 0, &r);
+    ck_assert_msg(st == GPUCC_OK, "gpucc_reference_compute: %s", gpucc_last_error());
+    return r;
+}
+
+/* ---- Oracles written independently of the library ---- */
+
+/* The canonical order of kernels/gpucc-ops.h, written out plainly: blocks of
+ * BLOCK elements; element j of a block to lane j % LANES, folded in index
+ * order in double; lanes combined by halving (h = 8, 4, 2, 1); block
+ * partials combined pairwise level by level, an odd last one moving up. */
+static double canonical_sum(const float *x, size_t n)
+{
+    size_t blocks = (n + BLOCK - 1) / BLOCK;
+    if (blocks == 0)
+        return 0.0;
+    double *p = malloc(blocks * sizeof *p);
+    ck_assert_ptr_nonnull(p);
+    for (size_t b = 0; b < blocks; b++) {
+        double lane[LANES] = {0};
+        size_t start = b * BLOCK, len = n - start < BLOCK ? n - start : BLOCK;
+        for (size_t j = 0; j < len; j++)
+            lane[j % LANES] += (double)x[start + j];
+        for (int h = LANES / 2; h > 0; h /= 2)
+            for (int i = 0; i < h; i++)
+                lane[i] += lane[i + h];
+        p[b] = lane[0];
+    }
+    size_t m = blocks;
+    while (m > 1) {
+        size_t next = 0;
+        for (size_t i = 0; i + 1 < m; i += 2)
+            p[next++] = p[i] + p[i + 1];
+        if (m % 2)
+            p[next++] = p[m - 1];
+        m = next;
+    }
+    double result = p[0];
+    free(p);
+    return result;
+}
+
+/* min (want_max = 0) or max of x[0..n), NaN if any element is NaN. */
+static double plain_extreme(const float *x, size_t n, int want_max)
+{
+    double v = want_max ? -INFINITY : INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(x[i]))
+            return NAN;
+        if (want_max ? x[i] > v : x[i] < v)
+            v = x[i];
+    }
+    return v;
+}
+
+/* What each op must return: the canonical sum (bitwise for fp64 backends,
+ * within the bound for the fp32 fallback), min and max exactly. */
+typedef struct {
+    const float *x;
+    size_t n;
+    gpucc_reference ref;
+    double want[GPUCC_REDUCE_OP_COUNT];
+} expected;
+
+static expected expect_of(const float *x, size_t n)
+{
+    expected e = {x, n, ref_of(x, n), {0}};
+    e.want[GPUCC_REDUCE_SUM] = canonical_sum(x, n);
+    e.want[GPUCC_REDUCE_MIN] = plain_extreme(x, n, 0);
+    e.want[GPUCC_REDUCE_MAX] = plain_extreme(x, n, 1);
+    /* The reference and the plain loops must agree on min and max. */
+    ck_assert(same_value(e.ref.min, e.want[GPUCC_REDUCE_MIN]));
+    ck_assert(same_value(e.ref.max, e.want[GPUCC_REDUCE_MAX]));
+    return e;
+}
+
+/* Runs op on b and checks the result against e; returns it. */
+static gpucc_reduce_result check_op(const opened *b, gpucc_reduce_op op, const expected *e)
+{
+    gpucc_reduce_result r = run(b, op, e->x, e->n);
+    const char *name = gpucc_reduce_op_name(op);
+    double error = -1.0;
+    int verified = gpucc_reduce_verify(op, r.value, &e->ref, &error);
+    ck_assert_msg(verified, "%s %s n=%zu: got %a (%.17g), reference sum %.17g min %a max %a, error %g",
+                  b->label, name, e->n, r.value, r.value, e->ref.sum, e->ref.min, e->ref.max, error);
+    int fallback_sum = op == GPUCC_REDUCE_SUM && b->spec.force_no_fp64;
+    if (fallback_sum) {
+        /* The documented bound, checked here without gpucc_reduce_verify. */
+        if (isfinite(e->ref.sum) && isfinite(e->ref.abs_sum))
+            ck_assert_msg(fabs(r.value - e->ref.sum) <= GPUCC_SUM_RELATIVE_BOUND * e->ref.abs_sum,
+                          "%s sum n=%zu: %.17g is outside the bound around %.17g", b->label, e->n,
+                          r.value, e->ref.sum);
+        else
+            ck_assert_msg(same_value(r.value, e->ref.sum), "%s sum n=%zu: got %g, want %g", b->label,
+                          e->n, r.value, e->ref.sum);
+    } else {
+        ck_assert_msg(same_value(r.value, e->want[op]), "%s %s n=%zu: got %a (%.17g), want %a (%.17g)",
+                      b->label, name, e->n, r.value, r.value, e->want[op], e->want[op]);
+    }
+    ck_assert_msg(((r.flags & GPUCC_RESULT_FP32_FALLBACK) != 0) == fallback_sum,
+                  "%s %s n=%zu: flags 0x%x", b->label, name, e->n, r.flags);
+    /* Timings as documented: kernel time equals the total on the CPU
+     * backends, and nothing is transferred unless the data was copied. */
+    const gpucc_timing *t = &r.timing;
+    ck_assert_msg(isfinite(t->total_ms) && t->total_ms >= 0 && isfinite(t->kernel_ms) && t->kernel_ms >= 0 &&
+                      isfinite(t->transfer_ms) && t->transfer_ms >= 0,
+                  "%s: timing %g %g %g", b->label, t->total_ms, t->kernel_ms, t->transfer_ms);
+    if (b->spec.kind != GPUCC_BACKEND_OPENCL) {
+        ck_assert_msg(r.flags == 0, "%s: flags 0x%x", b->label, r.flags);
+        ck_assert(same_bits(t->kernel_ms, t->total_ms));
+    }
+    if (!(r.flags & GPUCC_RESULT_COPIED))
+        ck_assert_msg(t->transfer_ms == 0, "%s: transfer %g ms without a copy", b->label, t->transfer_ms);
+    return r;
+}
+
+/* Checks every op of every backend on x[0..n). */
+static void check_all(const opened *o, size_t count, const float *x, size_t n)
+{
+    expected e = expect_of(x, n);
+    for (size_t i = 0; i < count; i++)
+        for (size_t k = 0; k < COUNT(all_ops); k++)
+            check_op(&o[i], all_ops[k], &e);
+}
+
+/* ---- 1. Random data at awkward sizes, every backend ---- */
+
+static const size_t awkward_sizes[] = {
+    1, 2, 15, 16, 17, 31, 4095, 4096, 4097, 8191, 1009, 65537, 1000003, TWO_POW_24_PLUS_1,
+};
+
+START_TEST(test_random_awkward_sizes)
+{
+    static const spec specs[] = {
+        SERIAL,         PTHREADS(1), PTHREADS(2), PTHREADS(3), PTHREADS(5),
+        OPENCL_DEFAULT, OPENCL(GPUCC_SHAPE_GPU, 0),
+    };
+    opened *o = open_all(specs, COUNT(specs));
+    /* Every size is a prefix of one large generated array: the element
+     * after the end is random (not 0), so reading past n changes the sum. */
+    float *x = random_floats(TWO_POW_24_PLUS_1 + 1, 1234);
+    for (size_t s = 0; s < COUNT(awkward_sizes); s++)
+        check_all(o, COUNT(specs), x, awkward_sizes[s]);
+    gpucc_free_floats(x);
+    close_all(o, COUNT(specs));
+}
+END_TEST
+
+/* ---- 2. The sum is bitwise identical across backends and shapes ---- */
+
+START_TEST(test_bitwise_sum)
+{
+    static const spec specs[] = {
+        SERIAL,
+        PTHREADS(1),
+        PTHREADS(2),
+        PTHREADS(3),
+        PTHREADS(7),
+        OPENCL(GPUCC_SHAPE_CPU, 1),
+        OPENCL(GPUCC_SHAPE_CPU, 2),
+        OPENCL(GPUCC_SHAPE_CPU, 3),
+        OPENCL(GPUCC_SHAPE_CPU, 8),
+        OPENCL(GPUCC_SHAPE_CPU, 64),
+        OPENCL(GPUCC_SHAPE_GPU, 16),
+        OPENCL(GPUCC_SHAPE_GPU, 32),
+        OPENCL(GPUCC_SHAPE_GPU, 64),
+        OPENCL(GPUCC_SHAPE_GPU, 256),
+    };
+    /* Large to small and back, so that buffers sized for one call are reused
+     * for both smaller and larger ones. */
+    static const size_t sizes[] = {
+        1000003, 3, 4096 * 5 + 32, 17, 4096 * 33, 4097, 4096 * 16 + 1, 16 * 7, 2000000 + 13, 257,
+    };
+    opened *o = open_all(specs, COUNT(specs));
+    float *x = random_floats(2000000 + 14, 99);
+    for (size_t s = 0; s < COUNT(sizes); s++) {
+        size_t n = sizes[s];
+        expected e = expect_of(x, n);
+        double first = 0;
+        for (size_t i = 0; i < COUNT(specs); i++) {
+            double v = check_op(&o[i], GPUCC_REDUCE_SUM, &e).value;
+            if (i == 0)
+                first = v;
+            ck_assert_msg(memcmp(&v, &first, sizeof v) == 0, "n=%zu: %s gives %a, %s gives %a", n,
+                          o[i].label, v, o[0].label, first);
+        }
+        /* Repeated calls are deterministic. */
+        for (size_t i = 0; i < COUNT(specs); i++)
+            ck_assert(same_bits(run(&o[i], GPUCC_REDUCE_SUM, x, n).value, first));
+    }
+    gpucc_free_floats(x);
+    close_all(o, COUNT(specs));
+}
+END_TEST
+
+/* Inputs not aligned to 4096 bytes (a caller's malloc'd array, or a view
+ * into one) give the same results; zero-copy must cope with them. */
+START_TEST(test_unaligned_input)
+{
+    static const spec specs[] = {
+        SERIAL, PTHREADS(3), OPENCL(GPUCC_SHAPE_CPU, 0), OPENCL(GPUCC_SHAPE_GPU, 0),
+        CHUNKED(GPUCC_SHAPE_CPU, 16384 * 3, 0), CHUNKED(GPUCC_SHAPE_GPU, 16384 * 3, 1),
+    };
+    opened *o = open_all(specs, COUNT(specs));
+    size_t n = 100003;
+    float *x = random_floats(n + 8, 5);
+    for (size_t offset = 1; offset <= 3; offset++)
+        check_all(o, COUNT(specs), x + offset, n);
+    gpucc_free_floats(x);
+    close_all(o, COUNT(specs));
+}
+END_TEST
+
+/* ---- 3. The chunked path ---- */
+
+START_TEST(test_chunked)
+{
+    /* 3 blocks per chunk, and 16 blocks per chunk; zero-copy and copied. */
+    static const spec specs[] = {
+        CHUNKED(GPUCC_SHAPE_CPU, 16384 * 3, 0),  CHUNKED(GPUCC_SHAPE_CPU, 16384 * 3, 1),
+        CHUNKED(GPUCC_SHAPE_GPU, 16384 * 3, 0),  CHUNKED(GPUCC_SHAPE_GPU, 16384 * 3, 1),
+        CHUNKED(GPUCC_SHAPE_CPU, 65536 * 4, 0),  CHUNKED(GPUCC_SHAPE_CPU, 65536 * 4, 1),
+        CHUNKED(GPUCC_SHAPE_GPU, 65536 * 4, 0),  CHUNKED(GPUCC_SHAPE_GPU, 65536 * 4, 1),
+        /* A limit that is not a whole number of blocks rounds down (3). */
+        CHUNKED(GPUCC_SHAPE_CPU, 16384 * 3 + 100, 1),
+    };
+    opened *o = open_all(specs, COUNT(specs));
+    size_t big = 1000003;
+    float *x = random_floats(big + 1, 7);
+    /* Around the chunk sizes of 3 * 4096 and 16 * 4096 elements. */
+    static const size_t sizes[] = {
+        1000003, 1, 4097, 3 * 4096 - 1, 3 * 4096, 3 * 4096 + 1, 6 * 4096, 16 * 4096, 16 * 4096 + 1,
+    };
+    for (size_t s = 0; s < COUNT(sizes); s++) {
+        size_t n = sizes[s];
+        expected e = expect_of(x, n);
+        for (size_t i = 0; i < COUNT(specs); i++) {
+            size_t chunk = (size_t)(o[i].spec.max_alloc / BLOCK_BYTES) * BLOCK;
+            for (size_t k = 0; k < COUNT(all_ops); k++) {
+                gpucc_reduce_result r = check_op(&o[i], all_ops[k], &e);
+                int chunked = (r.flags & GPUCC_RESULT_CHUNKED) != 0;
+                ck_assert_msg(chunked == (n > chunk), "%s n=%zu: flags 0x%x", o[i].label, n, r.flags);
+                if (o[i].spec.force_copy)
+                    ck_assert_msg(r.flags & GPUCC_RESULT_COPIED, "%s: flags 0x%x", o[i].label, r.flags);
+            }
+        }
+    }
+    gpucc_free_floats(x);
+    close_all(o, COUNT(specs));
+}
+END_TEST
+
+/* Chunk offsets up to 2^24 elements (64 MiB into the array): the last
+ * chunk holds the single element 2^24. (n > 2^31 is not tested: 8+ GiB.) */
+START_TEST(test_chunked_large_offsets)
+{
+    static const spec specs[] = {
+        CHUNKED(GPUCC_SHAPE_CPU, 4u << 20, 0),
+        CHUNKED(GPUCC_SHAPE_GPU, 4u << 20, 1),
+        FP32_CHUNKED(GPUCC_SHAPE_CPU, 4u << 20),
+    };
+    opened *o = open_all(specs, COUNT(specs));
+    size_t n = TWO_POW_24_PLUS_1;
+    float *x = random_floats(n, 3);
+    x[n - 1] = 1e6f; /* a value that stands out, in the last chunk */
+    check_all(o, COUNT(specs), x, n);
+    for (size_t i = 0; i < COUNT(specs); i++)
+        ck_assert(run(&o[i], GPUCC_REDUCE_SUM, x, n).flags & GPUCC_RESULT_CHUNKED);
+    x[n - 1] = NAN;
+    check_all(o, COUNT(specs), x, n);
+    gpucc_free_floats(x);
+    close_all(o, COUNT(specs));
+}
+END_TEST
+
+START_TEST(test_chunk_limit_below_one_block)
+{
+    static const uint64_t limits[] = {1000, 4, BLOCK_BYTES - 1};
+    for (size_t i = 0; i < COUNT(limits); i++) {
+        gpucc_backend_config c;
+        memset(&c, 0, sizeof c);
+        c.max_alloc = limits[i];
+        gpucc_backend *b = NULL;
+        ck_assert_int_eq(gpucc_backend_open(GPUCC_BACKEND_OPENCL, &c, &b), GPUCC_E_INVALID);
+        ck_assert_ptr_null(b);
+        ck_assert_msg(strstr(gpucc_last_error(), "block") != NULL, "%s", gpucc_last_error());
+    }
+    /* Exactly one block is enough. */
+    static const spec one_block[] = {CHUNKED(GPUCC_SHAPE_CPU, BLOCK_BYTES, 0),
+                                     CHUNKED(GPUCC_SHAPE_GPU, BLOCK_BYTES, 1)};
+    opened *o = open_all(one_block, COUNT(one_block));
+    float *x = random_floats(3 * BLOCK + 5, 11);
+    check_all(o, COUNT(one_block), x, 3 * BLOCK + 5);
+    check_all(o, COUNT(one_block), x, BLOCK);
+    gpucc_free_floats(x);
+    close_all(o, COUNT(one_block));
+}
+END_TEST
+
+/* ---- 4. Float traps: integer counts past 2^24, cancellation ---- */
+
+/* Every kind of backend, including the fp32 fallback. */
+static const spec every_kind[] = {
+    SERIAL,
+    PTHREADS(2),
+    PTHREADS(3),
+    OPENCL(GPUCC_SHAPE_CPU, 0),
+    OPENCL(GPUCC_SHAPE_GPU, 0),
+    CHUNKED(GPUCC_SHAPE_CPU, 16384 * 3, 1),
+    CHUNKED(GPUCC_SHAPE_GPU, 65536 * 4, 0),
+    FP32(GPUCC_SHAPE_CPU),
+    FP32(GPUCC_SHAPE_GPU),
+};
+
+static void check_ones(const opened *o, size_t count, size_t n)
+{
+    float *x = filled_floats(n, 1.0f);
+    for (size_t i = 0; i < count; i++) {
+        gpucc_reduce_result r = run(&o[i], GPUCC_REDUCE_SUM, x, n);
+        ck_assert_msg(same_bits(r.value, (double)n), "%s: %zu ones sum to %.17g", o[i].label, n, r.value);
+        ck_assert(same_bits(run(&o[i], GPUCC_REDUCE_MIN, x, n).value, 1.0));
+        ck_assert(same_bits(run(&o[i], GPUCC_REDUCE_MAX, x, n).value, 1.0));
+    }
+    gpucc_free_floats(x);
+}
+
+START_TEST(test_ones_past_float_range)
+{
+    opened *o = open_all(every_kind, COUNT(every_kind));
+    /* A float accumulator sticks at 16777216. */
+    check_ones(o, COUNT(every_kind), TWO_POW_24_PLUS_1);
+    check_ones(o, COUNT(every_kind), 10000000);
+    close_all(o, COUNT(every_kind));
+}
+END_TEST
+
+/* Writes big, tiny, -big at the given positions of an array of zeros. */
+static float *cancellation_case(size_t n, size_t at_big, size_t at_tiny, size_t at_minus)
+{
+    float *x = filled_floats(n, 0.0f);
+    x[at_big] = 1e30f;
+    x[at_tiny] = 1.0f;
+    x[at_minus] = -1e30f;
+    return x;
+}
+
+START_TEST(test_cancellation)
+{
+    static const struct {
+        size_t big, tiny, minus;
+        double want; /* in the canonical order */
+    } cases[] = {
+        /* In one lane: 1e30 + 1 loses the 1, then - 1e30. */
+        {0, 16, 32, 0.0},
+        /* The 1 alone in its block: partials 1e30, -1e30, 1 give exactly 1. */
+        {BLOCK - 1, 2 * BLOCK, BLOCK, 1.0},
+        /* Across the block boundary: 1e30 | 1, -1e30 in the next block's
+         * lanes 0 and 1 (combined into -1e30 first), then 1e30 - 1e30 = 0. */
+        {BLOCK - 1, BLOCK, BLOCK + 1, 0.0},
+        /* The 1 in lane 15 of block 0, the big values at the starts of
+         * blocks 1 and 2: (1 + 1e30) + (-1e30) = 0. */
+        {BLOCK, BLOCK - 1, 2 * BLOCK, 0.0},
+        /* Big ones in blocks 0 and 3, the 1 in block 2: pairs (1e30 + 0)
+         * and (1 + -1e30) lose the 1. */
+        {0, 2 * BLOCK, 3 * BLOCK, 0.0},
+        /* Big ones in blocks 0 and 1 cancel first, the 1 in block 2 stays. */
+        {0, 2 * BLOCK + 17, BLOCK + 4095, 1.0},
+    };
+    opened *o = open_all(every_kind, COUNT(every_kind));
+    size_t n = 4 * BLOCK + 3;
+    for (size_t c = 0; c < COUNT(cases); c++) {
+        float *x = cancellation_case(n, cases[c].big, cases[c].tiny, cases[c].minus);
+        expected e = expect_of(x, n);
+        ck_assert(same_bits(e.ref.sum, 1.0));
+        ck_assert_msg(same_bits(e.want[GPUCC_REDUCE_SUM], cases[c].want), "case %zu: canonical %g", c,
+                      e.want[GPUCC_REDUCE_SUM]);
+        for (size_t i = 0; i < COUNT(every_kind); i++)
+            for (size_t k = 0; k < COUNT(all_ops); k++)
+                check_op(&o[i], all_ops[k], &e);
+        gpucc_free_floats(x);
+    }
+    close_all(o, COUNT(every_kind));
+}
+END_TEST
+
+/* ---- 5. NaN and infinities ---- */
+
+START_TEST(test_nan_anywhere)
+{
+    opened *o = open_all(every_kind, COUNT(every_kind));
+    size_t n = 6 * BLOCK + 21; /* chunk boundaries at 3 and 16 blocks */
+    float *x = random_floats(n, 21);
+    const size_t positions[] = {0, 1, 15, 16, BLOCK - 1, BLOCK, 3 * BLOCK - 1, 3 * BLOCK, n / 2,
+                                n - 17, n - 1};
+    static const uint32_t nan_bits[] = {0x7fc00000u, 0xffc00001u, 0x7f800001u /* signalling */};
+    for (size_t p = 0; p < COUNT(positions); p++) {
+        float saved = x[positions[p]];
+        float nan_value;
+        memcpy(&nan_value, &nan_bits[p % COUNT(nan_bits)], sizeof nan_value);
+        x[positions[p]] = nan_value;
+        expected e = expect_of(x, n);
+        for (size_t k = 0; k < COUNT(all_ops); k++) {
+            ck_assert(isnan(e.want[all_ops[k]]));
+            for (size_t i = 0; i < COUNT(every_kind); i++) {
+                gpucc_reduce_result r = check_op(&o[i], all_ops[k], &e);
+                ck_assert_msg(isnan(r.value), "%s %s: NaN at %zu gives %g", o[i].label,
+                              gpucc_reduce_op_name(all_ops[k]), positions[p], r.value);
+            }
+        }
+        x[positions[p]] = saved;
+    }
+    /* A single NaN, and NaN next to infinities. */
+    float one_nan = NAN;
+    check_all(o, COUNT(every_kind), &one_nan, 1);
+    const float mixed[] = {INFINITY, NAN, -INFINITY};
+    check_all(o, COUNT(every_kind), mixed, 3);
+    gpucc_free_floats(x);
+    close_all(o, COUNT(every_kind));
+}
+END_TEST
+
+/* Infinities only in the CPU-side and fp64 backends; see
+ * test_infinity_fp32_fallback for the fallback. */
+static void check_infinities(const opened *o, size_t count)
+{
+    size_t n = 5 * BLOCK + 7;
+    float *x = random_floats(n, 33);
+    for (size_t i = 0; i < count; i++) {
+        const opened *b = &o[i];
+        /* +inf only (once, then everywhere). */
+        x[2 * BLOCK + 5] = INFINITY;
+        check_all(b, 1, x, n);
+        ck_assert(same_bits(run(b, GPUCC_REDUCE_SUM, x, n).value, INFINITY));
+        ck_assert(same_bits(run(b, GPUCC_REDUCE_MAX, x, n).value, INFINITY));
+        ck_assert(isfinite(run(b, GPUCC_REDUCE_MIN, x, n).value));
+        /* +inf and -inf: the sum is NaN. */
+        x[n - 1] = -INFINITY;
+        check_all(b, 1, x, n);
+        ck_assert(isnan(run(b, GPUCC_REDUCE_SUM, x, n).value));
+        ck_assert(same_bits(run(b, GPUCC_REDUCE_MIN, x, n).value, -INFINITY));
+        ck_assert(same_bits(run(b, GPUCC_REDUCE_MAX, x, n).value, INFINITY));
+        /* -inf only. */
+        x[2 * BLOCK + 5] = 1.0f;
+        check_all(b, 1, x, n);
+        ck_assert(same_bits(run(b, GPUCC_REDUCE_SUM, x, n).value, -INFINITY));
+        ck_assert(same_bits(run(b, GPUCC_REDUCE_MIN, x, n).value, -INFINITY));
+        x[n - 1] = 1.0f;
+    }
+    gpucc_free_floats(x);
+
+    /* Arrays of nothing but infinities. */
+    static const size_t sizes[] = {1, 17, BLOCK + 1};
+    for (size_t s = 0; s < COUNT(sizes); s++) {
+        float *inf = filled_floats(sizes[s], INFINITY);
+        check_all(o, count, inf, sizes[s]);
+        for (size_t i = 0; i < count; i++) {
+            ck_assert(same_bits(run(&o[i], GPUCC_REDUCE_SUM, inf, sizes[s]).value, INFINITY));
+            ck_assert(same_bits(run(&o[i], GPUCC_REDUCE_MIN, inf, sizes[s]).value, INFINITY));
+            ck_assert(same_bits(run(&o[i], GPUCC_REDUCE_MAX, inf, sizes[s]).value, INFINITY));
+        }
+        if (sizes[s] > 1) {
+            inf[sizes[s] - 1] = -INFINITY;
+            check_all(o, count, inf, sizes[s]);
+            for (size_t i = 0; i < count; i++)
+                ck_assert(isnan(run(&o[i], GPUCC_REDUCE_SUM, inf, sizes[s]).value));
+        }
+        gpucc_free_floats(inf);
+    }
+}
+
+START_TEST(test_infinities)
+{
+    /* every_kind without its last two entries (the fp32 fallback). */
+    opened *o = open_all(every_kind, COUNT(every_kind) - 2);
+    ck_assert(!o[COUNT(every_kind) - 3].spec.force_no_fp64);
+    check_infinities(o, COUNT(every_kind) - 2);
+    close_all(o, COUNT(every_kind) - 2);
+}
+END_TEST
+
+/* The fallback must give the same infinities as the reference (a plain
+ * TwoSum turns an infinity into NaN: its error term is inf - inf). */
+START_TEST(test_infinity_fp32_fallback)
+{
+    static const spec specs[] = {FP32(GPUCC_SHAPE_CPU), FP32(GPUCC_SHAPE_GPU)};
+    opened *o = open_all(specs, COUNT(specs));
+    check_infinities(o, COUNT(specs));
+    close_all(o, COUNT(specs));
+}
+END_TEST
+
+/* Finite sums beyond FLT_MAX: exact in the fp64 order (the canonical sum is
+ * checked bit for bit), since every partial is a double. */
+static float *huge_values(size_t n)
+{
+    float *x = filled_floats(n, FLT_MAX);
+    for (size_t i = 0; i < n; i += 7)
+        x[i] = -0x1p127f;
+    return x;
+}
+
+START_TEST(test_sum_beyond_float_range)
+{
+    /* every_kind without the fp32 fallback (see below). */
+    opened *o = open_all(every_kind, COUNT(every_kind) - 2);
+    static const size_t sizes[] = {2, 17, 3 * BLOCK + 1, 20 * BLOCK};
+    for (size_t s = 0; s < COUNT(sizes); s++) {
+        float *x = huge_values(sizes[s]);
+        check_all(o, COUNT(every_kind) - 2, x, sizes[s]);
+        gpucc_free_floats(x);
+    }
+    close_all(o, COUNT(every_kind) - 2);
+}
+END_TEST
+
+/* The fallback's documented bound holds for every input, including sums
+ * whose block partials exceed FLT_MAX. Fails as of this writing: a lane
+ * or block sum beyond FLT_MAX overflows the float-float pair and ff_add
+ * turns the overflow into NaN. */
+START_TEST(test_sum_beyond_float_range_fp32_fallback)
+{
+    static const spec specs[] = {FP32(GPUCC_SHAPE_CPU), FP32(GPUCC_SHAPE_GPU)};
+    opened *o = open_all(specs, COUNT(specs));
+    static const size_t sizes[] = {2, 17, 3 * BLOCK + 1};
+    for (size_t s = 0; s < COUNT(sizes); s++) {
+        float *x = huge_values(sizes[s]);
+        check_all(o, COUNT(specs), x, sizes[s]);
+        gpucc_free_floats(x);
+    }
+    close_all(o, COUNT(specs));
+}
+END_TEST
+
+/* ---- 6. n == 0 gives the identity ---- */
+
+START_TEST(test_empty)
+{
+    opened *o = open_all(every_kind, COUNT(every_kind));
+    const double identity[GPUCC_REDUCE_OP_COUNT] = {[GPUCC_REDUCE_SUM] = 0.0,
+                                                    [GPUCC_REDUCE_MIN] = INFINITY,
+                                                    [GPUCC_REDUCE_MAX] = -INFINITY};
+    float one = 3.0f;
+    for (size_t i = 0; i < COUNT(every_kind); i++) {
+        for (size_t k = 0; k < COUNT(all_ops); k++) {
+            gpucc_reduce_op op = all_ops[k];
+            gpucc_reduce_result r = run(&o[i], op, NULL, 0);
+            ck_assert_msg(same_bits(r.value, identity[op]), "%s %s of nothing: %g", o[i].label,
+                          gpucc_reduce_op_name(op), r.value);
+            ck_assert_uint_eq(r.flags, 0);
+            r = run(&o[i], op, &one, 0);
+            ck_assert(same_bits(r.value, identity[op]));
+            /* The backend still works afterwards. */
+            ck_assert(same_bits(run(&o[i], op, &one, 1).value, 3.0));
+        }
+    }
+    close_all(o, COUNT(every_kind));
+}
+END_TEST
+
+/* ---- 7. The fp32 (float-float) fallback ---- */
+
+START_TEST(test_fp32_fallback)
+{
+    static const spec specs[] = {
+        FP32(GPUCC_SHAPE_CPU), FP32(GPUCC_SHAPE_GPU), FP32_CHUNKED(GPUCC_SHAPE_GPU, 16384 * 3),
+    };
+    opened *o = open_all(specs, COUNT(specs));
+    size_t n = 1000007;
+    float *x = random_floats(n, 77);
+    static const size_t sizes[] = {1000007, 1, 17, 4097, 65537};
+    for (size_t s = 0; s < COUNT(sizes); s++) {
+        expected e = expect_of(x, sizes[s]);
+        for (size_t i = 0; i < COUNT(specs); i++) {
+            /* check_op asserts the bound, the FP32_FALLBACK flag on sums
+             * only, and exact min and max. */
+            for (size_t k = 0; k < COUNT(all_ops); k++)
+                check_op(&o[i], all_ops[k], &e);
+            /* Float-float keeps about 44 bits: far inside the 2^-24 bound
+             * (a plain float accumulator would not be). */
+            double error = 1.0;
+            gpucc_reduce_verify(GPUCC_REDUCE_SUM, run(&o[i], GPUCC_REDUCE_SUM, x, sizes[s]).value, &e.ref,
+                                &error);
+            ck_assert_msg(error <= 0x1p-40, "%s n=%zu: relative error %g", o[i].label, sizes[s], error);
+        }
+    }
+    gpucc_free_floats(x);
+
+    /* Past float's integer range, and a sum a float accumulator rounds. */
+    check_ones(o, COUNT(specs), TWO_POW_24_PLUS_1);
+    close_all(o, COUNT(specs));
+}
+END_TEST
+
+/* ---- 8. Invalid arguments ---- */
+
+START_TEST(test_invalid_reduce_arguments)
+{
+    static const spec specs[] = {SERIAL, PTHREADS(2), OPENCL_DEFAULT};
+    opened *o = open_all(specs, COUNT(specs));
+    float x[4] = {1, 2, 3, 4};
+    gpucc_reduce_result r;
+    for (size_t i = 0; i < COUNT(specs); i++) {
+        ck_assert_int_eq(gpucc_reduce(o[i].backend, GPUCC_REDUCE_SUM, NULL, 1, &r), GPUCC_E_INVALID);
+        ck_assert_int_eq(gpucc_reduce(o[i].backend, GPUCC_REDUCE_MIN, NULL, 4096, &r), GPUCC_E_INVALID);
+        ck_assert_int_eq(gpucc_reduce(o[i].backend, GPUCC_REDUCE_SUM, x, 4, NULL), GPUCC_E_INVALID);
+        ck_assert_int_eq(gpucc_reduce(o[i].backend, GPUCC_REDUCE_OP_COUNT, x, 4, &r), GPUCC_E_INVALID);
+        ck_assert_int_eq(gpucc_reduce(o[i].backend, (gpucc_reduce_op)-1, x, 4, &r), GPUCC_E_INVALID);
+        /* Still usable after the rejected calls. */
+        ck_assert(same_bits(run(&o[i], GPUCC_REDUCE_SUM, x, 4).value, 10.0));
+    }
+    ck_assert_int_eq(gpucc_reduce(NULL, GPUCC_REDUCE_SUM, x, 4, &r), GPUCC_E_INVALID);
+    close_all(o, COUNT(specs));
+}
+END_TEST
+
+START_TEST(test_invalid_open)
+{
+    gpucc_backend *b = NULL;
+    gpucc_backend_config c;
+    memset(&c, 0, sizeof c);
+
+    c.device = "no-such-device-xyz";
+    ck_assert_int_eq(gpucc_backend_open(GPUCC_BACKEND_OPENCL, &c, &b), GPUCC_E_UNAVAILABLE);
+    ck_assert_ptr_null(b);
+    ck_assert_msg(strstr(gpucc_last_error(), "no-such-device-xyz") != NULL, "%s", gpucc_last_error());
+    c.device = "999999";
+    ck_assert_int_eq(gpucc_backend_open(GPUCC_BACKEND_OPENCL, &c, &b), GPUCC_E_UNAVAILABLE);
+    ck_assert_ptr_null(b);
+    c.device = NULL;
+
+    /* GPU-shaped kernels need a multiple of the lane count. */
+    static const size_t bad_gpu_local[] = {24, 8, 1, 100};
+    c.shape = GPUCC_SHAPE_GPU;
+    for (size_t i = 0; i < COUNT(bad_gpu_local); i++) {
+        c.local_size = bad_gpu_local[i];
+        ck_assert_int_eq(gpucc_backend_open(GPUCC_BACKEND_OPENCL, &c, &b), GPUCC_E_INVALID);
+        ck_assert_ptr_null(b);
+        char size[32];
+        snprintf(size, sizeof size, "%zu", bad_gpu_local[i]);
+        ck_assert_msg(strstr(gpucc_last_error(), size) != NULL, "%s", gpucc_last_error());
+    }
+    /* Larger than any device's work-group limit. */
+    c.shape = GPUCC_SHAPE_CPU;
+    c.local_size = (size_t)1 << 30;
+    ck_assert_int_eq(gpucc_backend_open(GPUCC_BACKEND_OPENCL, &c, &b), GPUCC_E_INVALID);
+    ck_assert_ptr_null(b);
+    c.local_size = 0;
+
+    ck_assert_int_eq(gpucc_backend_open(GPUCC_BACKEND_COUNT, &c, &b), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucc_backend_open((gpucc_backend_kind)-1, &c, &b), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucc_backend_open(GPUCC_BACKEND_SERIAL, &c, NULL), GPUCC_E_INVALID);
+    ck_assert_ptr_null(b);
+    /* A NULL config means the defaults. */
+    ck_assert_int_eq(gpucc_backend_open(GPUCC_BACKEND_SERIAL, NULL, &b), GPUCC_OK);
+    gpucc_backend_close(b);
+    gpucc_backend_close(NULL);
+}
+END_TEST
+
+START_TEST(test_parse_names)
+{
+    gpucc_backend_kind kind = GPUCC_BACKEND_COUNT;
+    gpucc_reduce_op op = GPUCC_REDUCE_OP_COUNT;
+    for (int k = 0; k < GPUCC_BACKEND_COUNT; k++) {
+        ck_assert_int_eq(gpucc_backend_kind_parse(gpucc_backend_kind_name((gpucc_backend_kind)k), &kind),
+                         GPUCC_OK);
+        ck_assert_int_eq(kind, k);
+    }
+    for (int k = 0; k < GPUCC_REDUCE_OP_COUNT; k++) {
+        ck_assert_int_eq(gpucc_reduce_op_parse(gpucc_reduce_op_name((gpucc_reduce_op)k), &op), GPUCC_OK);
+        ck_assert_int_eq(op, k);
+    }
+    ck_assert_int_eq(gpucc_backend_kind_parse("OpenCL", &kind), GPUCC_OK);
+    ck_assert_int_eq(kind, GPUCC_BACKEND_OPENCL);
+    ck_assert_int_eq(gpucc_reduce_op_parse("MAX", &op), GPUCC_OK);
+    ck_assert_int_eq(op, GPUCC_REDUCE_MAX);
+    ck_assert_ptr_null(gpucc_backend_kind_name(GPUCC_BACKEND_COUNT));
+    ck_assert_ptr_null(gpucc_reduce_op_name(GPUCC_REDUCE_OP_COUNT));
+
+    static const char *const bad_kinds[] = {"cuda-xyz", "", "serial ", "openc", "pthread"};
+    for (size_t i = 0; i < COUNT(bad_kinds); i++) {
+        kind = GPUCC_BACKEND_SERIAL;
+        ck_assert_int_eq(gpucc_backend_kind_parse(bad_kinds[i], &kind), GPUCC_E_INVALID);
+        ck_assert_int_eq(kind, GPUCC_BACKEND_SERIAL);
+        char quoted[64];
+        snprintf(quoted, sizeof quoted, "'%s'", bad_kinds[i]);
+        ck_assert_msg(strstr(gpucc_last_error(), quoted) != NULL, "%s", gpucc_last_error());
+    }
+    static const char *const bad_ops[] = {"mean-xyz", "", "summ", "mi"};
+    for (size_t i = 0; i < COUNT(bad_ops); i++) {
+        op = GPUCC_REDUCE_SUM;
+        ck_assert_int_eq(gpucc_reduce_op_parse(bad_ops[i], &op), GPUCC_E_INVALID);
+        ck_assert_int_eq(op, GPUCC_REDUCE_SUM);
+        char quoted[64];
+        snprintf(quoted, sizeof quoted, "'%s'", bad_ops[i]);
+        ck_assert_msg(strstr(gpucc_last_error(), quoted) != NULL, "%s", gpucc_last_error());
+    }
+    ck_assert_int_eq(gpucc_backend_kind_parse(NULL, &kind), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucc_reduce_op_parse(NULL, &op), GPUCC_E_INVALID);
+}
+END_TEST
+
+static Suite *reduce_suite(void)
+{
+    Suite *s = suite_create("reduce");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 300); /* a cold PoCL kernel cache takes a while */
+    tcase_add_test(tc, test_random_awkward_sizes);
+    tcase_add_test(tc, test_bitwise_sum);
+    tcase_add_test(tc, test_unaligned_input);
+    tcase_add_test(tc, test_chunked);
+    tcase_add_test(tc, test_chunked_large_offsets);
+    tcase_add_test(tc, test_chunk_limit_below_one_block);
+    tcase_add_test(tc, test_ones_past_float_range);
+    tcase_add_test(tc, test_cancellation);
+    tcase_add_test(tc, test_nan_anywhere);
+    tcase_add_test(tc, test_infinities);
+    tcase_add_test(tc, test_infinity_fp32_fallback);
+    tcase_add_test(tc, test_sum_beyond_float_range);
+    tcase_add_test(tc, test_sum_beyond_float_range_fp32_fallback);
+    tcase_add_test(tc, test_empty);
+    tcase_add_test(tc, test_fp32_fallback);
+    tcase_add_test(tc, test_invalid_reduce_arguments);
+    tcase_add_test(tc, test_invalid_open);
+    tcase_add_test(tc, test_parse_names);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(reduce_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
