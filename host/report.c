@@ -38,8 +38,8 @@ static void print_table(FILE *out, const gpucc_reduce_report *r)
     else
         fprintf(out, "reference: exact %s %.9g\n", gpucc_reduce_op_name(r->op),
                 r->op == GPUCC_REDUCE_MIN ? r->ref.min : r->ref.max);
-    fprintf(out, "\n%-9s %-34s %24s %10s %21s %10s %8s %8s %9s  %s\n", "backend", "device", "result", "median ms",
-            "[min - max] ms", "kernel ms", "GB/s", "speedup", "error", "check");
+    fprintf(out, "\n%-9s %-34s %24s %10s %21s %10s %8s %10s %8s %9s  %s\n", "backend", "device", "result",
+            "median ms", "[min - max] ms", "kernel ms", "GB/s", "kernel GB/s", "speedup", "error", "check");
     for (size_t i = 0; i < r->row_count; i++) {
         const gpucc_reduce_row *row = &r->rows[i];
         const char *name = gpucc_backend_kind_name(row->backend);
@@ -55,8 +55,9 @@ static void print_table(FILE *out, const gpucc_reduce_report *r)
             snprintf(speedup, sizeof speedup, "-");
         else
             snprintf(speedup, sizeof speedup, "%.2fx", ratio);
-        fprintf(out, "%-9s %-34.34s %24.17g %10.3f %21s %10.3f %8.2f %8s %9.2e  %s\n", name, row->device, m->value,
-                m->total_ms.median, range, m->kernel_ms.median, gigabytes_per_second(r->n, m->total_ms.median),
+        fprintf(out, "%-9s %-34.34s %24.17g %10.3f %21s %10.3f %8.2f %11.2f %8s %9.2e  %s\n", name, row->device,
+                m->value, m->total_ms.median, range, m->kernel_ms.median,
+                gigabytes_per_second(r->n, m->total_ms.median), gigabytes_per_second(r->n, m->kernel_ms.median),
                 speedup, m->error, check_word(row));
         if (!m->verified)
             fprintf(out, "          ^ %s\n", m->reason);

@@ -149,6 +149,31 @@ static float *random_floats(size_t n, uint64_t seed)
     return x;
 }
 
+static uint64_t splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+/* Random floats over a wide range: random signs and mantissas, exponents in
+ * [-40, 40]. The sums of gpucc_generate's data (|x| in [2^-10, 2^10)) are
+ * exact in double for whole lanes, so they hide a change of summation
+ * order; sums of these round at nearly every step, so they do not. */
+static float *wide_floats(size_t n, uint64_t seed)
+{
+    float *x = gpucc_alloc_floats(n);
+    ck_assert_msg(x != NULL, "gpucc_alloc_floats(%zu): %s", n, gpucc_last_error());
+    for (size_t i = 0; i < n; i++) {
+        uint64_t r = splitmix64(&seed);
+        uint32_t bits = (uint32_t)(r >> 63) << 31 | (uint32_t)(127 - 40 + (r >> 32) % 81) << 23 |
+                        ((uint32_t)r & 0x7fffffu);
+        memcpy(&x[i], &bits, sizeof x[i]);
+    }
+    return x;
+}
+
 static float *filled_floats(size_t n, float value)
 {
     float *x = gpucc_alloc_floats(n);
@@ -172,7 +197,17 @@ static gpucc_reference ref_of(const float *x, size_t n)
  * BLOCK elements; element j of a block to lane j % LANES, folded in index
  * order in double; lanes combined by halving (h = 8, 4, 2, 1); block
  * partials combined pairwise level by level, an odd last one moving up. */
+static double summed_in_order(const float *x, size_t n, int sequential_lanes);
+
 static double canonical_sum(const float *x, size_t n)
+{
+    return summed_in_order(x, n, 0);
+}
+
+/* The canonical order, or (sequential_lanes = 1) a variant that adds a
+ * block's lanes left to right instead of by halving, to show that the
+ * test data tells the two apart. */
+static double summed_in_order(const float *x, size_t n, int sequential_lanes)
 {
     size_t blocks = (n + BLOCK - 1) / BLOCK;
     if (blocks == 0)
@@ -184,9 +219,14 @@ static double canonical_sum(const float *x, size_t n)
         size_t start = b * BLOCK, len = n - start < BLOCK ? n - start : BLOCK;
         for (size_t j = 0; j < len; j++)
             lane[j % LANES] += (double)x[start + j];
-        for (int h = LANES / 2; h > 0; h /= 2)
-            for (int i = 0; i < h; i++)
-                lane[i] += lane[i + h];
+        if (sequential_lanes) {
+            for (int i = 1; i < LANES; i++)
+                lane[0] += lane[i];
+        } else {
+            for (int h = LANES / 2; h > 0; h /= 2)
+                for (int i = 0; i < h; i++)
+                    lane[i] += lane[i + h];
+        }
         p[b] = lane[0];
     }
     size_t m = blocks;
@@ -300,11 +340,14 @@ START_TEST(test_random_awkward_sizes)
     };
     opened *o = open_all(specs, COUNT(specs));
     /* Every size is a prefix of one large generated array: the element
-     * after the end is random (not 0), so reading past n changes the sum. */
-    float *x = random_floats(TWO_POW_24_PLUS_1 + 1, 1234);
-    for (size_t s = 0; s < COUNT(awkward_sizes); s++)
-        check_all(o, COUNT(specs), x, awkward_sizes[s]);
-    gpucc_free_floats(x);
+     * after the end is random (not 0), so reading past n changes the sum.
+     * gpucc_generate's data first, then wide-range data (see wide_floats). */
+    float *data[2] = {random_floats(TWO_POW_24_PLUS_1 + 1, 1234), wide_floats(TWO_POW_24_PLUS_1 + 1, 1234)};
+    for (size_t d = 0; d < COUNT(data); d++) {
+        for (size_t s = 0; s < COUNT(awkward_sizes); s++)
+            check_all(o, COUNT(specs), data[d], awkward_sizes[s]);
+        gpucc_free_floats(data[d]);
+    }
     close_all(o, COUNT(specs));
 }
 END_TEST
@@ -335,23 +378,31 @@ START_TEST(test_bitwise_sum)
         1000003, 3, 4096 * 5 + 32, 17, 4096 * 33, 4097, 4096 * 16 + 1, 16 * 7, 2000000 + 13, 257,
     };
     opened *o = open_all(specs, COUNT(specs));
-    float *x = random_floats(2000000 + 14, 99);
-    for (size_t s = 0; s < COUNT(sizes); s++) {
-        size_t n = sizes[s];
-        expected e = expect_of(x, n);
-        double first = 0;
-        for (size_t i = 0; i < COUNT(specs); i++) {
-            double v = check_op(&o[i], GPUCC_REDUCE_SUM, &e).value;
-            if (i == 0)
-                first = v;
-            ck_assert_msg(memcmp(&v, &first, sizeof v) == 0, "n=%zu: %s gives %a, %s gives %a", n,
-                          o[i].label, v, o[0].label, first);
+    size_t max_n = 2000000 + 14;
+    float *data[2] = {random_floats(max_n, 99), wide_floats(max_n, 99)};
+    for (size_t d = 0; d < COUNT(data); d++) {
+        const float *x = data[d];
+        for (size_t s = 0; s < COUNT(sizes); s++) {
+            size_t n = sizes[s];
+            expected e = expect_of(x, n);
+            double first = 0;
+            for (size_t i = 0; i < COUNT(specs); i++) {
+                double v = check_op(&o[i], GPUCC_REDUCE_SUM, &e).value;
+                if (i == 0)
+                    first = v;
+                ck_assert_msg(memcmp(&v, &first, sizeof v) == 0, "data %zu n=%zu: %s gives %a, %s gives %a", d,
+                              n, o[i].label, v, o[0].label, first);
+            }
+            /* Repeated calls are deterministic. */
+            for (size_t i = 0; i < COUNT(specs); i++)
+                ck_assert(same_bits(run(&o[i], GPUCC_REDUCE_SUM, x, n).value, first));
         }
-        /* Repeated calls are deterministic. */
-        for (size_t i = 0; i < COUNT(specs); i++)
-            ck_assert(same_bits(run(&o[i], GPUCC_REDUCE_SUM, x, n).value, first));
     }
-    gpucc_free_floats(x);
+    /* The wide data really tells summation orders apart: adding each
+     * block's lanes left to right instead of by halving changes the bits. */
+    ck_assert(!same_bits(summed_in_order(data[1], 1000003, 1), canonical_sum(data[1], 1000003)));
+    for (size_t d = 0; d < COUNT(data); d++)
+        gpucc_free_floats(data[d]);
     close_all(o, COUNT(specs));
 }
 END_TEST
@@ -366,7 +417,7 @@ START_TEST(test_unaligned_input)
     };
     opened *o = open_all(specs, COUNT(specs));
     size_t n = 100003;
-    float *x = random_floats(n + 8, 5);
+    float *x = wide_floats(n + 8, 5);
     for (size_t offset = 1; offset <= 3; offset++)
         check_all(o, COUNT(specs), x + offset, n);
     gpucc_free_floats(x);
@@ -389,7 +440,7 @@ START_TEST(test_chunked)
     };
     opened *o = open_all(specs, COUNT(specs));
     size_t big = 1000003;
-    float *x = random_floats(big + 1, 7);
+    float *x = wide_floats(big + 1, 7);
     /* Around the chunk sizes of 3 * 4096 and 16 * 4096 elements. */
     static const size_t sizes[] = {
         1000003, 1, 4097, 3 * 4096 - 1, 3 * 4096, 3 * 4096 + 1, 6 * 4096, 16 * 4096, 16 * 4096 + 1,
@@ -424,7 +475,7 @@ START_TEST(test_chunked_large_offsets)
     };
     opened *o = open_all(specs, COUNT(specs));
     size_t n = TWO_POW_24_PLUS_1;
-    float *x = random_floats(n, 3);
+    float *x = wide_floats(n, 3);
     x[n - 1] = 1e6f; /* a value that stands out, in the last chunk */
     check_all(o, COUNT(specs), x, n);
     for (size_t i = 0; i < COUNT(specs); i++)
@@ -452,7 +503,7 @@ START_TEST(test_chunk_limit_below_one_block)
     static const spec one_block[] = {CHUNKED(GPUCC_SHAPE_CPU, BLOCK_BYTES, 0),
                                      CHUNKED(GPUCC_SHAPE_GPU, BLOCK_BYTES, 1)};
     opened *o = open_all(one_block, COUNT(one_block));
-    float *x = random_floats(3 * BLOCK + 5, 11);
+    float *x = wide_floats(3 * BLOCK + 5, 11);
     check_all(o, COUNT(one_block), x, 3 * BLOCK + 5);
     check_all(o, COUNT(one_block), x, BLOCK);
     gpucc_free_floats(x);
