@@ -197,16 +197,17 @@ done:
     return status;
 }
 
-/* Converts partials read from the device into doubles, in place: float-float
- * pairs (fallback) become hi + lo. */
-static void widen_partials(const opencl_state *s, double *partials, size_t count)
+/* Converts partials read from the device into doubles, in place. Without
+ * fp64 they are float pairs: (hi, lo) for sum, (value, 0) for min/max, which
+ * is taken as is so that the sign of a zero survives. */
+static void widen_partials(const opencl_state *s, gpucc_reduce_op op, double *partials, size_t count)
 {
     if (s->fp64)
         return;
     for (size_t i = 0; i < count; i++) {
         float pair[2];
         memcpy(pair, &partials[i], sizeof pair);
-        partials[i] = (double)pair[0] + (double)pair[1];
+        partials[i] = op == GPUCC_REDUCE_SUM ? (double)pair[0] + (double)pair[1] : (double)pair[0];
     }
 }
 
@@ -257,7 +258,7 @@ static gpucc_status opencl_reduce(gpucc_backend *backend, gpucc_reduce_op op, co
         if (status != GPUCC_OK)
             return status;
     }
-    widen_partials(s, partials, total_blocks);
+    widen_partials(s, op, partials, total_blocks);
     out->value = gpucc_combine_partials(op, partials, total_blocks);
     out->flags = (s->fp64 || op != GPUCC_REDUCE_SUM ? 0u : GPUCC_RESULT_FP32_FALLBACK) |
                  (n > s->chunk_elems ? GPUCC_RESULT_CHUNKED : 0u) | (s->zero_copy ? 0u : GPUCC_RESULT_COPIED);

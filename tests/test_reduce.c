@@ -157,18 +157,21 @@ static uint64_t splitmix64(uint64_t *state)
     return z ^ (z >> 31);
 }
 
-/* Random floats over a wide range: random signs and mantissas, exponents in
- * [-40, 40]. The sums of gpucc_generate's data (|x| in [2^-10, 2^10)) are
- * exact in double for whole lanes, so they hide a change of summation
- * order; sums of these round at nearly every step, so they do not. */
+/* Random floats over a wide range: random signs and mantissas, exponents
+ * spread over [-20, 20] around a scale that changes from block to block
+ * (2^-32 to 2^32). gpucc_generate's data (|x| in [2^-10, 2^10)) has lane
+ * sums that are exact in double, which hides any change of summation order;
+ * these sums round inside lanes, between lanes and between blocks, so a
+ * change of order shows in the bits (test_bitwise_sum checks that it does). */
 static float *wide_floats(size_t n, uint64_t seed)
 {
     float *x = gpucc_alloc_floats(n);
     ck_assert_msg(x != NULL, "gpucc_alloc_floats(%zu): %s", n, gpucc_last_error());
     for (size_t i = 0; i < n; i++) {
         uint64_t r = splitmix64(&seed);
-        uint32_t bits = (uint32_t)(r >> 63) << 31 | (uint32_t)(127 - 40 + (r >> 32) % 81) << 23 |
-                        ((uint32_t)r & 0x7fffffu);
+        uint32_t scale = (uint32_t)(8 * (i / BLOCK * 5 % 9)); /* 2^-32 .. 2^32 */
+        uint32_t exponent = 127 - 32 - 20 + scale + (uint32_t)((r >> 32) % 41);
+        uint32_t bits = (uint32_t)(r >> 63) << 31 | exponent << 23 | ((uint32_t)r & 0x7fffffu);
         memcpy(&x[i], &bits, sizeof x[i]);
     }
     return x;
@@ -197,17 +200,17 @@ static gpucc_reference ref_of(const float *x, size_t n)
  * BLOCK elements; element j of a block to lane j % LANES, folded in index
  * order in double; lanes combined by halving (h = 8, 4, 2, 1); block
  * partials combined pairwise level by level, an odd last one moving up. */
-static double summed_in_order(const float *x, size_t n, int sequential_lanes);
+static double summed_in_order(const float *x, size_t n, int sequential_lanes, int sequential_blocks);
 
 static double canonical_sum(const float *x, size_t n)
 {
-    return summed_in_order(x, n, 0);
+    return summed_in_order(x, n, 0, 0);
 }
 
-/* The canonical order, or (sequential_lanes = 1) a variant that adds a
- * block's lanes left to right instead of by halving, to show that the
- * test data tells the two apart. */
-static double summed_in_order(const float *x, size_t n, int sequential_lanes)
+/* The canonical order, or variants of it that add a block's lanes, or the
+ * block partials, left to right: used to show that the test data tells
+ * summation orders apart. */
+static double summed_in_order(const float *x, size_t n, int sequential_lanes, int sequential_blocks)
 {
     size_t blocks = (n + BLOCK - 1) / BLOCK;
     if (blocks == 0)
@@ -230,6 +233,11 @@ static double summed_in_order(const float *x, size_t n, int sequential_lanes)
         p[b] = lane[0];
     }
     size_t m = blocks;
+    if (sequential_blocks) {
+        for (size_t b = 1; b < blocks; b++)
+            p[0] += p[b];
+        m = 1;
+    }
     while (m > 1) {
         size_t next = 0;
         for (size_t i = 0; i + 1 < m; i += 2)
@@ -398,9 +406,16 @@ START_TEST(test_bitwise_sum)
                 ck_assert(same_bits(run(&o[i], GPUCC_REDUCE_SUM, x, n).value, first));
         }
     }
-    /* The wide data really tells summation orders apart: adding each
-     * block's lanes left to right instead of by halving changes the bits. */
-    ck_assert(!same_bits(summed_in_order(data[1], 1000003, 1), canonical_sum(data[1], 1000003)));
+    /* The wide data really tells summation orders apart: adding the lanes,
+     * or the block partials, left to right changes the bits for some sizes. */
+    int lanes_seen = 0, blocks_seen = 0;
+    for (size_t s = 0; s < COUNT(sizes); s++) {
+        double canonical = canonical_sum(data[1], sizes[s]);
+        lanes_seen += !same_bits(summed_in_order(data[1], sizes[s], 1, 0), canonical);
+        blocks_seen += !same_bits(summed_in_order(data[1], sizes[s], 0, 1), canonical);
+    }
+    ck_assert_msg(lanes_seen >= 3 && blocks_seen >= 2, "order changes seen: lanes %d, blocks %d", lanes_seen,
+                  blocks_seen);
     for (size_t d = 0; d < COUNT(data); d++)
         gpucc_free_floats(data[d]);
     close_all(o, COUNT(specs));
@@ -633,8 +648,8 @@ START_TEST(test_nan_anywhere)
 }
 END_TEST
 
-/* Infinities only in the CPU-side and fp64 backends; see
- * test_infinity_fp32_fallback for the fallback. */
+/* +inf alone, +inf with -inf, -inf alone (inside random data, then arrays of
+ * nothing but infinities), on each of o[0..count). */
 static void check_infinities(const opened *o, size_t count)
 {
     size_t n = 5 * BLOCK + 7;
@@ -727,20 +742,90 @@ START_TEST(test_sum_beyond_float_range)
 }
 END_TEST
 
-/* The fallback's documented bound holds for every input, including sums
- * whose block partials exceed FLT_MAX. Fails as of this writing: a lane
- * or block sum beyond FLT_MAX overflows the float-float pair and ff_add
- * turns the overflow into NaN. */
+/* The fallback's documented limit (README, "Devices without fp64"): its
+ * partial sums must stay below FLT_MAX; beyond that it returns +-inf (not
+ * NaN, not a wrong finite value) and verification fails it. min and max
+ * stay exact. */
 START_TEST(test_sum_beyond_float_range_fp32_fallback)
 {
     static const spec specs[] = {FP32(GPUCC_SHAPE_CPU), FP32(GPUCC_SHAPE_GPU)};
     opened *o = open_all(specs, COUNT(specs));
+    /* n = 2 stays in range (FLT_MAX - 2^127); the others overflow where
+     * lanes or blocks are combined. */
     static const size_t sizes[] = {2, 17, 3 * BLOCK + 1};
     for (size_t s = 0; s < COUNT(sizes); s++) {
-        float *x = huge_values(sizes[s]);
-        check_all(o, COUNT(specs), x, sizes[s]);
+        size_t n = sizes[s];
+        float *x = huge_values(n);
+        for (int sign = 1; sign >= -1; sign -= 2) {
+            expected e = expect_of(x, n);
+            for (size_t i = 0; i < COUNT(specs); i++) {
+                check_op(&o[i], GPUCC_REDUCE_MIN, &e);
+                check_op(&o[i], GPUCC_REDUCE_MAX, &e);
+                if (n == 2) {
+                    check_op(&o[i], GPUCC_REDUCE_SUM, &e);
+                    continue;
+                }
+                gpucc_reduce_result r = run(&o[i], GPUCC_REDUCE_SUM, x, n);
+                ck_assert_msg(same_bits(r.value, sign * (double)INFINITY), "%s n=%zu: sum %g, exact %g",
+                              o[i].label, n, r.value, e.ref.sum);
+                ck_assert(r.flags & GPUCC_RESULT_FP32_FALLBACK);
+                double error;
+                ck_assert(!gpucc_reduce_verify(GPUCC_REDUCE_SUM, r.value, &e.ref, &error));
+            }
+            for (size_t j = 0; j < n; j++)
+                x[j] = -x[j];
+        }
         gpucc_free_floats(x);
     }
+    close_all(o, COUNT(specs));
+}
+END_TEST
+
+/* Zeros: the sum starts from +0.0, so it is +0.0 (bitwise, on every
+ * backend); min and max of an array of -0.0 are -0.0, the only value
+ * present; with both signs present they may be either zero (README). */
+static void check_signed_zeros(const opened *o, size_t count)
+{
+    static const size_t sizes[] = {1, 17, BLOCK + 1};
+    for (size_t s = 0; s < COUNT(sizes); s++) {
+        size_t n = sizes[s];
+        float *x = filled_floats(n, -0.0f);
+        for (size_t i = 0; i < count; i++) {
+            ck_assert_msg(same_bits(run(&o[i], GPUCC_REDUCE_SUM, x, n).value, 0.0), "%s: sum of -0.0",
+                          o[i].label);
+            double lo = run(&o[i], GPUCC_REDUCE_MIN, x, n).value, hi = run(&o[i], GPUCC_REDUCE_MAX, x, n).value;
+            ck_assert_msg(same_bits(lo, -0.0) && same_bits(hi, -0.0), "%s n=%zu: min %g, max %g of -0.0 only",
+                          o[i].label, n, lo, hi);
+        }
+        for (size_t j = 0; j < n; j += 3)
+            x[j] = 0.0f;
+        for (size_t i = 0; i < count; i++) {
+            ck_assert(same_bits(run(&o[i], GPUCC_REDUCE_SUM, x, n).value, 0.0));
+            ck_assert(run(&o[i], GPUCC_REDUCE_MIN, x, n).value == 0.0);
+            ck_assert(run(&o[i], GPUCC_REDUCE_MAX, x, n).value == 0.0);
+        }
+        gpucc_free_floats(x);
+    }
+}
+
+START_TEST(test_signed_zeros)
+{
+    /* every_kind without the fp32 fallback (see below). */
+    opened *o = open_all(every_kind, COUNT(every_kind) - 2);
+    check_signed_zeros(o, COUNT(every_kind) - 2);
+    close_all(o, COUNT(every_kind) - 2);
+}
+END_TEST
+
+/* min and max must not change in the fallback either (they are not
+ * flagged). Fails as of this writing: host/backend-opencl.c widens every
+ * fallback partial as hi + lo, min and max included, with lo = +0.0f, and
+ * -0.0 + +0.0 is +0.0. */
+START_TEST(test_signed_zeros_fp32_fallback)
+{
+    static const spec specs[] = {SERIAL, FP32(GPUCC_SHAPE_CPU), FP32(GPUCC_SHAPE_GPU)};
+    opened *o = open_all(specs, COUNT(specs));
+    check_signed_zeros(o, COUNT(specs));
     close_all(o, COUNT(specs));
 }
 END_TEST
@@ -932,6 +1017,8 @@ static Suite *reduce_suite(void)
     tcase_add_test(tc, test_infinity_fp32_fallback);
     tcase_add_test(tc, test_sum_beyond_float_range);
     tcase_add_test(tc, test_sum_beyond_float_range_fp32_fallback);
+    tcase_add_test(tc, test_signed_zeros);
+    tcase_add_test(tc, test_signed_zeros_fp32_fallback);
     tcase_add_test(tc, test_empty);
     tcase_add_test(tc, test_fp32_fallback);
     tcase_add_test(tc, test_invalid_reduce_arguments);
