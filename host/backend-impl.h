@@ -19,6 +19,13 @@ typedef struct gpucc_backend_ops {
      * measures total_ms, and kernel_ms defaults to it). */
     gpucc_status (*reduce)(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
                            gpucc_reduce_result *out);
+    /* out[0..n) = fn(x) (n >= 1). Sets info->flags, may set kernel and
+     * transfer times like reduce. */
+    gpucc_status (*map)(gpucc_backend *backend, gpucc_map_fn fn, float alpha, const float *x, const float *y,
+                        float *out, size_t n, gpucc_call_info *info);
+    /* Y = act(X W^T + b) for a checked shape. Sets info->impl and flags. */
+    gpucc_status (*dense)(gpucc_backend *backend, const gpucc_dense_shape *shape, const float *x, const float *w,
+                          const float *b, float *y, gpucc_call_info *info);
 } gpucc_backend_ops;
 
 struct gpucc_backend {

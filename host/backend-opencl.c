@@ -10,32 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend-impl.h"
-#include "cl-util.h"
 #include "embedded-kernels.h"
 #include "error.h"
+#include "opencl-impl.h"
 #include "reduce-order.h"
 
 enum {
     CPU_ITEMS_PER_UNIT = 16,   /* work-items per compute unit (cpu shape) */
     GPU_DEFAULT_LOCAL = 256,   /* work-group size (gpu shape) */
 };
-
-typedef struct {
-    gpucc_cl_device dev;
-    cl_context context;
-    cl_command_queue queue;
-    cl_program program;
-    cl_kernel reduce[GPUCC_REDUCE_OP_COUNT];
-    int gpu_shape;         /* 1: (block, lane) work-items; 0: runs of blocks */
-    int fp64;              /* 0: float-float fallback */
-    int zero_copy;         /* wrap host arrays instead of copying */
-    size_t local_size;
-    size_t chunk_elems;    /* a multiple of GPUCC_REDUCE_BLOCK */
-    cl_mem input;          /* copy mode: chunk_elems floats */
-    cl_mem partials_dev;   /* partials of one chunk */
-    gpucc_partials partials;
-} opencl_state;
 
 static void opencl_close(gpucc_backend *backend)
 {
@@ -55,6 +38,8 @@ static void opencl_close(gpucc_backend *backend)
         clReleaseCommandQueue(s->queue);
     if (s->context)
         clReleaseContext(s->context);
+    gpucc_opencl_map_close(s);
+    gpucc_opencl_dense_close(s);
     gpucc_partials_free(&s->partials);
     free(s);
     backend->impl = NULL;
@@ -137,6 +122,10 @@ static gpucc_status opencl_open(gpucc_backend *backend, const gpucc_backend_conf
         goto fail;
     }
     status = build_kernels(s, config);
+    if (status == GPUCC_OK)
+        status = gpucc_opencl_map_open(s);
+    if (status == GPUCC_OK)
+        status = gpucc_opencl_dense_open(s, config);
     if (status != GPUCC_OK)
         goto fail;
     snprintf(backend->device, sizeof backend->device, "%s (%s, %s%s)", s->dev.info.name, s->dev.info.platform,
@@ -165,7 +154,7 @@ static gpucc_status ensure_buffers(opencl_state *s)
     return GPUCC_OK;
 }
 
-static size_t round_up(size_t value, size_t multiple)
+size_t gpucc_round_up(size_t value, size_t multiple)
 {
     return (value + multiple - 1) / multiple * multiple;
 }
@@ -181,13 +170,13 @@ static gpucc_status enqueue_chunk(opencl_state *s, cl_kernel kernel, cl_mem inpu
     GPUCC_CL_TRY(clSetKernelArg(kernel, 1, sizeof n, &n), status, done);
     GPUCC_CL_TRY(clSetKernelArg(kernel, 2, sizeof block_count, &block_count), status, done);
     if (s->gpu_shape) {
-        global = round_up(blocks * GPUCC_REDUCE_LANES, s->local_size);
+        global = gpucc_round_up(blocks * GPUCC_REDUCE_LANES, s->local_size);
         GPUCC_CL_TRY(clSetKernelArg(kernel, 3, sizeof s->partials_dev, &s->partials_dev), status, done);
         GPUCC_CL_TRY(clSetKernelArg(kernel, 4, s->local_size * sizeof(double), NULL), status, done);
     } else {
         size_t items = (size_t)s->dev.info.compute_units * CPU_ITEMS_PER_UNIT;
         cl_ulong per_item = (blocks + items - 1) / items;
-        global = round_up((blocks + per_item - 1) / per_item, s->local_size);
+        global = gpucc_round_up((blocks + per_item - 1) / per_item, s->local_size);
         GPUCC_CL_TRY(clSetKernelArg(kernel, 3, sizeof per_item, &per_item), status, done);
         GPUCC_CL_TRY(clSetKernelArg(kernel, 4, sizeof s->partials_dev, &s->partials_dev), status, done);
     }
@@ -272,4 +261,6 @@ const gpucc_backend_ops gpucc_opencl_ops = {
     .open = opencl_open,
     .close = opencl_close,
     .reduce = opencl_reduce,
+    .map = gpucc_opencl_map,
+    .dense = gpucc_opencl_dense,
 };

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "backend-impl.h"
+#include "cpu-kernels.h"
 #include "cpuinfo.h"
 #include "error.h"
 #include "pool.h"
@@ -71,9 +72,61 @@ static gpucc_status pthreads_reduce(gpucc_backend *backend, gpucc_reduce_op op, 
     return GPUCC_OK;
 }
 
+typedef struct {
+    gpucc_map_fn fn;
+    float alpha;
+    const float *x, *y;
+    float *out;
+    size_t n;
+} map_job;
+
+static void map_part(void *ctx, unsigned index, unsigned count)
+{
+    const map_job *job = ctx;
+    size_t begin, end;
+    gpucc_split_range(job->n, index, count, &begin, &end);
+    gpucc_cpu_map_range(job->fn, job->alpha, job->x, job->y, job->out, begin, end);
+}
+
+static gpucc_status pthreads_map(gpucc_backend *backend, gpucc_map_fn fn, float alpha, const float *x,
+                                 const float *y, float *out, size_t n, gpucc_call_info *info)
+{
+    pthreads_state *state = backend->impl;
+    map_job job = {fn, alpha, x, y, out, n};
+    (void)info;
+    gpucc_pool_run(state->pool, map_part, &job);
+    return GPUCC_OK;
+}
+
+typedef struct {
+    const gpucc_dense_shape *shape;
+    const float *x, *w, *b;
+    float *y;
+} dense_job;
+
+static void dense_part(void *ctx, unsigned index, unsigned count)
+{
+    const dense_job *job = ctx;
+    size_t first, end;
+    gpucc_split_range(gpucc_cpu_dense_tile_count(job->shape), index, count, &first, &end);
+    gpucc_cpu_dense_tiles(job->shape, job->x, job->w, job->b, job->y, first, end);
+}
+
+static gpucc_status pthreads_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, const float *x,
+                                   const float *w, const float *b, float *y, gpucc_call_info *info)
+{
+    pthreads_state *state = backend->impl;
+    dense_job job = {shape, x, w, b, y};
+    gpucc_pool_run(state->pool, dense_part, &job);
+    info->impl = "tiled";
+    return GPUCC_OK;
+}
+
 const gpucc_backend_ops gpucc_pthreads_ops = {
     .kind = GPUCC_BACKEND_PTHREADS,
     .open = pthreads_open,
     .close = pthreads_close,
     .reduce = pthreads_reduce,
+    .map = pthreads_map,
+    .dense = pthreads_dense,
 };

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "backend-impl.h"
+#include "cpu-kernels.h"
 #include "cpuinfo.h"
 #include "error.h"
 #include "reduce-order.h"
@@ -45,9 +46,29 @@ static gpucc_status serial_reduce(gpucc_backend *backend, gpucc_reduce_op op, co
     return GPUCC_OK;
 }
 
+static gpucc_status serial_map(gpucc_backend *backend, gpucc_map_fn fn, float alpha, const float *x, const float *y,
+                               float *out, size_t n, gpucc_call_info *info)
+{
+    (void)backend;
+    (void)info;
+    gpucc_cpu_map_range(fn, alpha, x, y, out, 0, n);
+    return GPUCC_OK;
+}
+
+static gpucc_status serial_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, const float *x,
+                                 const float *w, const float *b, float *y, gpucc_call_info *info)
+{
+    (void)backend;
+    gpucc_cpu_dense_serial(shape, x, w, b, y);
+    info->impl = "loop nest";
+    return GPUCC_OK;
+}
+
 const gpucc_backend_ops gpucc_serial_ops = {
     .kind = GPUCC_BACKEND_SERIAL,
     .open = serial_open,
     .close = serial_close,
     .reduce = serial_reduce,
+    .map = serial_map,
+    .dense = serial_dense,
 };

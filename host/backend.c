@@ -16,6 +16,8 @@ static const gpucc_backend_ops *const registry[GPUCC_BACKEND_COUNT] = {
 
 static const char *const backend_names[GPUCC_BACKEND_COUNT] = {"serial", "pthreads", "opencl"};
 static const char *const reduce_op_names[GPUCC_REDUCE_OP_COUNT] = {"sum", "min", "max"};
+static const char *const map_fn_names[GPUCC_MAP_FN_COUNT] = {"square", "saxpy", "relu", "sigmoid", "tanh", "exp"};
+static const char *const activation_names[GPUCC_ACT_COUNT] = {"none", "relu", "sigmoid", "tanh"};
 
 const char *gpucc_backend_kind_name(gpucc_backend_kind kind)
 {
@@ -56,6 +58,37 @@ gpucc_status gpucc_reduce_op_parse(const char *name, gpucc_reduce_op *out)
     return GPUCC_OK;
 }
 
+const char *gpucc_map_fn_name(gpucc_map_fn fn)
+{
+    return (unsigned)fn < GPUCC_MAP_FN_COUNT ? map_fn_names[fn] : NULL;
+}
+
+gpucc_status gpucc_map_fn_parse(const char *name, gpucc_map_fn *out)
+{
+    int i = find_name(name, map_fn_names, GPUCC_MAP_FN_COUNT);
+    if (i < 0)
+        return gpucc_fail(GPUCC_E_INVALID,
+                          "unknown function '%s' (expected square, saxpy, relu, sigmoid, tanh or exp)",
+                          name ? name : "");
+    *out = (gpucc_map_fn)i;
+    return GPUCC_OK;
+}
+
+const char *gpucc_activation_name(gpucc_activation act)
+{
+    return (unsigned)act < GPUCC_ACT_COUNT ? activation_names[act] : NULL;
+}
+
+gpucc_status gpucc_activation_parse(const char *name, gpucc_activation *out)
+{
+    int i = find_name(name, activation_names, GPUCC_ACT_COUNT);
+    if (i < 0)
+        return gpucc_fail(GPUCC_E_INVALID, "unknown activation '%s' (expected none, relu, sigmoid or tanh)",
+                          name ? name : "");
+    *out = (gpucc_activation)i;
+    return GPUCC_OK;
+}
+
 gpucc_status gpucc_backend_open(gpucc_backend_kind kind, const gpucc_backend_config *config,
                                 gpucc_backend **out)
 {
@@ -93,6 +126,45 @@ const char *gpucc_backend_device(const gpucc_backend *backend)
     return backend->device;
 }
 
+/* Runs call() between two clock reads; kernel time defaults to the total
+ * where the backend has no device timer. */
+#define TIMED_CALL(timing, call)                                              \
+    do {                                                                      \
+        (timing).kernel_ms = NAN;                                             \
+        double start_ = gpucc_now_ms();                                       \
+        status = (call);                                                      \
+        (timing).total_ms = gpucc_now_ms() - start_;                          \
+        if (isnan((timing).kernel_ms))                                        \
+            (timing).kernel_ms = (timing).total_ms;                           \
+    } while (0)
+
+gpucc_status gpucc_map(gpucc_backend *backend, gpucc_map_fn fn, float alpha, const float *x, const float *y,
+                       float *out, size_t n, gpucc_call_info *info)
+{
+    if (!backend || !info || (unsigned)fn >= GPUCC_MAP_FN_COUNT || (n > 0 && (!x || !out)) ||
+        (n > 0 && fn == GPUCC_MAP_SAXPY && !y))
+        return gpucc_fail(GPUCC_E_INVALID, "gpucc_map: invalid arguments");
+    memset(info, 0, sizeof *info);
+    if (n == 0)
+        return GPUCC_OK;
+    gpucc_status status;
+    TIMED_CALL(info->timing, backend->ops->map(backend, fn, alpha, x, y, out, n, info));
+    return status;
+}
+
+gpucc_status gpucc_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, const float *x, const float *w,
+                         const float *b, float *y, gpucc_call_info *info)
+{
+    if (!backend || !shape || !info || !x || !w || !b || !y)
+        return gpucc_fail(GPUCC_E_INVALID, "gpucc_dense: invalid arguments");
+    gpucc_status status = gpucc_dense_shape_check(shape);
+    if (status != GPUCC_OK)
+        return status;
+    memset(info, 0, sizeof *info);
+    TIMED_CALL(info->timing, backend->ops->dense(backend, shape, x, w, b, y, info));
+    return status;
+}
+
 gpucc_status gpucc_reduce(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
                           gpucc_reduce_result *out)
 {
@@ -103,11 +175,7 @@ gpucc_status gpucc_reduce(gpucc_backend *backend, gpucc_reduce_op op, const floa
         out->value = gpucc_reduce_identity(op);
         return GPUCC_OK;
     }
-    out->timing.kernel_ms = NAN;
-    double start = gpucc_now_ms();
-    gpucc_status status = backend->ops->reduce(backend, op, x, n, out);
-    out->timing.total_ms = gpucc_now_ms() - start;
-    if (isnan(out->timing.kernel_ms))
-        out->timing.kernel_ms = out->timing.total_ms;
+    gpucc_status status;
+    TIMED_CALL(out->timing, backend->ops->reduce(backend, op, x, n, out));
     return status;
 }

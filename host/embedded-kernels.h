@@ -6,5 +6,8 @@
 
 extern const char gpucc_src_gpucc_ops_h[];
 extern const char gpucc_src_reduce_cl[];
+extern const char gpucc_src_gpucc_map_h[];
+extern const char gpucc_src_map_cl[];
+extern const char gpucc_src_dense_cl[];
 
 #endif

@@ -87,6 +87,8 @@ typedef struct {
     int force_copy;
     /* opencl: reduction kernel shape; GPUCC_SHAPE_AUTO picks by device type. */
     enum { GPUCC_SHAPE_AUTO, GPUCC_SHAPE_CPU, GPUCC_SHAPE_GPU } shape;
+    /* opencl: dense-layer implementation. */
+    enum { GPUCC_DENSE_AUTO, GPUCC_DENSE_CLBLAST, GPUCC_DENSE_KERNEL } dense_impl;
     /* Optional: called with one-line notices worth showing a user (such as
      * "building OpenCL kernels"); the library never prints by itself. */
     void (*notice)(void *ctx, const char *message);
@@ -142,6 +144,86 @@ typedef struct {
  * min, -inf for max. NaN anywhere makes min, max and sum NaN. */
 gpucc_status gpucc_reduce(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
                           gpucc_reduce_result *out);
+
+/* ---- Element-wise map ---- */
+
+/* The functions, defined once in kernels/gpucc-map.h for C and OpenCL C. */
+typedef enum {
+    GPUCC_MAP_SQUARE,  /* x * x */
+    GPUCC_MAP_SAXPY,   /* alpha * x + y */
+    GPUCC_MAP_RELU,    /* x < 0 ? 0 : x (NaN passes through) */
+    GPUCC_MAP_SIGMOID, /* 1 / (1 + exp(-x)) */
+    GPUCC_MAP_TANH,
+    GPUCC_MAP_EXP,
+    GPUCC_MAP_FN_COUNT
+} gpucc_map_fn;
+
+const char *gpucc_map_fn_name(gpucc_map_fn fn);
+gpucc_status gpucc_map_fn_parse(const char *name, gpucc_map_fn *out);
+
+/* What one map or dense call did. */
+typedef struct {
+    unsigned flags;      /* GPUCC_RESULT_* */
+    gpucc_timing timing;
+    const char *impl;    /* the implementation that ran ("clblast", "kernel", "cpu"); static string */
+} gpucc_call_info;
+
+/* out[i] = fn(x[i]) for i in [0, n); saxpy reads y and alpha (y is ignored
+ * otherwise and may be NULL). out must not overlap x or y. */
+gpucc_status gpucc_map(gpucc_backend *backend, gpucc_map_fn fn, float alpha, const float *x, const float *y,
+                       float *out, size_t n, gpucc_call_info *info);
+
+/* The documented accuracy of fn in ulps (see README): 1 for square, saxpy
+ * and relu, 4 for sigmoid, tanh and exp. */
+double gpucc_map_ulp_bound(gpucc_map_fn fn);
+
+typedef struct {
+    double max_ulp;      /* worst error in ulps over all elements */
+    size_t bad;          /* elements beyond the bound (or special values wrong) */
+    size_t first_bad;    /* index of the first such element, if any */
+} gpucc_map_check;
+
+/* Checks out[0..n) against fn computed in double precision, with `threads`
+ * threads (0 = online CPUs). Returns GPUCC_OK whether or not it verified:
+ * check->bad == 0 means every element is within gpucc_map_ulp_bound(fn). */
+gpucc_status gpucc_map_verify(gpucc_map_fn fn, float alpha, const float *x, const float *y, const float *out,
+                              size_t n, unsigned threads, gpucc_map_check *check);
+
+/* ---- Dense layer: Y = act(X * W^T + b) ---- */
+
+typedef enum { GPUCC_ACT_NONE, GPUCC_ACT_RELU, GPUCC_ACT_SIGMOID, GPUCC_ACT_TANH, GPUCC_ACT_COUNT } gpucc_activation;
+
+const char *gpucc_activation_name(gpucc_activation act);
+gpucc_status gpucc_activation_parse(const char *name, gpucc_activation *out);
+
+/* X is [batch x in], W is [out x in] (PyTorch nn.Linear's layout), b is
+ * [out], Y is [batch x out]; all row-major float32. */
+typedef struct {
+    size_t batch, in, out;
+    gpucc_activation act;
+} gpucc_dense_shape;
+
+/* Checks that every dimension is at least 1 and that every array's byte
+ * size fits in size_t. GPUCC_E_INVALID with a detail otherwise. */
+gpucc_status gpucc_dense_shape_check(const gpucc_dense_shape *shape);
+
+/* Computes Y. On OpenCL, config.dense_impl of the backend chooses CLBlast,
+ * gpucc's kernel, or the faster of the two for this shape (auto); info->impl
+ * says which ran. */
+gpucc_status gpucc_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, const float *x, const float *w,
+                         const float *b, float *y, gpucc_call_info *info);
+
+typedef struct {
+    double max_ratio;    /* worst |y - y_ref| / bound over all outputs */
+    size_t bad;          /* outputs beyond the bound (ratio > 1, or NaN) */
+    size_t first_bad;
+} gpucc_dense_check;
+
+/* Checks Y against a double-precision reference with the standard bound
+ * |y - y_ref| <= 2 * in * 2^-24 * (|X| |W^T| + |b|) element-wise (taken
+ * before the activation, whose slope is at most 1). */
+gpucc_status gpucc_dense_verify(const gpucc_dense_shape *shape, const float *x, const float *w, const float *b,
+                                const float *y, unsigned threads, gpucc_dense_check *check);
 
 /* ---- Reference (exact) reduction on the host ---- */
 

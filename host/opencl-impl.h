@@ -1,0 +1,45 @@
+/* Internal: the OpenCL backend's state, shared by its files: backend-opencl.c
+ * (open/close, device choice, reduction), opencl-map.c and opencl-dense.c. */
+#ifndef GPUCC_OPENCL_IMPL_H
+#define GPUCC_OPENCL_IMPL_H
+
+#include "backend-impl.h"
+#include "cl-util.h"
+#include "reduce-order.h"
+
+typedef struct opencl_map_state opencl_map_state;     /* opencl-map.c */
+typedef struct opencl_dense_state opencl_dense_state; /* opencl-dense.c */
+
+typedef struct {
+    gpucc_cl_device dev;
+    cl_context context;
+    cl_command_queue queue;  /* in order, with profiling */
+    cl_program program;      /* reductions */
+    cl_kernel reduce[GPUCC_REDUCE_OP_COUNT];
+    int gpu_shape;           /* 1: GPU-shaped kernels; 0: CPU-shaped */
+    int fp64;                /* 0: float-float fallback for sums */
+    int zero_copy;           /* wrap host arrays (CL_MEM_USE_HOST_PTR) instead of copying */
+    size_t local_size;       /* reduction work-group size */
+    size_t chunk_elems;      /* floats per device buffer; a multiple of GPUCC_REDUCE_BLOCK */
+    cl_mem input;            /* reduction, copy mode: chunk_elems floats */
+    cl_mem partials_dev;     /* reduction: partials of one chunk */
+    gpucc_partials partials;
+    opencl_map_state *map;
+    opencl_dense_state *dense;
+} opencl_state;
+
+size_t gpucc_round_up(size_t value, size_t multiple);
+
+/* Each sub-module builds its programs when the backend opens (never inside a
+ * timed call) and frees everything in close (NULL-safe, idempotent). */
+gpucc_status gpucc_opencl_map_open(opencl_state *s);
+void gpucc_opencl_map_close(opencl_state *s);
+gpucc_status gpucc_opencl_map(gpucc_backend *backend, gpucc_map_fn fn, float alpha, const float *x, const float *y,
+                              float *out, size_t n, gpucc_call_info *info);
+
+gpucc_status gpucc_opencl_dense_open(opencl_state *s, const gpucc_backend_config *config);
+void gpucc_opencl_dense_close(opencl_state *s);
+gpucc_status gpucc_opencl_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, const float *x,
+                                const float *w, const float *b, float *y, gpucc_call_info *info);
+
+#endif

@@ -1,0 +1,2 @@
+/* STUB: dense kernels. */
+__kernel void dense_placeholder(void) {}

@@ -1,0 +1,2 @@
+/* STUB: map kernels. */
+__kernel void map_placeholder(void) {}
