@@ -2,43 +2,66 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "parse.h"
 
 /* Largest accepted --size: 2^40 elements (4 TiB), far beyond any memory
- * here; the real limit is checked when the array is allocated. */
+ * here; the real limit is checked when the arrays are allocated. */
 #define MAX_SIZE (UINT64_C(1) << 40)
+/* Largest accepted dense dimension; products are checked by the library. */
+#define MAX_DIM (UINT64_C(1) << 32)
+
+static const char *const workload_names[GPUCC_WORKLOAD_COUNT] = {"reduce", "map", "dense"};
 
 void gpucc_cli_run_help(void)
 {
-    printf("usage: gpucc run reduce [options]\n"
+    printf("usage: gpucc run reduce|map|dense [options]\n"
            "\n"
-           "Runs a reduction on every selected backend, verifies each result against\n"
-           "the exact sum (or min/max) computed on the host, and prints a table.\n"
+           "Runs a workload on every selected backend, verifies each result against a\n"
+           "higher-precision reference on the host, and prints a table.\n"
            "\n"
-           "  --op=sum|min|max       reduction (default: sum)\n"
-           "  --size=N               elements to generate: 100000000, 1e8, 2.5e6 (default: 1e8)\n"
-           "  --input=PATH           read the data: .npy (1-D float32) or raw float32 (.f32, .bin)\n"
-           "  --seed=N               seed of the generated data (default: 1)\n"
+           "  reduce   sum, min or max of float32 data (verified against the exact value)\n"
+           "  map      element-wise function (verified in ulps against double precision)\n"
+           "  dense    Y = act(X W^T + b) (verified against double precision, per element)\n"
+           "\n"
+           "every workload:\n"
            "  --backend=LIST         comma list of serial,pthreads,opencl (default: all available)\n"
            "  --threads=N            pthreads worker count (default: online CPUs)\n"
            "  --device=N|gpu|cpu|NAME  OpenCL device: index from 'gpucc devices', type, or name\n"
            "  --repeat=N             timed calls per backend (default: 10)\n"
-           "  --warmup=N             untimed calls first (default: 2)\n"
+           "  --warmup=N             untimed calls first (default: 2; dense: at least 1)\n"
+           "  --seed=N               seed of generated data (default: 1)\n"
            "  --format=table|json|csv  output format (default: table)\n"
-           "\n"
-           "OpenCL tuning (results are identical for every value):\n"
+           "reduce:\n"
+           "  --op=sum|min|max       reduction (default: sum)\n"
+           "  --size=N               elements to generate: 100000000, 1e8, 2.5e6 (default: 1e8)\n"
+           "  --input=PATH           data: .npy (1-D float32) or raw float32 (.f32, .bin)\n"
+           "map:\n"
+           "  --fn=square|saxpy|relu|sigmoid|tanh|exp  function (default: square)\n"
+           "  --alpha=A              saxpy's a in y = a*x + y (default: 2; y is generated)\n"
+           "  --size=N, --input=PATH as for reduce\n"
+           "  --output=PATH          write the result as .npy (atomically; only if all verified)\n"
+           "  --output-backend=NAME  backend whose result is written (default: first selected)\n"
+           "dense:\n"
+           "  --batch=N --in=N --out=N  shape of X [batch x in], W [out x in], b [out] (256, 1024, 1024)\n"
+           "  --act=none|relu|sigmoid|tanh  activation (default: relu)\n"
+           "  --impl=auto|clblast|kernel  OpenCL implementation (default: auto, the faster)\n"
+           "  --input=X.npy --weights=W.npy --bias=B.npy  read all three instead of generating\n"
+           "  --output=PATH, --output-backend=NAME  as for map\n"
+           "OpenCL tuning (results are verified the same way for every value):\n"
            "  --local-size=N         work-group size of the reduction kernels\n"
-           "  --cl-shape=cpu|gpu     kernel shape (default: by device type)\n"
+           "  --cl-shape=cpu|gpu     reduction kernel shape (default: by device type)\n"
            "  --cl-max-alloc=BYTES   cap one device buffer; larger inputs run in chunks\n"
            "  --cl-copy              copy data to device buffers even on shared memory\n"
            "  --cl-fp32              use the fp32 (float-float) summation fallback\n"
            "\n"
            "Exit status: 0 ok, 1 a run failed or did not verify, 64 usage error,\n"
-           "65 malformed input file, 66 unreadable input file, 69 requested backend\n"
-           "or device unavailable.\n");
+           "65 malformed or mismatched input file, 66 unreadable input file,\n"
+           "69 requested backend or device unavailable, 73 output file not writable.\n");
 }
 
 static int usage_error(const char *option, const char *value, const char *why)
@@ -73,9 +96,22 @@ static int parse_backends(const char *list, unsigned *mask)
     return *mask ? 0 : usage_error("--backend", list, "names no backend");
 }
 
+static int parse_alpha(const char *value, float *out)
+{
+    char *end;
+    float alpha = strtof(value, &end);
+    if (!*value || *end != '\0')
+        return usage_error("--alpha", value, "is not a number");
+    if (!isfinite(alpha))
+        return usage_error("--alpha", value, "must be finite in float32");
+    *out = alpha;
+    return 0;
+}
+
 enum {
-    OPT_OP = 256, OPT_SIZE, OPT_INPUT, OPT_SEED, OPT_BACKEND, OPT_THREADS, OPT_DEVICE, OPT_REPEAT,
-    OPT_WARMUP, OPT_FORMAT, OPT_LOCAL_SIZE, OPT_CL_SHAPE, OPT_CL_MAX_ALLOC, OPT_CL_COPY, OPT_CL_FP32,
+    OPT_OP = 256, OPT_SIZE, OPT_INPUT, OPT_SEED, OPT_BACKEND, OPT_THREADS, OPT_DEVICE, OPT_REPEAT, OPT_WARMUP,
+    OPT_FORMAT, OPT_LOCAL_SIZE, OPT_CL_SHAPE, OPT_CL_MAX_ALLOC, OPT_CL_COPY, OPT_CL_FP32, OPT_FN, OPT_ALPHA,
+    OPT_OUTPUT, OPT_OUTPUT_BACKEND, OPT_BATCH, OPT_IN, OPT_OUT, OPT_ACT, OPT_IMPL, OPT_WEIGHTS, OPT_BIAS,
 };
 
 static const struct option run_options[] = {
@@ -94,9 +130,57 @@ static const struct option run_options[] = {
     {"cl-max-alloc", required_argument, NULL, OPT_CL_MAX_ALLOC},
     {"cl-copy", no_argument, NULL, OPT_CL_COPY},
     {"cl-fp32", no_argument, NULL, OPT_CL_FP32},
+    {"fn", required_argument, NULL, OPT_FN},
+    {"alpha", required_argument, NULL, OPT_ALPHA},
+    {"output", required_argument, NULL, OPT_OUTPUT},
+    {"output-backend", required_argument, NULL, OPT_OUTPUT_BACKEND},
+    {"batch", required_argument, NULL, OPT_BATCH},
+    {"in", required_argument, NULL, OPT_IN},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"act", required_argument, NULL, OPT_ACT},
+    {"impl", required_argument, NULL, OPT_IMPL},
+    {"weights", required_argument, NULL, OPT_WEIGHTS},
+    {"bias", required_argument, NULL, OPT_BIAS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
+
+/* The workloads each workload-specific option applies to (bit mask). */
+static unsigned option_workloads(int opt)
+{
+    const unsigned reduce = 1u << GPUCC_WORKLOAD_REDUCE, map = 1u << GPUCC_WORKLOAD_MAP,
+                   dense = 1u << GPUCC_WORKLOAD_DENSE;
+    switch (opt) {
+    case OPT_OP: return reduce;
+    case OPT_SIZE: return reduce | map;
+    case OPT_FN: case OPT_ALPHA: return map;
+    case OPT_OUTPUT: case OPT_OUTPUT_BACKEND: return map | dense;
+    case OPT_BATCH: case OPT_IN: case OPT_OUT: case OPT_ACT: case OPT_IMPL: case OPT_WEIGHTS: case OPT_BIAS:
+        return dense;
+    default: return reduce | map | dense;
+    }
+}
+
+/* A string option's value: non-empty. */
+static int take_path(const char *option, const char *arg, const char **out)
+{
+    if (!*arg)
+        return usage_error(option, arg, "is empty");
+    *out = arg;
+    return 0;
+}
+
+/* Parses a dense dimension into *dim. */
+static int parse_dim(const char *option, const char *arg, size_t *dim, int *given)
+{
+    uint64_t v;
+    int rc = parse_option_count(option, arg, 1, MAX_DIM, &v);
+    if (!rc) {
+        *dim = (size_t)v;
+        *given = 1;
+    }
+    return rc;
+}
 
 /* Applies one parsed option; returns 0 or an exit code. */
 static int apply_option(int opt, const char *arg, gpucc_run_options *o)
@@ -112,27 +196,27 @@ static int apply_option(int opt, const char *arg, gpucc_run_options *o)
         if (!(rc = parse_option_count("--size", arg, 1, MAX_SIZE, &o->size)))
             o->size_given = 1;
         break;
-    case OPT_INPUT:
-        if (!*arg)
-            return usage_error("--input", arg, "is empty");
-        o->input = arg;
-        break;
-    case OPT_SEED:
-        rc = parse_option_count("--seed", arg, 0, UINT64_MAX, &o->seed);
-        break;
+    case OPT_INPUT: return take_path("--input", arg, &o->input);
+    case OPT_OUTPUT: return take_path("--output", arg, &o->output);
+    case OPT_WEIGHTS: return take_path("--weights", arg, &o->weights);
+    case OPT_BIAS: return take_path("--bias", arg, &o->bias);
+    case OPT_SEED: return parse_option_count("--seed", arg, 0, UINT64_MAX, &o->seed);
     case OPT_BACKEND:
         if (!(rc = parse_backends(arg, &o->backends)))
             o->backends_given = 1;
+        break;
+    case OPT_OUTPUT_BACKEND:
+        if (gpucc_backend_kind_parse(arg, &o->output_backend) != GPUCC_OK)
+            return usage_error("--output-backend", arg, "is not one of serial, pthreads, opencl");
+        o->output_backend_given = 1;
         break;
     case OPT_THREADS:
         if (!(rc = parse_option_count("--threads", arg, 1, 1024, &v)))
             o->config.threads = (unsigned)v;
         break;
     case OPT_DEVICE:
-        if (!*arg)
-            return usage_error("--device", arg, "is empty");
-        o->config.device = arg;
-        o->device_given = 1;
+        if (!(rc = take_path("--device", arg, &o->config.device)))
+            o->device_given = 1;
         break;
     case OPT_REPEAT:
         if (!(rc = parse_option_count("--repeat", arg, 1, 1000000, &v)))
@@ -164,27 +248,99 @@ static int apply_option(int opt, const char *arg, gpucc_run_options *o)
         else
             return usage_error("--cl-shape", arg, "is not one of cpu, gpu");
         break;
-    case OPT_CL_MAX_ALLOC:
-        rc = parse_option_count("--cl-max-alloc", arg, 1, UINT64_MAX, &o->config.max_alloc);
+    case OPT_CL_MAX_ALLOC: return parse_option_count("--cl-max-alloc", arg, 1, UINT64_MAX, &o->config.max_alloc);
+    case OPT_CL_COPY: o->config.force_copy = 1; break;
+    case OPT_CL_FP32: o->config.force_no_fp64 = 1; break;
+    case OPT_FN:
+        if (gpucc_map_fn_parse(arg, &o->fn) != GPUCC_OK)
+            return usage_error("--fn", arg, "is not one of square, saxpy, relu, sigmoid, tanh, exp");
         break;
-    case OPT_CL_COPY:
-        o->config.force_copy = 1;
+    case OPT_ALPHA:
+        if (!(rc = parse_alpha(arg, &o->alpha)))
+            o->alpha_given = 1;
         break;
-    case OPT_CL_FP32:
-        o->config.force_no_fp64 = 1;
+    case OPT_BATCH: return parse_dim("--batch", arg, &o->shape.batch, &o->shape_given);
+    case OPT_IN: return parse_dim("--in", arg, &o->shape.in, &o->shape_given);
+    case OPT_OUT: return parse_dim("--out", arg, &o->shape.out, &o->shape_given);
+    case OPT_ACT:
+        if (gpucc_activation_parse(arg, &o->shape.act) != GPUCC_OK)
+            return usage_error("--act", arg, "is not one of none, relu, sigmoid, tanh");
+        break;
+    case OPT_IMPL:
+        if (strcmp(arg, "auto") == 0)
+            o->config.dense_impl = GPUCC_DENSE_AUTO;
+        else if (strcmp(arg, "clblast") == 0)
+            o->config.dense_impl = GPUCC_DENSE_CLBLAST;
+        else if (strcmp(arg, "kernel") == 0)
+            o->config.dense_impl = GPUCC_DENSE_KERNEL;
+        else
+            return usage_error("--impl", arg, "is not one of auto, clblast, kernel");
         break;
     }
     return rc;
 }
 
-int gpucc_cli_parse_run(int argc, char **argv, gpucc_run_options *o)
+/* Cross-option rules, once everything is parsed. Returns 0 or 64. */
+static int check_combination(gpucc_run_options *o)
+{
+    const char *name = workload_names[o->workload];
+    if (o->input && o->size_given) {
+        fprintf(stderr, "gpucc run %s: --size and --input exclude each other (the file sets the size)\n", name);
+        return GPUCC_EXIT_USAGE;
+    }
+    if (o->workload == GPUCC_WORKLOAD_DENSE) {
+        int files = !!o->input + !!o->weights + !!o->bias;
+        if (files != 0 && files != 3) {
+            fprintf(stderr, "gpucc run dense: --input, --weights and --bias go together (X, W and b)\n");
+            return GPUCC_EXIT_USAGE;
+        }
+        if (files == 3 && o->shape_given) {
+            fprintf(stderr, "gpucc run dense: --batch, --in and --out exclude --input (the files set the shape)\n");
+            return GPUCC_EXIT_USAGE;
+        }
+        if (o->plan.warmup == 0)
+            o->plan.warmup = 1; /* CLBlast compiles and auto chooses on the first call */
+    }
+    if (o->output_backend_given && !(o->backends & (1u << o->output_backend))) {
+        fprintf(stderr, "gpucc run %s: --output-backend=%s is not among the selected backends\n", name,
+                gpucc_backend_kind_name(o->output_backend));
+        return GPUCC_EXIT_USAGE;
+    }
+    if (o->output_backend_given && !o->output) {
+        fprintf(stderr, "gpucc run %s: --output-backend needs --output\n", name);
+        return GPUCC_EXIT_USAGE;
+    }
+    if (!o->output_backend_given) /* the first selected backend */
+        for (int k = GPUCC_BACKEND_COUNT - 1; k >= 0; k--)
+            if (o->backends & (1u << k))
+                o->output_backend = (gpucc_backend_kind)k;
+    return 0;
+}
+
+static void set_defaults(gpucc_run_options *o, gpucc_workload workload)
 {
     memset(o, 0, sizeof *o);
+    o->workload = workload;
     o->op = GPUCC_REDUCE_SUM;
     o->size = 100000000;
     o->backends = (1u << GPUCC_BACKEND_COUNT) - 1;
     o->plan = (gpucc_plan){.warmup = 2, .repeat = 10};
     o->seed = 1;
+    o->fn = GPUCC_MAP_SQUARE;
+    o->alpha = 2.0f;
+    o->shape = (gpucc_dense_shape){.batch = 256, .in = 1024, .out = 1024, .act = GPUCC_ACT_RELU};
+}
+
+int gpucc_cli_parse_run(int argc, char **argv, gpucc_run_options *o)
+{
+    int workload = 0;
+    while (workload < GPUCC_WORKLOAD_COUNT && strcmp(argv[0], workload_names[workload]) != 0)
+        workload++;
+    if (workload == GPUCC_WORKLOAD_COUNT) {
+        fprintf(stderr, "gpucc run: unknown workload '%s' (expected reduce, map or dense)\n", argv[0]);
+        return GPUCC_EXIT_USAGE;
+    }
+    set_defaults(o, (gpucc_workload)workload);
     optind = 1;
     opterr = 0;
     for (;;) {
@@ -196,10 +352,14 @@ int gpucc_cli_parse_run(int argc, char **argv, gpucc_run_options *o)
             gpucc_cli_run_help();
             return -1;
         }
+        const char *word = argv[index_before < argc ? index_before : argc - 1];
         if (opt == '?' || opt == ':') {
-            const char *word = argv[index_before < argc ? index_before : argc - 1];
-            fprintf(stderr, "gpucc run: %s option '%s' (see 'gpucc run --help')\n",
-                    opt == ':' || strchr(word, '=') == NULL ? "unknown or incomplete" : "unknown", word);
+            fprintf(stderr, "gpucc run: unknown or incomplete option '%s' (see 'gpucc run --help')\n", word);
+            return GPUCC_EXIT_USAGE;
+        }
+        if (!(option_workloads(opt) & (1u << workload))) {
+            fprintf(stderr, "gpucc run %s: option '%s' does not apply to %s (see 'gpucc run --help')\n",
+                    workload_names[workload], word, workload_names[workload]);
             return GPUCC_EXIT_USAGE;
         }
         int rc = apply_option(opt, optarg, o);
@@ -210,9 +370,5 @@ int gpucc_cli_parse_run(int argc, char **argv, gpucc_run_options *o)
         fprintf(stderr, "gpucc run: unexpected argument '%s' (see 'gpucc run --help')\n", argv[optind]);
         return GPUCC_EXIT_USAGE;
     }
-    if (o->input && o->size_given) {
-        fprintf(stderr, "gpucc run: --size and --input exclude each other (the file sets the size)\n");
-        return GPUCC_EXIT_USAGE;
-    }
-    return 0;
+    return check_combination(o);
 }

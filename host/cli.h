@@ -12,30 +12,47 @@ enum {
     GPUCC_EXIT_OK = 0,
     GPUCC_EXIT_FAILED = 1,       /* a run failed or a result did not verify */
     GPUCC_EXIT_USAGE = 64,       /* bad command line */
-    GPUCC_EXIT_DATAERR = 65,     /* malformed input file */
+    GPUCC_EXIT_DATAERR = 65,     /* malformed or mismatched input file */
     GPUCC_EXIT_NOINPUT = 66,     /* input file missing or unreadable */
     GPUCC_EXIT_UNAVAILABLE = 69, /* an explicitly requested backend/device is absent */
+    GPUCC_EXIT_CANTCREAT = 73,   /* the output file cannot be written */
 };
 
 typedef enum { GPUCC_FORMAT_TABLE, GPUCC_FORMAT_JSON, GPUCC_FORMAT_CSV } gpucc_format;
+typedef enum { GPUCC_WORKLOAD_REDUCE, GPUCC_WORKLOAD_MAP, GPUCC_WORKLOAD_DENSE, GPUCC_WORKLOAD_COUNT } gpucc_workload;
 
 typedef struct {
-    gpucc_reduce_op op;
-    uint64_t size;              /* elements, when generated */
-    int size_given;
-    unsigned backends;          /* bit mask of gpucc_backend_kind */
-    int backends_given;         /* --backend was used: absence is an error */
-    gpucc_backend_config config;/* threads, device, local size */
+    gpucc_workload workload;
+    /* Every workload. */
+    unsigned backends;           /* bit mask of gpucc_backend_kind */
+    int backends_given;          /* --backend was used: absence is an error */
+    gpucc_backend_config config; /* threads, device, OpenCL knobs */
     int device_given;
     gpucc_plan plan;
     uint64_t seed;
-    const char *input;          /* NULL: generate */
     gpucc_format format;
+    const char *input;           /* reduce, map: the data; dense: X. NULL: generate */
+    const char *output;          /* map, dense: .npy to write, or NULL */
+    gpucc_backend_kind output_backend;
+    int output_backend_given;
+    /* reduce */
+    gpucc_reduce_op op;
+    /* reduce, map */
+    uint64_t size;
+    int size_given;
+    /* map */
+    gpucc_map_fn fn;
+    float alpha;
+    int alpha_given;
+    /* dense */
+    gpucc_dense_shape shape;
+    int shape_given;
+    const char *weights, *bias;
 } gpucc_run_options;
 
-/* Parses `gpucc run reduce [options]` (argv[0] is "reduce"). Returns -1 when
- * the caller should exit with GPUCC_EXIT_OK (--help was printed), 0 on
- * success, or GPUCC_EXIT_USAGE after printing a one-line error. */
+/* Parses `gpucc run WORKLOAD [options]` (argv[0] is the workload). Returns
+ * -1 when the caller should exit with GPUCC_EXIT_OK (--help was printed), 0
+ * on success, or GPUCC_EXIT_USAGE after printing a one-line error. */
 int gpucc_cli_parse_run(int argc, char **argv, gpucc_run_options *out);
 
 /* Prints the help of `gpucc run`. */

@@ -16,6 +16,8 @@ static void print_help(FILE *out)
            "\n"
            "commands:\n"
            "  run reduce [options]   reduction (sum, min, max) on every backend; see 'gpucc run --help'\n"
+           "  run map [options]      element-wise function (square, saxpy, relu, sigmoid, tanh, exp)\n"
+           "  run dense [options]    dense layer Y = act(X W^T + b)\n"
            "  devices                list OpenCL platforms and devices, and the CPU thread count\n"
            "  --help                 this help\n"
            "  --version              print the version\n");
@@ -31,17 +33,13 @@ static int cmd_run(int argc, char **argv)
         gpucc_cli_run_help();
         return GPUCC_EXIT_OK;
     }
-    if (strcmp(argv[1], "reduce") != 0) {
-        fprintf(stderr, "gpucc run: unknown workload '%s' (expected reduce)\n", argv[1]);
-        return GPUCC_EXIT_USAGE;
-    }
     gpucc_run_options options;
     int rc = gpucc_cli_parse_run(argc - 1, argv + 1, &options);
     if (rc == -1)
         return GPUCC_EXIT_OK;
     if (rc != 0)
         return rc;
-    return gpucc_run_reduce(&options);
+    return gpucc_run(&options);
 }
 
 static int cmd_devices(int argc, char **argv)

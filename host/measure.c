@@ -41,45 +41,42 @@ int gpucc_reduce_verify(gpucc_reduce_op op, double value, const gpucc_reference 
     return diff <= GPUCC_SUM_RELATIVE_BOUND * ref->abs_sum;
 }
 
-gpucc_status gpucc_reduce_measure(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
-                                  const gpucc_reference *ref, const gpucc_plan *plan,
-                                  gpucc_reduce_measurement *out)
+gpucc_status gpucc_measure(const gpucc_plan *plan, gpucc_call_fn call, gpucc_check_fn check, int check_every_call,
+                           void *ctx, gpucc_measurement *out)
 {
-    if (!plan || plan->repeat == 0 || !ref || !out)
-        return gpucc_fail(GPUCC_E_INVALID, "gpucc_reduce_measure: invalid arguments");
+    if (!plan || plan->repeat == 0 || !call || !check || !out)
+        return gpucc_fail(GPUCC_E_INVALID, "gpucc_measure: invalid arguments");
     memset(out, 0, sizeof *out);
     double *samples = malloc(3 * (size_t)plan->repeat * sizeof *samples);
     if (!samples)
         return gpucc_fail(GPUCC_E_NOMEM, "cannot allocate %u timing samples", plan->repeat);
     double *total = samples, *kernel = samples + plan->repeat, *transfer = samples + 2 * plan->repeat;
+    unsigned calls = plan->warmup + plan->repeat;
     out->verified = 1;
     gpucc_status status = GPUCC_OK;
-    for (unsigned call = 0; call < plan->warmup + plan->repeat; call++) {
-        gpucc_reduce_result result;
-        status = gpucc_reduce(backend, op, x, n, &result);
+    for (unsigned i = 0; i < calls; i++) {
+        gpucc_call_info info;
+        double value = 0;
+        status = call(ctx, &info, &value);
         if (status != GPUCC_OK)
             break;
-        double error;
-        int correct = gpucc_reduce_verify(op, result.value, ref, &error);
-        if (call > 0 && memcmp(&result.value, &out->value, sizeof result.value) != 0 && out->verified) {
-            out->verified = 0;
-            snprintf(out->reason, sizeof out->reason, "call %u gave %.17g, an earlier call %.17g", call + 1,
-                     result.value, out->value);
+        if (check_every_call || i == 0 || i + 1 == calls) {
+            double error = 0;
+            char reason[160] = "";
+            if (!check(ctx, value, &error, reason, sizeof reason) && out->verified) {
+                out->verified = 0;
+                snprintf(out->reason, sizeof out->reason, "call %u: %s", i + 1, reason);
+            }
+            if (!(error <= out->error))
+                out->error = error;
         }
-        if (!correct && out->verified) {
-            out->verified = 0;
-            snprintf(out->reason, sizeof out->reason, "%.17g is outside the error bound of the reference %.17g",
-                     result.value, op == GPUCC_REDUCE_SUM ? ref->sum : op == GPUCC_REDUCE_MIN ? ref->min : ref->max);
-        }
-        if (!(error <= out->error))
-            out->error = error;
-        out->value = result.value;
-        out->flags = result.flags;
-        if (call >= plan->warmup) {
-            unsigned i = call - plan->warmup;
-            total[i] = result.timing.total_ms;
-            kernel[i] = result.timing.kernel_ms;
-            transfer[i] = result.timing.transfer_ms;
+        out->value = value;
+        out->flags = info.flags;
+        out->impl = info.impl;
+        if (i >= plan->warmup) {
+            total[i - plan->warmup] = info.timing.total_ms;
+            kernel[i - plan->warmup] = info.timing.kernel_ms;
+            transfer[i - plan->warmup] = info.timing.transfer_ms;
         }
     }
     if (status == GPUCC_OK) {
@@ -89,4 +86,54 @@ gpucc_status gpucc_reduce_measure(gpucc_backend *backend, gpucc_reduce_op op, co
     }
     free(samples);
     return status;
+}
+
+typedef struct {
+    gpucc_backend *backend;
+    gpucc_reduce_op op;
+    const float *x;
+    size_t n;
+    const gpucc_reference *ref;
+    int have_first;
+    double first;   /* the first call's value: every later one must equal it */
+} reduce_ctx;
+
+static gpucc_status reduce_call(void *ctx_, gpucc_call_info *info, double *value)
+{
+    reduce_ctx *ctx = ctx_;
+    gpucc_reduce_result result;
+    gpucc_status status = gpucc_reduce(ctx->backend, ctx->op, ctx->x, ctx->n, &result);
+    *value = result.value;
+    info->flags = result.flags;
+    info->timing = result.timing;
+    info->impl = NULL;
+    return status;
+}
+
+static int reduce_check(void *ctx_, double value, double *error, char *reason, size_t reason_size)
+{
+    reduce_ctx *ctx = ctx_;
+    int correct = gpucc_reduce_verify(ctx->op, value, ctx->ref, error);
+    const gpucc_reference *ref = ctx->ref;
+    if (!correct) {
+        snprintf(reason, reason_size, "%.17g is outside the error bound of the reference %.17g", value,
+                 ctx->op == GPUCC_REDUCE_SUM ? ref->sum : ctx->op == GPUCC_REDUCE_MIN ? ref->min : ref->max);
+        return 0;
+    }
+    if (ctx->have_first && memcmp(&value, &ctx->first, sizeof value) != 0) {
+        snprintf(reason, reason_size, "gave %.17g, an earlier call %.17g (not deterministic)", value, ctx->first);
+        return 0;
+    }
+    ctx->have_first = 1;
+    ctx->first = value;
+    return 1;
+}
+
+gpucc_status gpucc_reduce_measure(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
+                                  const gpucc_reference *ref, const gpucc_plan *plan, gpucc_measurement *out)
+{
+    if (!ref)
+        return gpucc_fail(GPUCC_E_INVALID, "gpucc_reduce_measure: no reference");
+    reduce_ctx ctx = {backend, op, x, n, ref, 0, 0};
+    return gpucc_measure(plan, reduce_call, reduce_check, 1, &ctx, out);
 }

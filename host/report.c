@@ -4,15 +4,18 @@
 #include <string.h>
 
 static const char *const row_status_names[] = {"ok", "unavailable", "error"};
+static const char *const workload_names[] = {"reduce", "map", "dense"};
 
-static double gigabytes_per_second(size_t n, double ms)
+/* Throughput of one call taking ms: GFLOP/s for dense, GB/s otherwise. */
+static double throughput(const gpucc_report *r, double ms)
 {
-    return ms > 0 ? (double)n * sizeof(float) / (ms * 1e6) : 0.0;
+    double units = r->workload == GPUCC_WORKLOAD_DENSE ? r->flops : r->bytes;
+    return ms > 0 ? units / (ms * 1e6) : 0.0;
 }
 
-/* Serial's median time over this row's, or NAN when serial did not run
- * or a time is zero (an empty input). */
-static double speedup_vs_serial(const gpucc_reduce_report *r, const gpucc_reduce_row *row)
+/* Serial's median time over this row's, or NAN when serial did not run or
+ * a time is zero (an empty input). */
+static double speedup_vs_serial(const gpucc_report *r, const gpucc_row *row)
 {
     for (size_t i = 0; i < r->row_count; i++)
         if (r->rows[i].backend == GPUCC_BACKEND_SERIAL && r->rows[i].status == GPUCC_ROW_OK &&
@@ -21,44 +24,92 @@ static double speedup_vs_serial(const gpucc_reduce_report *r, const gpucc_reduce
     return NAN;
 }
 
-static const char *check_word(const gpucc_reduce_row *row)
+static const char *check_word(const gpucc_row *row)
 {
     if (row->status != GPUCC_ROW_OK)
         return row->status == GPUCC_ROW_UNAVAILABLE ? "SKIP" : "ERROR";
     return row->m.verified ? "PASS" : "FAIL";
 }
 
-static void print_table(FILE *out, const gpucc_reduce_report *r)
+static double reference_value(const gpucc_report *r)
 {
-    fprintf(out, "reduce %s over %zu float32 (%.1f MB, %s); %u warm-up + %u timed calls per backend\n",
-            gpucc_reduce_op_name(r->op), r->n, (double)r->n * 4 / 1e6, r->source, r->plan.warmup, r->plan.repeat);
-    if (r->op == GPUCC_REDUCE_SUM)
-        fprintf(out, "reference: exact sum %.17g, sum|x| %.17g; bound |error| <= 2^-24 * sum|x|\n", r->ref.sum,
-                r->ref.abs_sum);
-    else
-        fprintf(out, "reference: exact %s %.9g\n", gpucc_reduce_op_name(r->op),
-                r->op == GPUCC_REDUCE_MIN ? r->ref.min : r->ref.max);
-    fprintf(out, "\n%-9s %-34s %24s %10s %21s %10s %8s %10s %8s %9s  %s\n", "backend", "device", "result",
-            "median ms", "[min - max] ms", "kernel ms", "GB/s", "kernel GB/s", "speedup", "error", "check");
+    return r->op == GPUCC_REDUCE_SUM ? r->ref.sum : r->op == GPUCC_REDUCE_MIN ? r->ref.min : r->ref.max;
+}
+
+/* The first lines of the table: what ran, and what it is checked against. */
+static void print_heading(FILE *out, const gpucc_report *r)
+{
+    switch (r->workload) {
+    case GPUCC_WORKLOAD_REDUCE:
+        fprintf(out, "reduce %s over %zu float32 (%.1f MB, %s)", gpucc_reduce_op_name(r->op), r->n, r->n * 4e-6,
+                r->source);
+        break;
+    case GPUCC_WORKLOAD_MAP:
+        fprintf(out, "map %s over %zu float32 (%.1f MB moved per call, %s)", gpucc_map_fn_name(r->fn), r->n,
+                r->bytes * 1e-6, r->source);
+        if (r->fn == GPUCC_MAP_SAXPY)
+            fprintf(out, ", alpha %g", r->alpha);
+        break;
+    default:
+        fprintf(out, "dense %zux%zux%zu (batch x in x out), act %s, %.3f GFLOP per call (%s)", r->shape.batch,
+                r->shape.in, r->shape.out, gpucc_activation_name(r->shape.act), r->flops * 1e-9, r->source);
+        break;
+    }
+    fprintf(out, "; %u warm-up + %u timed calls per backend\n", r->plan.warmup, r->plan.repeat);
+    switch (r->workload) {
+    case GPUCC_WORKLOAD_REDUCE:
+        if (r->op == GPUCC_REDUCE_SUM)
+            fprintf(out, "reference: exact sum %.17g, sum|x| %.17g; bound |error| <= 2^-24 * sum|x|\n", r->ref.sum,
+                    r->ref.abs_sum);
+        else
+            fprintf(out, "reference: exact %s %.9g\n", gpucc_reduce_op_name(r->op), reference_value(r));
+        break;
+    case GPUCC_WORKLOAD_MAP:
+        fprintf(out, "reference: double precision, every element; bound %.0f ulp\n", gpucc_map_ulp_bound(r->fn));
+        break;
+    default:
+        fprintf(out, "reference: double precision, every output; bound 2*in*2^-24*(|X||W^T|+|b|) per element "
+                     "(error column: worst error / bound)\n");
+        break;
+    }
+}
+
+static void print_table(FILE *out, const gpucc_report *r)
+{
+    int reduce = r->workload == GPUCC_WORKLOAD_REDUCE, dense = r->workload == GPUCC_WORKLOAD_DENSE;
+    const char *unit = dense ? "GFLOP/s" : "GB/s";
+    char kernel_unit[24];
+    snprintf(kernel_unit, sizeof kernel_unit, "kernel %s", unit);
+    print_heading(out, r);
+    fprintf(out, "\n%-9s %-34s ", "backend", "device");
+    if (reduce)
+        fprintf(out, "%24s ", "result");
+    if (dense)
+        fprintf(out, "%-9s ", "impl");
+    fprintf(out, "%10s %21s %10s %8s %14s %8s %9s  %s\n", "median ms", "[min - max] ms", "kernel ms", unit,
+            kernel_unit, "speedup", reduce ? "error" : dense ? "err/bound" : "max ulp", "check");
     for (size_t i = 0; i < r->row_count; i++) {
-        const gpucc_reduce_row *row = &r->rows[i];
-        const char *name = gpucc_backend_kind_name(row->backend);
+        const gpucc_row *row = &r->rows[i];
+        const gpucc_measurement *m = &row->m;
+        fprintf(out, "%-9s %-34.34s ", gpucc_backend_kind_name(row->backend), row->device);
         if (row->status != GPUCC_ROW_OK) {
-            fprintf(out, "%-9s %-34.34s %s: %s\n", name, row->device, check_word(row), row->message);
+            fprintf(out, "%s: %s\n", check_word(row), row->message);
             continue;
         }
-        const gpucc_reduce_measurement *m = &row->m;
-        char range[32], speedup[16];
+        char range[48], speedup[16];
         snprintf(range, sizeof range, "[%.3f - %.3f]", m->total_ms.min, m->total_ms.max);
         double ratio = speedup_vs_serial(r, row);
         if (isnan(ratio))
             snprintf(speedup, sizeof speedup, "-");
         else
             snprintf(speedup, sizeof speedup, "%.2fx", ratio);
-        fprintf(out, "%-9s %-34.34s %24.17g %10.3f %21s %10.3f %8.2f %11.2f %8s %9.2e  %s\n", name, row->device,
-                m->value, m->total_ms.median, range, m->kernel_ms.median,
-                gigabytes_per_second(r->n, m->total_ms.median), gigabytes_per_second(r->n, m->kernel_ms.median),
-                speedup, m->error, check_word(row));
+        if (reduce)
+            fprintf(out, "%24.17g ", m->value);
+        if (dense)
+            fprintf(out, "%-9s ", m->impl ? m->impl : "-");
+        fprintf(out, "%10.3f %21s %10.3f %8.2f %14.2f %8s %9.2e  %s\n", m->total_ms.median, range, m->kernel_ms.median,
+                throughput(r, m->total_ms.median), throughput(r, m->kernel_ms.median), speedup, m->error,
+                check_word(row));
         if (!m->verified)
             fprintf(out, "          ^ %s\n", m->reason);
     }
@@ -80,9 +131,10 @@ static void json_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
-/* A double as a JSON number that round-trips, or null if not finite. */
-static void json_number(FILE *out, double value)
+/* `, "key": number` with a double that round-trips, or null if not finite. */
+static void json_number(FILE *out, const char *key, double value)
 {
+    fprintf(out, ", \"%s\": ", key);
     if (isfinite(value))
         fprintf(out, "%.17g", value);
     else
@@ -91,31 +143,53 @@ static void json_number(FILE *out, double value)
 
 static void json_stats(FILE *out, const char *key, gpucc_stats s)
 {
-    fprintf(out, "\"%s\": {\"median\": ", key);
-    json_number(out, s.median);
-    fputs(", \"min\": ", out);
-    json_number(out, s.min);
-    fputs(", \"max\": ", out);
-    json_number(out, s.max);
-    fputs("}", out);
+    fprintf(out, ", \"%s\": {\"median\": %.17g, \"min\": %.17g, \"max\": %.17g}", key, s.median, s.min, s.max);
 }
 
-static void print_json(FILE *out, const gpucc_reduce_report *r)
+static void json_flag(FILE *out, const char *key, int value)
 {
-    fprintf(out, "{\n  \"gpucc_version\": \"%s\",\n  \"workload\": \"reduce\",\n  \"op\": \"%s\",\n  \"n\": %zu,\n",
-            GPUCC_VERSION, gpucc_reduce_op_name(r->op), r->n);
-    fputs("  \"source\": ", out);
+    fprintf(out, ", \"%s\": %s", key, value ? "true" : "false");
+}
+
+/* The workload's own fields of the top-level object. */
+static void json_workload_fields(FILE *out, const gpucc_report *r)
+{
+    switch (r->workload) {
+    case GPUCC_WORKLOAD_REDUCE:
+        fprintf(out, ", \"op\": \"%s\", \"n\": %zu", gpucc_reduce_op_name(r->op), r->n);
+        break;
+    case GPUCC_WORKLOAD_MAP:
+        fprintf(out, ", \"fn\": \"%s\", \"n\": %zu", gpucc_map_fn_name(r->fn), r->n);
+        if (r->fn == GPUCC_MAP_SAXPY)
+            json_number(out, "alpha", r->alpha);
+        json_number(out, "ulp_bound", gpucc_map_ulp_bound(r->fn));
+        break;
+    default:
+        fprintf(out, ", \"batch\": %zu, \"in\": %zu, \"out\": %zu, \"act\": \"%s\"", r->shape.batch, r->shape.in,
+                r->shape.out, gpucc_activation_name(r->shape.act));
+        break;
+    }
+}
+
+static void print_json(FILE *out, const gpucc_report *r)
+{
+    int dense = r->workload == GPUCC_WORKLOAD_DENSE;
+    fprintf(out, "{\"gpucc_version\": \"%s\", \"workload\": \"%s\"", GPUCC_VERSION, workload_names[r->workload]);
+    json_workload_fields(out, r);
+    fputs(",\n \"source\": ", out);
     json_string(out, r->source);
-    fprintf(out, ",\n  \"warmup\": %u,\n  \"repeat\": %u,\n  \"reference\": {\"value\": ", r->plan.warmup,
-            r->plan.repeat);
-    json_number(out, r->op == GPUCC_REDUCE_SUM ? r->ref.sum : r->op == GPUCC_REDUCE_MIN ? r->ref.min : r->ref.max);
-    fputs(", \"abs_sum\": ", out);
-    json_number(out, r->ref.abs_sum);
-    fputs("},\n  \"results\": [", out);
+    fprintf(out, ", \"warmup\": %u, \"repeat\": %u", r->plan.warmup, r->plan.repeat);
+    if (r->workload == GPUCC_WORKLOAD_REDUCE) {
+        fputs(",\n \"reference\": {\"kind\": \"exact\"", out);
+        json_number(out, "value", reference_value(r));
+        json_number(out, "abs_sum", r->ref.abs_sum);
+        fputs("}", out);
+    }
+    fputs(",\n \"results\": [", out);
     for (size_t i = 0; i < r->row_count; i++) {
-        const gpucc_reduce_row *row = &r->rows[i];
-        const gpucc_reduce_measurement *m = &row->m;
-        fprintf(out, "%s\n    {\"backend\": \"%s\", \"device\": ", i ? "," : "", gpucc_backend_kind_name(row->backend));
+        const gpucc_row *row = &r->rows[i];
+        const gpucc_measurement *m = &row->m;
+        fprintf(out, "%s\n  {\"backend\": \"%s\", \"device\": ", i ? "," : "", gpucc_backend_kind_name(row->backend));
         json_string(out, row->device);
         fprintf(out, ", \"status\": \"%s\"", row_status_names[row->status]);
         if (row->status != GPUCC_ROW_OK) {
@@ -124,35 +198,33 @@ static void print_json(FILE *out, const gpucc_reduce_report *r)
             fputs(", \"verified\": false}", out);
             continue;
         }
-        fputs(", \"value\": ", out);
-        json_number(out, m->value);
-        if (!isfinite(m->value))
-            fprintf(out, ", \"value_text\": \"%g\"", m->value);
-        fputs(", ", out);
+        if (r->workload == GPUCC_WORKLOAD_REDUCE) {
+            json_number(out, "value", m->value);
+            if (!isfinite(m->value))
+                fprintf(out, ", \"value_text\": \"%g\"", m->value);
+        }
+        if (m->impl) {
+            fputs(", \"impl\": ", out);
+            json_string(out, m->impl);
+        }
         json_stats(out, "time_ms", m->total_ms);
-        fputs(", ", out);
         json_stats(out, "kernel_ms", m->kernel_ms);
-        fputs(", ", out);
         json_stats(out, "transfer_ms", m->transfer_ms);
-        fputs(", \"gbps\": ", out);
-        json_number(out, gigabytes_per_second(r->n, m->total_ms.median));
-        fputs(", \"kernel_gbps\": ", out);
-        json_number(out, gigabytes_per_second(r->n, m->kernel_ms.median));
-        fputs(", \"speedup_vs_serial\": ", out);
-        json_number(out, speedup_vs_serial(r, row));
-        fputs(", \"error\": ", out);
-        json_number(out, m->error);
-        fprintf(out, ", \"fp32_fallback\": %s, \"chunked\": %s, \"copied\": %s, \"verified\": %s",
-                m->flags & GPUCC_RESULT_FP32_FALLBACK ? "true" : "false",
-                m->flags & GPUCC_RESULT_CHUNKED ? "true" : "false", m->flags & GPUCC_RESULT_COPIED ? "true" : "false",
-                m->verified ? "true" : "false");
+        json_number(out, dense ? "gflops" : "gbps", throughput(r, m->total_ms.median));
+        json_number(out, dense ? "kernel_gflops" : "kernel_gbps", throughput(r, m->kernel_ms.median));
+        json_number(out, "speedup_vs_serial", speedup_vs_serial(r, row));
+        json_number(out, r->workload == GPUCC_WORKLOAD_MAP ? "max_ulp" : dense ? "error_to_bound" : "error", m->error);
+        json_flag(out, "fp32_fallback", m->flags & GPUCC_RESULT_FP32_FALLBACK);
+        json_flag(out, "chunked", m->flags & GPUCC_RESULT_CHUNKED);
+        json_flag(out, "copied", m->flags & GPUCC_RESULT_COPIED);
+        json_flag(out, "verified", m->verified);
         if (!m->verified) {
             fputs(", \"message\": ", out);
             json_string(out, m->reason);
         }
         fputs("}", out);
     }
-    fputs("\n  ]\n}\n", out);
+    fputs("\n ]\n}\n", out);
 }
 
 /* Writes s as one CSV field (quoted when needed). */
@@ -171,32 +243,47 @@ static void csv_field(FILE *out, const char *s)
     fputc('"', out);
 }
 
-static void print_csv(FILE *out, const gpucc_reduce_report *r)
+/* The CSV's second column: what exactly ran ("sum", "square", "256x1024x1024/relu"). */
+static void csv_what(FILE *out, const gpucc_report *r)
 {
-    fputs("workload,op,n,source,backend,device,status,value,time_ms_median,time_ms_min,time_ms_max,"
-          "kernel_ms_median,transfer_ms_median,gbps,speedup_vs_serial,error,verified\n",
-          out);
+    if (r->workload == GPUCC_WORKLOAD_REDUCE)
+        fputs(gpucc_reduce_op_name(r->op), out);
+    else if (r->workload == GPUCC_WORKLOAD_MAP)
+        fputs(gpucc_map_fn_name(r->fn), out);
+    else
+        fprintf(out, "%zux%zux%zu/%s", r->shape.batch, r->shape.in, r->shape.out, gpucc_activation_name(r->shape.act));
+}
+
+static void print_csv(FILE *out, const gpucc_report *r)
+{
+    fprintf(out, "workload,what,n,source,backend,device,status,impl,value,time_ms_median,time_ms_min,time_ms_max,"
+                 "kernel_ms_median,transfer_ms_median,%s,speedup_vs_serial,error,verified\n",
+            r->workload == GPUCC_WORKLOAD_DENSE ? "gflops" : "gbps");
     for (size_t i = 0; i < r->row_count; i++) {
-        const gpucc_reduce_row *row = &r->rows[i];
-        const gpucc_reduce_measurement *m = &row->m;
-        fprintf(out, "reduce,%s,%zu,", gpucc_reduce_op_name(r->op), r->n);
+        const gpucc_row *row = &r->rows[i];
+        const gpucc_measurement *m = &row->m;
+        fprintf(out, "%s,", workload_names[r->workload]);
+        csv_what(out, r);
+        fprintf(out, ",%zu,", r->workload == GPUCC_WORKLOAD_DENSE ? r->shape.batch * r->shape.out : r->n);
         csv_field(out, r->source);
         fprintf(out, ",%s,", gpucc_backend_kind_name(row->backend));
         csv_field(out, row->device);
         if (row->status != GPUCC_ROW_OK) {
-            fprintf(out, ",%s,,,,,,,,,,false\n", row_status_names[row->status]);
+            fprintf(out, ",%s,,,,,,,,,,,,false\n", row_status_names[row->status]);
             continue;
         }
-        fprintf(out, ",ok,%.17g,%.6f,%.6f,%.6f,%.6f,%.6f,%.4f,", m->value, m->total_ms.median, m->total_ms.min,
-                m->total_ms.max, m->kernel_ms.median, m->transfer_ms.median,
-                gigabytes_per_second(r->n, m->total_ms.median));
+        fprintf(out, ",ok,%s,", m->impl ? m->impl : "");
+        if (r->workload == GPUCC_WORKLOAD_REDUCE)
+            fprintf(out, "%.17g", m->value);
+        fprintf(out, ",%.6f,%.6f,%.6f,%.6f,%.6f,%.4f,", m->total_ms.median, m->total_ms.min, m->total_ms.max,
+                m->kernel_ms.median, m->transfer_ms.median, throughput(r, m->total_ms.median));
         if (!isnan(speedup_vs_serial(r, row)))
             fprintf(out, "%.4f", speedup_vs_serial(r, row));
         fprintf(out, ",%.3e,%s\n", m->error, m->verified ? "true" : "false");
     }
 }
 
-void gpucc_report_reduce(FILE *out, const gpucc_reduce_report *report, gpucc_format format)
+void gpucc_report_print(FILE *out, const gpucc_report *report, gpucc_format format)
 {
     switch (format) {
     case GPUCC_FORMAT_JSON: print_json(out, report); break;

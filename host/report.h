@@ -16,19 +16,25 @@ typedef struct {
     char device[512];
     gpucc_row_status status;
     char message[512];
-    gpucc_reduce_measurement m;
-} gpucc_reduce_row;
+    gpucc_measurement m;
+} gpucc_row;
 
 typedef struct {
-    gpucc_reduce_op op;
-    size_t n;
-    char source[600];   /* "generated:seed=1" or "file:PATH" */
+    gpucc_workload workload;
+    gpucc_reduce_op op;        /* reduce */
+    gpucc_map_fn fn;           /* map */
+    float alpha;               /* map: saxpy */
+    gpucc_dense_shape shape;   /* dense */
+    size_t n;                  /* reduce, map: elements */
+    double bytes;              /* bytes read and written per call: GB/s (reduce, map) */
+    double flops;              /* floating-point operations per call: GFLOP/s (dense) */
+    char source[600];          /* "generated:seed=1" or "file:PATH" */
     gpucc_plan plan;
-    gpucc_reference ref;
-    gpucc_reduce_row rows[GPUCC_BACKEND_COUNT];
+    gpucc_reference ref;       /* reduce */
+    gpucc_row rows[GPUCC_BACKEND_COUNT];
     size_t row_count;
-} gpucc_reduce_report;
+} gpucc_report;
 
-void gpucc_report_reduce(FILE *out, const gpucc_reduce_report *report, gpucc_format format);
+void gpucc_report_print(FILE *out, const gpucc_report *report, gpucc_format format);
 
 #endif

@@ -1,6 +1,7 @@
 #include "runner.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
@@ -19,15 +20,15 @@ static int explicitly_requested(const gpucc_run_options *o, gpucc_backend_kind k
 }
 
 /* Opens every selected backend into backends[] and a row each. Returns 0,
- * or GPUCC_EXIT_UNAVAILABLE after printing why a requested one is absent. */
-static int open_backends(const gpucc_run_options *o, gpucc_backend **backends, gpucc_reduce_report *report)
+ * or an exit code after printing why a requested one cannot be used. */
+static int open_backends(const gpucc_run_options *o, gpucc_backend **backends, gpucc_report *report)
 {
     gpucc_backend_config config = o->config;
     config.notice = print_notice;
     for (int k = 0; k < GPUCC_BACKEND_COUNT; k++) {
         if (!(o->backends & (1u << k)))
             continue;
-        gpucc_reduce_row *row = &report->rows[report->row_count++];
+        gpucc_row *row = &report->rows[report->row_count++];
         row->backend = (gpucc_backend_kind)k;
         gpucc_status status = gpucc_backend_open((gpucc_backend_kind)k, &config, &backends[k]);
         if (status == GPUCC_OK) {
@@ -49,73 +50,320 @@ static int open_backends(const gpucc_run_options *o, gpucc_backend **backends, g
     return 0;
 }
 
-/* Loads or generates the input. Returns 0 or an exit code (message printed). */
-static int prepare_input(const gpucc_run_options *o, gpucc_array *data, char *source, size_t source_size)
+/* Loads an array; returns 0 or an exit code (message printed). */
+static int load_array(const char *path, size_t max_rank, gpucc_array *out)
 {
-    memset(data, 0, sizeof *data);
-    if (o->input) {
-        gpucc_status status = gpucc_array_load(o->input, 1, data);
-        if (status != GPUCC_OK) {
-            fprintf(stderr, "gpucc: %s\n", gpucc_last_error());
-            return status == GPUCC_E_FORMAT ? GPUCC_EXIT_DATAERR
-                   : status == GPUCC_E_IO   ? GPUCC_EXIT_NOINPUT
-                                            : GPUCC_EXIT_FAILED;
-        }
-        snprintf(source, source_size, "file:%s", o->input);
+    gpucc_status status = gpucc_array_load(path, max_rank, out);
+    if (status == GPUCC_OK)
         return 0;
-    }
-    if (o->size > SIZE_MAX / sizeof(float) || !(data->data = gpucc_alloc_floats((size_t)o->size))) {
-        fprintf(stderr, "gpucc: cannot allocate %llu floats for --size\n", (unsigned long long)o->size);
+    fprintf(stderr, "gpucc: %s\n", gpucc_last_error());
+    return status == GPUCC_E_FORMAT ? GPUCC_EXIT_DATAERR : status == GPUCC_E_IO ? GPUCC_EXIT_NOINPUT : GPUCC_EXIT_FAILED;
+}
+
+/* Allocates and fills a generated rank-1 or rank-2 array. */
+static int generate_array(size_t rows, size_t cols, uint64_t seed, gpucc_array *out)
+{
+    memset(out, 0, sizeof *out);
+    if (cols && rows > SIZE_MAX / cols) {
+        fprintf(stderr, "gpucc: %zu x %zu floats overflow the address space\n", rows, cols);
         return GPUCC_EXIT_FAILED;
     }
-    data->rank = 1;
-    data->count = data->shape[0] = (size_t)o->size;
-    data->shape[1] = 1;
-    gpucc_generate(data->data, data->count, o->seed, 0);
-    snprintf(source, source_size, "generated:seed=%llu", (unsigned long long)o->seed);
+    out->count = rows * cols;
+    if (!(out->data = gpucc_alloc_floats(out->count))) {
+        fprintf(stderr, "gpucc: %s\n", gpucc_last_error());
+        return GPUCC_EXIT_FAILED;
+    }
+    out->rank = cols == 1 ? 1 : 2;
+    out->shape[0] = rows;
+    out->shape[1] = cols;
+    gpucc_generate(out->data, out->count, seed, 0);
     return 0;
 }
 
-int gpucc_run_reduce(const gpucc_run_options *o)
+/* The 1-D input of reduce and map: --input, or --size generated from --seed. */
+static int prepare_vector(const gpucc_run_options *o, gpucc_array *data, gpucc_report *report)
 {
-    static gpucc_reduce_report report;
-    gpucc_backend *backends[GPUCC_BACKEND_COUNT] = {NULL};
-    gpucc_array data = {0};
-    memset(&report, 0, sizeof report);
-    report.op = o->op;
-    report.plan = o->plan;
-    int rc = prepare_input(o, &data, report.source, sizeof report.source);
-    if (rc == 0)
-        rc = open_backends(o, backends, &report);
-    if (rc == 0 && gpucc_reference_compute(data.data, data.count, 0, &report.ref) != GPUCC_OK) {
-        fprintf(stderr, "gpucc: reference: %s\n", gpucc_last_error());
-        rc = GPUCC_EXIT_FAILED;
+    int rc;
+    if (o->input) {
+        rc = load_array(o->input, 1, data);
+        snprintf(report->source, sizeof report->source, "file:%s", o->input);
+    } else {
+        rc = o->size > SIZE_MAX / sizeof(float) ? GPUCC_EXIT_FAILED : generate_array((size_t)o->size, 1, o->seed, data);
+        snprintf(report->source, sizeof report->source, "generated:seed=%llu", (unsigned long long)o->seed);
     }
-    if (rc != 0)
-        goto done;
-    report.n = data.count;
-    for (size_t i = 0; i < report.row_count; i++) {
-        gpucc_reduce_row *row = &report.rows[i];
-        if (row->status != GPUCC_ROW_OK)
-            continue;
-        if (gpucc_reduce_measure(backends[row->backend], o->op, data.data, data.count, &report.ref, &o->plan,
-                                 &row->m) != GPUCC_OK) {
-            row->status = GPUCC_ROW_ERROR;
-            snprintf(row->message, sizeof row->message, "%s", gpucc_last_error());
-        }
-    }
-    gpucc_report_reduce(stdout, &report, o->format);
-    for (size_t i = 0; i < report.row_count; i++) {
-        const gpucc_reduce_row *row = &report.rows[i];
+    report->n = data->count;
+    return rc;
+}
+
+/* Prints the report; returns 1 if any row failed or did not verify, else 0. */
+static int print_and_judge(const gpucc_run_options *o, const gpucc_report *report)
+{
+    gpucc_report_print(stdout, report, o->format);
+    fflush(stdout);
+    int rc = 0;
+    for (size_t i = 0; i < report->row_count; i++) {
+        const gpucc_row *row = &report->rows[i];
         if (row->status == GPUCC_ROW_ERROR || (row->status == GPUCC_ROW_OK && !row->m.verified)) {
             fprintf(stderr, "gpucc: %s: %s\n", gpucc_backend_kind_name(row->backend),
                     row->status == GPUCC_ROW_ERROR ? row->message : row->m.reason);
             rc = GPUCC_EXIT_FAILED;
         }
     }
-done:
-    gpucc_array_free(&data);
+    return rc;
+}
+
+/* Marks a row failed when the measurement itself could not run. */
+static void record_error(gpucc_row *row, gpucc_status status)
+{
+    if (status != GPUCC_OK) {
+        row->status = GPUCC_ROW_ERROR;
+        snprintf(row->message, sizeof row->message, "%s", gpucc_last_error());
+    }
+}
+
+/* Writes --output from the chosen backend's result (only after a good run). */
+static int write_output(const gpucc_run_options *o, const float *data, size_t rank, const size_t *shape)
+{
+    if (!o->output || !data)
+        return 0;
+    if (gpucc_npy_save(o->output, data, rank, shape) != GPUCC_OK) {
+        fprintf(stderr, "gpucc: %s\n", gpucc_last_error());
+        return GPUCC_EXIT_CANTCREAT;
+    }
+    return 0;
+}
+
+static void close_backends(gpucc_backend **backends)
+{
     for (int k = 0; k < GPUCC_BACKEND_COUNT; k++)
         gpucc_backend_close(backends[k]);
+}
+
+/* ---- reduce ---- */
+
+static int run_reduce(const gpucc_run_options *o, gpucc_report *report, gpucc_backend **backends)
+{
+    gpucc_array data = {0};
+    report->op = o->op;
+    int rc = prepare_vector(o, &data, report);
+    if (rc == 0)
+        rc = open_backends(o, backends, report);
+    if (rc == 0 && gpucc_reference_compute(data.data, data.count, 0, &report->ref) != GPUCC_OK) {
+        fprintf(stderr, "gpucc: reference: %s\n", gpucc_last_error());
+        rc = GPUCC_EXIT_FAILED;
+    }
+    report->bytes = (double)data.count * sizeof(float);
+    for (size_t i = 0; rc == 0 && i < report->row_count; i++) {
+        gpucc_row *row = &report->rows[i];
+        if (row->status == GPUCC_ROW_OK)
+            record_error(row, gpucc_reduce_measure(backends[row->backend], o->op, data.data, data.count,
+                                                   &report->ref, &o->plan, &row->m));
+    }
+    if (rc == 0)
+        rc = print_and_judge(o, report);
+    gpucc_array_free(&data);
+    return rc;
+}
+
+/* ---- map ---- */
+
+typedef struct {
+    gpucc_backend *backend;
+    gpucc_map_fn fn;
+    float alpha;
+    const float *x, *y;
+    float *out;
+    size_t n;
+} map_ctx;
+
+static gpucc_status map_call(void *ctx_, gpucc_call_info *info, double *value)
+{
+    map_ctx *ctx = ctx_;
+    *value = 0;
+    return gpucc_map(ctx->backend, ctx->fn, ctx->alpha, ctx->x, ctx->y, ctx->out, ctx->n, info);
+}
+
+static int map_check(void *ctx_, double value, double *error, char *reason, size_t reason_size)
+{
+    map_ctx *ctx = ctx_;
+    gpucc_map_check check;
+    (void)value;
+    if (gpucc_map_verify(ctx->fn, ctx->alpha, ctx->x, ctx->y, ctx->out, ctx->n, 0, &check) != GPUCC_OK) {
+        snprintf(reason, reason_size, "verification failed: %s", gpucc_last_error());
+        *error = 0;
+        return 0;
+    }
+    *error = check.max_ulp;
+    if (check.bad == 0)
+        return 1;
+    size_t i = check.first_bad;
+    snprintf(reason, reason_size, "%zu elements beyond %.0f ulp; first at [%zu]: %s(%.9g) gave %.9g",
+             check.bad, gpucc_map_ulp_bound(ctx->fn), i, gpucc_map_fn_name(ctx->fn), ctx->x[i], ctx->out[i]);
+    return 0;
+}
+
+static int run_map(const gpucc_run_options *o, gpucc_report *report, gpucc_backend **backends)
+{
+    gpucc_array data = {0}, addend = {0};
+    float *outputs[GPUCC_BACKEND_COUNT] = {NULL};
+    report->fn = o->fn;
+    report->alpha = o->alpha;
+    int rc = prepare_vector(o, &data, report);
+    int saxpy = o->fn == GPUCC_MAP_SAXPY;
+    if (rc == 0 && saxpy) /* y = the stream of seed + 1, as long as x */
+        rc = generate_array(data.count, 1, o->seed + 1, &addend);
+    if (rc == 0)
+        rc = open_backends(o, backends, report);
+    report->bytes = (double)data.count * sizeof(float) * (saxpy ? 3 : 2);
+    for (size_t i = 0; rc == 0 && i < report->row_count; i++) {
+        gpucc_row *row = &report->rows[i];
+        if (row->status != GPUCC_ROW_OK)
+            continue;
+        float *out = outputs[row->backend] = gpucc_alloc_floats(data.count);
+        if (!out) {
+            record_error(row, GPUCC_E_NOMEM);
+            continue;
+        }
+        map_ctx ctx = {backends[row->backend], o->fn, o->alpha, data.data, addend.data, out, data.count};
+        record_error(row, gpucc_measure(&o->plan, map_call, map_check, 0, &ctx, &row->m));
+    }
+    if (rc == 0)
+        rc = print_and_judge(o, report);
+    if (rc == 0)
+        rc = write_output(o, outputs[o->output_backend], 1, data.shape);
+    for (int k = 0; k < GPUCC_BACKEND_COUNT; k++)
+        gpucc_free_floats(outputs[k]);
+    gpucc_array_free(&data);
+    gpucc_array_free(&addend);
+    return rc;
+}
+
+/* ---- dense ---- */
+
+typedef struct {
+    gpucc_backend *backend;
+    const gpucc_dense_shape *shape;
+    const float *x, *w, *b;
+    float *y;
+} dense_ctx;
+
+static gpucc_status dense_call(void *ctx_, gpucc_call_info *info, double *value)
+{
+    dense_ctx *ctx = ctx_;
+    *value = 0;
+    return gpucc_dense(ctx->backend, ctx->shape, ctx->x, ctx->w, ctx->b, ctx->y, info);
+}
+
+static int dense_check(void *ctx_, double value, double *error, char *reason, size_t reason_size)
+{
+    dense_ctx *ctx = ctx_;
+    gpucc_dense_check check;
+    (void)value;
+    if (gpucc_dense_verify(ctx->shape, ctx->x, ctx->w, ctx->b, ctx->y, 0, &check) != GPUCC_OK) {
+        snprintf(reason, reason_size, "verification failed: %s", gpucc_last_error());
+        *error = 0;
+        return 0;
+    }
+    *error = check.max_ratio;
+    if (check.bad == 0)
+        return 1;
+    snprintf(reason, reason_size, "%zu outputs beyond the error bound; first Y[%zu][%zu] = %.9g", check.bad,
+             check.first_bad / ctx->shape->out, check.first_bad % ctx->shape->out, ctx->y[check.first_bad]);
+    return 0;
+}
+
+/* Loads X, W and b, checking that their shapes fit each other. */
+static int load_dense_inputs(const gpucc_run_options *o, gpucc_array *x, gpucc_array *w, gpucc_array *b,
+                             gpucc_dense_shape *shape)
+{
+    int rc = load_array(o->input, 2, x);
+    if (rc == 0)
+        rc = load_array(o->weights, 2, w);
+    if (rc == 0)
+        rc = load_array(o->bias, 1, b);
+    if (rc != 0)
+        return rc;
+    if (x->rank != 2 || w->rank != 2) {
+        fprintf(stderr, "gpucc: %s must be 2-D [%s]\n", x->rank != 2 ? o->input : o->weights,
+                x->rank != 2 ? "batch x in" : "out x in");
+        return GPUCC_EXIT_DATAERR;
+    }
+    if (x->shape[1] != w->shape[1] || b->shape[0] != w->shape[0]) {
+        fprintf(stderr, "gpucc: shapes do not fit: X %s is %zux%zu, W %s is %zux%zu, b %s is %zu "
+                        "(need X [batch x in], W [out x in], b [out])\n",
+                o->input, x->shape[0], x->shape[1], o->weights, w->shape[0], w->shape[1], o->bias, b->shape[0]);
+        return GPUCC_EXIT_DATAERR;
+    }
+    *shape = (gpucc_dense_shape){x->shape[0], x->shape[1], w->shape[0], o->shape.act};
+    if (gpucc_dense_shape_check(shape) != GPUCC_OK) {
+        fprintf(stderr, "gpucc: %s\n", gpucc_last_error());
+        return GPUCC_EXIT_DATAERR;
+    }
+    return 0;
+}
+
+static int run_dense(const gpucc_run_options *o, gpucc_report *report, gpucc_backend **backends)
+{
+    gpucc_array x = {0}, w = {0}, b = {0};
+    float *outputs[GPUCC_BACKEND_COUNT] = {NULL};
+    gpucc_dense_shape *shape = &report->shape;
+    *shape = o->shape;
+    int rc;
+    if (o->input) {
+        rc = load_dense_inputs(o, &x, &w, &b, shape);
+        snprintf(report->source, sizeof report->source, "file:%s,%s,%s", o->input, o->weights, o->bias);
+    } else if (gpucc_dense_shape_check(shape) != GPUCC_OK) {
+        fprintf(stderr, "gpucc: %s\n", gpucc_last_error());
+        rc = GPUCC_EXIT_USAGE;
+    } else {
+        rc = generate_array(shape->batch, shape->in, o->seed, &x);
+        if (rc == 0)
+            rc = generate_array(shape->out, shape->in, o->seed + 1, &w);
+        if (rc == 0)
+            rc = generate_array(shape->out, 1, o->seed + 2, &b);
+        snprintf(report->source, sizeof report->source, "generated:seed=%llu", (unsigned long long)o->seed);
+    }
+    if (rc == 0)
+        rc = open_backends(o, backends, report);
+    report->flops = 2.0 * (double)shape->batch * (double)shape->in * (double)shape->out;
+    for (size_t i = 0; rc == 0 && i < report->row_count; i++) {
+        gpucc_row *row = &report->rows[i];
+        if (row->status != GPUCC_ROW_OK)
+            continue;
+        float *y = outputs[row->backend] = gpucc_alloc_floats(shape->batch * shape->out);
+        if (!y) {
+            record_error(row, GPUCC_E_NOMEM);
+            continue;
+        }
+        dense_ctx ctx = {backends[row->backend], shape, x.data, w.data, b.data, y};
+        record_error(row, gpucc_measure(&o->plan, dense_call, dense_check, 0, &ctx, &row->m));
+    }
+    if (rc == 0)
+        rc = print_and_judge(o, report);
+    size_t y_shape[2] = {shape->batch, shape->out};
+    if (rc == 0)
+        rc = write_output(o, outputs[o->output_backend], 2, y_shape);
+    for (int k = 0; k < GPUCC_BACKEND_COUNT; k++)
+        gpucc_free_floats(outputs[k]);
+    gpucc_array_free(&x);
+    gpucc_array_free(&w);
+    gpucc_array_free(&b);
+    return rc;
+}
+
+int gpucc_run(const gpucc_run_options *o)
+{
+    static gpucc_report report; /* large: keep it off the stack */
+    gpucc_backend *backends[GPUCC_BACKEND_COUNT] = {NULL};
+    memset(&report, 0, sizeof report);
+    report.workload = o->workload;
+    report.plan = o->plan;
+    int rc;
+    switch (o->workload) {
+    case GPUCC_WORKLOAD_MAP: rc = run_map(o, &report, backends); break;
+    case GPUCC_WORKLOAD_DENSE: rc = run_dense(o, &report, backends); break;
+    default: rc = run_reduce(o, &report, backends); break;
+    }
+    close_backends(backends);
     return rc;
 }

@@ -4,8 +4,9 @@
 
 #include "cli.h"
 
-/* Opens the selected backends, prepares the data, measures and verifies
- * every backend, prints the report on stdout. Returns the exit code. */
-int gpucc_run_reduce(const gpucc_run_options *options);
+/* Prepares the data, opens the selected backends, measures and verifies
+ * every backend, prints the report on stdout and writes --output. Returns
+ * the exit code. */
+int gpucc_run(const gpucc_run_options *options);
 
 #endif

@@ -263,23 +263,36 @@ int gpucc_reduce_verify(gpucc_reduce_op op, double value, const gpucc_reference 
 /* The sum's documented error bound relative to sum|x_i|: 2^-24. */
 #define GPUCC_SUM_RELATIVE_BOUND (1.0 / 16777216.0)
 
+/* What gpucc_measure found for one backend and workload. */
 typedef struct {
-    double value;            /* result of the last timed call */
-    unsigned flags;          /* GPUCC_RESULT_* of the last call */
     gpucc_stats total_ms;    /* end to end, per call */
     gpucc_stats kernel_ms;   /* device compute only */
-    gpucc_stats transfer_ms; /* host-to-device copies */
-    double error;            /* worst error over all calls (see gpucc_reduce_verify) */
-    int verified;            /* every call, warm-up included, verified and all bitwise equal */
-    char reason[160];        /* why not verified, else "" */
-} gpucc_reduce_measurement;
+    gpucc_stats transfer_ms; /* host-to-device and back */
+    unsigned flags;          /* GPUCC_RESULT_* of the last call */
+    const char *impl;        /* implementation of the last call, or NULL */
+    double value;            /* reduce: the last call's result; else 0 */
+    double error;            /* worst error over the checked calls, in the workload's unit */
+    int verified;            /* every checked call verified (and, for reduce, all bitwise equal) */
+    char reason[200];        /* why not verified, else "" */
+} gpucc_measurement;
 
-/* Runs plan->warmup + plan->repeat calls of gpucc_reduce and verifies every
- * one against ref. A wrong result is not an error status: it gives
- * verified = 0 with a reason. Errors of the backend are returned. */
+/* One call of a workload: runs it and fills *info (and *value for reduce). */
+typedef gpucc_status (*gpucc_call_fn)(void *ctx, gpucc_call_info *info, double *value);
+/* Checks the output of the call that just ran. Returns 1 when correct;
+ * sets *error, and a reason when wrong. */
+typedef int (*gpucc_check_fn)(void *ctx, double value, double *error, char *reason, size_t reason_size);
+
+/* Runs plan->warmup untimed then plan->repeat timed calls. Checks the output
+ * of every call when check_every_call is set, else of the first and the last
+ * call (outputs too large to check each time). A wrong result is not an
+ * error status: it gives verified = 0 with a reason. */
+gpucc_status gpucc_measure(const gpucc_plan *plan, gpucc_call_fn call, gpucc_check_fn check, int check_every_call,
+                           void *ctx, gpucc_measurement *out);
+
+/* gpucc_measure for a reduction: every call is verified against ref, and
+ * all calls must give bitwise the same value. */
 gpucc_status gpucc_reduce_measure(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
-                                  const gpucc_reference *ref, const gpucc_plan *plan,
-                                  gpucc_reduce_measurement *out);
+                                  const gpucc_reference *ref, const gpucc_plan *plan, gpucc_measurement *out);
 
 /* ---- Measured ceilings ---- */
 

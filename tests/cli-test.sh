@@ -351,7 +351,7 @@ expect_stdout_count '"verified": false' 0
 
 expect_exit 0 -- run reduce --size=1e5 "${FAST[@]}" --format=csv
 expect_stdout_lines '.' 4
-expect_stdout_lines '^workload,op,n,source,backend,' 1
+expect_stdout_lines '^workload,what,n,source,backend,' 1
 for b in "${BACKENDS[@]}"; do
     expect_stdout_lines "^reduce,sum,100000,generated:seed=1,$b,.*,ok,.*,true\$" 1
 done
