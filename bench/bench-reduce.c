@@ -11,53 +11,27 @@
  * all-threads read loop. Every call's result is verified; a wrong result
  * makes the program exit 1.
  */
-#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
-#include <time.h>
 
+#include "bench-util.h"
 #include "gpucc.h"
-#include "parse.h"
 
 enum { ROW_READ_1, ROW_READ_ALL, ROW_SERIAL, ROW_PTHREADS, ROW_OPENCL, ROW_COUNT };
 
-typedef struct {
-    const char *name;
-    int yardstick;    /* row this one is compared with, or -1 */
-    double goal;      /* the goal as a fraction of the yardstick */
-    double *samples;  /* GB/s per round */
-} bench_row;
-
 static int parse_flag(const char *arg, const char *name, uint64_t min, uint64_t max, uint64_t *out)
 {
-    size_t len = strlen(name);
-    if (strncmp(arg, name, len) != 0 || arg[len] != '=')
-        return 0;
-    char why[96];
-    if (gpucc_parse_count(arg + len + 1, min, max, out, why, sizeof why) != 0) {
-        fprintf(stderr, "bench-reduce: %s: '%s' %s\n", name, arg + len + 1, why);
-        exit(64);
-    }
-    return 1;
+    return bench_parse_count_flag("bench-reduce", arg, name, min, max, out);
 }
 
 static void print_context(size_t n, unsigned rounds, gpucc_reduce_op op, gpucc_backend *const *backends)
 {
-    struct utsname u;
-    uname(&u);
-    time_t now = time(NULL);
     char date[64];
-    strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", gmtime(&now));
-    const char *pocl_cu = getenv("POCL_CPU_MAX_CU_COUNT");
+    bench_date(date, sizeof date);
     printf("bench-reduce: op=%s n=%zu (%.0f MB) rounds=%u, %s\n", gpucc_reduce_op_name(op), n, n * 4.0 / 1e6,
            rounds, date);
-    printf("machine: %s %s %s, %u online CPUs; compiler: %s; POCL_CPU_MAX_CU_COUNT=%s\n", u.sysname, u.release,
-           u.machine, gpucc_cpu_count(), __VERSION__, pocl_cu ? pocl_cu : "(unset)");
-    for (int k = 0; k < GPUCC_BACKEND_COUNT; k++)
-        if (backends[k])
-            printf("%-8s: %s\n", gpucc_backend_kind_name((gpucc_backend_kind)k), gpucc_backend_device(backends[k]));
+    bench_print_machine(backends);
 }
 
 int main(int argc, char **argv)
@@ -89,15 +63,14 @@ int main(int argc, char **argv)
     print_context(n, (unsigned)rounds, op, backends);
 
     bench_row rows[ROW_COUNT] = {
-        [ROW_READ_1] = {"read loop, 1 thread", -1, 0, NULL},
-        [ROW_READ_ALL] = {"read loop, all threads", -1, 0, NULL},
-        [ROW_SERIAL] = {"serial", ROW_READ_1, 0.80, NULL},
-        [ROW_PTHREADS] = {"pthreads", ROW_READ_ALL, 0.90, NULL},
-        [ROW_OPENCL] = {"opencl", ROW_READ_ALL, 0.90, NULL},
+        [ROW_READ_1] = {"read loop, 1 thread", -1, 0, 1, NULL},
+        [ROW_READ_ALL] = {"read loop, all threads", -1, 0, 1, NULL},
+        [ROW_SERIAL] = {"serial", ROW_READ_1, 0.80, backends[GPUCC_BACKEND_SERIAL] != NULL, NULL},
+        [ROW_PTHREADS] = {"pthreads", ROW_READ_ALL, 0.90, backends[GPUCC_BACKEND_PTHREADS] != NULL, NULL},
+        [ROW_OPENCL] = {"opencl", ROW_READ_ALL, 0.90, backends[GPUCC_BACKEND_OPENCL] != NULL, NULL},
     };
-    for (int r = 0; r < ROW_COUNT; r++)
-        if (!(rows[r].samples = calloc(rounds, sizeof(double))))
-            return 1;
+    if (bench_rows_alloc(rows, ROW_COUNT, (unsigned)rounds) != 0)
+        return 1;
     int failed = 0;
     for (unsigned round = 0; round <= rounds; round++) { /* round 0 warms up */
         gpucc_stats read;
@@ -121,27 +94,10 @@ int main(int argc, char **argv)
                 rows[ROW_SERIAL + k].samples[round - 1] = n * 4.0 / (result.timing.total_ms * 1e6);
         }
     }
-    printf("\n%-24s %10s %21s %12s %8s  %s\n", "row", "GB/s", "[min - max]", "of yardstick", "goal", "verdict");
-    double medians[ROW_COUNT];
-    for (int r = 0; r < ROW_COUNT; r++) {
-        if (r >= ROW_SERIAL && !backends[r - ROW_SERIAL])
-            continue;
-        gpucc_stats s = gpucc_stats_of(rows[r].samples, rounds);
-        medians[r] = s.median;
-        char range[32];
-        snprintf(range, sizeof range, "[%.2f - %.2f]", s.min, s.max);
-        if (rows[r].yardstick < 0) {
-            printf("%-24s %10.2f %21s\n", rows[r].name, s.median, range);
-            continue;
-        }
-        double ratio = s.median / medians[rows[r].yardstick];
-        printf("%-24s %10.2f %21s %11.0f%% %7.0f%%  %s\n", rows[r].name, s.median, range, 100 * ratio,
-               100 * rows[r].goal, ratio >= rows[r].goal ? "met" : "missed");
-    }
+    bench_print_table(rows, ROW_COUNT, (unsigned)rounds, "GB/s");
     for (int k = 0; k < GPUCC_BACKEND_COUNT; k++)
         gpucc_backend_close(backends[k]);
-    for (int r = 0; r < ROW_COUNT; r++)
-        free(rows[r].samples);
+    bench_rows_free(rows, ROW_COUNT);
     gpucc_free_floats(x);
     return failed;
 }

@@ -27,8 +27,11 @@ static void opencl_close(gpucc_backend *backend)
         return;
     if (s->partials_dev)
         clReleaseMemObject(s->partials_dev);
-    if (s->input)
-        clReleaseMemObject(s->input);
+    for (int slot = 0; slot < 2; slot++)
+        if (s->inputs[slot])
+            clReleaseMemObject(s->inputs[slot]);
+    if (s->transfer_queue)
+        clReleaseCommandQueue(s->transfer_queue);
     for (int op = 0; op < GPUCC_REDUCE_OP_COUNT; op++)
         if (s->reduce[op])
             clReleaseKernel(s->reduce[op]);
@@ -53,6 +56,7 @@ static gpucc_status configure(opencl_state *s, const gpucc_backend_config *confi
                                                       : config->shape == GPUCC_SHAPE_GPU;
     s->fp64 = info->fp64 && !config->force_no_fp64;
     s->zero_copy = info->unified_memory && !config->force_copy;
+    s->overlap = !config->no_overlap;
     s->local_size = config->local_size ? config->local_size : s->gpu_shape ? GPU_DEFAULT_LOCAL : 1;
     size_t max_group = 0;
     clGetDeviceInfo(s->dev.device, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof max_group, &max_group, NULL);
@@ -121,6 +125,13 @@ static gpucc_status opencl_open(gpucc_backend *backend, const gpucc_backend_conf
         status = gpucc_cl_fail(err, "clCreateCommandQueue");
         goto fail;
     }
+    if (!s->zero_copy && s->overlap) {
+        s->transfer_queue = clCreateCommandQueue(s->context, s->dev.device, CL_QUEUE_PROFILING_ENABLE, &err);
+        if (err != CL_SUCCESS) {
+            status = gpucc_cl_fail(err, "clCreateCommandQueue(transfers)");
+            goto fail;
+        }
+    }
     status = build_kernels(s, config);
     if (status == GPUCC_OK)
         status = gpucc_opencl_map_open(s);
@@ -136,18 +147,32 @@ fail:
     return status;
 }
 
-/* Makes sure the copy-mode input buffer and the partials buffer exist. */
+/* Floats per step of the copy path: transfers and kernels of successive steps
+ * overlap, so one step should be small next to the whole (32 MiB). */
+enum { PIPELINE_ELEMS = 1 << 23 };
+
+/* Elements reduced per step: one device buffer's worth where the device
+ * reads host memory, a pipeline step where data is copied. */
+static size_t step_elems(const opencl_state *s)
+{
+    return s->zero_copy || s->chunk_elems < PIPELINE_ELEMS ? s->chunk_elems : PIPELINE_ELEMS;
+}
+
+/* Makes sure the partials buffer and, in copy mode, the two input buffers
+ * (double buffering) exist. */
 static gpucc_status ensure_buffers(opencl_state *s)
 {
     cl_int err = CL_SUCCESS;
     if (!s->partials_dev) {
-        size_t blocks = s->chunk_elems / GPUCC_REDUCE_BLOCK;
+        size_t blocks = step_elems(s) / GPUCC_REDUCE_BLOCK;
         s->partials_dev = clCreateBuffer(s->context, CL_MEM_WRITE_ONLY, blocks * sizeof(double), NULL, &err);
         if (err != CL_SUCCESS)
             return gpucc_cl_fail(err, "clCreateBuffer(partials)");
     }
-    if (!s->zero_copy && !s->input) {
-        s->input = clCreateBuffer(s->context, CL_MEM_READ_ONLY, s->chunk_elems * sizeof(float), NULL, &err);
+    for (int slot = 0; slot < 2 && !s->zero_copy; slot++) {
+        if (s->inputs[slot])
+            continue;
+        s->inputs[slot] = clCreateBuffer(s->context, CL_MEM_READ_ONLY, step_elems(s) * sizeof(float), NULL, &err);
         if (err != CL_SUCCESS)
             return gpucc_cl_fail(err, "clCreateBuffer(input)");
     }
@@ -159,9 +184,10 @@ size_t gpucc_round_up(size_t value, size_t multiple)
     return (value + multiple - 1) / multiple * multiple;
 }
 
-/* Enqueues the reduction of one chunk (len elements, `blocks` blocks). */
-static gpucc_status enqueue_chunk(opencl_state *s, cl_kernel kernel, cl_mem input, size_t len, size_t blocks,
-                                  cl_event *event)
+/* Enqueues the reduction of one step (len elements, `blocks` blocks) after
+ * `wait` (or at once if NULL). */
+static gpucc_status enqueue_step(opencl_state *s, cl_kernel kernel, cl_mem input, size_t len, size_t blocks,
+                                 cl_event wait, cl_event *event)
 {
     cl_ulong n = len, block_count = blocks;
     size_t global;
@@ -180,7 +206,8 @@ static gpucc_status enqueue_chunk(opencl_state *s, cl_kernel kernel, cl_mem inpu
         GPUCC_CL_TRY(clSetKernelArg(kernel, 3, sizeof per_item, &per_item), status, done);
         GPUCC_CL_TRY(clSetKernelArg(kernel, 4, sizeof s->partials_dev, &s->partials_dev), status, done);
     }
-    GPUCC_CL_TRY(clEnqueueNDRangeKernel(s->queue, kernel, 1, NULL, &global, &s->local_size, 0, NULL, event),
+    GPUCC_CL_TRY(clEnqueueNDRangeKernel(s->queue, kernel, 1, NULL, &global, &s->local_size, wait ? 1 : 0,
+                                        wait ? &wait : NULL, event),
                  status, done);
 done:
     return status;
@@ -200,57 +227,80 @@ static void widen_partials(const opencl_state *s, gpucc_reduce_op op, double *pa
     }
 }
 
+/* Enqueues step i: its input (wrapped host memory, or a copy into one of the
+ * two device buffers once the kernel that last read that buffer is done),
+ * its kernel, and the read of its partials. events[2i] is the copy (or
+ * NULL), events[2i+1] the kernel. */
+static gpucc_status enqueue_reduce_step(opencl_state *s, gpucc_reduce_op op, const float *x, size_t n, size_t i,
+                                        double *partials, cl_event *events)
+{
+    size_t step = step_elems(s), start = i * step;
+    size_t len = n - start < step ? n - start : step, blocks = gpucc_reduce_block_count(len);
+    cl_mem input;
+    cl_int err = CL_SUCCESS;
+    gpucc_status status = GPUCC_OK;
+    if (s->zero_copy) {
+        input = clCreateBuffer(s->context, CL_MEM_READ_ONLY | CL_MEM_USE_HOST_PTR, len * sizeof(float),
+                               (void *)(x + start), &err);
+        if (err != CL_SUCCESS)
+            return gpucc_cl_fail(err, "clCreateBuffer(host input)");
+    } else {
+        input = s->inputs[i % 2];
+        cl_event reuse = i >= 2 ? events[2 * (i - 2) + 1] : NULL;
+        GPUCC_CL_TRY(clEnqueueWriteBuffer(s->overlap ? s->transfer_queue : s->queue, input, CL_FALSE, 0,
+                                          len * sizeof(float), x + start, reuse ? 1 : 0, reuse ? &reuse : NULL,
+                                          &events[2 * i]),
+                     status, done);
+    }
+    status = enqueue_step(s, s->reduce[op], input, len, blocks, events[2 * i], &events[2 * i + 1]);
+    if (status == GPUCC_OK)
+        GPUCC_CL_TRY(clEnqueueReadBuffer(s->queue, s->partials_dev, CL_FALSE, 0, blocks * sizeof(double),
+                                         partials + start / GPUCC_REDUCE_BLOCK, 0, NULL, NULL),
+                     status, done);
+done:
+    if (s->zero_copy)
+        clReleaseMemObject(input); /* the enqueued kernel keeps it alive */
+    return status;
+}
+
 static gpucc_status opencl_reduce(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
                                   gpucc_reduce_result *out)
 {
     opencl_state *s = backend->impl;
     size_t total_blocks = gpucc_reduce_block_count(n);
+    size_t steps = (n + step_elems(s) - 1) / step_elems(s);
     double *partials = gpucc_partials_reserve(&s->partials, total_blocks);
     if (!partials)
         return GPUCC_E_NOMEM;
     gpucc_status status = ensure_buffers(s);
     if (status != GPUCC_OK)
         return status;
+    cl_event *events = calloc(2 * steps, sizeof *events);
+    if (!events)
+        return gpucc_fail(GPUCC_E_NOMEM, "cannot allocate %zu OpenCL events", 2 * steps);
+    for (size_t i = 0; i < steps && status == GPUCC_OK; i++)
+        status = enqueue_reduce_step(s, op, x, n, i, partials, events);
+    cl_int err = clFinish(s->queue);
+    if (status == GPUCC_OK && err != CL_SUCCESS)
+        status = gpucc_cl_fail(err, "clFinish");
+    if (s->transfer_queue)
+        clFinish(s->transfer_queue);
     double kernel_ms = 0, transfer_ms = 0;
-    for (size_t start = 0; start < n; start += s->chunk_elems) {
-        size_t len = n - start < s->chunk_elems ? n - start : s->chunk_elems;
-        size_t blocks = gpucc_reduce_block_count(len);
-        cl_event write_done = NULL, kernel_done = NULL;
-        cl_mem input = s->input;
-        cl_int err = CL_SUCCESS;
-        if (s->zero_copy) {
-            input = clCreateBuffer(s->context, CL_MEM_READ_ONLY | CL_MEM_USE_HOST_PTR, len * sizeof(float),
-                                   (void *)(x + start), &err);
-            if (err != CL_SUCCESS)
-                return gpucc_cl_fail(err, "clCreateBuffer(host input)");
-        } else {
-            GPUCC_CL_TRY(clEnqueueWriteBuffer(s->queue, input, CL_FALSE, 0, len * sizeof(float), x + start, 0,
-                                              NULL, &write_done),
-                         status, chunk_done);
-        }
-        status = enqueue_chunk(s, s->reduce[op], input, len, blocks, &kernel_done);
-        if (status != GPUCC_OK)
-            goto chunk_done;
-        GPUCC_CL_TRY(clEnqueueReadBuffer(s->queue, s->partials_dev, CL_TRUE, 0, blocks * sizeof(double),
-                                         partials + start / GPUCC_REDUCE_BLOCK, 0, NULL, NULL),
-                     status, chunk_done);
-        kernel_ms += gpucc_cl_event_ms(kernel_done);
-        if (write_done)
-            transfer_ms += gpucc_cl_event_ms(write_done);
-    chunk_done:
-        if (write_done)
-            clReleaseEvent(write_done);
-        if (kernel_done)
-            clReleaseEvent(kernel_done);
-        if (s->zero_copy)
-            clReleaseMemObject(input);
-        if (status != GPUCC_OK)
-            return status;
+    for (size_t i = 0; i < 2 * steps; i++) {
+        if (!events[i])
+            continue;
+        if (status == GPUCC_OK)
+            *(i % 2 ? &kernel_ms : &transfer_ms) += gpucc_cl_event_ms(events[i]);
+        clReleaseEvent(events[i]);
     }
+    free(events);
+    if (status != GPUCC_OK)
+        return status;
     widen_partials(s, op, partials, total_blocks);
     out->value = gpucc_combine_partials(op, partials, total_blocks);
     out->flags = (s->fp64 || op != GPUCC_REDUCE_SUM ? 0u : GPUCC_RESULT_FP32_FALLBACK) |
-                 (n > s->chunk_elems ? GPUCC_RESULT_CHUNKED : 0u) | (s->zero_copy ? 0u : GPUCC_RESULT_COPIED);
+                 (n > s->chunk_elems ? GPUCC_RESULT_CHUNKED : 0u) | (s->zero_copy ? 0u : GPUCC_RESULT_COPIED) |
+                 (!s->zero_copy && s->overlap && steps > 1 ? GPUCC_RESULT_OVERLAPPED : 0u);
     out->timing.kernel_ms = kernel_ms;
     out->timing.transfer_ms = transfer_ms;
     return GPUCC_OK;

@@ -58,6 +58,7 @@ void gpucc_cli_run_help(void)
            "  --cl-max-alloc=BYTES   cap one device buffer; larger inputs run in chunks\n"
            "  --cl-copy              copy data to device buffers even on shared memory\n"
            "  --cl-fp32              use the fp32 (float-float) summation fallback\n"
+           "  --cl-no-overlap        copy path: no overlap of copies and kernels (to measure its gain)\n"
            "\n"
            "Exit status: 0 ok, 1 a run failed or did not verify, 64 usage error,\n"
            "65 malformed or mismatched input file, 66 unreadable input file,\n"
@@ -111,7 +112,7 @@ static int parse_alpha(const char *value, float *out)
 enum {
     OPT_OP = 256, OPT_SIZE, OPT_INPUT, OPT_SEED, OPT_BACKEND, OPT_THREADS, OPT_DEVICE, OPT_REPEAT, OPT_WARMUP,
     OPT_FORMAT, OPT_LOCAL_SIZE, OPT_CL_SHAPE, OPT_CL_MAX_ALLOC, OPT_CL_COPY, OPT_CL_FP32, OPT_FN, OPT_ALPHA,
-    OPT_OUTPUT, OPT_OUTPUT_BACKEND, OPT_BATCH, OPT_IN, OPT_OUT, OPT_ACT, OPT_IMPL, OPT_WEIGHTS, OPT_BIAS,
+    OPT_OUTPUT, OPT_OUTPUT_BACKEND, OPT_BATCH, OPT_IN, OPT_OUT, OPT_ACT, OPT_IMPL, OPT_WEIGHTS, OPT_BIAS, OPT_CL_NO_OVERLAP,
 };
 
 static const struct option run_options[] = {
@@ -130,6 +131,7 @@ static const struct option run_options[] = {
     {"cl-max-alloc", required_argument, NULL, OPT_CL_MAX_ALLOC},
     {"cl-copy", no_argument, NULL, OPT_CL_COPY},
     {"cl-fp32", no_argument, NULL, OPT_CL_FP32},
+    {"cl-no-overlap", no_argument, NULL, OPT_CL_NO_OVERLAP},
     {"fn", required_argument, NULL, OPT_FN},
     {"alpha", required_argument, NULL, OPT_ALPHA},
     {"output", required_argument, NULL, OPT_OUTPUT},
@@ -251,6 +253,7 @@ static int apply_option(int opt, const char *arg, gpucc_run_options *o)
     case OPT_CL_MAX_ALLOC: return parse_option_count("--cl-max-alloc", arg, 1, UINT64_MAX, &o->config.max_alloc);
     case OPT_CL_COPY: o->config.force_copy = 1; break;
     case OPT_CL_FP32: o->config.force_no_fp64 = 1; break;
+    case OPT_CL_NO_OVERLAP: o->config.no_overlap = 1; break;
     case OPT_FN:
         if (gpucc_map_fn_parse(arg, &o->fn) != GPUCC_OK)
             return usage_error("--fn", arg, "is not one of square, saxpy, relu, sigmoid, tanh, exp");

@@ -1,21 +1,494 @@
-/* STUB: replaced by the dense implementation. */
+/* The OpenCL dense layer Y = act(X W^T + b): gpucc's own kernel
+ * (kernels/dense.cl, bias and activation fused), CLBlast's SGEMM followed by
+ * a small bias + activation kernel, or, with GPUCC_DENSE_AUTO, whichever of
+ * the two is faster for the shape (measured once per shape, then cached).
+ *
+ * Where the device shares host memory (PoCL) each call wraps the caller's
+ * arrays in buffers (CL_MEM_USE_HOST_PTR) and maps Y once at the end so
+ * that the result is visible to the host. Elsewhere X, W and b are written
+ * to device buffers, kept between calls and grown as needed, and Y is read
+ * back; those copies are transfer_ms. Each array must fit in one device
+ * allocation: dense arrays beyond CL_DEVICE_MAX_MEM_ALLOC_SIZE (or
+ * config.max_alloc) are out of scope, and such calls return
+ * GPUCC_E_UNSUPPORTED rather than being split.
+ *
+ * No result is trusted here, CLBlast's included: a CLBlast success status
+ * only means that it ran. The caller verifies Y (gpucc_dense_verify), as
+ * the tests and the benchmarks do for every call. */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <clblast_c.h>
+
+#include "embedded-kernels.h"
 #include "error.h"
 #include "opencl-impl.h"
 
+/* Tile of the general kernel and of the batch == 1 kernel (dense.cl). */
+enum { TILE_ROWS = 4, TILE_COLS = 6, ROW_TILE_COLS = 8 };
+/* Work-group sizes. CPU: 4 work-items along batch per group, measured on
+ * PoCL (1x1 and 2x1 lose 10-30% to scheduling, 4x1 and 8x1 are equal). */
+enum { CPU_GROUP_ROWS = 4, GPU_GROUP_ROWS = 4, GPU_GROUP_COLS = 16, GPU_ROW_GROUP = 64 };
+/* Bias + activation kernel: chunks per compute unit (CPU), group size (GPU). */
+enum { CPU_BIAS_ITEMS_PER_UNIT = 16, GPU_BIAS_GROUP = 256 };
+/* Shapes whose auto choice is remembered (round-robin replacement). */
+enum { AUTO_CACHE_SIZE = 16 };
+
+typedef enum { IMPL_KERNEL, IMPL_CLBLAST } dense_impl;
+
+static const char *const impl_names[] = {"kernel", "clblast"};
+
+typedef struct {
+    size_t batch, in, out; /* 0 batch: empty slot */
+    dense_impl choice;
+} auto_entry;
+
+struct opencl_dense_state {
+    cl_program program;
+    cl_kernel tile;     /* dense_tile_4x6 */
+    cl_kernel row;      /* dense_tile_1x8, batch == 1 */
+    cl_kernel bias_act; /* after CLBlast */
+    int mode;           /* config->dense_impl: GPUCC_DENSE_AUTO, _CLBLAST or _KERNEL */
+    uint64_t max_alloc; /* bytes per buffer */
+    void (*notice)(void *ctx, const char *message);
+    void *notice_ctx;
+    int clblast_used;   /* counted in clblast_users */
+    auto_entry cache[AUTO_CACHE_SIZE];
+    size_t cache_next;
+    /* Copy mode: device buffers for X, W, b and Y, kept between calls and
+     * grown when a call needs more (freed at close). */
+    cl_mem device[4];
+    size_t capacity[4];
+};
+
+enum { BUF_X, BUF_W, BUF_B, BUF_Y };
+
+/* Backends in this process that have called CLBlast and are still open.
+ * CLBlast keeps its compiled programs in a process-wide cache, and each one
+ * holds a reference to its context; the last such backend to close clears
+ * the cache so that the contexts are freed. */
+static atomic_int clblast_users;
+
+/* The name of a CLBlast status ("CLBlastInvalidLeadDimB" for -1015), or
+ * "CLBlastUnknownCode" for one not listed here. */
+static const char *clblast_status_name(CLBlastStatusCode code)
+{
+    switch (code) {
+#define NAME(code) case code: return #code;
+        NAME(CLBlastSuccess) NAME(CLBlastNotImplemented) NAME(CLBlastInvalidMatrixA) NAME(CLBlastInvalidMatrixB)
+        NAME(CLBlastInvalidMatrixC) NAME(CLBlastInvalidDimension) NAME(CLBlastInvalidLeadDimA)
+        NAME(CLBlastInvalidLeadDimB) NAME(CLBlastInvalidLeadDimC) NAME(CLBlastInsufficientMemoryA)
+        NAME(CLBlastInsufficientMemoryB) NAME(CLBlastInsufficientMemoryC) NAME(CLBlastInsufficientMemoryTemp)
+        NAME(CLBlastInvalidLocalMemUsage) NAME(CLBlastNoHalfPrecision) NAME(CLBlastNoDoublePrecision)
+        NAME(CLBlastDatabaseError) NAME(CLBlastUnknownError) NAME(CLBlastUnexpectedError)
+        NAME(CLBlastOpenCLCompilerNotAvailable) NAME(CLBlastTempBufferAllocFailure)
+        NAME(CLBlastOpenCLOutOfResources) NAME(CLBlastOpenCLOutOfHostMemory)
+        NAME(CLBlastOpenCLBuildProgramFailure) NAME(CLBlastInvalidValue) NAME(CLBlastInvalidCommandQueue)
+        NAME(CLBlastInvalidMemObject) NAME(CLBlastInvalidLocalThreadsTotal) NAME(CLBlastInvalidLocalThreadsDim)
+        NAME(CLBlastInvalidEvent) NAME(CLBlastInvalidOperation) NAME(CLBlastInvalidBufferSize)
+        NAME(CLBlastInvalidGlobalWorkSize)
+#undef NAME
+    default: return "CLBlastUnknownCode";
+    }
+}
+
+static gpucc_status clblast_fail(CLBlastStatusCode code, const char *what)
+{
+    return gpucc_fail(GPUCC_E_CLBLAST, "%s: %s (%d)", what, clblast_status_name(code), (int)code);
+}
+
 gpucc_status gpucc_opencl_dense_open(opencl_state *s, const gpucc_backend_config *config)
 {
-    (void)s, (void)config;
+    opencl_dense_state *d = calloc(1, sizeof *d);
+    if (!d)
+        return gpucc_fail(GPUCC_E_NOMEM, "cannot allocate the dense state");
+    s->dense = d;
+    d->mode = config->dense_impl;
+    if (d->mode != GPUCC_DENSE_AUTO && d->mode != GPUCC_DENSE_CLBLAST && d->mode != GPUCC_DENSE_KERNEL)
+        return gpucc_fail(GPUCC_E_INVALID, "unknown dense implementation %d", (int)d->mode);
+    d->max_alloc = s->dev.info.max_alloc;
+    if (config->max_alloc && config->max_alloc < d->max_alloc)
+        d->max_alloc = config->max_alloc;
+    d->notice = config->notice;
+    d->notice_ctx = config->notice_ctx;
+    const char *sources[] = {gpucc_src_gpucc_map_h, gpucc_src_dense_cl};
+    gpucc_status status = gpucc_cl_build(s->context, s->dev.device, sources, 2, "", &d->program);
+    if (status != GPUCC_OK)
+        return status;
+    struct {
+        cl_kernel *kernel;
+        const char *name;
+    } kernels[] = {{&d->tile, "dense_tile_4x6"}, {&d->row, "dense_tile_1x8"}, {&d->bias_act, "dense_bias_act"}};
+    for (size_t i = 0; i < sizeof kernels / sizeof kernels[0]; i++) {
+        cl_int err;
+        *kernels[i].kernel = clCreateKernel(d->program, kernels[i].name, &err);
+        if (err != CL_SUCCESS)
+            return gpucc_cl_fail(err, kernels[i].name);
+    }
     return GPUCC_OK;
 }
 
 void gpucc_opencl_dense_close(opencl_state *s)
 {
-    (void)s;
+    opencl_dense_state *d = s ? s->dense : NULL;
+    if (!d)
+        return;
+    for (int i = 0; i < 4; i++)
+        if (d->device[i])
+            clReleaseMemObject(d->device[i]);
+    if (d->bias_act)
+        clReleaseKernel(d->bias_act);
+    if (d->row)
+        clReleaseKernel(d->row);
+    if (d->tile)
+        clReleaseKernel(d->tile);
+    if (d->program)
+        clReleaseProgram(d->program);
+    if (d->clblast_used && atomic_fetch_sub(&clblast_users, 1) == 1)
+        CLBlastClearCache();
+    free(d);
+    s->dense = NULL;
+}
+
+/* The buffers of one call, its copies to the device, and what it has
+ * measured so far. */
+typedef struct {
+    cl_mem x, w, b, y;
+    cl_event writes[3];
+    double kernel_ms, transfer_ms;
+} dense_call;
+
+/* Sets the byte size of an array of rows x cols floats; 0 on overflow. */
+static int array_bytes(size_t rows, size_t cols, size_t *bytes)
+{
+    if (rows && cols > SIZE_MAX / sizeof(float) / rows)
+        return 0;
+    *bytes = rows * cols * sizeof(float);
+    return 1;
+}
+
+static const char *const buffer_names[] = {"X", "W", "b", "Y"};
+
+/* Sets *out to the buffer for array `which` of a call. Zero-copy: a new
+ * buffer wrapping the host array (released by the call). Copy mode: the
+ * cached device buffer, grown if needed, and, for the inputs, a write of
+ * the host array into it, enqueued without waiting (its event lands in
+ * call->writes and counts as transfer time). */
+static gpucc_status attach_buffer(opencl_state *s, dense_call *call, int which, size_t bytes, const float *host,
+                                  cl_mem *out)
+{
+    opencl_dense_state *d = s->dense;
+    cl_mem_flags flags = which == BUF_Y ? CL_MEM_READ_WRITE : CL_MEM_READ_ONLY;
+    char what[64];
+    cl_int err = CL_SUCCESS;
+    if (s->zero_copy) {
+        *out = clCreateBuffer(s->context, flags | CL_MEM_USE_HOST_PTR, bytes, (void *)host, &err);
+    } else if (d->capacity[which] < bytes) {
+        if (d->device[which])
+            clReleaseMemObject(d->device[which]);
+        d->capacity[which] = 0;
+        d->device[which] = clCreateBuffer(s->context, flags, bytes, NULL, &err);
+        if (err == CL_SUCCESS)
+            d->capacity[which] = bytes;
+        else
+            d->device[which] = NULL;
+    }
+    if (err != CL_SUCCESS) {
+        *out = NULL;
+        snprintf(what, sizeof what, "clCreateBuffer(%s)", buffer_names[which]);
+        return gpucc_cl_fail(err, what);
+    }
+    if (s->zero_copy)
+        return GPUCC_OK;
+    *out = d->device[which];
+    if (which == BUF_Y)
+        return GPUCC_OK;
+    err = clEnqueueWriteBuffer(s->queue, *out, CL_FALSE, 0, bytes, host, 0, NULL, &call->writes[which]);
+    if (err != CL_SUCCESS) {
+        call->writes[which] = NULL;
+        snprintf(what, sizeof what, "clEnqueueWriteBuffer(%s)", buffer_names[which]);
+        return gpucc_cl_fail(err, what);
+    }
+    return GPUCC_OK;
+}
+
+/* Waits for an event, adds its duration to *ms and releases it. */
+static gpucc_status finish_event(cl_event event, double *ms, const char *what)
+{
+    cl_int err = clWaitForEvents(1, &event);
+    if (err == CL_SUCCESS)
+        *ms += gpucc_cl_event_ms(event);
+    clReleaseEvent(event);
+    return err == CL_SUCCESS ? GPUCC_OK : gpucc_cl_fail(err, what);
+}
+
+/* gpucc's kernel: one launch of dense_tile_4x6, or dense_tile_1x8 for a
+ * single row. */
+static gpucc_status run_kernel(opencl_state *s, const gpucc_dense_shape *shape, dense_call *call)
+{
+    opencl_dense_state *d = s->dense;
+    int single = shape->batch == 1;
+    cl_kernel kernel = single ? d->row : d->tile;
+    size_t rows = single ? 1 : TILE_ROWS, cols = single ? ROW_TILE_COLS : TILE_COLS;
+    size_t local[2];
+    if (s->gpu_shape) {
+        local[0] = single ? 1 : GPU_GROUP_ROWS;
+        local[1] = single ? GPU_ROW_GROUP : GPU_GROUP_COLS;
+    } else {
+        local[0] = single ? 1 : CPU_GROUP_ROWS;
+        local[1] = 1;
+    }
+    size_t global[2] = {gpucc_round_up((shape->batch + rows - 1) / rows, local[0]),
+                        gpucc_round_up((shape->out + cols - 1) / cols, local[1])};
+    cl_ulong batch = shape->batch, in = shape->in, out = shape->out;
+    cl_int act = (cl_int)shape->act;
+    cl_event done;
+    gpucc_status status = GPUCC_OK;
+    GPUCC_CL_TRY(clSetKernelArg(kernel, 0, sizeof call->x, &call->x), status, fail);
+    GPUCC_CL_TRY(clSetKernelArg(kernel, 1, sizeof call->w, &call->w), status, fail);
+    GPUCC_CL_TRY(clSetKernelArg(kernel, 2, sizeof call->b, &call->b), status, fail);
+    GPUCC_CL_TRY(clSetKernelArg(kernel, 3, sizeof call->y, &call->y), status, fail);
+    GPUCC_CL_TRY(clSetKernelArg(kernel, 4, sizeof batch, &batch), status, fail);
+    GPUCC_CL_TRY(clSetKernelArg(kernel, 5, sizeof in, &in), status, fail);
+    GPUCC_CL_TRY(clSetKernelArg(kernel, 6, sizeof out, &out), status, fail);
+    GPUCC_CL_TRY(clSetKernelArg(kernel, 7, sizeof act, &act), status, fail);
+    GPUCC_CL_TRY(clEnqueueNDRangeKernel(s->queue, kernel, 2, NULL, global, local, 0, NULL, &done), status, fail);
+    return finish_event(done, &call->kernel_ms, "dense kernel");
+fail:
+    return status;
+}
+
+/* Milliseconds from the end of `from` to the end of `to`; 0 where the
+ * device does not time one of them. */
+static double span_ms(cl_event from, cl_event to)
+{
+    cl_ulong start = 0, end = 0;
+    if (clGetEventProfilingInfo(from, CL_PROFILING_COMMAND_END, sizeof start, &start, NULL) != CL_SUCCESS ||
+        clGetEventProfilingInfo(to, CL_PROFILING_COMMAND_END, sizeof end, &end, NULL) != CL_SUCCESS ||
+        end < start)
+        return 0.0;
+    return (double)(end - start) * 1e-6;
+}
+
+/* Before this backend's first CLBlast call: tells the user (through the
+ * notice callback) that CLBlast is about to compile, then makes it compile
+ * with a 1x1x1 SGEMM on the call's own buffers (it writes Y[0], which the
+ * real call overwrites), so that the compilation stays outside the timed
+ * span of run_clblast. */
+static gpucc_status clblast_prime(opencl_state *s, dense_call *call)
+{
+    opencl_dense_state *d = s->dense;
+    if (d->notice)
+        d->notice(d->notice_ctx,
+                  "CLBlast compiles its kernels on first use (several seconds on PoCL; cached by PoCL afterwards)");
+    d->clblast_used = 1;
+    atomic_fetch_add(&clblast_users, 1);
+    cl_event done = NULL;
+    CLBlastStatusCode code = CLBlastSgemm(CLBlastLayoutRowMajor, CLBlastTransposeNo, CLBlastTransposeYes, 1, 1, 1,
+                                          1.0f, call->x, 0, 1, call->w, 0, 1, 0.0f, call->y, 0, 1, &s->queue, &done);
+    if (code != CLBlastSuccess)
+        return clblast_fail(code, "CLBlastSgemm (first use)");
+    double ignored = 0;
+    return finish_event(done, &ignored, "CLBlastSgemm (first use)");
+}
+
+/* CLBlast: Y = X W^T (beta = 0: CLBlast does not read Y then, so Y needs no
+ * initialisation), then Y = act(Y + b) in place. Of the alternative (Y
+ * prefilled with b, beta = 1, then the activation) this makes one pass over
+ * Y fewer.
+ *
+ * Kernel time: CLBlast's event covers only its last kernel; for large or
+ * unaligned shapes it first pads or transposes X and W with other kernels.
+ * So the time counted runs from the end of a marker enqueued just before
+ * CLBlastSgemm to the end of CLBlast's event (which also counts the time
+ * CLBlast takes to enqueue its kernels, part of its cost per call), plus
+ * the bias kernel's event. */
+static gpucc_status run_clblast(opencl_state *s, const gpucc_dense_shape *shape, dense_call *call)
+{
+    opencl_dense_state *d = s->dense;
+    gpucc_status status = GPUCC_OK;
+    if (!d->clblast_used) {
+        status = clblast_prime(s, call);
+        if (status != GPUCC_OK)
+            return status;
+    }
+    cl_event marker = NULL, gemm_done = NULL, bias_done = NULL;
+    GPUCC_CL_TRY(clEnqueueMarkerWithWaitList(s->queue, 0, NULL, &marker), status, done);
+    CLBlastStatusCode code =
+        CLBlastSgemm(CLBlastLayoutRowMajor, CLBlastTransposeNo, CLBlastTransposeYes, shape->batch, shape->out,
+                     shape->in, 1.0f, call->x, 0, shape->in, call->w, 0, shape->in, 0.0f, call->y, 0, shape->out,
+                     &s->queue, &gemm_done);
+    if (code != CLBlastSuccess) {
+        gemm_done = NULL; /* not set on failure */
+        status = clblast_fail(code, "CLBlastSgemm");
+        goto done;
+    }
+    size_t n = shape->batch * shape->out, local, global;
+    cl_ulong per_item;
+    if (s->gpu_shape) {
+        per_item = 1;
+        local = GPU_BIAS_GROUP;
+        global = gpucc_round_up(n, local);
+    } else {
+        size_t items = (size_t)s->dev.info.compute_units * CPU_BIAS_ITEMS_PER_UNIT;
+        per_item = (n + items - 1) / items;
+        local = 1;
+        global = (n + per_item - 1) / per_item;
+    }
+    cl_ulong out = shape->out, count = n;
+    cl_int act = (cl_int)shape->act;
+    GPUCC_CL_TRY(clSetKernelArg(d->bias_act, 0, sizeof call->y, &call->y), status, done);
+    GPUCC_CL_TRY(clSetKernelArg(d->bias_act, 1, sizeof call->b, &call->b), status, done);
+    GPUCC_CL_TRY(clSetKernelArg(d->bias_act, 2, sizeof out, &out), status, done);
+    GPUCC_CL_TRY(clSetKernelArg(d->bias_act, 3, sizeof count, &count), status, done);
+    GPUCC_CL_TRY(clSetKernelArg(d->bias_act, 4, sizeof per_item, &per_item), status, done);
+    GPUCC_CL_TRY(clSetKernelArg(d->bias_act, 5, sizeof act, &act), status, done);
+    GPUCC_CL_TRY(clEnqueueNDRangeKernel(s->queue, d->bias_act, 1, NULL, &global, &local, 0, NULL, &bias_done),
+                 status, done);
+    GPUCC_CL_TRY(clWaitForEvents(1, &bias_done), status, done);
+    double gemm_ms = span_ms(marker, gemm_done);
+    if (gemm_ms == 0.0)
+        gemm_ms = gpucc_cl_event_ms(gemm_done);
+    call->kernel_ms += gemm_ms + gpucc_cl_event_ms(bias_done);
+done:
+    if (bias_done)
+        clReleaseEvent(bias_done);
+    if (gemm_done)
+        clReleaseEvent(gemm_done);
+    if (marker)
+        clReleaseEvent(marker);
+    return status;
+}
+
+static gpucc_status run_impl(opencl_state *s, dense_impl impl, const gpucc_dense_shape *shape, dense_call *call)
+{
+    return impl == IMPL_CLBLAST ? run_clblast(s, shape, call) : run_kernel(s, shape, call);
+}
+
+static auto_entry *auto_lookup(opencl_dense_state *d, const gpucc_dense_shape *shape)
+{
+    for (size_t i = 0; i < AUTO_CACHE_SIZE; i++) {
+        auto_entry *e = &d->cache[i];
+        if (e->batch == shape->batch && e->in == shape->in && e->out == shape->out)
+            return e;
+    }
+    return NULL;
+}
+
+/* auto on a shape seen for the first time: runs each implementation twice
+ * (the first run of each compiles: CLBlast builds its program on first use
+ * and PoCL specialises a kernel for each launch configuration), compares
+ * the kernel times of the second runs, and remembers the faster one for
+ * (batch, in, out); the activation does not take part (it costs the same
+ * O(batch * out) in both). The runs are ordered so that Y ends with the
+ * faster implementation's result (one more run of it if needed). The
+ * call's kernel_ms counts all of those runs: it is a warm-up. */
+static gpucc_status auto_choose(opencl_state *s, const gpucc_dense_shape *shape, dense_call *call,
+                                dense_impl *chosen)
+{
+    opencl_dense_state *d = s->dense;
+    double timed[2];
+    gpucc_status status = GPUCC_OK;
+    for (int impl = IMPL_KERNEL; impl <= IMPL_CLBLAST && status == GPUCC_OK; impl++)
+        status = run_impl(s, (dense_impl)impl, shape, call);
+    for (int impl = IMPL_KERNEL; impl <= IMPL_CLBLAST && status == GPUCC_OK; impl++) {
+        double before = call->kernel_ms;
+        status = run_impl(s, (dense_impl)impl, shape, call);
+        timed[impl] = call->kernel_ms - before;
+    }
+    if (status != GPUCC_OK)
+        return status;
+    *chosen = timed[IMPL_KERNEL] <= timed[IMPL_CLBLAST] ? IMPL_KERNEL : IMPL_CLBLAST;
+    if (*chosen != IMPL_CLBLAST) /* the last run was CLBlast's */
+        status = run_impl(s, *chosen, shape, call);
+    auto_entry *slot = &d->cache[d->cache_next];
+    d->cache_next = (d->cache_next + 1) % AUTO_CACHE_SIZE;
+    *slot = (auto_entry){shape->batch, shape->in, shape->out, *chosen};
+    return status;
 }
 
 gpucc_status gpucc_opencl_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, const float *x,
                                 const float *w, const float *b, float *y, gpucc_call_info *info)
 {
-    (void)backend, (void)shape, (void)x, (void)w, (void)b, (void)y, (void)info;
-    return gpucc_fail(GPUCC_E_UNSUPPORTED, "dense is not implemented yet");
+    opencl_state *s = backend->impl;
+    opencl_dense_state *d = s->dense;
+    if (shape->batch == 0 || shape->in == 0 || shape->out == 0 || (unsigned)shape->act >= GPUCC_ACT_COUNT)
+        return gpucc_fail(GPUCC_E_INVALID, "dense: every dimension must be at least 1 and the activation valid");
+    size_t x_bytes, w_bytes, y_bytes;
+    if (!array_bytes(shape->batch, shape->in, &x_bytes) || !array_bytes(shape->out, shape->in, &w_bytes) ||
+        !array_bytes(shape->batch, shape->out, &y_bytes))
+        return gpucc_fail(GPUCC_E_INVALID, "dense: an array's size in bytes overflows size_t");
+    size_t largest = x_bytes > w_bytes ? x_bytes : w_bytes;
+    largest = largest > y_bytes ? largest : y_bytes;
+    if (largest > d->max_alloc)
+        return gpucc_fail(GPUCC_E_UNSUPPORTED,
+                          "dense: an array of %zu bytes exceeds the device's largest allocation (%llu bytes); "
+                          "dense arrays larger than one device buffer are not supported",
+                          largest, (unsigned long long)d->max_alloc);
+
+    dense_call call = {0};
+    gpucc_status status = attach_buffer(s, &call, BUF_X, x_bytes, x, &call.x);
+    if (status == GPUCC_OK)
+        status = attach_buffer(s, &call, BUF_W, w_bytes, w, &call.w);
+    if (status == GPUCC_OK)
+        status = attach_buffer(s, &call, BUF_B, shape->out * sizeof(float), b, &call.b);
+    if (status == GPUCC_OK)
+        status = attach_buffer(s, &call, BUF_Y, y_bytes, y, &call.y);
+    if (status != GPUCC_OK)
+        goto done;
+
+    dense_impl impl;
+    if (d->mode == GPUCC_DENSE_AUTO) {
+        auto_entry *known = auto_lookup(d, shape);
+        if (known) {
+            impl = known->choice;
+            status = run_impl(s, impl, shape, &call);
+        } else {
+            status = auto_choose(s, shape, &call, &impl);
+        }
+    } else {
+        impl = d->mode == GPUCC_DENSE_CLBLAST ? IMPL_CLBLAST : IMPL_KERNEL;
+        status = run_impl(s, impl, shape, &call);
+    }
+    if (status != GPUCC_OK)
+        goto done;
+
+    if (s->zero_copy) {
+        /* Makes the device's writes visible in the host's array. */
+        cl_int err;
+        void *mapped = clEnqueueMapBuffer(s->queue, call.y, CL_TRUE, CL_MAP_READ, 0, y_bytes, 0, NULL, NULL, &err);
+        if (err != CL_SUCCESS) {
+            status = gpucc_cl_fail(err, "clEnqueueMapBuffer(Y)");
+            goto done;
+        }
+        GPUCC_CL_TRY(clEnqueueUnmapMemObject(s->queue, call.y, mapped, 0, NULL, NULL), status, done);
+        GPUCC_CL_TRY(clFinish(s->queue), status, done);
+    } else {
+        cl_event read;
+        GPUCC_CL_TRY(clEnqueueReadBuffer(s->queue, call.y, CL_TRUE, 0, y_bytes, y, 0, NULL, &read), status, done);
+        status = finish_event(read, &call.transfer_ms, "clEnqueueReadBuffer(Y)");
+        if (status != GPUCC_OK)
+            goto done;
+        for (int i = 0; i < 3; i++) /* complete: the queue is in order */
+            call.transfer_ms += gpucc_cl_event_ms(call.writes[i]);
+    }
+    info->impl = impl_names[impl];
+    info->flags = s->zero_copy ? 0u : GPUCC_RESULT_COPIED;
+    info->timing.kernel_ms = call.kernel_ms;
+    info->timing.transfer_ms = call.transfer_ms;
+done:
+    if (status != GPUCC_OK)
+        (void)clFinish(s->queue); /* no command may still use the caller's arrays (best effort: failing anyway) */
+    for (int i = 0; i < 3; i++)
+        if (call.writes[i])
+            clReleaseEvent(call.writes[i]);
+    if (s->zero_copy) {
+        cl_mem wrapped[] = {call.x, call.w, call.b, call.y};
+        for (int i = 0; i < 4; i++)
+            if (wrapped[i])
+                clReleaseMemObject(wrapped[i]);
+    }
+    return status;
 }

@@ -13,7 +13,8 @@ typedef struct opencl_dense_state opencl_dense_state; /* opencl-dense.c */
 typedef struct {
     gpucc_cl_device dev;
     cl_context context;
-    cl_command_queue queue;  /* in order, with profiling */
+    cl_command_queue queue;  /* in order, with profiling: kernels and reads */
+    cl_command_queue transfer_queue; /* copy mode with overlap: host-to-device copies */
     cl_program program;      /* reductions */
     cl_kernel reduce[GPUCC_REDUCE_OP_COUNT];
     int gpu_shape;           /* 1: GPU-shaped kernels; 0: CPU-shaped */
@@ -21,7 +22,8 @@ typedef struct {
     int zero_copy;           /* wrap host arrays (CL_MEM_USE_HOST_PTR) instead of copying */
     size_t local_size;       /* reduction work-group size */
     size_t chunk_elems;      /* floats per device buffer; a multiple of GPUCC_REDUCE_BLOCK */
-    cl_mem input;            /* reduction, copy mode: chunk_elems floats */
+    int overlap;             /* copy mode: copy step i+1 while step i computes */
+    cl_mem inputs[2];        /* reduction, copy mode: double-buffered steps */
     cl_mem partials_dev;     /* reduction: partials of one chunk */
     gpucc_partials partials;
     opencl_map_state *map;

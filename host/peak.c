@@ -29,11 +29,36 @@ static void read_part(void *ctx, unsigned index, unsigned count)
 /* Where the read loop's result goes, so that it cannot be optimised away. */
 static volatile uint64_t read_sink;
 
-gpucc_status gpucc_peak_read_bandwidth(const float *x, size_t n, unsigned threads, unsigned repeat,
-                                       gpucc_stats *gbps)
+static void read_done(void *ctx)
 {
-    if (!x || n < 2 || !gbps || repeat == 0)
-        return gpucc_fail(GPUCC_E_INVALID, "gpucc_peak_read_bandwidth: invalid arguments");
+    const read_job *job = ctx;
+    for (int i = 0; i < 256; i++)
+        read_sink += job->sums[i];
+}
+
+typedef struct {
+    const float *src;
+    float *dst;
+    size_t n;
+} copy_job;
+
+/* memcpy of this thread's contiguous part: the C library's copy, with the
+ * non-temporal stores it uses for large sizes. */
+static void copy_part(void *ctx, unsigned index, unsigned count)
+{
+    const copy_job *job = ctx;
+    size_t begin, end;
+    gpucc_split_range(job->n, index, count, &begin, &end);
+    if (end > begin)
+        memcpy(job->dst + begin, job->src + begin, (end - begin) * sizeof(float));
+}
+
+/* The skeleton of every yardstick: runs task on a pool of `threads` (0 =
+ * online CPUs) `repeat` times, calls done(job) after each run (if not
+ * NULL), and gives the median, min and max of bytes / time in GB/s. */
+static gpucc_status measure_bandwidth(unsigned threads, unsigned repeat, gpucc_pool_task task, void (*done)(void *),
+                                      void *job, double bytes, gpucc_stats *gbps)
+{
     double *samples = malloc(repeat * sizeof *samples);
     if (!samples)
         return gpucc_fail(GPUCC_E_NOMEM, "cannot allocate %u samples", repeat);
@@ -43,20 +68,41 @@ gpucc_status gpucc_peak_read_bandwidth(const float *x, size_t n, unsigned thread
         free(samples);
         return status;
     }
-    read_job job;
-    memset(&job, 0, sizeof job);
-    job.words = (const uint64_t *)(const void *)x;
-    job.count = n / 2;
     for (unsigned r = 0; r < repeat; r++) {
         double start = gpucc_now_ms();
-        gpucc_pool_run(pool, read_part, &job);
+        gpucc_pool_run(pool, task, job);
         double ms = gpucc_now_ms() - start;
-        for (int i = 0; i < 256; i++)
-            read_sink += job.sums[i];
-        samples[r] = (double)job.count * sizeof(uint64_t) / (ms * 1e6);
+        if (done)
+            done(job);
+        samples[r] = bytes / (ms * 1e6);
     }
     *gbps = gpucc_stats_of(samples, repeat);
     gpucc_pool_free(pool);
     free(samples);
     return GPUCC_OK;
+}
+
+gpucc_status gpucc_peak_read_bandwidth(const float *x, size_t n, unsigned threads, unsigned repeat,
+                                       gpucc_stats *gbps)
+{
+    if (!x || n < 2 || !gbps || repeat == 0)
+        return gpucc_fail(GPUCC_E_INVALID, "gpucc_peak_read_bandwidth: invalid arguments");
+    read_job job;
+    memset(&job, 0, sizeof job);
+    job.words = (const uint64_t *)(const void *)x;
+    job.count = n / 2;
+    return measure_bandwidth(threads, repeat, read_part, read_done, &job, (double)job.count * sizeof(uint64_t),
+                             gbps);
+}
+
+gpucc_status gpucc_peak_copy_bandwidth(const float *src, float *dst, size_t n, unsigned threads, unsigned repeat,
+                                       gpucc_stats *gbps)
+{
+    if (!src || !dst || n == 0 || !gbps || repeat == 0)
+        return gpucc_fail(GPUCC_E_INVALID, "gpucc_peak_copy_bandwidth: invalid arguments");
+    uintptr_t s = (uintptr_t)src, d = (uintptr_t)dst, bytes = (uintptr_t)n * sizeof(float);
+    if (n > SIZE_MAX / sizeof(float) || (s < d + bytes && d < s + bytes))
+        return gpucc_fail(GPUCC_E_INVALID, "gpucc_peak_copy_bandwidth: source and destination overlap");
+    copy_job job = {src, dst, n};
+    return measure_bandwidth(threads, repeat, copy_part, NULL, &job, 2.0 * (double)n * sizeof(float), gbps);
 }

@@ -24,6 +24,9 @@ double gpucc_reduce_identity(gpucc_reduce_op op)
 #if !defined(__GNUC__)
 #error "gpucc needs GCC or Clang (GNU C vector extensions)"
 #endif
+/* The vectors never cross a non-static function, so the ABI note GCC gives
+ * for 32-byte vectors in builds without AVX does not apply. */
+#pragma GCC diagnostic ignored "-Wpsabi"
 enum { QUARTER = GPUCC_REDUCE_LANES / 4 };
 typedef float quarter_f __attribute__((vector_size(QUARTER * sizeof(float))));
 typedef double quarter_d __attribute__((vector_size(QUARTER * sizeof(double))));

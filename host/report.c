@@ -217,6 +217,7 @@ static void print_json(FILE *out, const gpucc_report *r)
         json_flag(out, "fp32_fallback", m->flags & GPUCC_RESULT_FP32_FALLBACK);
         json_flag(out, "chunked", m->flags & GPUCC_RESULT_CHUNKED);
         json_flag(out, "copied", m->flags & GPUCC_RESULT_COPIED);
+        json_flag(out, "overlapped", m->flags & GPUCC_RESULT_OVERLAPPED);
         json_flag(out, "verified", m->verified);
         if (!m->verified) {
             fputs(", \"message\": ", out);

@@ -85,12 +85,16 @@ typedef struct {
     /* opencl: 1 = copy data to device buffers even where the device shares
      * host memory (the discrete-GPU path, testable on PoCL). */
     int force_copy;
+    /* opencl, copy path: 1 = one queue, copies and kernels in sequence
+     * (default: the next step's copy overlaps the current kernel). */
+    int no_overlap;
     /* opencl: reduction kernel shape; GPUCC_SHAPE_AUTO picks by device type. */
     enum { GPUCC_SHAPE_AUTO, GPUCC_SHAPE_CPU, GPUCC_SHAPE_GPU } shape;
     /* opencl: dense-layer implementation. */
     enum { GPUCC_DENSE_AUTO, GPUCC_DENSE_CLBLAST, GPUCC_DENSE_KERNEL } dense_impl;
     /* Optional: called with one-line notices worth showing a user (such as
-     * "building OpenCL kernels"); the library never prints by itself. */
+     * "building OpenCL kernels"); the library never prints by itself. Both
+     * must stay valid while the backend is open (dense calls it later). */
     void (*notice)(void *ctx, const char *message);
     void *notice_ctx;
 } gpucc_backend_config;
@@ -122,6 +126,8 @@ enum {
     GPUCC_RESULT_CHUNKED = 1u << 1,
     /* Data was copied to device memory (kernel and end-to-end times differ). */
     GPUCC_RESULT_COPIED = 1u << 2,
+    /* Copies of the next step overlapped the kernel of the current one. */
+    GPUCC_RESULT_OVERLAPPED = 1u << 3,
 };
 
 /* Timing of one call. total_ms is wall-clock from the call to the result on
@@ -214,14 +220,20 @@ gpucc_status gpucc_dense(gpucc_backend *backend, const gpucc_dense_shape *shape,
                          const float *b, float *y, gpucc_call_info *info);
 
 typedef struct {
-    double max_ratio;    /* worst |y - y_ref| / bound over all outputs */
+    double max_ratio;    /* worst |y - y_ref| / bound over all outputs (inf for a NaN or infinity mismatch) */
     size_t bad;          /* outputs beyond the bound (ratio > 1, or NaN) */
-    size_t first_bad;
+    size_t first_bad;    /* row-major index of the first bad output; 0 when bad == 0 */
 } gpucc_dense_check;
 
 /* Checks Y against a double-precision reference with the standard bound
- * |y - y_ref| <= 2 * in * 2^-24 * (|X| |W^T| + |b|) element-wise (taken
- * before the activation, whose slope is at most 1). */
+ * |y - y_ref| <= 2 * in * 2^-24 * (|X| |W^T| + |b|) + FLT_MIN element-wise
+ * (y_ref = act(z_ref); the bound is taken before the activation, whose slope
+ * is at most 1; FLT_MIN absorbs underflow), plus 4 float ulps of |y_ref| for
+ * sigmoid and tanh, which are evaluated in float with their own error. A NaN
+ * y_ref requires a NaN y and vice versa. `threads` threads (0 = online CPUs).
+ * Returns GPUCC_OK whether or not Y verified (check->bad == 0 means it did);
+ * GPUCC_E_INVALID for NULL arguments or a shape gpucc_dense_shape_check
+ * refuses. */
 gpucc_status gpucc_dense_verify(const gpucc_dense_shape *shape, const float *x, const float *w, const float *b,
                                 const float *y, unsigned threads, gpucc_dense_check *check);
 
@@ -301,6 +313,14 @@ gpucc_status gpucc_reduce_measure(gpucc_backend *backend, gpucc_reduce_op op, co
  * threads (0 = online CPUs), timed `repeat` times. The yardstick that
  * memory-bound throughput is compared with. */
 gpucc_status gpucc_peak_read_bandwidth(const float *x, size_t n, unsigned threads, unsigned repeat,
+                                       gpucc_stats *gbps);
+
+/* Host memory copy bandwidth in GB/s: memcpy of src[0..n) to dst[0..n)
+ * (arrays well above the last-level cache, not overlapping), split into
+ * contiguous parts over `threads` threads (0 = online CPUs), timed `repeat`
+ * times. Counts the bytes read and written, 8n per copy: the yardstick of
+ * streaming workloads that read and write, such as the map. */
+gpucc_status gpucc_peak_copy_bandwidth(const float *src, float *dst, size_t n, unsigned threads, unsigned repeat,
                                        gpucc_stats *gbps);
 
 /* ---- Input data ---- */

@@ -385,6 +385,86 @@ expect_pass_rows opencl
 expect_exit 0 -- run reduce --size=1e5 "${FAST[@]}" --backend=opencl --local-size=3
 expect_pass_rows opencl
 
+# ---- Map ----
+
+expect_exit 0 -- run map --size=1e5 "${FAST[@]}"
+expect_stdout_contains "map square over 100000 float32"
+expect_pass_rows "${BACKENDS[@]}"
+for fn in square saxpy relu sigmoid tanh exp; do
+    expect_exit 0 -- run map --size=3e4 "${FAST[@]}" "--fn=$fn" --format=json
+    expect_stdout_contains "\"fn\": \"$fn\""
+    expect_stdout_count '"verified": true' 3
+    expect_stdout_contains '"max_ulp": '
+done
+expect_usage_error run map --fn=cube
+expect_usage_error run map --fn=saxpy --alpha=abc
+expect_usage_error run map --fn=saxpy --alpha=1e60
+expect_usage_error run map --op=sum
+expect_usage_error run reduce --fn=square
+expect_usage_error run map --output-backend=opencl --backend=serial "--output=$WORK/x.npy"
+expect_usage_error run map --output-backend=serial
+expect_stderr_contains "--output-backend needs --output"
+
+# --output round-trips through the .npy reader: 1, 4, 12.25 sum to 17.25.
+expect_exit 0 -- run map "${FAST[@]}" "--input=$WORK/three.f32" "--output=$WORK/squares.npy"
+expect_exit 0 -- run reduce "${FAST[@]}" --backend=serial "--input=$WORK/squares.npy" --format=json
+expect_json_value serial 17.25
+expect_exit 0 -- run map "${FAST[@]}" --backend=serial,opencl --output-backend=opencl "--input=$WORK/three.f32" "--output=$WORK/squares-cl.npy"
+if cmp -s "$WORK/squares.npy" "$WORK/squares-cl.npy"; then pass; else fail "opencl's output file differs from serial's"; fi
+# An output that cannot be written: exit 73, nothing left behind.
+expect_exit 73 -- run map "${FAST[@]}" --backend=serial "--input=$WORK/three.f32" "--output=$WORK/no/such/dir/y.npy"
+expect_stderr_contains "no/such/dir/y.npy"
+if [[ ! -e $WORK/no ]]; then pass; else fail "a failed --output left files behind"; fi
+
+# ---- Dense ----
+
+expect_exit 0 -- run dense --batch=4 --in=8 --out=3 "${FAST[@]}"
+expect_stdout_contains "dense 4x8x3 (batch x in x out), act relu"
+expect_pass_rows "${BACKENDS[@]}"
+for act in none relu sigmoid tanh; do
+    expect_exit 0 -- run dense --batch=5 --in=33 --out=7 "${FAST[@]}" "--act=$act" --format=json
+    expect_stdout_count '"verified": true' 3
+    expect_stdout_contains '"gflops": '
+done
+for impl in clblast kernel; do
+    expect_exit 0 -- run dense --batch=7 --in=33 --out=65 "${FAST[@]}" --backend=opencl "--impl=$impl" --format=json
+    expect_stdout_contains "\"impl\": \"$impl\""
+    expect_stdout_count '"verified": true' 1
+done
+expect_usage_error run dense --batch=0
+expect_usage_error run dense --in=abc
+expect_usage_error run dense --out=1.5
+expect_usage_error run dense --act=gelu
+expect_usage_error run dense --impl=cublas
+expect_usage_error run dense --size=10
+expect_usage_error run dense "--input=$WORK/three.f32"
+expect_stderr_contains "go together"
+
+# X = [[1,2,3],[4,5,6]], W = [[1,0,0],[0,1,0]], b = [0.5,-10]:
+# relu(X W^T + b) = [[1.5,0],[4.5,0]].
+write_npy "$WORK/X.npy" '<f4' '(2, 3)'
+printf '%b' '\x00\x00\x80\x3f\x00\x00\x00\x40\x00\x00\x40\x40\x00\x00\x80\x40\x00\x00\xa0\x40\x00\x00\xc0\x40' >>"$WORK/X.npy"
+write_npy "$WORK/W.npy" '<f4' '(2, 3)'
+printf '%b' '\x00\x00\x80\x3f\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80\x3f\x00\x00\x00\x00' >>"$WORK/W.npy"
+write_npy "$WORK/b.npy" '<f4' '(2,)'
+printf '%b' '\x00\x00\x00\x3f\x00\x00\x20\xc1' >>"$WORK/b.npy"
+write_npy "$WORK/Y-expected.npy" '<f4' '(2, 2)'
+printf '%b' '\x00\x00\xc0\x3f\x00\x00\x00\x00\x00\x00\x90\x40\x00\x00\x00\x00' >>"$WORK/Y-expected.npy"
+for b in "${BACKENDS[@]}"; do
+    expect_exit 0 -- run dense "${FAST[@]}" "--backend=$b" "--input=$WORK/X.npy" "--weights=$WORK/W.npy" \
+        "--bias=$WORK/b.npy" "--output=$WORK/Y-$b.npy"
+    if cmp -s "$WORK/Y-expected.npy" "$WORK/Y-$b.npy"; then pass; else fail "Y written by $b is not [[1.5,0],[4.5,0]]"; fi
+done
+write_npy "$WORK/W24.npy" '<f4' '(2, 4)'
+printf '%b' '\x00\x00\x80\x3f\x00\x00\x80\x3f\x00\x00\x80\x3f\x00\x00\x80\x3f\x00\x00\x80\x3f\x00\x00\x80\x3f\x00\x00\x80\x3f\x00\x00\x80\x3f' >>"$WORK/W24.npy"
+expect_error 65 run dense "${FAST[@]}" --backend=serial "--input=$WORK/X.npy" "--weights=$WORK/W24.npy" "--bias=$WORK/b.npy"
+expect_stderr_contains "is 2x3"
+expect_stderr_contains "is 2x4"
+expect_error 65 run dense "${FAST[@]}" --backend=serial "--input=$WORK/X.npy" "--weights=$WORK/W.npy" "--bias=$WORK/three.npy"
+expect_error 65 run dense "${FAST[@]}" --backend=serial "--input=$WORK/three.npy" "--weights=$WORK/W.npy" "--bias=$WORK/b.npy"
+expect_stderr_contains "must be 2-D"
+expect_usage_error run dense --batch=2 "--input=$WORK/X.npy" "--weights=$WORK/W.npy" "--bias=$WORK/b.npy"
+
 # ---- Devices ----
 
 expect_exit 0 -- devices

@@ -1,0 +1,677 @@
+/* Tests of the dense layer Y = act(X W^T + b): gpucc_dense on the serial,
+ * pthreads and OpenCL backends, gpucc_dense_verify and
+ * gpucc_dense_shape_check. Every output is checked two ways:
+ *  - with gpucc_dense_verify (the library's double-precision reference);
+ *  - against an oracle written here (a plain double loop and the documented
+ *    bound, see oracle_check), independent of the library's code.
+ * Outputs are written between canaries (guard floats with a NaN bit
+ * pattern, asserted untouched) into a buffer prefilled with another NaN
+ * pattern, so that an unwritten output is caught too. The pthreads backend
+ * must give bitwise the same Y for every thread count.
+ *
+ * The OpenCL backend is covered by test_opencl_dense only, through the
+ * public API. While its dense implementation is a stub that returns
+ * GPUCC_E_UNSUPPORTED, that test prints a note and passes; set
+ * GPUCC_TEST_REQUIRE_OPENCL_DENSE=1 to make GPUCC_E_UNSUPPORTED a failure. */
+#include "gpucc.h"
+
+#include <check.h>
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+enum { GUARD = 64 };
+static const uint32_t CANARY_BITS = 0x7fc0dead; /* a quiet NaN no computation makes */
+static const uint32_t UNWRITTEN_BITS = 0x7fa11ed0;
+
+static const gpucc_activation all_acts[] = {GPUCC_ACT_NONE, GPUCC_ACT_RELU, GPUCC_ACT_SIGMOID, GPUCC_ACT_TANH};
+
+/* Shapes (batch x in x out) that are no multiple of any tile: the tiled
+ * kernel's row block (256), micro-tile rows (8), columns (32), k block
+ * (256) and transpose block (16), and the serial kernel's 16 lanes and 4
+ * outputs at a time; batches of 1 and 2 (the tiled kernel's dot-product
+ * path) and 3 (its smallest panel batch). */
+static const gpucc_dense_shape small_shapes[] = {
+    {1, 1, 1, 0},     {1, 64, 10, 0},   {7, 33, 65, 0},  {13, 100, 37, 0}, {64, 128, 96, 0},
+    {9, 257, 33, 0},  {300, 513, 47, 0}, {5, 1, 100, 0}, {1, 1000, 1, 0},  {3, 17, 1, 0},
+    {33, 15, 31, 0},  {2, 16, 32, 0},   {17, 300, 129, 0}, {2, 37, 70, 0},  {3, 300, 33, 0},
+};
+
+/* ---- Data ---- */
+
+static float *random_floats(size_t n, uint64_t seed)
+{
+    float *x = gpucc_alloc_floats(n);
+    ck_assert_msg(x != NULL, "gpucc_alloc_floats(%zu): %s", n, gpucc_last_error());
+    ck_assert_msg(gpucc_generate(x, n, seed, 0) == GPUCC_OK, "gpucc_generate: %s", gpucc_last_error());
+    return x;
+}
+
+static float float_of_bits(uint32_t bits)
+{
+    float f;
+    memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
+/* X, W and b of one shape, with different seeds. */
+typedef struct {
+    gpucc_dense_shape shape;
+    float *x, *w, *b;
+} dense_data;
+
+static dense_data make_data(gpucc_dense_shape shape, uint64_t seed)
+{
+    dense_data d = {shape, random_floats(shape.batch * shape.in, seed),
+                    random_floats(shape.out * shape.in, seed + 1000), random_floats(shape.out, seed + 2000)};
+    return d;
+}
+
+static void free_data(dense_data *d)
+{
+    gpucc_free_floats(d->x);
+    gpucc_free_floats(d->w);
+    gpucc_free_floats(d->b);
+}
+
+/* An output buffer of n floats with GUARD canary floats on each side; the
+ * outputs start `shift` floats past a 64-byte boundary. */
+typedef struct {
+    float *base;
+    float *y;
+    size_t n, shift;
+} guarded;
+
+static guarded guarded_alloc(size_t n, size_t shift)
+{
+    guarded g = {gpucc_alloc_floats(n + 2 * GUARD + shift), NULL, n, shift};
+    ck_assert_ptr_nonnull(g.base);
+    g.y = g.base + GUARD + shift;
+    for (size_t i = 0; i < n + 2 * GUARD + shift; i++)
+        g.base[i] = float_of_bits(CANARY_BITS);
+    for (size_t i = 0; i < n; i++)
+        g.y[i] = float_of_bits(UNWRITTEN_BITS);
+    return g;
+}
+
+static void guarded_check(const guarded *g, const char *what)
+{
+    for (size_t i = 0; i < GUARD + g->shift + GUARD; i++) {
+        const float *p = i < GUARD + g->shift ? g->base + i : g->y + g->n + (i - GUARD - g->shift);
+        uint32_t bits;
+        memcpy(&bits, p, sizeof bits);
+        ck_assert_msg(bits == CANARY_BITS, "%s: canary %+td floats from Y overwritten (0x%08x)", what,
+                      p < g->y ? p - g->y : p - (g->y + g->n), bits);
+    }
+}
+
+static void guarded_free(guarded *g)
+{
+    gpucc_free_floats(g->base);
+}
+
+/* ---- Oracle ---- */
+
+static double act_double(gpucc_activation act, double z)
+{
+    switch (act) {
+    case GPUCC_ACT_RELU: return z < 0 ? 0 : z;
+    case GPUCC_ACT_SIGMOID: return 1 / (1 + exp(-z));
+    case GPUCC_ACT_TANH: return tanh(z);
+    default: return z;
+    }
+}
+
+/* Checks y against a plain double loop with the documented bound:
+ * |y - act(z)| <= 2 in 2^-24 (sum |x w| + |b|) + FLT_MIN, plus 4 float ulps
+ * of act(z) for sigmoid and tanh; NaN where z is NaN. Returns the number of
+ * outputs beyond it; *first gets the first one's index. */
+static size_t oracle_check(const dense_data *d, const float *y, size_t *first)
+{
+    const gpucc_dense_shape *s = &d->shape;
+    size_t bad = 0;
+    for (size_t r = 0; r < s->batch; r++)
+        for (size_t o = 0; o < s->out; o++) {
+            double z = d->b[o], a = fabs((double)d->b[o]);
+            for (size_t k = 0; k < s->in; k++) {
+                double p = (double)d->x[r * s->in + k] * d->w[o * s->in + k];
+                z += p;
+                a += fabs(p);
+            }
+            double e = act_double(s->act, z), got = y[r * s->out + o];
+            double bound = 2.0 * (double)s->in * ldexp(1, -24) * a + FLT_MIN;
+            if (s->act == GPUCC_ACT_SIGMOID || s->act == GPUCC_ACT_TANH) {
+                float ef = fabsf((float)e);
+                bound += 4.0 * ((double)nextafterf(ef, INFINITY) - ef);
+            }
+            int ok = isnan(e) ? isnan(got) : !isnan(got) && fabs(got - e) <= bound;
+            if (!ok && bad++ == 0)
+                *first = r * s->out + o;
+        }
+    return bad;
+}
+
+/* gpucc_dense_verify and the oracle both accept y. */
+static void assert_correct(const dense_data *d, const float *y, const char *what)
+{
+    gpucc_dense_check check;
+    memset(&check, 0x5a, sizeof check);
+    gpucc_status st = gpucc_dense_verify(&d->shape, d->x, d->w, d->b, y, 0, &check);
+    ck_assert_msg(st == GPUCC_OK, "%s: gpucc_dense_verify: %s", what, gpucc_last_error());
+    ck_assert_msg(check.bad == 0, "%s: %zu outputs beyond the bound, first at %zu (y=%.9g), max ratio %g", what,
+                  check.bad, check.first_bad, check.bad ? y[check.first_bad] : 0.0, check.max_ratio);
+    ck_assert_msg(check.max_ratio <= 1.0, "%s: max ratio %g", what, check.max_ratio);
+    size_t first = 0, bad = oracle_check(d, y, &first);
+    ck_assert_msg(bad == 0, "%s: the test's oracle finds %zu bad outputs, first at %zu (y=%.9g)", what, bad, first,
+                  bad ? y[first] : 0.0);
+}
+
+static void describe(const gpucc_dense_shape *s, const char *backend, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s %zux%zux%zu %s", backend, s->batch, s->in, s->out, gpucc_activation_name(s->act));
+}
+
+/* ---- Backends ---- */
+
+typedef struct {
+    gpucc_backend_kind kind;
+    unsigned threads;
+    const char *label;
+} cpu_spec;
+
+static const cpu_spec cpu_specs[] = {
+    {GPUCC_BACKEND_SERIAL, 0, "serial"},
+    {GPUCC_BACKEND_PTHREADS, 1, "pthreads(1)"},
+    {GPUCC_BACKEND_PTHREADS, 2, "pthreads(2)"},
+    {GPUCC_BACKEND_PTHREADS, 3, "pthreads(3)"},
+};
+enum { CPU_SPECS = sizeof cpu_specs / sizeof cpu_specs[0], FIRST_PTHREADS = 1 };
+
+static gpucc_backend *open_backend(gpucc_backend_kind kind, const gpucc_backend_config *config, const char *label)
+{
+    gpucc_backend *b = NULL;
+    gpucc_status st = gpucc_backend_open(kind, config, &b);
+    ck_assert_msg(st == GPUCC_OK, "open %s: %s (%s)", label, gpucc_status_name(st), gpucc_last_error());
+    return b;
+}
+
+static void open_cpu_backends(gpucc_backend **out)
+{
+    for (size_t i = 0; i < CPU_SPECS; i++) {
+        gpucc_backend_config c;
+        memset(&c, 0, sizeof c);
+        c.threads = cpu_specs[i].threads;
+        out[i] = open_backend(cpu_specs[i].kind, &c, cpu_specs[i].label);
+    }
+}
+
+static void close_backends(gpucc_backend **b, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        gpucc_backend_close(b[i]);
+}
+
+/* Runs gpucc_dense into g, asserting success and untouched canaries. */
+static gpucc_call_info run_dense(gpucc_backend *backend, const dense_data *d, guarded *g, const char *what)
+{
+    gpucc_call_info info;
+    memset(&info, 0x5a, sizeof info);
+    gpucc_status st = gpucc_dense(backend, &d->shape, d->x, d->w, d->b, g->y, &info);
+    ck_assert_msg(st == GPUCC_OK, "%s: %s (%s)", what, gpucc_status_name(st), gpucc_last_error());
+    ck_assert_msg(info.impl != NULL, "%s: info.impl not set", what);
+    ck_assert_msg(info.timing.total_ms >= 0 && isfinite(info.timing.total_ms), "%s: total_ms %g", what,
+                  info.timing.total_ms);
+    guarded_check(g, what);
+    return info;
+}
+
+/* Every CPU backend on d, with every activation: correct outputs, canaries
+ * intact, pthreads bitwise identical for 1, 2 and 3 threads. */
+static void check_cpu_shape(gpucc_backend **backends, dense_data *d)
+{
+    size_t n = d->shape.batch * d->shape.out;
+    for (size_t a = 0; a < COUNT(all_acts); a++) {
+        d->shape.act = all_acts[a];
+        guarded out[CPU_SPECS];
+        for (size_t i = 0; i < CPU_SPECS; i++) {
+            char what[160];
+            describe(&d->shape, cpu_specs[i].label, what, sizeof what);
+            out[i] = guarded_alloc(n, 0);
+            gpucc_call_info info = run_dense(backends[i], d, &out[i], what);
+            ck_assert_str_eq(info.impl, cpu_specs[i].kind == GPUCC_BACKEND_SERIAL ? "loop nest" : "tiled");
+            assert_correct(d, out[i].y, what);
+        }
+        for (size_t i = FIRST_PTHREADS + 1; i < CPU_SPECS; i++) {
+            char what[160];
+            describe(&d->shape, cpu_specs[i].label, what, sizeof what);
+            ck_assert_msg(memcmp(out[i].y, out[FIRST_PTHREADS].y, n * sizeof(float)) == 0,
+                          "%s differs bitwise from pthreads(1)", what);
+        }
+        for (size_t i = 0; i < CPU_SPECS; i++)
+            guarded_free(&out[i]);
+    }
+}
+
+/* ---- Tests ---- */
+
+START_TEST(test_cpu_shapes)
+{
+    gpucc_backend *backends[CPU_SPECS];
+    open_cpu_backends(backends);
+    for (size_t s = 0; s < COUNT(small_shapes); s++) {
+        dense_data d = make_data(small_shapes[s], 100 + 10 * s);
+        check_cpu_shape(backends, &d);
+        free_data(&d);
+    }
+    close_backends(backends, CPU_SPECS);
+}
+END_TEST
+
+/* The shape, once, with relu (and the oracle's 2.7e8 products). */
+START_TEST(test_cpu_large)
+{
+    gpucc_backend *backends[CPU_SPECS];
+    open_cpu_backends(backends);
+    gpucc_dense_shape shape = {256, 1024, 1024, GPUCC_ACT_RELU};
+    dense_data d = make_data(shape, 7);
+    size_t n = shape.batch * shape.out;
+    guarded out[CPU_SPECS];
+    for (size_t i = 0; i < CPU_SPECS; i++) {
+        char what[160];
+        describe(&shape, cpu_specs[i].label, what, sizeof what);
+        out[i] = guarded_alloc(n, 0);
+        run_dense(backends[i], &d, &out[i], what);
+        gpucc_dense_check check;
+        ck_assert_int_eq(gpucc_dense_verify(&shape, d.x, d.w, d.b, out[i].y, 0, &check), GPUCC_OK);
+        ck_assert_msg(check.bad == 0, "%s: %zu bad, first %zu", what, check.bad, check.first_bad);
+        if (i >= FIRST_PTHREADS + 1)
+            ck_assert_msg(memcmp(out[i].y, out[FIRST_PTHREADS].y, n * sizeof(float)) == 0,
+                          "%s differs bitwise from pthreads(1)", what);
+    }
+    size_t first = 0;
+    static const size_t oracle_specs[] = {0, FIRST_PTHREADS}; /* the other pthreads are bitwise equal */
+    for (size_t j = 0; j < COUNT(oracle_specs); j++)
+        ck_assert_msg(oracle_check(&d, out[oracle_specs[j]].y, &first) == 0, "%s: oracle: first bad %zu",
+                      cpu_specs[oracle_specs[j]].label, first);
+    for (size_t i = 0; i < CPU_SPECS; i++)
+        guarded_free(&out[i]);
+    free_data(&d);
+    close_backends(backends, CPU_SPECS);
+}
+END_TEST
+
+/* X, W, b and Y at addresses that are no multiple of the vector size. */
+START_TEST(test_cpu_unaligned)
+{
+    gpucc_backend *backends[CPU_SPECS];
+    open_cpu_backends(backends);
+    gpucc_dense_shape shape = {21, 67, 70, GPUCC_ACT_RELU};
+    dense_data src = make_data(shape, 31);
+    float *x = gpucc_alloc_floats(shape.batch * shape.in + 1), *w = gpucc_alloc_floats(shape.out * shape.in + 3),
+          *b = gpucc_alloc_floats(shape.out + 5);
+    ck_assert(x && w && b);
+    memcpy(x + 1, src.x, shape.batch * shape.in * sizeof(float));
+    memcpy(w + 3, src.w, shape.out * shape.in * sizeof(float));
+    memcpy(b + 5, src.b, shape.out * sizeof(float));
+    dense_data d = {shape, x + 1, w + 3, b + 5};
+    size_t n = shape.batch * shape.out;
+    guarded ref = guarded_alloc(n, 0);
+    run_dense(backends[FIRST_PTHREADS], &src, &ref, "pthreads(1) aligned");
+    for (size_t i = 0; i < CPU_SPECS; i++) {
+        guarded out = guarded_alloc(n, 7);
+        run_dense(backends[i], &d, &out, cpu_specs[i].label);
+        assert_correct(&d, out.y, cpu_specs[i].label);
+        if (i >= FIRST_PTHREADS)
+            ck_assert_msg(memcmp(out.y, ref.y, n * sizeof(float)) == 0, "%s: alignment changes the result",
+                          cpu_specs[i].label);
+        guarded_free(&out);
+    }
+    guarded_free(&ref);
+    gpucc_free_floats(x);
+    gpucc_free_floats(w);
+    gpucc_free_floats(b);
+    free_data(&src);
+    close_backends(backends, CPU_SPECS);
+}
+END_TEST
+
+/* A case small enough to work out by hand. */
+START_TEST(test_known_values)
+{
+    gpucc_backend *backends[CPU_SPECS];
+    open_cpu_backends(backends);
+    float x[] = {1, 2, -1, 0.5f};                          /* 2 x 2 */
+    float w[] = {1, 1, -3, 0.5f, 0.25f, -0.25f};           /* 3 x 2 */
+    float b[] = {0.5f, 0, -1};
+    const float z[] = {3.5f, -2, -1.25f, 0, 3.25f, -1.375f}; /* exact */
+    for (size_t a = 0; a < COUNT(all_acts); a++) {
+        gpucc_dense_shape shape = {2, 2, 3, all_acts[a]};
+        for (size_t i = 0; i < CPU_SPECS; i++) {
+            float y[6];
+            gpucc_call_info info;
+            ck_assert_int_eq(gpucc_dense(backends[i], &shape, x, w, b, y, &info), GPUCC_OK);
+            for (size_t j = 0; j < 6; j++) {
+                double e = act_double(shape.act, z[j]);
+                if (shape.act == GPUCC_ACT_NONE || shape.act == GPUCC_ACT_RELU)
+                    ck_assert_msg(y[j] == (float)e, "%s %s y[%zu] = %.9g, expected %.9g", cpu_specs[i].label,
+                                  gpucc_activation_name(shape.act), j, y[j], e);
+                else
+                    ck_assert_msg(fabs(y[j] - e) <= 4 * FLT_EPSILON * fabs(e), "%s %s y[%zu] = %.9g, expected %.9g",
+                                  cpu_specs[i].label, gpucc_activation_name(shape.act), j, y[j], e);
+            }
+        }
+    }
+    close_backends(backends, CPU_SPECS);
+}
+END_TEST
+
+/* A NaN in row r of X makes row r of Y NaN (every activation passes NaN
+ * through) and leaves the other rows correct; verify accepts it. */
+START_TEST(test_nan_propagates)
+{
+    gpucc_backend *backends[CPU_SPECS];
+    open_cpu_backends(backends);
+    dense_data d = make_data((gpucc_dense_shape){11, 45, 70, GPUCC_ACT_NONE}, 55);
+    const size_t nan_row = 6, nan_k = 44;
+    d.x[nan_row * d.shape.in + nan_k] = NAN;
+    size_t n = d.shape.batch * d.shape.out;
+    for (size_t a = 0; a < COUNT(all_acts); a++) {
+        d.shape.act = all_acts[a];
+        for (size_t i = 0; i < CPU_SPECS; i++) {
+            char what[160];
+            describe(&d.shape, cpu_specs[i].label, what, sizeof what);
+            guarded g = guarded_alloc(n, 0);
+            run_dense(backends[i], &d, &g, what);
+            for (size_t r = 0; r < d.shape.batch; r++)
+                for (size_t o = 0; o < d.shape.out; o++)
+                    ck_assert_msg(isnan(g.y[r * d.shape.out + o]) == (r == nan_row), "%s: y[%zu][%zu] = %g", what,
+                                  r, o, g.y[r * d.shape.out + o]);
+            assert_correct(&d, g.y, what);
+            /* A finite value where NaN is expected is an error. */
+            g.y[nan_row * d.shape.out + 3] = 1.0f;
+            gpucc_dense_check check;
+            ck_assert_int_eq(gpucc_dense_verify(&d.shape, d.x, d.w, d.b, g.y, 2, &check), GPUCC_OK);
+            ck_assert_uint_eq(check.bad, 1);
+            ck_assert_uint_eq(check.first_bad, nan_row * d.shape.out + 3);
+            guarded_free(&g);
+        }
+    }
+    free_data(&d);
+    close_backends(backends, CPU_SPECS);
+}
+END_TEST
+
+/* gpucc_dense_verify finds a wrong output: one element off by 1e-3 of its
+ * value (far beyond the bound for the element chosen), and an unwritten
+ * (NaN) one; first_bad is the first in index order whatever the threads. */
+START_TEST(test_verify_catches_errors)
+{
+    gpucc_backend *serial = open_backend(GPUCC_BACKEND_SERIAL, NULL, "serial");
+    dense_data d = make_data((gpucc_dense_shape){64, 128, 96, GPUCC_ACT_NONE}, 77);
+    size_t n = d.shape.batch * d.shape.out;
+    /* Scaled by 2^-10 (exactly) so that sigmoid and tanh do not saturate. */
+    for (size_t i = 0; i < d.shape.batch * d.shape.in; i++)
+        d.x[i] = ldexpf(d.x[i], -10);
+    for (size_t i = 0; i < d.shape.out * d.shape.in; i++)
+        d.w[i] = ldexpf(d.w[i], -10);
+    for (size_t i = 0; i < d.shape.out; i++)
+        d.b[i] = ldexpf(d.b[i], -10);
+    for (size_t a = 0; a < COUNT(all_acts); a++) {
+        d.shape.act = all_acts[a];
+        float *y = gpucc_alloc_floats(n);
+        ck_assert_ptr_nonnull(y);
+        gpucc_call_info info;
+        ck_assert_int_eq(gpucc_dense(serial, &d.shape, d.x, d.w, d.b, y, &info), GPUCC_OK);
+        gpucc_dense_check check;
+        ck_assert_int_eq(gpucc_dense_verify(&d.shape, d.x, d.w, d.b, y, 0, &check), GPUCC_OK);
+        ck_assert_uint_eq(check.bad, 0);
+
+        /* An element whose 1e-3 relative change is at least twice its bound
+         * (bound from the oracle's formula), past the middle of Y so that
+         * it lands in a later worker's rows. */
+        size_t victim = n;
+        for (size_t i = n / 2 + 5; i < n && victim == n; i++) {
+            size_t r = i / d.shape.out, o = i % d.shape.out;
+            double A = fabs((double)d.b[o]);
+            for (size_t k = 0; k < d.shape.in; k++)
+                A += fabs((double)d.x[r * d.shape.in + k] * d.w[o * d.shape.in + k]);
+            double bound = 2.0 * d.shape.in * ldexp(1, -24) * A + 4 * FLT_EPSILON * fabsf(y[i]) + FLT_MIN;
+            if (1e-3 * fabsf(y[i]) >= 2 * bound)
+                victim = i;
+        }
+        ck_assert_msg(victim < n, "%s: no element with a large enough value", gpucc_activation_name(d.shape.act));
+        float saved = y[victim];
+        y[victim] = saved * (1 + 1e-3f);
+        for (unsigned threads = 1; threads <= 3; threads++) {
+            ck_assert_int_eq(gpucc_dense_verify(&d.shape, d.x, d.w, d.b, y, threads, &check), GPUCC_OK);
+            ck_assert_msg(check.bad == 1 && check.first_bad == victim && check.max_ratio > 1,
+                          "%s threads=%u: bad=%zu first_bad=%zu (victim %zu) max_ratio=%g",
+                          gpucc_activation_name(d.shape.act), threads, check.bad, check.first_bad, victim,
+                          check.max_ratio);
+        }
+        /* A second, earlier error becomes first_bad; NaN counts as bad. */
+        y[17] = NAN;
+        for (unsigned threads = 1; threads <= 3; threads++) {
+            ck_assert_int_eq(gpucc_dense_verify(&d.shape, d.x, d.w, d.b, y, threads, &check), GPUCC_OK);
+            ck_assert_uint_eq(check.bad, 2);
+            ck_assert_uint_eq(check.first_bad, 17);
+            ck_assert(check.max_ratio == INFINITY);
+        }
+        /* An infinity where a finite value is expected. */
+        y[17] = INFINITY;
+        y[victim] = saved;
+        ck_assert_int_eq(gpucc_dense_verify(&d.shape, d.x, d.w, d.b, y, 0, &check), GPUCC_OK);
+        ck_assert_uint_eq(check.bad, 1);
+        ck_assert_uint_eq(check.first_bad, 17);
+        gpucc_free_floats(y);
+    }
+    free_data(&d);
+    gpucc_backend_close(serial);
+}
+END_TEST
+
+/* Expects GPUCC_E_INVALID from gpucc_dense_shape_check, gpucc_dense and
+ * gpucc_dense_verify for shape, with a detail containing `detail`. */
+static void expect_bad_shape(gpucc_backend *backend, gpucc_dense_shape shape, const char *detail)
+{
+    ck_assert_int_eq(gpucc_dense_shape_check(&shape), GPUCC_E_INVALID);
+    ck_assert_msg(strstr(gpucc_last_error(), detail) != NULL, "detail '%s' does not contain '%s'",
+                  gpucc_last_error(), detail);
+    float one = 1.0f, y = 42.0f;
+    gpucc_call_info info;
+    ck_assert_int_eq(gpucc_dense(backend, &shape, &one, &one, &one, &y, &info), GPUCC_E_INVALID);
+    ck_assert_msg(strstr(gpucc_last_error(), detail) != NULL, "gpucc_dense: '%s'", gpucc_last_error());
+    ck_assert(y == 42.0f);
+    gpucc_dense_check check;
+    ck_assert_int_eq(gpucc_dense_verify(&shape, &one, &one, &one, &y, 1, &check), GPUCC_E_INVALID);
+}
+
+START_TEST(test_shape_check)
+{
+    gpucc_backend *serial = open_backend(GPUCC_BACKEND_SERIAL, NULL, "serial");
+    const size_t big = SIZE_MAX / 2;
+    char detail[200];
+
+    expect_bad_shape(serial, (gpucc_dense_shape){0, 1024, 1024, GPUCC_ACT_RELU},
+                     "dense shape 0x1024x1024: batch must be at least 1");
+    expect_bad_shape(serial, (gpucc_dense_shape){4, 0, 8, GPUCC_ACT_RELU}, "dense shape 4x0x8: in must be at least 1");
+    expect_bad_shape(serial, (gpucc_dense_shape){4, 8, 0, GPUCC_ACT_RELU}, "dense shape 4x8x0: out must be at least 1");
+    expect_bad_shape(serial, (gpucc_dense_shape){0, 0, 0, GPUCC_ACT_RELU}, "batch must be at least 1");
+
+    snprintf(detail, sizeof detail, "dense shape %zux3x1: X of batch*in = %zu*3 floats overflows size_t", big, big);
+    expect_bad_shape(serial, (gpucc_dense_shape){big, 3, 1, GPUCC_ACT_NONE}, detail);
+    snprintf(detail, sizeof detail, "W of out*in = %zu*3 floats overflows size_t", big);
+    expect_bad_shape(serial, (gpucc_dense_shape){1, 3, big, GPUCC_ACT_NONE}, detail);
+    /* X = W = 2^32 floats fit, Y = 2^64 does not. */
+    const size_t two32 = (size_t)1 << 32;
+    snprintf(detail, sizeof detail, "Y of batch*out = %zu*%zu floats overflows size_t", two32, two32);
+    expect_bad_shape(serial, (gpucc_dense_shape){two32, 1, two32, GPUCC_ACT_NONE}, detail);
+    /* 2^62 floats fit in size_t, their 2^64 bytes do not. */
+    const size_t two62 = (size_t)1 << 62;
+    snprintf(detail, sizeof detail, "X of batch*in = %zu floats: its size in bytes overflows size_t", two62);
+    expect_bad_shape(serial, (gpucc_dense_shape){two62, 1, 1, GPUCC_ACT_NONE}, detail);
+    snprintf(detail, sizeof detail, "W of out*in = %zu floats: its size in bytes overflows size_t", two62);
+    expect_bad_shape(serial, (gpucc_dense_shape){1, 1, two62, GPUCC_ACT_NONE}, detail);
+
+    expect_bad_shape(serial, (gpucc_dense_shape){2, 2, 2, GPUCC_ACT_COUNT}, "dense shape 2x2x2: activation 4 is out of range");
+    expect_bad_shape(serial, (gpucc_dense_shape){2, 2, 2, (gpucc_activation)-1}, "activation -1 is out of range");
+
+    /* The largest shapes that fit are accepted (nothing is allocated). */
+    gpucc_dense_shape ok = {SIZE_MAX / 4, 1, 1, GPUCC_ACT_TANH};
+    ck_assert_int_eq(gpucc_dense_shape_check(&ok), GPUCC_OK);
+    ok = (gpucc_dense_shape){1, 1, 1, GPUCC_ACT_NONE};
+    ck_assert_int_eq(gpucc_dense_shape_check(&ok), GPUCC_OK);
+    ck_assert_int_eq(gpucc_dense_shape_check(NULL), GPUCC_E_INVALID);
+    gpucc_backend_close(serial);
+}
+END_TEST
+
+START_TEST(test_invalid_arguments)
+{
+    gpucc_backend *backends[CPU_SPECS];
+    open_cpu_backends(backends);
+    gpucc_dense_shape shape = {2, 3, 4, GPUCC_ACT_RELU};
+    float x[6] = {1, 2, 3, 4, 5, 6}, w[12] = {0}, b[4] = {1, 2, 3, 4}, y[8];
+    gpucc_call_info info;
+    gpucc_dense_check check;
+    for (size_t i = 0; i < CPU_SPECS; i++) {
+        gpucc_backend *be = backends[i];
+        ck_assert_int_eq(gpucc_dense(be, NULL, x, w, b, y, &info), GPUCC_E_INVALID);
+        ck_assert_int_eq(gpucc_dense(be, &shape, NULL, w, b, y, &info), GPUCC_E_INVALID);
+        ck_assert_int_eq(gpucc_dense(be, &shape, x, NULL, b, y, &info), GPUCC_E_INVALID);
+        ck_assert_int_eq(gpucc_dense(be, &shape, x, w, NULL, y, &info), GPUCC_E_INVALID);
+        ck_assert_int_eq(gpucc_dense(be, &shape, x, w, b, NULL, &info), GPUCC_E_INVALID);
+        ck_assert_int_eq(gpucc_dense(be, &shape, x, w, b, y, NULL), GPUCC_E_INVALID);
+        /* Still usable after the rejected calls. */
+        ck_assert_int_eq(gpucc_dense(be, &shape, x, w, b, y, &info), GPUCC_OK);
+        for (size_t j = 0; j < 8; j++)
+            ck_assert(y[j] == b[j % 4]);
+    }
+    ck_assert_int_eq(gpucc_dense(NULL, &shape, x, w, b, y, &info), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucc_dense_verify(NULL, x, w, b, y, 0, &check), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucc_dense_verify(&shape, NULL, w, b, y, 0, &check), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucc_dense_verify(&shape, x, NULL, b, y, 0, &check), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucc_dense_verify(&shape, x, w, NULL, y, 0, &check), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucc_dense_verify(&shape, x, w, b, NULL, 0, &check), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucc_dense_verify(&shape, x, w, b, y, 0, NULL), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucc_dense_verify(&shape, x, w, b, y, 0, &check), GPUCC_OK);
+    ck_assert_uint_eq(check.bad, 0);
+    close_backends(backends, CPU_SPECS);
+}
+END_TEST
+
+/* ---- OpenCL ---- */
+
+/* The OpenCL backend's dense layer with config.dense_impl = kernel, clblast
+ * and auto: the same checks as the CPU backends (every activation, small
+ * and awkward shapes, canaries, verify and oracle, NaN rows) plus info.impl.
+ * Covers OpenCL only through the public API. While the implementation
+ * returns GPUCC_E_UNSUPPORTED this prints a note and returns (unless
+ * GPUCC_TEST_REQUIRE_OPENCL_DENSE=1); every other failure fails. */
+START_TEST(test_opencl_dense)
+{
+    static const struct {
+        int impl;
+        const char *label, *expect_impl; /* NULL: either */
+    } impls[] = {
+        {GPUCC_DENSE_KERNEL, "opencl(kernel)", "kernel"},
+        {GPUCC_DENSE_CLBLAST, "opencl(clblast)", "clblast"},
+        {GPUCC_DENSE_AUTO, "opencl(auto)", NULL},
+    };
+    const char *require = getenv("GPUCC_TEST_REQUIRE_OPENCL_DENSE");
+    int required = require && strcmp(require, "1") == 0;
+    static const gpucc_dense_shape shapes[] = {
+        {1, 1, 1, 0}, {1, 64, 10, 0}, {7, 33, 65, 0}, {13, 100, 37, 0}, {64, 128, 96, 0}, {300, 513, 47, 0},
+        {256, 1024, 1024, 0},
+    };
+    for (size_t m = 0; m < COUNT(impls); m++) {
+        gpucc_backend_config c;
+        memset(&c, 0, sizeof c);
+        c.dense_impl = impls[m].impl;
+        gpucc_backend *cl = open_backend(GPUCC_BACKEND_OPENCL, &c, impls[m].label);
+        for (size_t s = 0; s < COUNT(shapes); s++) {
+            dense_data d = make_data(shapes[s], 300 + 10 * s);
+            size_t n = d.shape.batch * d.shape.out;
+            for (size_t a = 0; a < COUNT(all_acts); a++) {
+                d.shape.act = all_acts[a];
+                char what[160];
+                describe(&d.shape, impls[m].label, what, sizeof what);
+                guarded g = guarded_alloc(n, 0);
+                gpucc_call_info info;
+                gpucc_status st = gpucc_dense(cl, &d.shape, d.x, d.w, d.b, g.y, &info);
+                if (st == GPUCC_E_UNSUPPORTED && !required) {
+                    fprintf(stderr,
+                            "test_opencl_dense: NOTE: %s returns GPUCC_E_UNSUPPORTED (%s); OpenCL dense not "
+                            "tested (set GPUCC_TEST_REQUIRE_OPENCL_DENSE=1 to fail instead)\n",
+                            what, gpucc_last_error());
+                    guarded_free(&g);
+                    free_data(&d);
+                    gpucc_backend_close(cl);
+                    return;
+                }
+                ck_assert_msg(st == GPUCC_OK, "%s: gpucc_dense failed: %s (%s)", what, gpucc_status_name(st),
+                              gpucc_last_error());
+                guarded_check(&g, what);
+                ck_assert_msg(info.impl != NULL, "%s: info.impl not set", what);
+                if (impls[m].expect_impl)
+                    ck_assert_msg(strcmp(info.impl, impls[m].expect_impl) == 0, "%s: info.impl '%s', expected '%s'",
+                                  what, info.impl, impls[m].expect_impl);
+                if (d.shape.batch * d.shape.in * d.shape.out <= (size_t)1 << 24)
+                    assert_correct(&d, g.y, what);
+                else { /* the large shape: verify only (the oracle is slow) */
+                    gpucc_dense_check check;
+                    ck_assert_int_eq(gpucc_dense_verify(&d.shape, d.x, d.w, d.b, g.y, 0, &check), GPUCC_OK);
+                    ck_assert_msg(check.bad == 0, "%s: %zu bad, first %zu, max ratio %g", what, check.bad,
+                                  check.first_bad, check.max_ratio);
+                }
+                guarded_free(&g);
+            }
+            free_data(&d);
+        }
+        /* A NaN in one row of X gives a NaN row of Y. */
+        dense_data d = make_data((gpucc_dense_shape){11, 45, 70, GPUCC_ACT_RELU}, 99);
+        d.x[6 * d.shape.in + 2] = NAN;
+        guarded g = guarded_alloc(d.shape.batch * d.shape.out, 0);
+        run_dense(cl, &d, &g, impls[m].label);
+        for (size_t i = 0; i < d.shape.batch * d.shape.out; i++)
+            ck_assert_msg(isnan(g.y[i]) == (i / d.shape.out == 6), "%s NaN row: y[%zu] = %g", impls[m].label, i,
+                          g.y[i]);
+        assert_correct(&d, g.y, impls[m].label);
+        guarded_free(&g);
+        free_data(&d);
+        gpucc_backend_close(cl);
+    }
+}
+END_TEST
+
+static Suite *dense_suite(void)
+{
+    Suite *s = suite_create("dense");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 300); /* OpenCL: a cold PoCL kernel cache takes a while */
+    tcase_add_test(tc, test_cpu_shapes);
+    tcase_add_test(tc, test_cpu_large);
+    tcase_add_test(tc, test_cpu_unaligned);
+    tcase_add_test(tc, test_known_values);
+    tcase_add_test(tc, test_nan_propagates);
+    tcase_add_test(tc, test_verify_catches_errors);
+    tcase_add_test(tc, test_shape_check);
+    tcase_add_test(tc, test_invalid_arguments);
+    tcase_add_test(tc, test_opencl_dense);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(dense_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
