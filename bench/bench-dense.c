@@ -22,16 +22,13 @@
  * GFLOP/s with the min-max over the rounds. Every call's output is checked
  * with gpucc_dense_verify; a wrong result makes the program exit 1.
  */
-#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
-#include <time.h>
 
+#include "bench-util.h"
 #include "gpucc-map.h"
 #include "gpucc.h"
-#include "parse.h"
 #include "timer.h"
 
 #ifdef GPUCC_HAVE_OPENBLAS
@@ -49,28 +46,23 @@ typedef enum {
     ROW_COUNT
 } row_id;
 
+/* What bench-dense keeps per row besides bench-util's bench_row. */
 typedef struct {
     char name[48];
-    int yardstick;        /* row this one is compared with, or -1 */
-    double goal;          /* the goal as a fraction of the yardstick, or 0 */
     gpucc_backend *backend; /* NULL for OpenBLAS rows */
-    int active;           /* measured (backend opened, dense supported, OpenBLAS built in) */
-    double *samples;      /* GFLOP/s per round */
-    double worst_ratio;   /* worst gpucc_dense_check.max_ratio over all calls */
-    const char *impl;     /* info.impl of the last call */
-} bench_row;
+    double worst_ratio;     /* worst gpucc_dense_check.max_ratio over all calls */
+    const char *impl;       /* info.impl of the last call */
+} row_info;
+
+/* A row as the run functions see it. */
+typedef struct {
+    bench_row *row;
+    row_info *info;
+} dense_row;
 
 static int parse_flag(const char *arg, const char *name, uint64_t min, uint64_t max, uint64_t *out)
 {
-    size_t len = strlen(name);
-    if (strncmp(arg, name, len) != 0 || arg[len] != '=')
-        return 0;
-    char why[96];
-    if (gpucc_parse_count(arg + len + 1, min, max, out, why, sizeof why) != 0) {
-        fprintf(stderr, "bench-dense: %s: '%s' %s\n", name, arg + len + 1, why);
-        exit(64);
-    }
-    return 1;
+    return bench_parse_count_flag("bench-dense", arg, name, min, max, out);
 }
 
 static void usage_exit(const char *arg)
@@ -80,38 +72,34 @@ static void usage_exit(const char *arg)
     exit(64);
 }
 
-static void print_context(const gpucc_dense_shape *shape, unsigned rounds, unsigned threads, const bench_row *rows)
+static void print_context(const gpucc_dense_shape *shape, unsigned rounds, unsigned threads, const row_info *info)
 {
-    struct utsname u;
-    uname(&u);
-    time_t now = time(NULL);
     char date[64];
-    strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", gmtime(&now));
-    const char *pocl_cu = getenv("POCL_CPU_MAX_CU_COUNT");
+    bench_date(date, sizeof date);
     printf("bench-dense: batch=%zu in=%zu out=%zu act=%s (%.3f GFLOP per call) rounds=%u threads=%u, %s\n",
            shape->batch, shape->in, shape->out, gpucc_activation_name(shape->act),
            2.0 * shape->batch * shape->in * shape->out * 1e-9, rounds, threads, date);
-    printf("machine: %s %s %s, %u online CPUs; compiler: %s; POCL_CPU_MAX_CU_COUNT=%s\n", u.sysname, u.release,
-           u.machine, gpucc_cpu_count(), __VERSION__, pocl_cu ? pocl_cu : "(unset)");
+    gpucc_backend *backends[GPUCC_BACKEND_COUNT] = {NULL};
+    bench_print_machine(backends); /* the machine line; the rows' devices follow */
 #ifdef GPUCC_HAVE_OPENBLAS
     printf("openblas: %s (core %s)\n", openblas_get_config(), openblas_get_corename());
 #else
     printf("openblas: not built in (no OpenBLAS found by CMake): no reference rows\n");
 #endif
     for (int r = 0; r < ROW_COUNT; r++)
-        if (rows[r].backend)
-            printf("%-18s: %s\n", rows[r].name, gpucc_backend_device(rows[r].backend));
+        if (info[r].backend)
+            printf("%-20s: %s\n", info[r].name, gpucc_backend_device(info[r].backend));
 }
 
 /* Opens one backend for a row; on failure the row stays inactive. */
-static void open_row(bench_row *row, gpucc_backend_kind kind, const gpucc_backend_config *config)
+static void open_row(dense_row r, gpucc_backend_kind kind, const gpucc_backend_config *config)
 {
-    if (gpucc_backend_open(kind, config, &row->backend) != GPUCC_OK) {
-        fprintf(stderr, "bench-dense: %s unavailable: %s\n", row->name, gpucc_last_error());
-        row->backend = NULL;
+    if (gpucc_backend_open(kind, config, &r.info->backend) != GPUCC_OK) {
+        fprintf(stderr, "bench-dense: %s unavailable: %s\n", r.info->name, gpucc_last_error());
+        r.info->backend = NULL;
         return;
     }
-    row->active = 1;
+    r.row->active = 1;
 }
 
 /* Calls per row and round: an untimed warm-up, then the timed call. */
@@ -126,19 +114,19 @@ typedef struct {
 } bench_data;
 
 /* Verifies y; returns 0 when correct, else prints why and returns 1. */
-static int verify(bench_row *row, const bench_data *d, const float *y)
+static int verify(row_info *info, const bench_data *d, const float *y)
 {
     gpucc_dense_check check;
     gpucc_status st = gpucc_dense_verify(&d->shape, d->x, d->w, d->b, y, 0, &check);
     if (st != GPUCC_OK) {
-        fprintf(stderr, "bench-dense: %s: gpucc_dense_verify: %s\n", row->name, gpucc_last_error());
+        fprintf(stderr, "bench-dense: %s: gpucc_dense_verify: %s\n", info->name, gpucc_last_error());
         return 1;
     }
-    if (check.max_ratio > row->worst_ratio)
-        row->worst_ratio = check.max_ratio;
+    if (check.max_ratio > info->worst_ratio)
+        info->worst_ratio = check.max_ratio;
     if (check.bad > 0) {
         fprintf(stderr, "bench-dense: %s: WRONG RESULT: %zu outputs beyond the bound, first at %zu, max ratio %g\n",
-                row->name, check.bad, check.first_bad, check.max_ratio);
+                info->name, check.bad, check.first_bad, check.max_ratio);
         return 1;
     }
     return 0;
@@ -150,30 +138,30 @@ static int verify(bench_row *row, const bench_data *d, const float *y)
  * *gflops is the timed call's rate. A backend that does not support dense
  * (GPUCC_E_UNSUPPORTED on its first call) is dropped with a note, not
  * counted as a failure. */
-static int run_backend(bench_row *row, const bench_data *d, int first_call, double *gflops)
+static int run_backend(dense_row r, const bench_data *d, int first_call, double *gflops)
 {
     size_t n = d->shape.batch * d->shape.out;
     for (int c = 0; c < CALLS; c++) {
         gpucc_call_info info;
         memset(d->y[c], 0xff, n * sizeof(float)); /* NaN: unwritten outputs fail verification */
-        gpucc_status st = gpucc_dense(row->backend, &d->shape, d->x, d->w, d->b, d->y[c], &info);
+        gpucc_status st = gpucc_dense(r.info->backend, &d->shape, d->x, d->w, d->b, d->y[c], &info);
         if (st == GPUCC_E_UNSUPPORTED && first_call) {
-            fprintf(stderr, "bench-dense: %s: dense not supported (%s): row dropped\n", row->name,
+            fprintf(stderr, "bench-dense: %s: dense not supported (%s): row dropped\n", r.info->name,
                     gpucc_last_error());
-            row->active = 0;
+            r.row->active = 0;
             return 0;
         }
         if (st != GPUCC_OK) {
-            fprintf(stderr, "bench-dense: %s failed: %s (%s)\n", row->name, gpucc_status_name(st),
+            fprintf(stderr, "bench-dense: %s failed: %s (%s)\n", r.info->name, gpucc_status_name(st),
                     gpucc_last_error());
             return 1;
         }
-        row->impl = info.impl;
+        r.info->impl = info.impl;
         *gflops = d->flops / (info.timing.total_ms * 1e6);
     }
     int failed = 0;
     for (int c = 0; c < CALLS; c++)
-        failed |= verify(row, d, d->y[c]);
+        failed |= verify(r.info, d, d->y[c]);
     return failed;
 }
 
@@ -181,7 +169,7 @@ static int run_backend(bench_row *row, const bench_data *d, int first_call, doub
 /* CALLS cblas_sgemm calls (Y = X W^T) with `threads` threads, back to
  * back, each timed alone; then, untimed, Y += b and the activation, and the
  * verification of every output. */
-static int run_openblas(bench_row *row, const bench_data *d, int threads, double *gflops)
+static int run_openblas(row_info *info, const bench_data *d, int threads, double *gflops)
 {
     const gpucc_dense_shape *s = &d->shape;
     openblas_set_num_threads(threads);
@@ -192,14 +180,14 @@ static int run_openblas(bench_row *row, const bench_data *d, int threads, double
         double ms = gpucc_now_ms() - start;
         *gflops = d->flops / (ms * 1e6);
     }
-    row->impl = "cblas_sgemm";
+    info->impl = "cblas_sgemm";
     int failed = 0;
     for (int c = 0; c < CALLS; c++) {
         float *y = d->y[c];
         for (size_t r = 0; r < s->batch; r++)
             for (size_t o = 0; o < s->out; o++)
                 y[r * s->out + o] = gpucc_activate((int)s->act, y[r * s->out + o] + d->b[o]);
-        failed |= verify(row, d, y);
+        failed |= verify(info, d, y);
     }
     return failed;
 }
@@ -242,16 +230,20 @@ int main(int argc, char **argv)
     bench_data d = {shape, x, w, b, {y0, y1}, 2.0 * shape.batch * shape.in * shape.out};
 
     bench_row rows[ROW_COUNT];
+    row_info info[ROW_COUNT];
     memset(rows, 0, sizeof rows);
-    snprintf(rows[ROW_BLAS_1].name, sizeof rows[0].name, "openblas, 1 thread");
-    snprintf(rows[ROW_BLAS_ALL].name, sizeof rows[0].name, "openblas, %u threads", (unsigned)threads);
-    snprintf(rows[ROW_SERIAL].name, sizeof rows[0].name, "serial");
-    snprintf(rows[ROW_PTHREADS_1].name, sizeof rows[0].name, "pthreads, 1 thread");
-    snprintf(rows[ROW_PTHREADS_ALL].name, sizeof rows[0].name, "pthreads, %u threads", (unsigned)threads);
-    snprintf(rows[ROW_OPENCL_KERNEL].name, sizeof rows[0].name, "opencl, kernel");
-    snprintf(rows[ROW_OPENCL_CLBLAST].name, sizeof rows[0].name, "opencl, clblast");
-    for (int r = 0; r < ROW_COUNT; r++)
+    memset(info, 0, sizeof info);
+    snprintf(info[ROW_BLAS_1].name, sizeof info[0].name, "openblas, 1 thread");
+    snprintf(info[ROW_BLAS_ALL].name, sizeof info[0].name, "openblas, %u threads", (unsigned)threads);
+    snprintf(info[ROW_SERIAL].name, sizeof info[0].name, "serial");
+    snprintf(info[ROW_PTHREADS_1].name, sizeof info[0].name, "pthreads, 1 thread");
+    snprintf(info[ROW_PTHREADS_ALL].name, sizeof info[0].name, "pthreads, %u threads", (unsigned)threads);
+    snprintf(info[ROW_OPENCL_KERNEL].name, sizeof info[0].name, "opencl, kernel");
+    snprintf(info[ROW_OPENCL_CLBLAST].name, sizeof info[0].name, "opencl, clblast");
+    for (int r = 0; r < ROW_COUNT; r++) {
+        rows[r].name = info[r].name;
         rows[r].yardstick = -1;
+    }
 #ifdef GPUCC_HAVE_OPENBLAS
     rows[ROW_BLAS_1].active = rows[ROW_BLAS_ALL].active = 1;
     rows[ROW_SERIAL].yardstick = rows[ROW_PTHREADS_1].yardstick = ROW_BLAS_1;
@@ -259,23 +251,25 @@ int main(int argc, char **argv)
     rows[ROW_OPENCL_CLBLAST].yardstick = ROW_BLAS_ALL;
     rows[ROW_PTHREADS_ALL].goal = 0.5;
 #endif
+#define ROW(r) ((dense_row){&rows[r], &info[r]})
     gpucc_backend_config config;
     memset(&config, 0, sizeof config);
-    open_row(&rows[ROW_SERIAL], GPUCC_BACKEND_SERIAL, &config);
+    open_row(ROW(ROW_SERIAL), GPUCC_BACKEND_SERIAL, &config);
     config.threads = 1;
-    open_row(&rows[ROW_PTHREADS_1], GPUCC_BACKEND_PTHREADS, &config);
+    open_row(ROW(ROW_PTHREADS_1), GPUCC_BACKEND_PTHREADS, &config);
     config.threads = (unsigned)threads;
-    open_row(&rows[ROW_PTHREADS_ALL], GPUCC_BACKEND_PTHREADS, &config);
+    open_row(ROW(ROW_PTHREADS_ALL), GPUCC_BACKEND_PTHREADS, &config);
     memset(&config, 0, sizeof config);
     config.dense_impl = GPUCC_DENSE_KERNEL;
-    open_row(&rows[ROW_OPENCL_KERNEL], GPUCC_BACKEND_OPENCL, &config);
+    open_row(ROW(ROW_OPENCL_KERNEL), GPUCC_BACKEND_OPENCL, &config);
     config.dense_impl = GPUCC_DENSE_CLBLAST;
-    open_row(&rows[ROW_OPENCL_CLBLAST], GPUCC_BACKEND_OPENCL, &config);
-    print_context(&shape, (unsigned)rounds, (unsigned)threads, rows);
+    open_row(ROW(ROW_OPENCL_CLBLAST), GPUCC_BACKEND_OPENCL, &config);
+    print_context(&shape, (unsigned)rounds, (unsigned)threads, info);
 
-    for (int r = 0; r < ROW_COUNT; r++)
-        if (!(rows[r].samples = calloc(rounds, sizeof(double))))
-            return 1;
+    if (bench_rows_alloc(rows, ROW_COUNT, (unsigned)rounds) != 0) {
+        fprintf(stderr, "bench-dense: out of memory\n");
+        return 1;
+    }
     int failed = 0;
     /* The CPU backends first in each round, OpenBLAS last. */
     static const row_id order[ROW_COUNT] = {ROW_SERIAL,         ROW_PTHREADS_1, ROW_PTHREADS_ALL, ROW_OPENCL_KERNEL,
@@ -286,46 +280,36 @@ int main(int argc, char **argv)
             if (!rows[r].active)
                 continue;
             double gflops = 0;
-            if (rows[r].backend)
-                failed |= run_backend(&rows[r], &d, round == 0, &gflops);
+            if (info[r].backend)
+                failed |= run_backend(ROW(r), &d, round == 0, &gflops);
 #ifdef GPUCC_HAVE_OPENBLAS
             else
-                failed |= run_openblas(&rows[r], &d, r == ROW_BLAS_1 ? 1 : (int)threads, &gflops);
+                failed |= run_openblas(&info[r], &d, r == ROW_BLAS_1 ? 1 : (int)threads, &gflops);
 #endif
             if (round > 0)
                 rows[r].samples[round - 1] = gflops;
         }
     }
+#undef ROW
 
-    printf("\n%-20s %-12s %10s %21s %10s %12s %6s  %-8s %s\n", "row", "impl", "GFLOP/s", "[min - max]", "ms",
-           "of OpenBLAS", "goal", "verdict", "worst err/bound");
-    double medians[ROW_COUNT] = {0};
+    /* The shared table (GFLOP/s against the yardsticks), then per row what
+     * ran, the median time and the worst error relative to the bound. */
+    bench_print_table(rows, ROW_COUNT, (unsigned)rounds, "GFLOP/s");
+    printf("(yardsticks: OpenBLAS on 1 thread for serial and pthreads on 1 thread, OpenBLAS on %u threads for "
+           "the others)\n\n%-28s %-12s %10s %16s\n", (unsigned)threads, "row", "impl", "median ms",
+           "worst err/bound");
     for (int r = 0; r < ROW_COUNT; r++) {
         if (!rows[r].active)
             continue;
-        gpucc_stats s = gpucc_stats_of(rows[r].samples, rounds);
-        medians[r] = s.median;
-        char range[32], of[16] = "", goal[16] = "", verdict[16] = "";
-        snprintf(range, sizeof range, "[%.1f - %.1f]", s.min, s.max);
-        int yard = rows[r].yardstick;
-        if (yard >= 0 && rows[yard].active && medians[yard] > 0) {
-            double ratio = s.median / medians[yard];
-            snprintf(of, sizeof of, "%.0f%%", 100 * ratio);
-            if (rows[r].goal > 0) {
-                snprintf(goal, sizeof goal, "%.0f%%", 100 * rows[r].goal);
-                snprintf(verdict, sizeof verdict, "%s", ratio >= rows[r].goal ? "met" : "missed");
-            }
-        }
-        printf("%-20s %-12s %10.1f %21s %10.3f %12s %6s  %-8s %.3g\n", rows[r].name,
-               rows[r].impl ? rows[r].impl : "", s.median, range, d.flops / (s.median * 1e6), of, goal, verdict,
-               rows[r].worst_ratio);
+        gpucc_stats s = gpucc_stats_of(rows[r].samples, (unsigned)rounds); /* sorts the samples */
+        printf("%-28s %-12s %10.3f %16.3g\n", info[r].name, info[r].impl ? info[r].impl : "",
+               d.flops / (s.median * 1e6), info[r].worst_ratio);
     }
     if (failed)
         fprintf(stderr, "bench-dense: some results were wrong or calls failed (see above)\n");
-    for (int r = 0; r < ROW_COUNT; r++) {
-        gpucc_backend_close(rows[r].backend);
-        free(rows[r].samples);
-    }
+    for (int r = 0; r < ROW_COUNT; r++)
+        gpucc_backend_close(info[r].backend);
+    bench_rows_free(rows, ROW_COUNT);
     gpucc_free_floats(x);
     gpucc_free_floats(w);
     gpucc_free_floats(b);

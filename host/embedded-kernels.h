@@ -9,5 +9,6 @@ extern const char gpucc_src_reduce_cl[];
 extern const char gpucc_src_gpucc_map_h[];
 extern const char gpucc_src_map_cl[];
 extern const char gpucc_src_dense_cl[];
+extern const char gpucc_src_peak_cl[];
 
 #endif

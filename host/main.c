@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "gpucc.h"
 #include "runner.h"
 
@@ -19,6 +20,7 @@ static void print_help(FILE *out)
            "  run map [options]      element-wise function (square, saxpy, relu, sigmoid, tanh, exp)\n"
            "  run dense [options]    dense layer Y = act(X W^T + b)\n"
            "  devices                list OpenCL platforms and devices, and the CPU thread count\n"
+           "  peak [options]         measure the machine's ceilings (bandwidth, latency, GEMM)\n"
            "  --help                 this help\n"
            "  --version              print the version\n");
 }
@@ -75,7 +77,7 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         int (*run)(int argc, char **argv);
-    } commands[] = {{"run", cmd_run}, {"devices", cmd_devices}};
+    } commands[] = {{"run", cmd_run}, {"devices", cmd_devices}, {"peak", gpucc_cmd_peak}};
 
     if (argc < 2) {
         print_help(stderr);

@@ -1,6 +1,7 @@
 /* The ceilings of one OpenCL device, measured the way clpeak does: global
  * memory read bandwidth, host<->device transfer bandwidth, map/unmap cost,
  * kernel launch latency, and an SGEMM ceiling through CLBlast. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,7 @@ enum { PEAK_REPEAT = 9, LAUNCH_REPEAT = 200, GEMM_SIZE = 1024 };
 typedef struct {
     opencl_state *s;
     cl_program program;
-    cl_kernel read, empty;
+    cl_kernel read[2], empty; /* strided, chunked */
     cl_mem buffer, out;
     size_t bytes;
     float *host;
@@ -22,8 +23,9 @@ typedef struct {
 
 static void peak_release(peak_ctx *c)
 {
-    if (c->read)
-        clReleaseKernel(c->read);
+    for (int k = 0; k < 2; k++)
+        if (c->read[k])
+            clReleaseKernel(c->read[k]);
     if (c->empty)
         clReleaseKernel(c->empty);
     if (c->program)
@@ -44,26 +46,21 @@ static gpucc_status event_ms(cl_event event, double *ms)
     return err == CL_SUCCESS ? GPUCC_OK : gpucc_cl_fail(err, "clWaitForEvents");
 }
 
-static gpucc_status measure_read(peak_ctx *c, gpucc_stats *gbps)
+/* One read kernel's bandwidth: `items` work-items in groups of `local`. */
+static gpucc_status measure_read_kernel(peak_ctx *c, cl_kernel kernel, size_t items, size_t local, gpucc_stats *gbps)
 {
     opencl_state *s = c->s;
     cl_ulong count = c->bytes / (4 * sizeof(float));
-    size_t local = 256, global = gpucc_round_up((size_t)s->dev.info.compute_units * 2048, local);
-    if (global > count)
-        global = gpucc_round_up(count, local);
+    size_t global = gpucc_round_up(items, local);
     double samples[PEAK_REPEAT];
     gpucc_status status = GPUCC_OK;
-    cl_int err;
-    c->out = clCreateBuffer(s->context, CL_MEM_WRITE_ONLY, global * sizeof(float), NULL, &err);
-    if (err != CL_SUCCESS)
-        return gpucc_cl_fail(err, "clCreateBuffer(peak output)");
-    GPUCC_CL_TRY(clSetKernelArg(c->read, 0, sizeof c->buffer, &c->buffer), status, done);
-    GPUCC_CL_TRY(clSetKernelArg(c->read, 1, sizeof count, &count), status, done);
-    GPUCC_CL_TRY(clSetKernelArg(c->read, 2, sizeof c->out, &c->out), status, done);
+    GPUCC_CL_TRY(clSetKernelArg(kernel, 0, sizeof c->buffer, &c->buffer), status, done);
+    GPUCC_CL_TRY(clSetKernelArg(kernel, 1, sizeof count, &count), status, done);
+    GPUCC_CL_TRY(clSetKernelArg(kernel, 2, sizeof c->out, &c->out), status, done);
     for (int r = -1; r < PEAK_REPEAT && status == GPUCC_OK; r++) { /* r = -1 warms up */
         cl_event event;
         double ms;
-        GPUCC_CL_TRY(clEnqueueNDRangeKernel(s->queue, c->read, 1, NULL, &global, &local, 0, NULL, &event), status,
+        GPUCC_CL_TRY(clEnqueueNDRangeKernel(s->queue, kernel, 1, NULL, &global, &local, 0, NULL, &event), status,
                      done);
         status = event_ms(event, &ms);
         if (r >= 0)
@@ -72,6 +69,25 @@ static gpucc_status measure_read(peak_ctx *c, gpucc_stats *gbps)
     if (status == GPUCC_OK)
         *gbps = gpucc_stats_of(samples, PEAK_REPEAT);
 done:
+    return status;
+}
+
+/* The faster of the strided and the chunked read. */
+static gpucc_status measure_read(peak_ctx *c, gpucc_stats *gbps)
+{
+    size_t units = c->s->dev.info.compute_units ? c->s->dev.info.compute_units : 1;
+    size_t strided_items = units * 2048, chunked_items = units * 16;
+    cl_int err;
+    c->out = clCreateBuffer(c->s->context, CL_MEM_WRITE_ONLY, gpucc_round_up(strided_items, 256) * sizeof(float),
+                            NULL, &err);
+    if (err != CL_SUCCESS)
+        return gpucc_cl_fail(err, "clCreateBuffer(peak output)");
+    gpucc_stats strided, chunked;
+    gpucc_status status = measure_read_kernel(c, c->read[0], strided_items, 256, &strided);
+    if (status == GPUCC_OK)
+        status = measure_read_kernel(c, c->read[1], chunked_items, 1, &chunked);
+    if (status == GPUCC_OK)
+        *gbps = strided.median >= chunked.median ? strided : chunked;
     return status;
 }
 
@@ -184,7 +200,8 @@ gpucc_status gpucc_device_peak_measure(gpucc_backend *backend, size_t bytes, gpu
     const char *sources[] = {gpucc_src_peak_cl};
     gpucc_status status = gpucc_cl_build(s->context, s->dev.device, sources, 1, "", &c.program);
     cl_int err = CL_SUCCESS;
-    if (status == GPUCC_OK && (!(c.read = clCreateKernel(c.program, "peak_read", &err)) ||
+    if (status == GPUCC_OK && (!(c.read[0] = clCreateKernel(c.program, "peak_read_strided", &err)) ||
+                               !(c.read[1] = clCreateKernel(c.program, "peak_read_chunked", &err)) ||
                                !(c.empty = clCreateKernel(c.program, "peak_empty", &err))))
         status = gpucc_cl_fail(err, "clCreateKernel(peak)");
     if (status == GPUCC_OK && !(c.host = gpucc_alloc_floats(bytes / sizeof(float))))

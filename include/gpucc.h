@@ -323,6 +323,23 @@ gpucc_status gpucc_peak_read_bandwidth(const float *x, size_t n, unsigned thread
 gpucc_status gpucc_peak_copy_bandwidth(const float *src, float *dst, size_t n, unsigned threads, unsigned repeat,
                                        gpucc_stats *gbps);
 
+/* The ceilings of one OpenCL device (gpucc peak). */
+typedef struct {
+    char device[512];
+    size_t bytes;                    /* buffer size used */
+    gpucc_stats read_gbps;           /* global-memory streaming read, kernel time */
+    gpucc_stats host_to_device_gbps; /* clEnqueueWriteBuffer from pageable memory */
+    gpucc_stats device_to_host_gbps; /* clEnqueueReadBuffer into pageable memory */
+    gpucc_stats map_us;              /* map + unmap of the whole buffer, wall time */
+    gpucc_stats launch_us;           /* enqueue to completion of an empty kernel */
+    gpucc_stats gemm_gflops;         /* SGEMM 1024^3 via gpucc_dense (the backend's dense_impl) */
+} gpucc_device_peak;
+
+/* Measures the ceilings of an OpenCL backend's device over a buffer of
+ * `bytes` (capped at the device's largest allocation). Open the backend
+ * with dense_impl = GPUCC_DENSE_CLBLAST for CLBlast's GEMM ceiling. */
+gpucc_status gpucc_device_peak_measure(gpucc_backend *backend, size_t bytes, gpucc_device_peak *out);
+
 /* ---- Input data ---- */
 
 /* Fills x[0..n) from a counter-based generator: element i depends only on

@@ -465,6 +465,22 @@ expect_error 65 run dense "${FAST[@]}" --backend=serial "--input=$WORK/three.npy
 expect_stderr_contains "must be 2-D"
 expect_usage_error run dense --batch=2 "--input=$WORK/X.npy" "--weights=$WORK/W.npy" "--bias=$WORK/b.npy"
 
+# ---- Peak ----
+
+expect_exit 0 -- peak --size-mb=64
+expect_stdout_contains "read, 1 thread"
+expect_stdout_contains "copy (read + write), all threads"
+expect_stdout_contains "global memory read (kernel)"
+expect_stdout_contains "kernel launch latency"
+expect_exit 0 -- peak --size-mb=64 --format=json
+expect_stdout_contains '"schema_version": 1'
+expect_stdout_contains '"read_all_threads_gbps"'
+expect_stdout_contains '"clblast_sgemm_gflops"'
+expect_usage_error peak --size-mb=0
+expect_usage_error peak --format=xml
+expect_usage_error peak --bogus
+expect_exit 69 -- peak --size-mb=64 --device=no-such-device-xyz
+
 # ---- Devices ----
 
 expect_exit 0 -- devices

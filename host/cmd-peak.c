@@ -1,0 +1,224 @@
+/* gpucc peak: the machine's ceilings, measured in one process, that every
+ * throughput gpucc reports can be placed against. */
+#define _POSIX_C_SOURCE 200809L
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "blas-peak.h"
+#include "cli.h"
+#include "commands.h"
+#include "context.h"
+#include "gpucc.h"
+#include "parse.h"
+
+enum { HOST_REPEAT = 5, DEVICE_BYTES = 256 << 20 };
+
+typedef struct {
+    size_t bytes;
+    gpucc_stats read_1, read_all, copy_all;
+    int have_blas;
+    gpucc_stats blas;
+} host_peak;
+
+static void print_help(void)
+{
+    printf("usage: gpucc peak [--size-mb=N] [--device=all|N|gpu|cpu|NAME] [--format=table|json]\n"
+           "\n"
+           "Measures the ceilings of this machine: host memory read bandwidth with one\n"
+           "thread and with all, copy bandwidth (bytes read + written), OpenBLAS SGEMM\n"
+           "where gpucc was built with it, and for each OpenCL device its global-memory\n"
+           "read bandwidth, host<->device transfer bandwidth, map/unmap cost, kernel launch\n"
+           "latency and CLBlast SGEMM (1024^3). Host buffers: --size-mb each (default 1536,\n"
+           "well above the last-level cache), random data.\n");
+}
+
+/* Host ceilings over buffers of `bytes` (shrunk to a quarter of memory). */
+static int measure_host(size_t bytes, host_peak *out)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0 && bytes > (size_t)pages * (size_t)page / 4) {
+        bytes = (size_t)pages * (size_t)page / 4;
+        fprintf(stderr, "gpucc peak: buffers shrunk to %zu MB (a quarter of memory)\n", bytes >> 20);
+    }
+    size_t n = bytes / sizeof(float);
+    float *src = gpucc_alloc_floats(n), *dst = gpucc_alloc_floats(n);
+    int rc = src && dst ? 0 : GPUCC_EXIT_FAILED;
+    if (rc == 0) {
+        gpucc_generate(src, n, 1, 0);
+        gpucc_generate(dst, n, 2, 0); /* touch every page before timing */
+        out->bytes = n * sizeof(float);
+        if (gpucc_peak_read_bandwidth(src, n, 1, HOST_REPEAT, &out->read_1) != GPUCC_OK ||
+            gpucc_peak_read_bandwidth(src, n, 0, HOST_REPEAT, &out->read_all) != GPUCC_OK ||
+            gpucc_peak_copy_bandwidth(src, dst, n, 0, HOST_REPEAT, &out->copy_all) != GPUCC_OK)
+            rc = GPUCC_EXIT_FAILED;
+    }
+    if (rc != 0)
+        fprintf(stderr, "gpucc peak: %s\n", gpucc_last_error());
+    gpucc_free_floats(src);
+    gpucc_free_floats(dst);
+    out->have_blas = rc == 0 && gpucc_blas_sgemm_gflops(1024, 5, &out->blas) == 0;
+    return rc;
+}
+
+/* Measures the selected OpenCL devices into peaks (at most 8). */
+static int measure_devices(const char *selector, gpucc_device_peak *peaks, size_t *count)
+{
+    gpucc_cl_device_info *devices;
+    size_t total;
+    *count = 0;
+    if (gpucc_cl_list_devices(&devices, &total) != GPUCC_OK) {
+        fprintf(stderr, "gpucc peak: %s\n", gpucc_last_error());
+        return GPUCC_EXIT_FAILED;
+    }
+    int all = !selector || strcmp(selector, "all") == 0, rc = 0;
+    for (size_t i = 0; i < total && *count < 8 && rc == 0; i++) {
+        char index[16];
+        snprintf(index, sizeof index, "%u", devices[i].index);
+        gpucc_backend_config config = {.device = all ? index : selector, .dense_impl = GPUCC_DENSE_CLBLAST};
+        gpucc_backend *backend;
+        gpucc_status status = gpucc_backend_open(GPUCC_BACKEND_OPENCL, &config, &backend);
+        if (status == GPUCC_OK) {
+            status = gpucc_device_peak_measure(backend, DEVICE_BYTES, &peaks[*count]);
+            gpucc_backend_close(backend);
+        }
+        if (status == GPUCC_E_UNAVAILABLE && !all) {
+            fprintf(stderr, "gpucc peak: %s\n", gpucc_last_error());
+            rc = GPUCC_EXIT_UNAVAILABLE;
+        } else if (status != GPUCC_OK) {
+            fprintf(stderr, "gpucc peak: device %s: %s\n", index, gpucc_last_error());
+            rc = GPUCC_EXIT_FAILED;
+        } else {
+            (*count)++;
+        }
+        if (!all)
+            break;
+    }
+    free(devices);
+    return rc;
+}
+
+static void print_stats_row(const char *name, gpucc_stats s, const char *unit)
+{
+    printf("  %-34s %12.2f %-8s [%.2f - %.2f]\n", name, s.median, unit, s.min, s.max);
+}
+
+static void print_table(const gpucc_context *ctx, const host_peak *host, const gpucc_device_peak *peaks,
+                        size_t count)
+{
+    gpucc_context_print(stdout, ctx, "");
+    printf("\nhost (%zu MB buffers, median [min - max] of %d)\n", host->bytes >> 20, HOST_REPEAT);
+    print_stats_row("read, 1 thread", host->read_1, "GB/s");
+    print_stats_row("read, all threads", host->read_all, "GB/s");
+    print_stats_row("copy (read + write), all threads", host->copy_all, "GB/s");
+    if (host->have_blas)
+        print_stats_row("OpenBLAS SGEMM 1024^3", host->blas, "GFLOP/s");
+    else
+        printf("  %-34s (gpucc built without OpenBLAS)\n", "OpenBLAS SGEMM");
+    for (size_t i = 0; i < count; i++) {
+        const gpucc_device_peak *p = &peaks[i];
+        printf("\nOpenCL %s (%zu MB buffer)\n", p->device, p->bytes >> 20);
+        print_stats_row("global memory read (kernel)", p->read_gbps, "GB/s");
+        print_stats_row("host to device (pageable)", p->host_to_device_gbps, "GB/s");
+        print_stats_row("device to host (pageable)", p->device_to_host_gbps, "GB/s");
+        print_stats_row("map + unmap, whole buffer", p->map_us, "us");
+        print_stats_row("kernel launch latency", p->launch_us, "us");
+        print_stats_row("CLBlast SGEMM 1024^3 (kernel)", p->gemm_gflops, "GFLOP/s");
+    }
+}
+
+static void json_stats(const char *key, gpucc_stats s, int last)
+{
+    printf("\"%s\": {\"median\": %.6g, \"min\": %.6g, \"max\": %.6g}%s", key, s.median, s.min, s.max, last ? "" : ", ");
+}
+
+static void print_json(const gpucc_context *ctx, const host_peak *host, const gpucc_device_peak *peaks, size_t count)
+{
+    printf("{\"schema_version\": 1, ");
+    gpucc_context_json(stdout, ctx);
+    printf(",\n \"host\": {\"bytes\": %zu, ", host->bytes);
+    json_stats("read_1_thread_gbps", host->read_1, 0);
+    json_stats("read_all_threads_gbps", host->read_all, 0);
+    json_stats("copy_all_threads_gbps", host->copy_all, !host->have_blas);
+    if (host->have_blas)
+        json_stats("openblas_sgemm_gflops", host->blas, 1);
+    printf("},\n \"opencl\": [");
+    for (size_t i = 0; i < count; i++) {
+        const gpucc_device_peak *p = &peaks[i];
+        printf("%s\n  {\"device\": \"", i ? "," : "");
+        for (const char *c = p->device; *c; c++)
+            printf(*c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
+        printf("\", \"bytes\": %zu, ", p->bytes);
+        json_stats("read_gbps", p->read_gbps, 0);
+        json_stats("host_to_device_gbps", p->host_to_device_gbps, 0);
+        json_stats("device_to_host_gbps", p->device_to_host_gbps, 0);
+        json_stats("map_unmap_us", p->map_us, 0);
+        json_stats("launch_us", p->launch_us, 0);
+        json_stats("clblast_sgemm_gflops", p->gemm_gflops, 1);
+        printf("}");
+    }
+    printf("\n ]\n}\n");
+}
+
+int gpucc_cmd_peak(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"size-mb", required_argument, NULL, 's'}, {"device", required_argument, NULL, 'd'},
+        {"format", required_argument, NULL, 'f'},  {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    uint64_t size_mb = 1536;
+    const char *device = NULL;
+    int json = 0;
+    optind = 1;
+    opterr = 0;
+    for (int opt; (opt = getopt_long(argc, argv, "h", options, NULL)) != -1;) {
+        char why[96];
+        switch (opt) {
+        case 's':
+            if (gpucc_parse_count(optarg, 16, UINT64_C(1) << 20, &size_mb, why, sizeof why) != 0) {
+                fprintf(stderr, "gpucc peak: --size-mb: '%s' %s\n", optarg, why);
+                return GPUCC_EXIT_USAGE;
+            }
+            break;
+        case 'd':
+            device = optarg;
+            break;
+        case 'f':
+            if (strcmp(optarg, "json") != 0 && strcmp(optarg, "table") != 0) {
+                fprintf(stderr, "gpucc peak: --format: '%s' is not one of table, json\n", optarg);
+                return GPUCC_EXIT_USAGE;
+            }
+            json = strcmp(optarg, "json") == 0;
+            break;
+        case 'h':
+            print_help();
+            return GPUCC_EXIT_OK;
+        default:
+            fprintf(stderr, "gpucc peak: unknown or incomplete option '%s' (see 'gpucc peak --help')\n",
+                    argv[optind - 1]);
+            return GPUCC_EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "gpucc peak: unexpected argument '%s'\n", argv[optind]);
+        return GPUCC_EXIT_USAGE;
+    }
+    gpucc_context ctx;
+    host_peak host = {0};
+    gpucc_device_peak peaks[8];
+    size_t count = 0;
+    gpucc_context_collect(&ctx);
+    int rc = measure_devices(device, peaks, &count);
+    if (rc == 0)
+        rc = measure_host((size_t)size_mb << 20, &host);
+    if (rc != 0)
+        return rc;
+    if (json)
+        print_json(&ctx, &host, peaks, count);
+    else
+        print_table(&ctx, &host, peaks, count);
+    return GPUCC_EXIT_OK;
+}

@@ -1,0 +1,83 @@
+#define _POSIX_C_SOURCE 200809L
+#include "context.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cpuinfo.h"
+#include "gpucc.h"
+
+void gpucc_context_collect(gpucc_context *ctx)
+{
+    memset(ctx, 0, sizeof *ctx);
+    time_t now = time(NULL);
+    strftime(ctx->date, sizeof ctx->date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    gpucc_cpu_model(ctx->cpu, sizeof ctx->cpu);
+    ctx->cpus = gpucc_cpu_count();
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    ctx->memory_gib = pages > 0 && page > 0 ? (double)pages * (double)page / (1u << 30) : 0;
+    struct utsname u;
+    if (uname(&u) == 0)
+        snprintf(ctx->os, sizeof ctx->os, "%s %s %s", u.sysname, u.release, u.machine);
+#if defined(__clang__)
+    snprintf(ctx->compiler, sizeof ctx->compiler, "clang %s", __clang_version__);
+#elif defined(__GNUC__)
+    snprintf(ctx->compiler, sizeof ctx->compiler, "gcc %s", __VERSION__);
+#endif
+    const char *cu = getenv("POCL_CPU_MAX_CU_COUNT");
+    snprintf(ctx->pocl_cpu_max_cu_count, sizeof ctx->pocl_cpu_max_cu_count, "%s", cu ? cu : "");
+    gpucc_cl_device_info *devices;
+    size_t count;
+    if (gpucc_cl_list_devices(&devices, &count) != GPUCC_OK)
+        return;
+    for (size_t i = 0; i < count && i < 8; i++, ctx->opencl_count++)
+        snprintf(ctx->opencl[i], sizeof ctx->opencl[i], "%u: %s | %s | %s | driver %s", devices[i].index,
+                 devices[i].name, devices[i].platform, devices[i].version, devices[i].driver);
+    free(devices);
+}
+
+static void json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c >= 0x20)
+            fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+void gpucc_context_json(FILE *out, const gpucc_context *ctx)
+{
+    fputs("\"context\": {\"date\": ", out);
+    json_string(out, ctx->date);
+    fputs(", \"cpu\": ", out);
+    json_string(out, ctx->cpu);
+    fprintf(out, ", \"cpus\": %u, \"memory_gib\": %.1f, \"os\": ", ctx->cpus, ctx->memory_gib);
+    json_string(out, ctx->os);
+    fputs(", \"compiler\": ", out);
+    json_string(out, ctx->compiler);
+    fputs(", \"gpucc_version\": \"" GPUCC_VERSION "\", \"POCL_CPU_MAX_CU_COUNT\": ", out);
+    json_string(out, ctx->pocl_cpu_max_cu_count);
+    fputs(", \"opencl_devices\": [", out);
+    for (int i = 0; i < ctx->opencl_count; i++) {
+        fputs(i ? ", " : "", out);
+        json_string(out, ctx->opencl[i]);
+    }
+    fputs("]}", out);
+}
+
+void gpucc_context_print(FILE *out, const gpucc_context *ctx, const char *prefix)
+{
+    fprintf(out, "%smachine: %s, %u CPUs, %.1f GiB, %s; %s; %s\n", prefix, ctx->cpu, ctx->cpus, ctx->memory_gib,
+            ctx->os, ctx->compiler, ctx->date);
+    if (ctx->pocl_cpu_max_cu_count[0])
+        fprintf(out, "%sPOCL_CPU_MAX_CU_COUNT=%s\n", prefix, ctx->pocl_cpu_max_cu_count);
+    for (int i = 0; i < ctx->opencl_count; i++)
+        fprintf(out, "%sOpenCL %s\n", prefix, ctx->opencl[i]);
+}

@@ -1,0 +1,29 @@
+/* Internal: the machine and settings a result was measured on, recorded with
+ * every peak and bench result. */
+#ifndef GPUCC_CONTEXT_H
+#define GPUCC_CONTEXT_H
+
+#include <stdio.h>
+
+typedef struct {
+    char date[32];        /* "2026-11-26T06:30:00Z" */
+    char cpu[256];        /* model name */
+    unsigned cpus;        /* online CPUs */
+    double memory_gib;    /* physical memory */
+    char os[256];         /* uname: sysname release machine */
+    char compiler[128];
+    char pocl_cpu_max_cu_count[32]; /* environment, or "" when unset */
+    char opencl[8][600];  /* "index: name | platform | version | driver" per device */
+    int opencl_count;
+} gpucc_context;
+
+/* Fills ctx from the running machine. */
+void gpucc_context_collect(gpucc_context *ctx);
+
+/* Writes ctx as the JSON object `"context": {...}` (no trailing comma). */
+void gpucc_context_json(FILE *out, const gpucc_context *ctx);
+
+/* Writes ctx as human-readable lines, each starting with `prefix`. */
+void gpucc_context_print(FILE *out, const gpucc_context *ctx, const char *prefix);
+
+#endif
