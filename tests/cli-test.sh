@@ -382,7 +382,7 @@ expect_stdout_count '"verified": true' 1
 expect_exit 0 -- run reduce --size=1e5 "${FAST[@]}" --backend=opencl --cl-max-alloc=65536
 expect_pass_rows opencl
 
-expect_exit 0 -- run reduce --size=1e5 "${FAST[@]}" --backend=opencl --local-size=3
+expect_exit 0 -- run reduce --size=1e5 "${FAST[@]}" --backend=opencl --cl-shape=cpu --local-size=3
 expect_pass_rows opencl
 
 # ---- Map ----
