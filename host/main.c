@@ -21,6 +21,7 @@ static void print_help(FILE *out)
            "  run dense [options]    dense layer Y = act(X W^T + b)\n"
            "  devices                list OpenCL platforms and devices, and the CPU thread count\n"
            "  peak [options]         measure the machine's ceilings (bandwidth, latency, GEMM)\n"
+           "  bench [options]        sweeps against those ceilings, JSON/CSV, --compare; see 'gpucc bench --help'\n"
            "  --help                 this help\n"
            "  --version              print the version\n");
 }
@@ -77,7 +78,8 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         int (*run)(int argc, char **argv);
-    } commands[] = {{"run", cmd_run}, {"devices", cmd_devices}, {"peak", gpucc_cmd_peak}};
+    } commands[] = {{"run", cmd_run}, {"devices", cmd_devices}, {"peak", gpucc_cmd_peak},
+                    {"bench", gpucc_cmd_bench}};
 
     if (argc < 2) {
         print_help(stderr);

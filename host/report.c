@@ -115,8 +115,7 @@ static void print_table(FILE *out, const gpucc_report *r)
     }
 }
 
-/* Writes s as a JSON string literal. */
-static void json_string(FILE *out, const char *s)
+void gpucc_json_string(FILE *out, const char *s)
 {
     fputc('"', out);
     for (; *s; s++) {
@@ -177,7 +176,7 @@ static void print_json(FILE *out, const gpucc_report *r)
     fprintf(out, "{\"gpucc_version\": \"%s\", \"workload\": \"%s\"", GPUCC_VERSION, workload_names[r->workload]);
     json_workload_fields(out, r);
     fputs(",\n \"source\": ", out);
-    json_string(out, r->source);
+    gpucc_json_string(out, r->source);
     fprintf(out, ", \"warmup\": %u, \"repeat\": %u", r->plan.warmup, r->plan.repeat);
     if (r->workload == GPUCC_WORKLOAD_REDUCE) {
         fputs(",\n \"reference\": {\"kind\": \"exact\"", out);
@@ -190,11 +189,11 @@ static void print_json(FILE *out, const gpucc_report *r)
         const gpucc_row *row = &r->rows[i];
         const gpucc_measurement *m = &row->m;
         fprintf(out, "%s\n  {\"backend\": \"%s\", \"device\": ", i ? "," : "", gpucc_backend_kind_name(row->backend));
-        json_string(out, row->device);
+        gpucc_json_string(out, row->device);
         fprintf(out, ", \"status\": \"%s\"", row_status_names[row->status]);
         if (row->status != GPUCC_ROW_OK) {
             fputs(", \"message\": ", out);
-            json_string(out, row->message);
+            gpucc_json_string(out, row->message);
             fputs(", \"verified\": false}", out);
             continue;
         }
@@ -205,7 +204,7 @@ static void print_json(FILE *out, const gpucc_report *r)
         }
         if (m->impl) {
             fputs(", \"impl\": ", out);
-            json_string(out, m->impl);
+            gpucc_json_string(out, m->impl);
         }
         json_stats(out, "time_ms", m->total_ms);
         json_stats(out, "kernel_ms", m->kernel_ms);
@@ -221,15 +220,14 @@ static void print_json(FILE *out, const gpucc_report *r)
         json_flag(out, "verified", m->verified);
         if (!m->verified) {
             fputs(", \"message\": ", out);
-            json_string(out, m->reason);
+            gpucc_json_string(out, m->reason);
         }
         fputs("}", out);
     }
     fputs("\n ]\n}\n", out);
 }
 
-/* Writes s as one CSV field (quoted when needed). */
-static void csv_field(FILE *out, const char *s)
+void gpucc_csv_field(FILE *out, const char *s)
 {
     if (!strpbrk(s, ",\"\n")) {
         fputs(s, out);
@@ -266,9 +264,9 @@ static void print_csv(FILE *out, const gpucc_report *r)
         fprintf(out, "%s,", workload_names[r->workload]);
         csv_what(out, r);
         fprintf(out, ",%zu,", r->workload == GPUCC_WORKLOAD_DENSE ? r->shape.batch * r->shape.out : r->n);
-        csv_field(out, r->source);
+        gpucc_csv_field(out, r->source);
         fprintf(out, ",%s,", gpucc_backend_kind_name(row->backend));
-        csv_field(out, row->device);
+        gpucc_csv_field(out, row->device);
         if (row->status != GPUCC_ROW_OK) {
             fprintf(out, ",%s,,,,,,,,,,,,false\n", row_status_names[row->status]);
             continue;

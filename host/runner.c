@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "workloads.h"
 
 static void print_notice(void *ctx, const char *message)
 {
@@ -167,41 +168,6 @@ static int run_reduce(const gpucc_run_options *o, gpucc_report *report, gpucc_ba
 
 /* ---- map ---- */
 
-typedef struct {
-    gpucc_backend *backend;
-    gpucc_map_fn fn;
-    float alpha;
-    const float *x, *y;
-    float *out;
-    size_t n;
-} map_ctx;
-
-static gpucc_status map_call(void *ctx_, gpucc_call_info *info, double *value)
-{
-    map_ctx *ctx = ctx_;
-    *value = 0;
-    return gpucc_map(ctx->backend, ctx->fn, ctx->alpha, ctx->x, ctx->y, ctx->out, ctx->n, info);
-}
-
-static int map_check(void *ctx_, double value, double *error, char *reason, size_t reason_size)
-{
-    map_ctx *ctx = ctx_;
-    gpucc_map_check check;
-    (void)value;
-    if (gpucc_map_verify(ctx->fn, ctx->alpha, ctx->x, ctx->y, ctx->out, ctx->n, 0, &check) != GPUCC_OK) {
-        snprintf(reason, reason_size, "verification failed: %s", gpucc_last_error());
-        *error = 0;
-        return 0;
-    }
-    *error = check.max_ulp;
-    if (check.bad == 0)
-        return 1;
-    size_t i = check.first_bad;
-    snprintf(reason, reason_size, "%zu elements beyond %.0f ulp; first at [%zu]: %s(%.9g) gave %.9g",
-             check.bad, gpucc_map_ulp_bound(ctx->fn), i, gpucc_map_fn_name(ctx->fn), ctx->x[i], ctx->out[i]);
-    return 0;
-}
-
 static int run_map(const gpucc_run_options *o, gpucc_report *report, gpucc_backend **backends)
 {
     gpucc_array data = {0}, addend = {0};
@@ -224,8 +190,8 @@ static int run_map(const gpucc_run_options *o, gpucc_report *report, gpucc_backe
             record_error(row, GPUCC_E_NOMEM);
             continue;
         }
-        map_ctx ctx = {backends[row->backend], o->fn, o->alpha, data.data, addend.data, out, data.count};
-        record_error(row, gpucc_measure(&o->plan, map_call, map_check, 0, &ctx, &row->m));
+        gpucc_map_job job = {backends[row->backend], o->fn, o->alpha, data.data, addend.data, out, data.count};
+        record_error(row, gpucc_map_job_measure(&job, &o->plan, &row->m));
     }
     if (rc == 0)
         rc = print_and_judge(o, report);
@@ -239,38 +205,6 @@ static int run_map(const gpucc_run_options *o, gpucc_report *report, gpucc_backe
 }
 
 /* ---- dense ---- */
-
-typedef struct {
-    gpucc_backend *backend;
-    const gpucc_dense_shape *shape;
-    const float *x, *w, *b;
-    float *y;
-} dense_ctx;
-
-static gpucc_status dense_call(void *ctx_, gpucc_call_info *info, double *value)
-{
-    dense_ctx *ctx = ctx_;
-    *value = 0;
-    return gpucc_dense(ctx->backend, ctx->shape, ctx->x, ctx->w, ctx->b, ctx->y, info);
-}
-
-static int dense_check(void *ctx_, double value, double *error, char *reason, size_t reason_size)
-{
-    dense_ctx *ctx = ctx_;
-    gpucc_dense_check check;
-    (void)value;
-    if (gpucc_dense_verify(ctx->shape, ctx->x, ctx->w, ctx->b, ctx->y, 0, &check) != GPUCC_OK) {
-        snprintf(reason, reason_size, "verification failed: %s", gpucc_last_error());
-        *error = 0;
-        return 0;
-    }
-    *error = check.max_ratio;
-    if (check.bad == 0)
-        return 1;
-    snprintf(reason, reason_size, "%zu outputs beyond the error bound; first Y[%zu][%zu] = %.9g", check.bad,
-             check.first_bad / ctx->shape->out, check.first_bad % ctx->shape->out, ctx->y[check.first_bad]);
-    return 0;
-}
 
 /* Loads X, W and b, checking that their shapes fit each other. */
 static int load_dense_inputs(const gpucc_run_options *o, gpucc_array *x, gpucc_array *w, gpucc_array *b,
@@ -335,8 +269,8 @@ static int run_dense(const gpucc_run_options *o, gpucc_report *report, gpucc_bac
             record_error(row, GPUCC_E_NOMEM);
             continue;
         }
-        dense_ctx ctx = {backends[row->backend], shape, x.data, w.data, b.data, y};
-        record_error(row, gpucc_measure(&o->plan, dense_call, dense_check, 0, &ctx, &row->m));
+        gpucc_dense_job job = {backends[row->backend], shape, x.data, w.data, b.data, y};
+        record_error(row, gpucc_dense_job_measure(&job, &o->plan, &row->m));
     }
     if (rc == 0)
         rc = print_and_judge(o, report);

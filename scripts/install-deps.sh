@@ -2,7 +2,19 @@
 # Installs gpucc's build and test dependencies from the distribution's
 # packages (Debian 12, Ubuntu 22.04+) when any is missing. Idempotent: does
 # nothing, and needs no root, when everything is already there.
+#
+#   usage: scripts/install-deps.sh [--with-plots]
+#
+# --with-plots also installs gnuplot-nox, which bench/plot.sh needs.
 set -euo pipefail
+
+with_plots=0
+for arg in "$@"; do
+    case $arg in
+    --with-plots) with_plots=1 ;;
+    *) echo "usage: scripts/install-deps.sh [--with-plots]" >&2; exit 64 ;;
+    esac
+done
 
 packages=(
     build-essential cmake pkg-config # compiler and build
@@ -10,6 +22,7 @@ packages=(
     libclblast-dev # CLBlast (GEMM)
     check # unit tests
 )
+[ "$with_plots" -eq 1 ] && packages+=(gnuplot-nox) # bench/plot.sh
 
 missing=()
 for package in "${packages[@]}"; do

@@ -1,0 +1,118 @@
+/* Internal: the records of `gpucc bench` (host/cmd-bench.c measures them,
+ * host/bench-report.c renders and compares them). */
+#ifndef GPUCC_BENCH_H
+#define GPUCC_BENCH_H
+
+#include <stdio.h>
+
+#include "cli.h"
+#include "context.h"
+#include "gpucc.h"
+
+typedef enum { BENCH_SIZE, BENCH_THREADS, BENCH_WGSIZE, BENCH_BATCH, BENCH_OVERLAP, BENCH_SUITE_COUNT } bench_suite;
+
+/* "size", "threads", ... */
+const char *bench_suite_name(bench_suite suite);
+
+/* The measured yardsticks. Every row names one for its end-to-end and one
+ * for its kernel-only throughput (CEIL_NONE where none applies). */
+typedef enum {
+    CEIL_NONE = -1,
+    CEIL_HOST_READ_1T,
+    CEIL_HOST_READ_ALL,
+    CEIL_HOST_COPY_1T,
+    CEIL_HOST_COPY_ALL,
+    CEIL_OPENBLAS_1T,
+    CEIL_OPENBLAS_ALL,
+    CEIL_CL_READ,
+    CEIL_CL_H2D,
+    CEIL_CL_D2H,
+    CEIL_CL_ROUNDTRIP, /* 8 bytes per element moved over h2d then d2h: 2 / (1/h2d + 1/d2h) */
+    CEIL_CL_GEMM,
+    CEIL_CL_LAUNCH,    /* not a ceiling: the launch latency, for the reader */
+    CEIL_COUNT
+} bench_ceiling_id;
+
+typedef struct {
+    int measured;
+    gpucc_stats value;
+    char what[320]; /* how it was measured */
+} bench_ceiling;
+
+/* "host_read_1t", ...; "none" for CEIL_NONE. */
+const char *bench_ceiling_name(bench_ceiling_id id);
+
+typedef enum { ROW_PENDING, ROW_OK, ROW_ERROR, ROW_SKIPPED } bench_row_status;
+
+/* One measured point. Fields that do not apply are 0 (threads of OpenCL,
+ * n of dense, batch/in/out of reduce and map, local_size = default). */
+typedef struct {
+    bench_suite suite;
+    gpucc_workload workload;
+    char what[16];         /* reduce op, map fn, dense activation */
+    char variant[24];      /* what else tells apart rows of one suite: "cpu", "gpu" (wgsize), "overlap" ... */
+    gpucc_backend_kind backend;
+    char device[256];
+    size_t n;
+    gpucc_dense_shape shape;
+    unsigned threads;
+    size_t local_size;
+    unsigned repeats;      /* timed calls behind the statistics */
+    double units;          /* bytes (reduce, map) or flops (dense) per call */
+    bench_row_status status;
+    char message[256];     /* why not ok or not verified */
+    gpucc_measurement m;
+    bench_ceiling_id ceiling, kernel_ceiling;
+    double speedup;        /* base's median time over this row's; NAN without a base */
+    char speedup_base[24]; /* "serial", "1 thread", "no-overlap" or "" */
+} bench_row;
+
+/* Everything a report is made of. */
+typedef struct {
+    gpucc_context context;
+    bench_ceiling ceilings[CEIL_COUNT];
+    struct {
+        char suites[80], backends[40], device[128]; /* comma lists as given; device "" = default */
+        unsigned long long max_size;
+        double min_time_s;
+        int warmup, min_repeat, max_repeat;
+    } settings;
+    char notes[32][240];   /* skipped points, shrunk buffers */
+    int note_count;
+    bench_row *rows;
+    size_t row_count;
+} bench_report;
+
+/* Adds a note (printed with the results, kept in the JSON). printf-style. */
+void bench_note(bench_report *report, const char *format, ...);
+
+/* Throughput of a row from a time in ms: GB/s or GFLOP/s (0 for no time). */
+double bench_throughput(const bench_row *row, double ms);
+const char *bench_unit(const bench_row *row);
+/* Throughput over the ceiling's median, or NAN without a ceiling. */
+double bench_fraction(const bench_report *report, const bench_row *row, int kernel);
+
+/* Renderers: the table of one suite's rows (stdout), the whole report as
+ * JSON with one ceiling, note and row per line, and as CSV (header and one
+ * line per row, device and message last). Skipped rows are only notes. */
+void bench_print_ceilings(FILE *out, const bench_report *report);
+void bench_print_suite(FILE *out, const bench_report *report, bench_suite suite);
+void bench_print_notes(FILE *out, const bench_report *report);
+void bench_write_json(FILE *out, const bench_report *report);
+void bench_write_csv(FILE *out, const bench_report *report);
+
+/* Writes path atomically (a temporary file in the same directory, renamed
+ * over path when complete) with writer. Returns 0, or GPUCC_EXIT_CANTCREAT
+ * after printing why. */
+int bench_write_file(const char *path, void (*writer)(FILE *, const bench_report *), const bench_report *report);
+
+/* --compare: matches the rows of `current` (or, with from_path, of that
+ * saved run) with those of old_path and prints old and new throughput and
+ * their ratio, then the rows only one side has. Returns 0, GPUCC_EXIT_DATAERR
+ * for a malformed file or GPUCC_EXIT_NOINPUT for an unreadable one (after a
+ * one-line message). */
+int bench_compare(FILE *out, const char *old_path, const char *from_path, const bench_report *current);
+/* Reads old_path as bench_compare would: 0, 65 or 66 (message printed). */
+int bench_compare_check(const char *old_path);
+
+#endif

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# End-to-end test of `gpucc bench` and bench/plot.sh: one quick run (size and
+# threads suites up to 1e5 elements), its JSON and CSV, --compare, malformed
+# and missing compare files, usage errors, and the plots where gnuplot exists.
+#
+#   usage: test_bench.sh PATH/TO/gpucc PATH/TO/bench/plot.sh
+#
+# Prints one line per failed check and finally "N passed, M failed"; exits
+# nonzero when any check failed.
+set -u
+
+GPUCC=${1:?usage: test_bench.sh PATH/TO/gpucc PATH/TO/plot.sh}
+PLOT=${2:?usage: test_bench.sh PATH/TO/gpucc PATH/TO/plot.sh}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/gpucc-bench-test.XXXXXX") || exit 2
+trap 'rm -rf "$WORK"' EXIT
+passed=0
+failed=0
+
+# check WHAT COMMAND...: one check; passes when COMMAND succeeds.
+check() {
+    local what=$1
+    shift
+    if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $what"; fi
+}
+
+# bench ARGS...: runs gpucc bench; stdout, stderr and status in $WORK/out, err, RC.
+bench() {
+    "$GPUCC" bench "$@" >"$WORK/out" 2>"$WORK/err" </dev/null
+    RC=$?
+}
+
+JSON=$WORK/run.json
+CSV=$WORK/run.csv
+start=$SECONDS
+bench --suite=size,threads --max-size=1e5 --min-time=0.01 --json="$JSON" --csv="$CSV" --quiet
+check "quick run exits 0 (got $RC: $(head -c 300 "$WORK/err"))" test "$RC" -eq 0
+if [[ $RC -ne 0 ]]; then
+    echo "$passed passed, $failed failed (stopped: nothing to check without the run)"
+    exit 1
+fi
+check "quick run takes under 30 s ($((SECONDS - start)) s)" test $((SECONDS - start)) -lt 30
+check "--quiet leaves stderr empty" test ! -s "$WORK/err"
+check "stdout has a size and a threads table" grep -q '^== threads:' "$WORK/out"
+check "stdout lists the ceilings" grep -q 'host_read_1t' "$WORK/out"
+
+# The JSON: schema_version on line 1, a context, one row per line.
+rows() { sed -n '/^ "rows": \[$/,/^ \]$/p' "$JSON" | sed '1d;$d'; }
+check "JSON line 1 has schema_version 1" grep -q '^{"schema_version": 1,' <(head -n 1 "$JSON")
+check "JSON has a context with the CPU" grep -q '^ "context": {"date": .*"cpu": ' "$JSON"
+check "JSON has ceilings" grep -q '"host_read_all": {"unit": "GB/s"' "$JSON"
+count=$(rows | wc -l)
+check "JSON has rows ($count)" test "$count" -ge 4
+check "every JSON row is one line starting with suite" test "$(rows | grep -c '^  {"suite": "\(size\|threads\)"')" -eq "$count"
+check "every JSON row verified" test "$(rows | grep -c '"verified": true, "status": "ok"')" -eq "$count"
+check "every row has a ceiling and its fraction" test "$(rows | grep -c '"fraction_of_ceiling": [0-9]')" -eq "$count"
+if command -v python3 >/dev/null; then
+    check "the JSON parses as JSON" python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$JSON"
+fi
+check "no temporary files left" test -z "$(find "$WORK" -name '*.tmp-*')"
+
+# The CSV: a header and the same rows.
+check "CSV header" grep -q '^suite,workload,what,variant,backend,n,' <(head -n 1 "$CSV")
+check "CSV has one line per JSON row" test "$(($(wc -l <"$CSV") - 1))" -eq "$count"
+check "every CSV row verified" test "$(grep -c ',true,ok,' "$CSV")" -eq "$count"
+
+# --compare of the run with itself: ratios of exactly 1, nothing new or missing.
+bench --compare="$JSON" --from="$JSON"
+check "compare with itself exits 0" test "$RC" -eq 0
+check "compare prints a ratio per row" test "$(grep -c ' 1\.000x  *1\.000x$' "$WORK/out")" -eq "$count"
+check "compare: no new rows" grep -q '^new rows (only in the new run): 0$' "$WORK/out"
+check "compare: no missing rows" grep -q '^missing rows (only in the old run): 0$' "$WORK/out"
+
+# Malformed and missing compare files; usage errors.
+{ head -n 1 "$JSON"; echo ' "rows": ['; echo '  {"suite": "size", oops}'; echo ' ]'; } >"$WORK/bad.json"
+bench --compare="$WORK/bad.json" --from="$JSON"
+check "malformed compare file exits 65 (got $RC)" test "$RC" -eq 65
+check "malformed: one-line error naming the line" test "$(grep -c 'bad.json: malformed: line 3' "$WORK/err")" -eq 1
+echo 'not json' >"$WORK/bad2.json"
+bench --compare="$WORK/bad2.json"
+check "non-JSON compare file exits 65 before running (got $RC)" test "$RC" -eq 65
+bench --compare="$WORK/missing.json"
+check "missing compare file exits 66 (got $RC)" test "$RC" -eq 66
+bench --suite=bogus
+check "unknown suite exits 64 (got $RC)" test "$RC" -eq 64
+bench --min-time=0
+check "--min-time=0 exits 64 (got $RC)" test "$RC" -eq 64
+
+# Plots, where gnuplot is installed.
+if command -v gnuplot >/dev/null; then
+    bash "$PLOT" "$CSV" "$WORK/plots" >"$WORK/out" 2>"$WORK/err"
+    check "plot.sh exits 0 ($(head -c 300 "$WORK/err"))" test $? -eq 0
+    for f in size-reduce size-map threads backends; do
+        check "plot $f.png is a PNG" grep -q PNG <(head -c 8 "$WORK/plots/$f.png" 2>/dev/null)
+        check "plot $f.svg is an SVG" grep -q '<svg' "$WORK/plots/$f.svg"
+    done
+else
+    echo "skipped: plots (no gnuplot)"
+fi
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
