@@ -3,10 +3,13 @@
 # image has CUDA's OpenCL (headers, ICD loader) but no distribution packages.
 # CLBlast and Check come from .device-deps/ (made here by scripts/pack-deps.sh
 # and carried along). Logs and JSON results go to $OUT (default /tmp).
+#   scripts/device-check.sh          peak, runs of every workload, the tests
+#   scripts/device-check.sh bench    the full `gpucc bench` (JSON, CSV, table)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=${OUT:-/tmp}
-exec > >(tee "$out/device-check.log") 2>&1
+mode=${1:-check}
+exec > >(tee "$out/device-$mode.log") 2>&1
 deps=$PWD/.device-deps
 cuda=/usr/local/cuda
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
@@ -22,6 +25,10 @@ cmake -S . -B build-device -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=$testing -
     -DOpenCL_LIBRARY="$opencl_lib" -DCLBlast_DIR="$deps/lib/cmake/CLBlast" >/dev/null &&
     cmake --build build-device -j 16 2>&1 | grep -E "warning|error"
 g=build-device/gpucc
+if [ "$mode" = bench ]; then
+    $g bench --quiet --json="$out/bench.json" --csv="$out/bench.csv"
+    exit
+fi
 $g devices
 $g peak --size-mb=1024 --device=gpu
 $g peak --size-mb=1024 --device=gpu --format=json >"$out/peak.json"
