@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -24,23 +25,37 @@ const char *gpucc_backend_kind_name(gpucc_backend_kind kind)
     return (unsigned)kind < GPUCC_BACKEND_COUNT ? backend_names[kind] : NULL;
 }
 
-/* Index of name in names[0..count), or -1. */
-static int find_name(const char *name, const char *const *names, int count)
+/* Finds name (case-insensitive) in names[0..count) and stores its index in
+ * *index; else records "unknown WHAT 'NAME' (expected a, b or c)". */
+static gpucc_status parse_name(const char *name, const char *const *names, int count, const char *what, int *index)
 {
     for (int i = 0; name && i < count; i++)
-        if (strcasecmp(name, names[i]) == 0)
-            return i;
-    return -1;
+        if (strcasecmp(name, names[i]) == 0) {
+            *index = i;
+            return GPUCC_OK;
+        }
+    char expected[160] = "";
+    for (int i = 0; i < count; i++) {
+        size_t used = strlen(expected);
+        snprintf(expected + used, sizeof expected - used, "%s%s", i == 0 ? "" : i + 1 == count ? " or " : ", ",
+                 names[i]);
+    }
+    return gpucc_fail(GPUCC_E_INVALID, "unknown %s '%s' (expected %s)", what, name ? name : "", expected);
 }
+
+/* Parses into an enum through an int. */
+#define PARSE_ENUM(name, names, count, what, out)                              \
+    do {                                                                       \
+        int index_ = 0;                                                        \
+        gpucc_status status_ = parse_name(name, names, count, what, &index_);  \
+        if (status_ == GPUCC_OK)                                               \
+            *(out) = index_;                                                   \
+        return status_;                                                        \
+    } while (0)
 
 gpucc_status gpucc_backend_kind_parse(const char *name, gpucc_backend_kind *out)
 {
-    int i = find_name(name, backend_names, GPUCC_BACKEND_COUNT);
-    if (i < 0)
-        return gpucc_fail(GPUCC_E_INVALID, "unknown backend '%s' (expected serial, pthreads or opencl)",
-                          name ? name : "");
-    *out = (gpucc_backend_kind)i;
-    return GPUCC_OK;
+    PARSE_ENUM(name, backend_names, GPUCC_BACKEND_COUNT, "backend", out);
 }
 
 const char *gpucc_reduce_op_name(gpucc_reduce_op op)
@@ -50,12 +65,7 @@ const char *gpucc_reduce_op_name(gpucc_reduce_op op)
 
 gpucc_status gpucc_reduce_op_parse(const char *name, gpucc_reduce_op *out)
 {
-    int i = find_name(name, reduce_op_names, GPUCC_REDUCE_OP_COUNT);
-    if (i < 0)
-        return gpucc_fail(GPUCC_E_INVALID, "unknown reduction '%s' (expected sum, min or max)",
-                          name ? name : "");
-    *out = (gpucc_reduce_op)i;
-    return GPUCC_OK;
+    PARSE_ENUM(name, reduce_op_names, GPUCC_REDUCE_OP_COUNT, "reduction", out);
 }
 
 const char *gpucc_map_fn_name(gpucc_map_fn fn)
@@ -65,13 +75,7 @@ const char *gpucc_map_fn_name(gpucc_map_fn fn)
 
 gpucc_status gpucc_map_fn_parse(const char *name, gpucc_map_fn *out)
 {
-    int i = find_name(name, map_fn_names, GPUCC_MAP_FN_COUNT);
-    if (i < 0)
-        return gpucc_fail(GPUCC_E_INVALID,
-                          "unknown function '%s' (expected square, saxpy, relu, sigmoid, tanh or exp)",
-                          name ? name : "");
-    *out = (gpucc_map_fn)i;
-    return GPUCC_OK;
+    PARSE_ENUM(name, map_fn_names, GPUCC_MAP_FN_COUNT, "function", out);
 }
 
 const char *gpucc_activation_name(gpucc_activation act)
@@ -81,12 +85,7 @@ const char *gpucc_activation_name(gpucc_activation act)
 
 gpucc_status gpucc_activation_parse(const char *name, gpucc_activation *out)
 {
-    int i = find_name(name, activation_names, GPUCC_ACT_COUNT);
-    if (i < 0)
-        return gpucc_fail(GPUCC_E_INVALID, "unknown activation '%s' (expected none, relu, sigmoid or tanh)",
-                          name ? name : "");
-    *out = (gpucc_activation)i;
-    return GPUCC_OK;
+    PARSE_ENUM(name, activation_names, GPUCC_ACT_COUNT, "activation", out);
 }
 
 gpucc_status gpucc_backend_open(gpucc_backend_kind kind, const gpucc_backend_config *config,

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "json-csv.h"
 #include "report.h"
 
 static const char *const suite_names[BENCH_SUITE_COUNT] = {"size", "threads", "wgsize", "batch", "overlap"};
@@ -217,68 +218,42 @@ void bench_print_notes(FILE *out, const bench_report *r)
 
 /* ---- JSON ---- */
 
-static void json_key_string(FILE *out, const char *key, const char *value)
-{
-    fprintf(out, ", \"%s\": ", key);
-    gpucc_json_string(out, value);
-}
-
-/* `, "key": number`, or null when not finite. */
-static void json_number(FILE *out, const char *key, double value)
-{
-    fprintf(out, ", \"%s\": ", key);
-    if (isfinite(value))
-        fprintf(out, "%.9g", value);
-    else
-        fputs("null", out);
-}
-
-static void json_stats(FILE *out, const char *key, gpucc_stats s)
-{
-    fprintf(out, ", \"%s\": {\"median\": %.9g, \"min\": %.9g, \"max\": %.9g}", key, s.median, s.min, s.max);
-}
-
-static void json_flag(FILE *out, const char *key, int value)
-{
-    fprintf(out, ", \"%s\": %s", key, value ? "true" : "false");
-}
-
 static void json_row(FILE *out, const bench_report *r, const bench_row *row)
 {
     const gpucc_measurement *m = &row->m;
     int ok = row->status == ROW_OK;
     fprintf(out, "{\"suite\": \"%s\"", suite_names[row->suite]);
-    json_key_string(out, "workload", workload_names[row->workload]);
-    json_key_string(out, "what", row->what);
-    json_key_string(out, "variant", row->variant);
-    json_key_string(out, "backend", gpucc_backend_kind_name(row->backend));
-    json_key_string(out, "device", row->device);
+    gpucc_json_key_string(out, "workload", workload_names[row->workload]);
+    gpucc_json_key_string(out, "what", row->what);
+    gpucc_json_key_string(out, "variant", row->variant);
+    gpucc_json_key_string(out, "backend", gpucc_backend_kind_name(row->backend));
+    gpucc_json_key_string(out, "device", row->device);
     fprintf(out, ", \"n\": %zu, \"batch\": %zu, \"in\": %zu, \"out\": %zu, \"threads\": %u, \"local_size\": %zu",
             row->n, row->shape.batch, row->shape.in, row->shape.out, row->threads, row->local_size);
-    json_key_string(out, "impl", m->impl ? m->impl : "");
+    gpucc_json_key_string(out, "impl", m->impl ? m->impl : "");
     fprintf(out, ", \"repeats\": %u", row->repeats);
-    json_stats(out, "time_ms", m->total_ms);
-    json_stats(out, "kernel_ms", m->kernel_ms);
-    json_stats(out, "transfer_ms", m->transfer_ms);
-    json_key_string(out, "unit", bench_unit(row));
-    json_number(out, "throughput", ok ? bench_throughput(row, m->total_ms.median) : NAN);
-    json_number(out, "kernel_throughput", ok ? bench_throughput(row, m->kernel_ms.median) : NAN);
-    json_key_string(out, "ceiling", bench_ceiling_name(row->ceiling));
-    json_number(out, "ceiling_value", row->ceiling == CEIL_NONE ? NAN : r->ceilings[row->ceiling].value.median);
-    json_number(out, "fraction_of_ceiling", bench_fraction(r, row, 0));
-    json_key_string(out, "kernel_ceiling", bench_ceiling_name(row->kernel_ceiling));
-    json_number(out, "kernel_ceiling_value",
+    gpucc_json_stats(out, "time_ms", m->total_ms);
+    gpucc_json_stats(out, "kernel_ms", m->kernel_ms);
+    gpucc_json_stats(out, "transfer_ms", m->transfer_ms);
+    gpucc_json_key_string(out, "unit", bench_unit(row));
+    gpucc_json_number(out, "throughput", ok ? bench_throughput(row, m->total_ms.median) : NAN);
+    gpucc_json_number(out, "kernel_throughput", ok ? bench_throughput(row, m->kernel_ms.median) : NAN);
+    gpucc_json_key_string(out, "ceiling", bench_ceiling_name(row->ceiling));
+    gpucc_json_number(out, "ceiling_value", row->ceiling == CEIL_NONE ? NAN : r->ceilings[row->ceiling].value.median);
+    gpucc_json_number(out, "fraction_of_ceiling", bench_fraction(r, row, 0));
+    gpucc_json_key_string(out, "kernel_ceiling", bench_ceiling_name(row->kernel_ceiling));
+    gpucc_json_number(out, "kernel_ceiling_value",
                 row->kernel_ceiling == CEIL_NONE ? NAN : r->ceilings[row->kernel_ceiling].value.median);
-    json_number(out, "kernel_fraction", bench_fraction(r, row, 1));
-    json_number(out, "speedup", row->speedup);
-    json_key_string(out, "speedup_base", row->speedup_base);
-    json_flag(out, "copied", m->flags & GPUCC_RESULT_COPIED);
-    json_flag(out, "overlapped", m->flags & GPUCC_RESULT_OVERLAPPED);
-    json_flag(out, "chunked", m->flags & GPUCC_RESULT_CHUNKED);
-    json_number(out, "error", ok ? m->error : NAN);
-    json_flag(out, "verified", ok && m->verified);
-    json_key_string(out, "status", status_names[row->status]);
-    json_key_string(out, "message", row->message);
+    gpucc_json_number(out, "kernel_fraction", bench_fraction(r, row, 1));
+    gpucc_json_number(out, "speedup", row->speedup);
+    gpucc_json_key_string(out, "speedup_base", row->speedup_base);
+    gpucc_json_flag(out, "copied", m->flags & GPUCC_RESULT_COPIED);
+    gpucc_json_flag(out, "overlapped", m->flags & GPUCC_RESULT_OVERLAPPED);
+    gpucc_json_flag(out, "chunked", m->flags & GPUCC_RESULT_CHUNKED);
+    gpucc_json_number(out, "error", ok ? m->error : NAN);
+    gpucc_json_flag(out, "verified", ok && m->verified);
+    gpucc_json_key_string(out, "status", status_names[row->status]);
+    gpucc_json_key_string(out, "message", row->message);
     fputc('}', out);
 }
 
@@ -292,8 +267,8 @@ void bench_write_json(FILE *out, const bench_report *r)
     gpucc_context_json(out, &r->context);
     fputs(",\n \"settings\": {\"suites\": ", out);
     gpucc_json_string(out, r->settings.suites);
-    json_key_string(out, "backends", r->settings.backends);
-    json_key_string(out, "device", r->settings.device);
+    gpucc_json_key_string(out, "backends", r->settings.backends);
+    gpucc_json_key_string(out, "device", r->settings.device);
     fprintf(out, ", \"max_size\": %llu, \"min_time_s\": %g, \"warmup\": %d, \"min_repeat\": %d, \"max_repeat\": %d, "
                  "\"seed\": 1},\n \"ceilings\": {",
             r->settings.max_size, r->settings.min_time_s, r->settings.warmup, r->settings.min_repeat,
@@ -305,7 +280,7 @@ void bench_write_json(FILE *out, const bench_report *r)
             continue;
         fprintf(out, "%s\n  \"%s\": {\"unit\": \"%s\", \"median\": %.9g, \"min\": %.9g, \"max\": %.9g", first ? "" : ",",
                 ceiling_info[i].name, ceiling_info[i].unit, c->value.median, c->value.min, c->value.max);
-        json_key_string(out, "what", c->what);
+        gpucc_json_key_string(out, "what", c->what);
         fputc('}', out);
         first = 0;
     }

@@ -65,10 +65,15 @@ void gpucc_cli_run_help(void)
            "69 requested backend or device unavailable, 73 output file not writable.\n");
 }
 
+int gpucc_usage_error(const char *command, const char *option, const char *value, const char *why)
+{
+    fprintf(stderr, "gpucc %s: %s: '%s' %s (see 'gpucc %s --help')\n", command, option, value, why, command);
+    return GPUCC_EXIT_USAGE;
+}
+
 static int usage_error(const char *option, const char *value, const char *why)
 {
-    fprintf(stderr, "gpucc run: %s: '%s' %s (see 'gpucc run --help')\n", option, value, why);
-    return GPUCC_EXIT_USAGE;
+    return gpucc_usage_error("run", option, value, why);
 }
 
 /* Parses a count option into [min, max]; prints the error itself. */

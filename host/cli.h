@@ -55,6 +55,10 @@ typedef struct {
  * on success, or GPUCC_EXIT_USAGE after printing a one-line error. */
 int gpucc_cli_parse_run(int argc, char **argv, gpucc_run_options *out);
 
+/* Prints "gpucc COMMAND: OPTION: 'VALUE' WHY (see ...)" on stderr and
+ * returns GPUCC_EXIT_USAGE. */
+int gpucc_usage_error(const char *command, const char *option, const char *value, const char *why);
+
 /* Prints the help of `gpucc run`. */
 void gpucc_cli_run_help(void);
 

@@ -134,8 +134,7 @@ static void print_help(void)
 
 static int usage_error(const char *option, const char *value, const char *why)
 {
-    fprintf(stderr, "gpucc bench: %s: '%s' %s (see 'gpucc bench --help')\n", option, value, why);
-    return GPUCC_EXIT_USAGE;
+    return gpucc_usage_error("bench", option, value, why);
 }
 
 static const char *backend_name(unsigned kind)

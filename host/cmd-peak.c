@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "context.h"
 #include "gpucc.h"
+#include "json-csv.h"
 #include "parse.h"
 
 enum { HOST_REPEAT = 5, DEVICE_BYTES = 256 << 20 };
@@ -129,34 +130,28 @@ static void print_table(const gpucc_context *ctx, const host_peak *host, const g
     }
 }
 
-static void json_stats(const char *key, gpucc_stats s, int last)
-{
-    printf("\"%s\": {\"median\": %.6g, \"min\": %.6g, \"max\": %.6g}%s", key, s.median, s.min, s.max, last ? "" : ", ");
-}
-
 static void print_json(const gpucc_context *ctx, const host_peak *host, const gpucc_device_peak *peaks, size_t count)
 {
     printf("{\"schema_version\": 1, ");
     gpucc_context_json(stdout, ctx);
-    printf(",\n \"host\": {\"bytes\": %zu, ", host->bytes);
-    json_stats("read_1_thread_gbps", host->read_1, 0);
-    json_stats("read_all_threads_gbps", host->read_all, 0);
-    json_stats("copy_all_threads_gbps", host->copy_all, !host->have_blas);
+    printf(",\n \"host\": {\"bytes\": %zu", host->bytes);
+    gpucc_json_stats(stdout, "read_1_thread_gbps", host->read_1);
+    gpucc_json_stats(stdout, "read_all_threads_gbps", host->read_all);
+    gpucc_json_stats(stdout, "copy_all_threads_gbps", host->copy_all);
     if (host->have_blas)
-        json_stats("openblas_sgemm_gflops", host->blas, 1);
+        gpucc_json_stats(stdout, "openblas_sgemm_gflops", host->blas);
     printf("},\n \"opencl\": [");
     for (size_t i = 0; i < count; i++) {
         const gpucc_device_peak *p = &peaks[i];
-        printf("%s\n  {\"device\": \"", i ? "," : "");
-        for (const char *c = p->device; *c; c++)
-            printf(*c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
-        printf("\", \"bytes\": %zu, ", p->bytes);
-        json_stats("read_gbps", p->read_gbps, 0);
-        json_stats("host_to_device_gbps", p->host_to_device_gbps, 0);
-        json_stats("device_to_host_gbps", p->device_to_host_gbps, 0);
-        json_stats("map_unmap_us", p->map_us, 0);
-        json_stats("launch_us", p->launch_us, 0);
-        json_stats("clblast_sgemm_gflops", p->gemm_gflops, 1);
+        printf("%s\n  {\"device\": ", i ? "," : "");
+        gpucc_json_string(stdout, p->device);
+        printf(", \"bytes\": %zu", p->bytes);
+        gpucc_json_stats(stdout, "read_gbps", p->read_gbps);
+        gpucc_json_stats(stdout, "host_to_device_gbps", p->host_to_device_gbps);
+        gpucc_json_stats(stdout, "device_to_host_gbps", p->device_to_host_gbps);
+        gpucc_json_stats(stdout, "map_unmap_us", p->map_us);
+        gpucc_json_stats(stdout, "launch_us", p->launch_us);
+        gpucc_json_stats(stdout, "clblast_sgemm_gflops", p->gemm_gflops);
         printf("}");
     }
     printf("\n ]\n}\n");

@@ -9,6 +9,7 @@
 
 #include "cpuinfo.h"
 #include "gpucc.h"
+#include "json-csv.h"
 
 void gpucc_context_collect(gpucc_context *ctx)
 {
@@ -39,35 +40,22 @@ void gpucc_context_collect(gpucc_context *ctx)
     free(devices);
 }
 
-static void json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c >= 0x20)
-            fputc(c, out);
-    }
-    fputc('"', out);
-}
-
 void gpucc_context_json(FILE *out, const gpucc_context *ctx)
 {
     fputs("\"context\": {\"date\": ", out);
-    json_string(out, ctx->date);
+    gpucc_json_string(out, ctx->date);
     fputs(", \"cpu\": ", out);
-    json_string(out, ctx->cpu);
+    gpucc_json_string(out, ctx->cpu);
     fprintf(out, ", \"cpus\": %u, \"memory_gib\": %.1f, \"os\": ", ctx->cpus, ctx->memory_gib);
-    json_string(out, ctx->os);
+    gpucc_json_string(out, ctx->os);
     fputs(", \"compiler\": ", out);
-    json_string(out, ctx->compiler);
+    gpucc_json_string(out, ctx->compiler);
     fputs(", \"gpucc_version\": \"" GPUCC_VERSION "\", \"POCL_CPU_MAX_CU_COUNT\": ", out);
-    json_string(out, ctx->pocl_cpu_max_cu_count);
+    gpucc_json_string(out, ctx->pocl_cpu_max_cu_count);
     fputs(", \"opencl_devices\": [", out);
     for (int i = 0; i < ctx->opencl_count; i++) {
         fputs(i ? ", " : "", out);
-        json_string(out, ctx->opencl[i]);
+        gpucc_json_string(out, ctx->opencl[i]);
     }
     fputs("]}", out);
 }

@@ -1,5 +1,7 @@
 #include "report.h"
 
+#include "json-csv.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -115,41 +117,6 @@ static void print_table(FILE *out, const gpucc_report *r)
     }
 }
 
-void gpucc_json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(out, "\\u%04x", c);
-        else
-            fputc(c, out);
-    }
-    fputc('"', out);
-}
-
-/* `, "key": number` with a double that round-trips, or null if not finite. */
-static void json_number(FILE *out, const char *key, double value)
-{
-    fprintf(out, ", \"%s\": ", key);
-    if (isfinite(value))
-        fprintf(out, "%.17g", value);
-    else
-        fputs("null", out);
-}
-
-static void json_stats(FILE *out, const char *key, gpucc_stats s)
-{
-    fprintf(out, ", \"%s\": {\"median\": %.17g, \"min\": %.17g, \"max\": %.17g}", key, s.median, s.min, s.max);
-}
-
-static void json_flag(FILE *out, const char *key, int value)
-{
-    fprintf(out, ", \"%s\": %s", key, value ? "true" : "false");
-}
-
 /* The workload's own fields of the top-level object. */
 static void json_workload_fields(FILE *out, const gpucc_report *r)
 {
@@ -160,8 +127,8 @@ static void json_workload_fields(FILE *out, const gpucc_report *r)
     case GPUCC_WORKLOAD_MAP:
         fprintf(out, ", \"fn\": \"%s\", \"n\": %zu", gpucc_map_fn_name(r->fn), r->n);
         if (r->fn == GPUCC_MAP_SAXPY)
-            json_number(out, "alpha", r->alpha);
-        json_number(out, "ulp_bound", gpucc_map_ulp_bound(r->fn));
+            gpucc_json_number(out, "alpha", r->alpha);
+        gpucc_json_number(out, "ulp_bound", gpucc_map_ulp_bound(r->fn));
         break;
     default:
         fprintf(out, ", \"batch\": %zu, \"in\": %zu, \"out\": %zu, \"act\": \"%s\"", r->shape.batch, r->shape.in,
@@ -180,8 +147,8 @@ static void print_json(FILE *out, const gpucc_report *r)
     fprintf(out, ", \"warmup\": %u, \"repeat\": %u", r->plan.warmup, r->plan.repeat);
     if (r->workload == GPUCC_WORKLOAD_REDUCE) {
         fputs(",\n \"reference\": {\"kind\": \"exact\"", out);
-        json_number(out, "value", reference_value(r));
-        json_number(out, "abs_sum", r->ref.abs_sum);
+        gpucc_json_number(out, "value", reference_value(r));
+        gpucc_json_number(out, "abs_sum", r->ref.abs_sum);
         fputs("}", out);
     }
     fputs(",\n \"results\": [", out);
@@ -198,7 +165,7 @@ static void print_json(FILE *out, const gpucc_report *r)
             continue;
         }
         if (r->workload == GPUCC_WORKLOAD_REDUCE) {
-            json_number(out, "value", m->value);
+            gpucc_json_number(out, "value", m->value);
             if (!isfinite(m->value))
                 fprintf(out, ", \"value_text\": \"%g\"", m->value);
         }
@@ -206,18 +173,18 @@ static void print_json(FILE *out, const gpucc_report *r)
             fputs(", \"impl\": ", out);
             gpucc_json_string(out, m->impl);
         }
-        json_stats(out, "time_ms", m->total_ms);
-        json_stats(out, "kernel_ms", m->kernel_ms);
-        json_stats(out, "transfer_ms", m->transfer_ms);
-        json_number(out, dense ? "gflops" : "gbps", throughput(r, m->total_ms.median));
-        json_number(out, dense ? "kernel_gflops" : "kernel_gbps", throughput(r, m->kernel_ms.median));
-        json_number(out, "speedup_vs_serial", speedup_vs_serial(r, row));
-        json_number(out, r->workload == GPUCC_WORKLOAD_MAP ? "max_ulp" : dense ? "error_to_bound" : "error", m->error);
-        json_flag(out, "fp32_fallback", m->flags & GPUCC_RESULT_FP32_FALLBACK);
-        json_flag(out, "chunked", m->flags & GPUCC_RESULT_CHUNKED);
-        json_flag(out, "copied", m->flags & GPUCC_RESULT_COPIED);
-        json_flag(out, "overlapped", m->flags & GPUCC_RESULT_OVERLAPPED);
-        json_flag(out, "verified", m->verified);
+        gpucc_json_stats(out, "time_ms", m->total_ms);
+        gpucc_json_stats(out, "kernel_ms", m->kernel_ms);
+        gpucc_json_stats(out, "transfer_ms", m->transfer_ms);
+        gpucc_json_number(out, dense ? "gflops" : "gbps", throughput(r, m->total_ms.median));
+        gpucc_json_number(out, dense ? "kernel_gflops" : "kernel_gbps", throughput(r, m->kernel_ms.median));
+        gpucc_json_number(out, "speedup_vs_serial", speedup_vs_serial(r, row));
+        gpucc_json_number(out, r->workload == GPUCC_WORKLOAD_MAP ? "max_ulp" : dense ? "error_to_bound" : "error", m->error);
+        gpucc_json_flag(out, "fp32_fallback", m->flags & GPUCC_RESULT_FP32_FALLBACK);
+        gpucc_json_flag(out, "chunked", m->flags & GPUCC_RESULT_CHUNKED);
+        gpucc_json_flag(out, "copied", m->flags & GPUCC_RESULT_COPIED);
+        gpucc_json_flag(out, "overlapped", m->flags & GPUCC_RESULT_OVERLAPPED);
+        gpucc_json_flag(out, "verified", m->verified);
         if (!m->verified) {
             fputs(", \"message\": ", out);
             gpucc_json_string(out, m->reason);
@@ -225,21 +192,6 @@ static void print_json(FILE *out, const gpucc_report *r)
         fputs("}", out);
     }
     fputs("\n ]\n}\n", out);
-}
-
-void gpucc_csv_field(FILE *out, const char *s)
-{
-    if (!strpbrk(s, ",\"\n")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
 }
 
 /* The CSV's second column: what exactly ran ("sum", "square", "256x1024x1024/relu"). */

@@ -37,9 +37,4 @@ typedef struct {
 
 void gpucc_report_print(FILE *out, const gpucc_report *report, gpucc_format format);
 
-/* Writes s as a JSON string literal (quotes and control characters escaped). */
-void gpucc_json_string(FILE *out, const char *s);
-/* Writes s as one CSV field, quoted when it holds a comma, quote or newline. */
-void gpucc_csv_field(FILE *out, const char *s);
-
 #endif

@@ -1,0 +1,71 @@
+#include "json-csv.h"
+
+#include <math.h>
+#include <string.h>
+
+void gpucc_json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+void gpucc_json_key_string(FILE *out, const char *key, const char *value)
+{
+    fprintf(out, ", \"%s\": ", key);
+    gpucc_json_string(out, value);
+}
+
+/* A double that round-trips, or null when not finite. */
+static void json_value(FILE *out, double value)
+{
+    if (isfinite(value))
+        fprintf(out, "%.17g", value);
+    else
+        fputs("null", out);
+}
+
+void gpucc_json_number(FILE *out, const char *key, double value)
+{
+    fprintf(out, ", \"%s\": ", key);
+    json_value(out, value);
+}
+
+void gpucc_json_stats(FILE *out, const char *key, gpucc_stats s)
+{
+    fprintf(out, ", \"%s\": {\"median\": ", key);
+    json_value(out, s.median);
+    fputs(", \"min\": ", out);
+    json_value(out, s.min);
+    fputs(", \"max\": ", out);
+    json_value(out, s.max);
+    fputs("}", out);
+}
+
+void gpucc_json_flag(FILE *out, const char *key, int value)
+{
+    fprintf(out, ", \"%s\": %s", key, value ? "true" : "false");
+}
+
+void gpucc_csv_field(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\n")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
