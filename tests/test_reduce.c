@@ -57,6 +57,7 @@ typedef struct {
     uint64_t max_alloc; /* opencl */
     int force_copy;     /* opencl */
     int force_no_fp64;  /* opencl */
+    int no_overlap;     /* opencl */
 } spec;
 
 #define SERIAL {.kind = GPUCC_BACKEND_SERIAL}
@@ -86,6 +87,7 @@ static gpucc_backend_config config_of(const spec *s)
     c.max_alloc = s->max_alloc;
     c.force_copy = s->force_copy;
     c.force_no_fp64 = s->force_no_fp64;
+    c.no_overlap = s->no_overlap;
     return c;
 }
 
@@ -94,10 +96,10 @@ static void describe(const spec *s, char *buf, size_t size)
     switch (s->kind) {
     case GPUCC_BACKEND_PTHREADS: snprintf(buf, size, "pthreads(threads=%u)", s->threads); break;
     case GPUCC_BACKEND_OPENCL:
-        snprintf(buf, size, "opencl(shape=%s, local=%zu, max_alloc=%llu%s%s)",
+        snprintf(buf, size, "opencl(shape=%s, local=%zu, max_alloc=%llu%s%s%s)",
                  s->shape == GPUCC_SHAPE_CPU ? "cpu" : s->shape == GPUCC_SHAPE_GPU ? "gpu" : "auto",
                  s->local_size, (unsigned long long)s->max_alloc, s->force_copy ? ", copy" : "",
-                 s->force_no_fp64 ? ", fp32" : "");
+                 s->force_no_fp64 ? ", fp32" : "", s->no_overlap ? ", no overlap" : "");
         break;
     default: snprintf(buf, size, "%s", gpucc_backend_kind_name(s->kind)); break;
     }
@@ -481,6 +483,40 @@ END_TEST
 
 /* Chunk offsets up to 2^24 elements (64 MiB into the array): the last
  * chunk holds the single element 2^24. (n > 2^31 is not tested: 8+ GiB.) */
+START_TEST(test_copy_overlap)
+{
+    /* The copied path in steps of 3 blocks, with the copy of step i+1
+     * overlapping the kernel of step i (two queues, two buffers) and
+     * without: the same bits as serial either way, and the flags say which
+     * ran. One step (n <= 3 blocks) has nothing to overlap. */
+    spec specs[] = {
+        CHUNKED(GPUCC_SHAPE_CPU, 16384 * 3, 1),
+        CHUNKED(GPUCC_SHAPE_CPU, 16384 * 3, 1),
+        CHUNKED(GPUCC_SHAPE_GPU, 16384 * 3, 1),
+    };
+    specs[1].no_overlap = 1;
+    opened *o = open_all(specs, COUNT(specs));
+    float *x = wide_floats(1000003, 11);
+    static const size_t sizes[] = {1000003, 3 * 4096, 3 * 4096 + 1, 7 * 4096 + 5};
+    for (size_t s = 0; s < COUNT(sizes); s++) {
+        size_t n = sizes[s];
+        expected e = expect_of(x, n);
+        for (size_t i = 0; i < COUNT(specs); i++)
+            for (size_t k = 0; k < COUNT(all_ops); k++) {
+                gpucc_reduce_result r = check_op(&o[i], all_ops[k], &e);
+                int overlapped = (r.flags & GPUCC_RESULT_OVERLAPPED) != 0;
+                ck_assert_msg(overlapped == (!o[i].spec.no_overlap && n > 3 * (size_t)BLOCK),
+                              "%s n=%zu: flags 0x%x", o[i].label, n, r.flags);
+                ck_assert_msg(r.flags & GPUCC_RESULT_COPIED, "%s: flags 0x%x", o[i].label, r.flags);
+                ck_assert_msg(r.timing.transfer_ms > 0 && r.timing.kernel_ms > 0, "%s: transfer %g, kernel %g ms",
+                              o[i].label, r.timing.transfer_ms, r.timing.kernel_ms);
+            }
+    }
+    gpucc_free_floats(x);
+    close_all(o, COUNT(specs));
+}
+END_TEST
+
 START_TEST(test_chunked_large_offsets)
 {
     static const spec specs[] = {
@@ -1008,6 +1044,7 @@ static Suite *reduce_suite(void)
     tcase_add_test(tc, test_bitwise_sum);
     tcase_add_test(tc, test_unaligned_input);
     tcase_add_test(tc, test_chunked);
+    tcase_add_test(tc, test_copy_overlap);
     tcase_add_test(tc, test_chunked_large_offsets);
     tcase_add_test(tc, test_chunk_limit_below_one_block);
     tcase_add_test(tc, test_ones_past_float_range);
