@@ -84,13 +84,14 @@ int main(int argc, char **argv)
             double error;
             if (!backends[k])
                 continue;
-            if (gpucc_reduce(backends[k], op, x, n, &result) != GPUCC_OK ||
-                !gpucc_reduce_verify(op, result.value, &ref, &error)) {
-                fprintf(stderr, "bench-reduce: %s failed: %s\n", gpucc_backend_kind_name((gpucc_backend_kind)k),
-                        gpucc_last_error());
+            gpucc_status status = gpucc_reduce(backends[k], op, x, n, &result);
+            if (status != GPUCC_OK || !gpucc_reduce_verify(op, result.value, &ref, &error)) {
+                fprintf(stderr, "bench-reduce: %s %s: %s\n", gpucc_backend_kind_name((gpucc_backend_kind)k),
+                        status != GPUCC_OK ? "failed" : "did not verify",
+                        status != GPUCC_OK ? gpucc_last_error() : "result outside the error bound");
                 failed = 1;
             }
-            if (round > 0)
+            if (status == GPUCC_OK && round > 0)
                 rows[ROW_SERIAL + k].samples[round - 1] = n * 4.0 / (result.timing.total_ms * 1e6);
         }
     }
