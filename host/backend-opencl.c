@@ -13,6 +13,7 @@
 #include "embedded-kernels.h"
 #include "error.h"
 #include "opencl-impl.h"
+#include "pool.h"
 #include "reduce-order.h"
 
 enum {
@@ -27,9 +28,17 @@ static void opencl_close(gpucc_backend *backend)
         return;
     if (s->partials_dev)
         clReleaseMemObject(s->partials_dev);
-    for (int slot = 0; slot < 2; slot++)
+    for (int slot = 0; slot < 2; slot++) {
+        if (s->staging_host[slot])
+            clEnqueueUnmapMemObject(s->queue, s->staging[slot], s->staging_host[slot], 0, NULL, NULL);
+        if (s->staging[slot])
+            clReleaseMemObject(s->staging[slot]);
         if (s->inputs[slot])
             clReleaseMemObject(s->inputs[slot]);
+    }
+    if (s->queue)
+        clFinish(s->queue);
+    gpucc_pool_free(s->copy_pool);
     if (s->transfer_queue)
         clReleaseCommandQueue(s->transfer_queue);
     for (int op = 0; op < GPUCC_REDUCE_OP_COUNT; op++)
@@ -159,8 +168,23 @@ static size_t step_elems(const opencl_state *s)
     return s->zero_copy || s->chunk_elems < PIPELINE_ELEMS ? s->chunk_elems : PIPELINE_ELEMS;
 }
 
+/* Creates a pinned host buffer of `bytes` (CL_MEM_ALLOC_HOST_PTR: page-locked
+ * on discrete GPUs, so copies from it run at full link speed) and maps it
+ * for the backend's life. */
+static gpucc_status create_staging(opencl_state *s, int slot, size_t bytes)
+{
+    cl_int err;
+    s->staging[slot] = clCreateBuffer(s->context, CL_MEM_READ_WRITE | CL_MEM_ALLOC_HOST_PTR, bytes, NULL, &err);
+    if (err != CL_SUCCESS)
+        return gpucc_cl_fail(err, "clCreateBuffer(pinned staging)");
+    s->staging_host[slot] =
+        clEnqueueMapBuffer(s->queue, s->staging[slot], CL_TRUE, CL_MAP_WRITE, 0, bytes, 0, NULL, NULL, &err);
+    return err == CL_SUCCESS ? GPUCC_OK : gpucc_cl_fail(err, "clEnqueueMapBuffer(pinned staging)");
+}
+
 /* Makes sure the partials buffer and, in copy mode, the two input buffers
- * (double buffering) exist. */
+ * (double buffering), their pinned staging buffers and the copy threads
+ * exist. */
 static gpucc_status ensure_buffers(opencl_state *s)
 {
     cl_int err = CL_SUCCESS;
@@ -176,7 +200,12 @@ static gpucc_status ensure_buffers(opencl_state *s)
         s->inputs[slot] = clCreateBuffer(s->context, CL_MEM_READ_ONLY, step_elems(s) * sizeof(float), NULL, &err);
         if (err != CL_SUCCESS)
             return gpucc_cl_fail(err, "clCreateBuffer(input)");
+        gpucc_status status = create_staging(s, slot, step_elems(s) * sizeof(float));
+        if (status != GPUCC_OK)
+            return status;
     }
+    if (!s->zero_copy && !s->copy_pool)
+        return gpucc_pool_create(gpucc_cpu_count(), &s->copy_pool);
     return GPUCC_OK;
 }
 
@@ -246,18 +275,33 @@ static gpucc_status enqueue_reduce_step(opencl_state *s, gpucc_reduce_op op, con
         if (err != CL_SUCCESS)
             return gpucc_cl_fail(err, "clCreateBuffer(host input)");
     } else {
-        input = s->inputs[i % 2];
+        /* Staging slot i % 2 was last read by step i - 2's copy, and its
+         * device buffer by step i - 2's kernel: wait for the one, make the
+         * other a dependency. The host fills step i's staging while the
+         * device still copies or computes step i - 1. */
+        int slot = i % 2;
+        input = s->inputs[slot];
+        if (i >= 2)
+            GPUCC_CL_TRY(clWaitForEvents(1, &events[2 * (i - 2)]), status, done);
+        gpucc_copy_job copy = {s->staging_host[slot], x + start, len};
+        gpucc_pool_run(s->copy_pool, gpucc_copy_part, &copy);
+        cl_command_queue queue = s->overlap ? s->transfer_queue : s->queue;
         cl_event reuse = i >= 2 ? events[2 * (i - 2) + 1] : NULL;
-        GPUCC_CL_TRY(clEnqueueWriteBuffer(s->overlap ? s->transfer_queue : s->queue, input, CL_FALSE, 0,
-                                          len * sizeof(float), x + start, reuse ? 1 : 0, reuse ? &reuse : NULL,
-                                          &events[2 * i]),
+        GPUCC_CL_TRY(clEnqueueWriteBuffer(queue, input, CL_FALSE, 0, len * sizeof(float), s->staging_host[slot],
+                                          reuse ? 1 : 0, reuse ? &reuse : NULL, &events[2 * i]),
                      status, done);
+        GPUCC_CL_TRY(clFlush(queue), status, done);
     }
     status = enqueue_step(s, s->reduce[op], input, len, blocks, events[2 * i], &events[2 * i + 1]);
     if (status == GPUCC_OK)
         GPUCC_CL_TRY(clEnqueueReadBuffer(s->queue, s->partials_dev, CL_FALSE, 0, blocks * sizeof(double),
                                          partials + start / GPUCC_REDUCE_BLOCK, 0, NULL, NULL),
                      status, done);
+    /* Without overlap every step ends before the next begins. */
+    if (status == GPUCC_OK && !s->zero_copy && !s->overlap)
+        GPUCC_CL_TRY(clFinish(s->queue), status, done);
+    else if (status == GPUCC_OK)
+        GPUCC_CL_TRY(clFlush(s->queue), status, done);
 done:
     if (s->zero_copy)
         clReleaseMemObject(input); /* the enqueued kernel keeps it alive */

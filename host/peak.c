@@ -36,23 +36,6 @@ static void read_done(void *ctx)
         read_sink += job->sums[i];
 }
 
-typedef struct {
-    const float *src;
-    float *dst;
-    size_t n;
-} copy_job;
-
-/* memcpy of this thread's contiguous part: the C library's copy, with the
- * non-temporal stores it uses for large sizes. */
-static void copy_part(void *ctx, unsigned index, unsigned count)
-{
-    const copy_job *job = ctx;
-    size_t begin, end;
-    gpucc_split_range(job->n, index, count, &begin, &end);
-    if (end > begin)
-        memcpy(job->dst + begin, job->src + begin, (end - begin) * sizeof(float));
-}
-
 /* The skeleton of every yardstick: runs task on a pool of `threads` (0 =
  * online CPUs) `repeat` times, calls done(job) after each run (if not
  * NULL), and gives the median, min and max of bytes / time in GB/s. */
@@ -103,6 +86,6 @@ gpucc_status gpucc_peak_copy_bandwidth(const float *src, float *dst, size_t n, u
     uintptr_t s = (uintptr_t)src, d = (uintptr_t)dst, bytes = (uintptr_t)n * sizeof(float);
     if (n > SIZE_MAX / sizeof(float) || (s < d + bytes && d < s + bytes))
         return gpucc_fail(GPUCC_E_INVALID, "gpucc_peak_copy_bandwidth: source and destination overlap");
-    copy_job job = {src, dst, n};
-    return measure_bandwidth(threads, repeat, copy_part, NULL, &job, 2.0 * (double)n * sizeof(float), gbps);
+    gpucc_copy_job job = {dst, src, n};
+    return measure_bandwidth(threads, repeat, gpucc_copy_part, NULL, &job, 2.0 * (double)n * sizeof(float), gbps);
 }

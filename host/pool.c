@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "error.h"
 
@@ -150,4 +151,13 @@ void gpucc_split_range(size_t total, unsigned index, unsigned count, size_t *beg
     size_t base = total / count, extra = total % count;
     *begin = index * base + (index < extra ? index : extra);
     *end = *begin + base + (index < extra ? 1 : 0);
+}
+
+void gpucc_copy_part(void *job_, unsigned index, unsigned count)
+{
+    const gpucc_copy_job *job = job_;
+    size_t begin, end;
+    gpucc_split_range(job->n, index, count, &begin, &end);
+    if (end > begin)
+        memcpy(job->dst + begin, job->src + begin, (end - begin) * sizeof(float));
 }

@@ -27,4 +27,13 @@ gpucc_status gpucc_parallel_run(unsigned threads, gpucc_pool_task task, void *ct
  * `count` owns: contiguous, in order, sizes differing by at most one. */
 void gpucc_split_range(size_t total, unsigned index, unsigned count, size_t *begin, size_t *end);
 
+/* A pool task that copies src[0..n) to dst, each thread a contiguous part
+ * with the C library's memcpy (non-temporal stores for large sizes). */
+typedef struct {
+    float *dst;
+    const float *src;
+    size_t n;
+} gpucc_copy_job;
+void gpucc_copy_part(void *job, unsigned index, unsigned count);
+
 #endif

@@ -5,6 +5,7 @@
 # and carried along). Logs and JSON results go to $OUT (default /tmp).
 #   scripts/device-check.sh          peak, runs of every workload, the tests
 #   scripts/device-check.sh bench    the full `gpucc bench` (JSON, CSV, table)
+#   scripts/device-check.sh reduce   the reduction's copy path only (quick)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=${OUT:-/tmp}
@@ -25,6 +26,13 @@ cmake -S . -B build-device -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=$testing -
     -DOpenCL_LIBRARY="$opencl_lib" -DCLBlast_DIR="$deps/lib/cmake/CLBlast" >/dev/null &&
     cmake --build build-device -j 16 2>&1 | grep -E "warning|error"
 g=build-device/gpucc
+if [ "$mode" = reduce ]; then
+    $g run reduce --size=1e8 --format=json >"$out/reduce-1e8.json"
+    $g run reduce --size=1e8
+    $g run reduce --size=1e8 --backend=opencl --cl-no-overlap | tail -1
+    $g run reduce --size=1e9 --backend=pthreads,opencl --repeat=5
+    exit
+fi
 if [ "$mode" = bench ]; then
     $g bench --quiet --json="$out/bench.json" --csv="$out/bench.csv"
     exit
