@@ -175,11 +175,17 @@ static gpucc_status create_staging(opencl_state *s, int slot, size_t bytes)
 {
     cl_int err;
     s->staging[slot] = clCreateBuffer(s->context, CL_MEM_READ_WRITE | CL_MEM_ALLOC_HOST_PTR, bytes, NULL, &err);
-    if (err != CL_SUCCESS)
+    if (err != CL_SUCCESS) {
+        s->staging[slot] = NULL;
         return gpucc_cl_fail(err, "clCreateBuffer(pinned staging)");
+    }
     s->staging_host[slot] =
         clEnqueueMapBuffer(s->queue, s->staging[slot], CL_TRUE, CL_MAP_WRITE, 0, bytes, 0, NULL, NULL, &err);
-    return err == CL_SUCCESS ? GPUCC_OK : gpucc_cl_fail(err, "clEnqueueMapBuffer(pinned staging)");
+    if (err != CL_SUCCESS) {
+        s->staging_host[slot] = NULL;
+        return gpucc_cl_fail(err, "clEnqueueMapBuffer(pinned staging)");
+    }
+    return GPUCC_OK;
 }
 
 /* Makes sure the partials buffer and, in copy mode, the two input buffers
@@ -191,15 +197,28 @@ static gpucc_status ensure_buffers(opencl_state *s)
     if (!s->partials_dev) {
         size_t blocks = step_elems(s) / GPUCC_REDUCE_BLOCK;
         s->partials_dev = clCreateBuffer(s->context, CL_MEM_WRITE_ONLY, blocks * sizeof(double), NULL, &err);
-        if (err != CL_SUCCESS)
+        if (err != CL_SUCCESS) {
+            s->partials_dev = NULL;
             return gpucc_cl_fail(err, "clCreateBuffer(partials)");
+        }
     }
     for (int slot = 0; slot < 2 && !s->zero_copy; slot++) {
-        if (s->inputs[slot])
+        /* Both or neither: a call that failed between the two must not
+         * leave a later call an input buffer without its staging. */
+        if (s->inputs[slot] && s->staging_host[slot])
             continue;
-        s->inputs[slot] = clCreateBuffer(s->context, CL_MEM_READ_ONLY, step_elems(s) * sizeof(float), NULL, &err);
-        if (err != CL_SUCCESS)
-            return gpucc_cl_fail(err, "clCreateBuffer(input)");
+        if (!s->inputs[slot]) {
+            s->inputs[slot] =
+                clCreateBuffer(s->context, CL_MEM_READ_ONLY, step_elems(s) * sizeof(float), NULL, &err);
+            if (err != CL_SUCCESS) {
+                s->inputs[slot] = NULL;
+                return gpucc_cl_fail(err, "clCreateBuffer(input)");
+            }
+        }
+        if (s->staging[slot]) { /* created, but its map failed */
+            clReleaseMemObject(s->staging[slot]);
+            s->staging[slot] = NULL;
+        }
         gpucc_status status = create_staging(s, slot, step_elems(s) * sizeof(float));
         if (status != GPUCC_OK)
             return status;

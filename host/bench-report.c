@@ -360,6 +360,25 @@ void bench_write_csv(FILE *out, const bench_report *r)
 
 int bench_write_file(const char *path, void (*writer)(FILE *, const bench_report *), const bench_report *report)
 {
+    /* An existing device or FIFO (/dev/stdout, a pipe) is written in place:
+     * renaming a temporary file over it would replace the node itself. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        FILE *f = fopen(path, "w");
+        int ok = f != NULL;
+        if (ok) {
+            writer(f, report);
+            ok = fflush(f) == 0 && !ferror(f);
+        }
+        int err = errno;
+        if (f && fclose(f) != 0 && ok) {
+            err = errno;
+            ok = 0;
+        }
+        if (!ok)
+            fprintf(stderr, "gpucc bench: cannot write %s: %s\n", path, strerror(err));
+        return ok ? 0 : GPUCC_EXIT_CANTCREAT;
+    }
     size_t length = strlen(path);
     char *temp = malloc(length + 16);
     if (!temp) {

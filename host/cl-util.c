@@ -238,8 +238,12 @@ gpucc_status gpucc_cl_build(cl_context context, cl_device_id device, const char 
         size_t log_size = 0;
         clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, 0, NULL, &log_size);
         char *log = malloc(log_size + 1);
-        if (log && clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, log_size, log, NULL) ==
-                       CL_SUCCESS)
+        if (log && (log_size == 0 || clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, log_size, log,
+                                                           NULL) != CL_SUCCESS)) {
+            free(log); /* no log: never print an unset buffer */
+            log = NULL;
+        }
+        if (log)
             log[log_size] = '\0';
         gpucc_status status = gpucc_fail(GPUCC_E_BUILD, "OpenCL build failed: %s (%d), options '%s'; build log:\n%s",
                                          gpucc_cl_error_name(err), (int)err, options, log ? log : "(unavailable)");

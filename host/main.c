@@ -47,7 +47,11 @@ static int cmd_run(int argc, char **argv)
 
 static int cmd_devices(int argc, char **argv)
 {
-    (void)argv;
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        printf("usage: gpucc devices\n\nLists the OpenCL platforms and devices (index, name, type, compute units,\n"
+               "global and max-allocation memory, fp64) and the CPU thread count.\n");
+        return GPUCC_EXIT_OK;
+    }
     if (argc > 1) {
         fprintf(stderr, "gpucc devices: takes no arguments\n");
         return GPUCC_EXIT_USAGE;

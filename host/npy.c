@@ -488,16 +488,17 @@ static size_t format_header(char *buf, size_t cap, size_t rank, const size_t *sh
     return total;
 }
 
-/* Writes header and data to f, then flushes, syncs and closes it (always
- * closed on return). On failure returns errno's value (EIO if unset). */
+/* Writes header and data to f, then flushes, syncs (if `sync`) and closes
+ * it (always closed on return). On failure returns errno's value (EIO if
+ * unset). */
 static int write_and_close(FILE *f, const char *header, size_t header_len, const float *data,
-                           size_t count)
+                           size_t count, int sync)
 {
     int err = 0;
     errno = 0;
     if (fwrite(header, 1, header_len, f) != header_len ||
         (count && fwrite(data, sizeof(float), count, f) != count) || fflush(f) != 0 ||
-        fsync(fileno(f)) != 0)
+        (sync && fsync(fileno(f)) != 0))
         err = errno ? errno : EIO;
     if (fclose(f) != 0 && !err)
         err = errno ? errno : EIO;
@@ -528,6 +529,19 @@ gpucc_status gpucc_npy_save(const char *path, const float *data, size_t rank, co
     if (header_len == 0)
         return gpucc_fail(GPUCC_E_INVALID, "%s: cannot format the .npy header", path);
 
+    /* An existing device, FIFO or socket (/dev/null, /dev/stdout, a pipe) is
+     * written in place: renaming a temporary file over it would replace the
+     * node itself (for root, /dev/full would become a regular file), and
+     * atomicity means nothing there. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        FILE *f = fopen(path, "wb");
+        int err = !f ? errno : write_and_close(f, header, header_len, data, count, 0);
+        if (err)
+            return gpucc_fail(GPUCC_E_IO, "%s: cannot write: %s", path, strerror(err));
+        return GPUCC_OK;
+    }
+
     size_t path_len = strlen(path);
     char *tmp = malloc(path_len + sizeof ".tmpXXXXXX");
     if (!tmp)
@@ -555,7 +569,7 @@ gpucc_status gpucc_npy_save(const char *path, const float *data, size_t rank, co
             err = errno;
             close(fd);
         } else {
-            err = write_and_close(f, header, header_len, data, count);
+            err = write_and_close(f, header, header_len, data, count, 1);
         }
     } else {
         close(fd);

@@ -13,11 +13,13 @@ static void print_notice(void *ctx, const char *message)
     fprintf(stderr, "gpucc: %s\n", message);
 }
 
-/* Was this backend asked for by name (so that its absence is an error)? */
+/* Was this backend asked for by name (so that its absence is an error)?
+ * --output-backend names one too: without it there is nothing to write. */
 static int explicitly_requested(const gpucc_run_options *o, gpucc_backend_kind kind)
 {
     return (o->backends_given && (o->backends & (1u << kind))) ||
-           (kind == GPUCC_BACKEND_OPENCL && o->device_given);
+           (kind == GPUCC_BACKEND_OPENCL && o->device_given) ||
+           (o->output && o->output_backend_given && o->output_backend == kind);
 }
 
 /* Opens every selected backend into backends[] and a row each. Returns 0,
@@ -125,8 +127,13 @@ static void record_error(gpucc_row *row, gpucc_status status)
 /* Writes --output from the chosen backend's result (only after a good run). */
 static int write_output(const gpucc_run_options *o, const float *data, size_t rank, const size_t *shape)
 {
-    if (!o->output || !data)
+    if (!o->output)
         return 0;
+    if (!data) { /* the output backend did not run: nothing to write */
+        fprintf(stderr, "gpucc: --output: %s produced no result to write\n",
+                gpucc_backend_kind_name(o->output_backend));
+        return GPUCC_EXIT_FAILED;
+    }
     if (gpucc_npy_save(o->output, data, rank, shape) != GPUCC_OK) {
         fprintf(stderr, "gpucc: %s\n", gpucc_last_error());
         return GPUCC_EXIT_CANTCREAT;

@@ -256,6 +256,8 @@ expect_stderr_contains "--size"
 expect_stderr_contains "--input"
 expect_usage_error devices extra
 expect_stderr_contains "devices"
+expect_exit 0 -- devices --help
+expect_stdout_contains "usage: gpucc devices"
 
 # Refused by the OpenCL backend when it opens: still a usage error.
 expect_usage_error run reduce --size=1e5 "${FAST[@]}" --cl-shape=gpu --local-size=24
@@ -415,6 +417,28 @@ if cmp -s "$WORK/squares.npy" "$WORK/squares-cl.npy"; then pass; else fail "open
 expect_exit 73 -- run map "${FAST[@]}" --backend=serial "--input=$WORK/three.f32" "--output=$WORK/no/such/dir/y.npy"
 expect_stderr_contains "no/such/dir/y.npy"
 if [[ ! -e $WORK/no ]]; then pass; else fail "a failed --output left files behind"; fi
+# --output-backend names its backend: when that one is unavailable (no
+# OpenCL ICD here) the run fails with 69 instead of exiting 0 with no file.
+OCL_ICD_VENDORS=$WORK/no-icd OCL_ICD_FILENAMES= expect_exit 69 -- run map "${FAST[@]}" \
+    "--input=$WORK/three.f32" --output-backend=opencl "--output=$WORK/no-cl.npy"
+expect_stderr_contains "opencl backend unavailable"
+if [[ ! -e $WORK/no-cl.npy ]]; then pass; else fail "a failed --output left a file behind"; fi
+# An existing FIFO (or device) is written in place, not replaced by a
+# regular file renamed over it (as root that turned /dev/full into a file;
+# the test stays away from system devices and uses its own FIFO).
+mkfifo "$WORK/fifo"
+cat "$WORK/fifo" >"$WORK/from-fifo" &
+reader=$!
+expect_exit 0 -- run map "${FAST[@]}" --backend=serial "--input=$WORK/three.f32" "--output=$WORK/fifo"
+if [[ -p $WORK/fifo ]]; then
+    pass
+    wait "$reader"
+    if cmp -s "$WORK/squares.npy" "$WORK/from-fifo"; then pass; else fail "the FIFO got other bytes than the file"; fi
+else
+    fail "--output replaced the FIFO with a regular file"
+    kill "$reader" 2>/dev/null
+    wait "$reader" 2>/dev/null
+fi
 
 # ---- Dense ----
 

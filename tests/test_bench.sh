@@ -85,6 +85,22 @@ check "unknown suite exits 64 (got $RC)" test "$RC" -eq 64
 bench --min-time=0
 check "--min-time=0 exits 64 (got $RC)" test "$RC" -eq 64
 
+# --csv to an existing FIFO writes into it instead of renaming a regular file
+# over it (as root that turned /dev/full into a file).
+mkfifo "$WORK/fifo"
+cat "$WORK/fifo" >"$WORK/from-fifo" &
+reader=$!
+bench --suite=threads --backend=pthreads --max-size=1e3 --min-time=0.001 --quiet --csv="$WORK/fifo"
+check "--csv to a FIFO exits 0 (got $RC: $(head -c 300 "$WORK/err"))" test "$RC" -eq 0
+if [[ -p $WORK/fifo ]]; then
+    wait "$reader"
+    check "--csv to a FIFO: the CSV header came through" grep -q '^suite,workload,' "$WORK/from-fifo"
+else
+    check "--csv to a FIFO left the FIFO in place" false
+    kill "$reader" 2>/dev/null
+    wait "$reader" 2>/dev/null
+fi
+
 # Plots, where gnuplot is installed.
 if command -v gnuplot >/dev/null; then
     bash "$PLOT" "$CSV" "$WORK/plots" >"$WORK/out" 2>"$WORK/err"
