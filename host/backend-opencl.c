@@ -21,13 +21,9 @@ enum {
     GPU_DEFAULT_LOCAL = 256,   /* work-group size (gpu shape) */
 };
 
-static void opencl_close(gpucc_backend *backend)
+/* Releases the copy path's device and pinned staging buffers (NULL-safe). */
+static void release_copy_buffers(opencl_state *s)
 {
-    opencl_state *s = backend->impl;
-    if (!s)
-        return;
-    if (s->partials_dev)
-        clReleaseMemObject(s->partials_dev);
     for (int slot = 0; slot < 2; slot++) {
         if (s->staging_host[slot])
             clEnqueueUnmapMemObject(s->queue, s->staging[slot], s->staging_host[slot], 0, NULL, NULL);
@@ -35,9 +31,22 @@ static void opencl_close(gpucc_backend *backend)
             clReleaseMemObject(s->staging[slot]);
         if (s->inputs[slot])
             clReleaseMemObject(s->inputs[slot]);
+        s->staging_host[slot] = NULL;
+        s->staging[slot] = s->inputs[slot] = NULL;
     }
     if (s->queue)
         clFinish(s->queue);
+    s->copy_capacity = 0;
+}
+
+static void opencl_close(gpucc_backend *backend)
+{
+    opencl_state *s = backend->impl;
+    if (!s)
+        return;
+    if (s->partials_dev)
+        clReleaseMemObject(s->partials_dev);
+    release_copy_buffers(s);
     gpucc_pool_free(s->copy_pool);
     if (s->transfer_queue)
         clReleaseCommandQueue(s->transfer_queue);
@@ -188,10 +197,11 @@ static gpucc_status create_staging(opencl_state *s, int slot, size_t bytes)
     return GPUCC_OK;
 }
 
-/* Makes sure the partials buffer and, in copy mode, the two input buffers
- * (double buffering), their pinned staging buffers and the copy threads
- * exist. */
-static gpucc_status ensure_buffers(opencl_state *s)
+/* Makes sure the partials buffer exists and, in copy mode, that the two
+ * input buffers (double buffering) and their pinned staging buffers hold
+ * one step of an n-element input: a step, or n itself when smaller, so a
+ * small run does not pin a large buffer. They grow when n does. */
+static gpucc_status ensure_buffers(opencl_state *s, size_t n)
 {
     cl_int err = CL_SUCCESS;
     if (!s->partials_dev) {
@@ -202,28 +212,25 @@ static gpucc_status ensure_buffers(opencl_state *s)
             return gpucc_cl_fail(err, "clCreateBuffer(partials)");
         }
     }
-    for (int slot = 0; slot < 2 && !s->zero_copy; slot++) {
-        /* Both or neither: a call that failed between the two must not
-         * leave a later call an input buffer without its staging. */
-        if (s->inputs[slot] && s->staging_host[slot])
-            continue;
-        if (!s->inputs[slot]) {
-            s->inputs[slot] =
-                clCreateBuffer(s->context, CL_MEM_READ_ONLY, step_elems(s) * sizeof(float), NULL, &err);
-            if (err != CL_SUCCESS) {
-                s->inputs[slot] = NULL;
-                return gpucc_cl_fail(err, "clCreateBuffer(input)");
+    if (s->zero_copy)
+        return GPUCC_OK;
+    size_t need = n < step_elems(s) ? gpucc_round_up(n, GPUCC_REDUCE_BLOCK) : step_elems(s);
+    if (s->copy_capacity < need) {
+        release_copy_buffers(s); /* all or nothing: never a buffer without its staging */
+        for (int slot = 0; slot < 2; slot++) {
+            s->inputs[slot] = clCreateBuffer(s->context, CL_MEM_READ_ONLY, need * sizeof(float), NULL, &err);
+            gpucc_status status = err == CL_SUCCESS ? create_staging(s, slot, need * sizeof(float))
+                                                    : gpucc_cl_fail(err, "clCreateBuffer(input)");
+            if (status != GPUCC_OK) {
+                if (err != CL_SUCCESS)
+                    s->inputs[slot] = NULL;
+                release_copy_buffers(s);
+                return status;
             }
         }
-        if (s->staging[slot]) { /* created, but its map failed */
-            clReleaseMemObject(s->staging[slot]);
-            s->staging[slot] = NULL;
-        }
-        gpucc_status status = create_staging(s, slot, step_elems(s) * sizeof(float));
-        if (status != GPUCC_OK)
-            return status;
+        s->copy_capacity = need;
     }
-    if (!s->zero_copy && !s->copy_pool)
+    if (!s->copy_pool)
         return gpucc_pool_create(gpucc_cpu_count(), &s->copy_pool);
     return GPUCC_OK;
 }
@@ -336,7 +343,7 @@ static gpucc_status opencl_reduce(gpucc_backend *backend, gpucc_reduce_op op, co
     double *partials = gpucc_partials_reserve(&s->partials, total_blocks);
     if (!partials)
         return GPUCC_E_NOMEM;
-    gpucc_status status = ensure_buffers(s);
+    gpucc_status status = ensure_buffers(s, n);
     if (status != GPUCC_OK)
         return status;
     cl_event *events = calloc(2 * steps, sizeof *events);

@@ -25,7 +25,8 @@ typedef struct {
     int overlap;             /* copy mode: copy step i+1 while step i computes */
     cl_mem inputs[2];        /* reduction, copy mode: double-buffered steps */
     cl_mem staging[2];       /* copy mode: pinned host buffers (CL_MEM_ALLOC_HOST_PTR) */
-    float *staging_host[2];  /* their mapped addresses, mapped for the backend's life */
+    float *staging_host[2];  /* their mapped addresses, mapped while they exist */
+    size_t copy_capacity;    /* floats the input and staging buffers hold (0: none) */
     struct gpucc_pool *copy_pool; /* copy mode: threads that fill the staging buffers */
     cl_mem partials_dev;     /* reduction: partials of one chunk */
     gpucc_partials partials;
