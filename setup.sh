@@ -18,7 +18,11 @@ run | test | bench | build) ;;
     ;;
 esac
 
-scripts/install-deps.sh
+if [ "$1" = test ]; then
+    scripts/install-deps.sh --with-plots # the suite tests bench/plot.sh too
+else
+    scripts/install-deps.sh
+fi
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build_dir" -j "$(nproc)"
 

@@ -5,7 +5,8 @@
 #
 #   usage: scripts/install-deps.sh [--with-plots]
 #
-# --with-plots also installs gnuplot-nox, which bench/plot.sh needs.
+# --with-plots also installs gnuplot-nox, which bench/plot.sh needs (the test
+# set-up passes it, so that the plots are tested).
 set -euo pipefail
 
 with_plots=0
@@ -21,6 +22,7 @@ packages=(
     ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd # OpenCL loader, headers, PoCL (CPU device)
     libclblast-dev # CLBlast (GEMM)
     check # unit tests
+    libopenblas-dev # OpenBLAS: the SGEMM peer that `gpucc peak` and bench-dense compare with
 )
 [ "$with_plots" -eq 1 ] && packages+=(gnuplot-nox) # bench/plot.sh
 
