@@ -32,7 +32,7 @@ enum {
     NPY_MAX_DIMS = 64,            /* NumPy's own limit */
     NPY_ALIGN = 64,               /* data offset alignment written by save */
     NPY_MAX_HEADER = 1 << 20,     /* sanity bound on a header we will parse */
-    NPY_DESCR_SHOWN = 40,         /* at most this much of a bad descr in messages */
+    NPY_DESCR_SHOWN = 40,         /* at most this much of a bad descr or key in messages */
 };
 
 /* ---- Small I/O helpers ---- */
@@ -134,6 +134,18 @@ typedef struct {
     size_t dims[NPY_MAX_DIMS];
     int have_shape;
 } npy_header;
+
+/* Copies at most NPY_DESCR_SHOWN bytes of s (len bytes, from the file) into
+ * buf, which holds NPY_DESCR_SHOWN + 1, with each control character shown
+ * as '?' so that a message quoting it stays one printable line. */
+static const char *shown_text(char *buf, const char *s, size_t len)
+{
+    size_t n = len > NPY_DESCR_SHOWN ? NPY_DESCR_SHOWN : len;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+    buf[n] = '\0';
+    return buf;
+}
 
 static gpucc_status parse_error(const npy_parser *ps, const char *expected)
 {
@@ -263,9 +275,9 @@ static gpucc_status parse_entry(npy_parser *ps, npy_header *h)
     } else if (key_len == 5 && memcmp(key, "shape", 5) == 0) {
         seen = &h->have_shape;
     } else {
-        int shown = key_len > NPY_DESCR_SHOWN ? NPY_DESCR_SHOWN : (int)key_len;
-        return gpucc_fail(GPUCC_E_FORMAT, "%s: unexpected key '%.*s' in .npy header", ps->path,
-                          shown, key);
+        char shown[NPY_DESCR_SHOWN + 1];
+        return gpucc_fail(GPUCC_E_FORMAT, "%s: unexpected key '%s' in .npy header", ps->path,
+                          shown_text(shown, key, key_len));
     }
     if (*seen)
         return gpucc_fail(GPUCC_E_FORMAT, "%s: duplicate key '%.*s' in .npy header", ps->path,
@@ -324,9 +336,9 @@ static gpucc_status check_header(const char *path, const npy_header *h, size_t m
                                  uint64_t data_bytes, gpucc_array *out)
 {
     if (h->descr_len != 3 || memcmp(h->descr, "<f4", 3) != 0) {
-        int shown = h->descr_len > NPY_DESCR_SHOWN ? NPY_DESCR_SHOWN : (int)h->descr_len;
-        return gpucc_fail(GPUCC_E_FORMAT, "%s: dtype '%.*s' is not float32 ('<f4')", path, shown,
-                          h->descr);
+        char shown[NPY_DESCR_SHOWN + 1];
+        return gpucc_fail(GPUCC_E_FORMAT, "%s: dtype '%s' is not float32 ('<f4')", path,
+                          shown_text(shown, h->descr, h->descr_len));
     }
     if (h->rank == 0 || h->rank > max_rank)
         return gpucc_fail(GPUCC_E_FORMAT, "%s: rank %zu array is not supported (expected %s)",

@@ -541,6 +541,25 @@ START_TEST(free_is_null_safe)
 }
 END_TEST
 
+/* Found by tests/fuzz/fuzz-npy (corpus file v1-newline-in-descr.npy): text
+ * quoted from the header keeps the error detail one printable line. */
+START_TEST(control_characters_in_details)
+{
+    static const char *const dicts[] = {
+        "{'descr': '<f\n4', 'fortran_order': False, 'shape': (6,)}",
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (6,), 'a\x1b[2Jb': 1}",
+    };
+    const char *path = tmp_path("ctrl.npy");
+    for (size_t i = 0; i < sizeof dicts / sizeof dicts[0]; i++) {
+        write_npy(path, 1, dicts[i], 0, small, sizeof small);
+        expect_load_fail(path, 2, GPUCC_E_FORMAT, "?");
+        for (const char *c = gpucc_last_error(); *c; c++)
+            ck_assert_msg((unsigned char)*c >= 0x20 && *c != 0x7f, "control character in \"%s\"",
+                          gpucc_last_error());
+    }
+}
+END_TEST
+
 static Suite *npy_suite(void)
 {
     Suite *s = suite_create("npy");
@@ -576,6 +595,7 @@ static Suite *npy_suite(void)
     tcase_add_test(tc, header_length_beyond_file);
     tcase_add_test(tc, malformed_headers);
     tcase_add_test(tc, io_errors);
+    tcase_add_test(tc, control_characters_in_details);
     suite_add_tcase(s, tc);
     return s;
 }
