@@ -1,13 +1,11 @@
-/* Renderers of `gpucc bench` results (table, JSON, CSV), the atomic file
- * writer, and --compare, which reads the JSON back line by line. */
+/* Renderers of `gpucc bench` results (table, JSON, CSV), writing them to
+ * their files, and --compare, which reads the JSON back line by line. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "bench.h"
 #include "json-csv.h"
@@ -358,63 +356,24 @@ void bench_write_csv(FILE *out, const bench_report *r)
     }
 }
 
-int bench_write_file(const char *path, void (*writer)(FILE *, const bench_report *), const bench_report *report)
+int bench_open_file(gpucc_atomic_file *file, const char *option, const char *path)
 {
-    /* An existing device or FIFO (/dev/stdout, a pipe) is written in place:
-     * renaming a temporary file over it would replace the node itself. */
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-        FILE *f = fopen(path, "w");
-        int ok = f != NULL;
-        if (ok) {
-            writer(f, report);
-            ok = fflush(f) == 0 && !ferror(f);
-        }
-        int err = errno;
-        if (f && fclose(f) != 0 && ok) {
-            err = errno;
-            ok = 0;
-        }
-        if (!ok)
-            fprintf(stderr, "gpucc bench: cannot write %s: %s\n", path, strerror(err));
-        return ok ? 0 : GPUCC_EXIT_CANTCREAT;
-    }
-    size_t length = strlen(path);
-    char *temp = malloc(length + 16);
-    if (!temp) {
-        fprintf(stderr, "gpucc bench: cannot write %s: out of memory\n", path);
-        return GPUCC_EXIT_CANTCREAT;
-    }
-    snprintf(temp, length + 16, "%s.tmp-XXXXXX", path);
-    int fd = mkstemp(temp);
-    /* mkstemp creates mode 0600; give the result the usual 0666 & ~umask
-     * (reading the umask sets it briefly; 077 makes that moment harmless). */
-    mode_t mask = umask(077);
-    umask(mask);
-    if (fd >= 0)
-        fchmod(fd, 0666 & ~mask);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    int ok = f != NULL;
-    if (ok) {
-        writer(f, report);
-        ok = fflush(f) == 0 && !ferror(f) && fsync(fileno(f)) == 0;
-    }
-    int err = errno;
-    if (f)
-        ok &= fclose(f) == 0;
-    else if (fd >= 0)
-        close(fd);
-    if (ok && rename(temp, path) != 0) {
-        err = errno;
-        ok = 0;
-    }
-    if (!ok) {
-        fprintf(stderr, "gpucc bench: cannot write %s: %s\n", path, strerror(err));
-        if (fd >= 0)
-            unlink(temp);
-    }
-    free(temp);
-    return ok ? 0 : GPUCC_EXIT_CANTCREAT;
+    *file = (gpucc_atomic_file){.slot = -1};
+    if (!path || gpucc_atomic_file_open(file, path) == GPUCC_OK)
+        return 0;
+    fprintf(stderr, "gpucc bench: %s: %s\n", option, gpucc_last_error());
+    return GPUCC_EXIT_CANTCREAT;
+}
+
+int bench_write_file(gpucc_atomic_file *file, void (*writer)(FILE *, const bench_report *), const bench_report *report)
+{
+    if (!file->stream)
+        return 0;
+    writer(file->stream, report);
+    if (gpucc_atomic_file_commit(file) == GPUCC_OK)
+        return 0;
+    fprintf(stderr, "gpucc bench: %s\n", gpucc_last_error());
+    return GPUCC_EXIT_CANTCREAT;
 }
 
 /* ---- --compare: reading rows back ---- */

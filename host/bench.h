@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "atomic-file.h"
 #include "cli.h"
 #include "context.h"
 #include "gpucc.h"
@@ -101,10 +102,15 @@ void bench_print_notes(FILE *out, const bench_report *report);
 void bench_write_json(FILE *out, const bench_report *report);
 void bench_write_csv(FILE *out, const bench_report *report);
 
-/* Writes path atomically (a temporary file in the same directory, renamed
- * over path when complete) with writer. Returns 0, or GPUCC_EXIT_CANTCREAT
- * after printing why. */
-int bench_write_file(const char *path, void (*writer)(FILE *, const bench_report *), const bench_report *report);
+/* Opens the file of --json or --csv (`option`) for writing, before the run,
+ * so that an output that cannot be created stops it from starting; a NULL
+ * path leaves *file closed. Returns 0, or GPUCC_EXIT_CANTCREAT after a
+ * one-line message naming the option and the path. */
+int bench_open_file(gpucc_atomic_file *file, const char *option, const char *path);
+/* Writes the report into an open file with writer and commits it (renamed
+ * over its path when complete); does nothing for a closed one. Returns 0,
+ * or GPUCC_EXIT_CANTCREAT after printing why. */
+int bench_write_file(gpucc_atomic_file *file, void (*writer)(FILE *, const bench_report *), const bench_report *report);
 
 /* --compare: matches the rows of `current` (or, with from_path, of that
  * saved run) with those of old_path and prints old and new throughput and

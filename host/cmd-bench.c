@@ -958,14 +958,12 @@ static void describe_settings(bench_report *r, const bench_options *o)
     r->settings.max_repeat = BENCH_MAX_REPEAT;
 }
 
-/* Writes --json and --csv; returns 0 or 73. */
-static int write_outputs(const bench_options *o, const bench_report *r)
+/* Writes the open --json and --csv files; returns 0 or 73. */
+static int write_outputs(gpucc_atomic_file *json, gpucc_atomic_file *csv, const bench_report *r)
 {
-    int rc = 0;
-    if (o->json)
-        rc = bench_write_file(o->json, bench_write_json, r);
-    if (o->csv && !rc)
-        rc = bench_write_file(o->csv, bench_write_csv, r);
+    int rc = bench_write_file(json, bench_write_json, r);
+    if (!rc)
+        rc = bench_write_file(csv, bench_write_csv, r);
     return rc;
 }
 
@@ -996,6 +994,12 @@ int gpucc_cmd_bench(int argc, char **argv)
         return bench_compare(stdout, o.compare, o.from, NULL);
     if (o.compare && (rc = bench_compare_check(o.compare)) != 0)
         return rc; /* before minutes of measuring */
+    gpucc_atomic_file json, csv; /* created now: an unwritable path stops the run before it starts */
+    rc = bench_open_file(&json, "--json", o.json);
+    if (rc == 0 && (rc = bench_open_file(&csv, "--csv", o.csv)) != 0)
+        gpucc_atomic_file_abort(&json);
+    if (rc)
+        return rc;
     static bench_report report; /* large: keep it off the stack */
     memset(&report, 0, sizeof report);
     progress p = {.quiet = o.quiet, .tty = isatty(STDERR_FILENO)};
@@ -1017,7 +1021,7 @@ int gpucc_cmd_bench(int argc, char **argv)
         progress_clear(&p);
         bench_print_notes(stdout, &report);
         printf("\n%zu points in %.1f s\n", report.row_count, (gpucc_now_ms() - start) * 1e-3);
-        rc = write_outputs(&o, &report);
+        rc = write_outputs(&json, &csv, &report);
         int judged = judge(&report);
         if (rc == 0 && o.compare) {
             fflush(stdout);
@@ -1026,6 +1030,8 @@ int gpucc_cmd_bench(int argc, char **argv)
         if (rc == 0)
             rc = judged;
     }
+    gpucc_atomic_file_abort(&json); /* not written (a failed run or write): remove it */
+    gpucc_atomic_file_abort(&csv);
     close_slots(&run);
     free_data(&run);
     free(run.slots);

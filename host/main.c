@@ -1,8 +1,11 @@
 /* gpucc's command line: a table of subcommands over the library. */
+#define _POSIX_C_SOURCE 200809L
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "atomic-file.h"
 #include "cli.h"
 #include "commands.h"
 #include "gpucc.h"
@@ -77,8 +80,39 @@ static int cmd_devices(int argc, char **argv)
     return GPUCC_EXIT_OK;
 }
 
+/* The signals that stop a run from outside (a terminal closed, Ctrl-C, kill). */
+static const int stop_signals[] = {SIGHUP, SIGINT, SIGTERM};
+
+/* Removes the temporary files of outputs being written, then dies of the
+ * same signal (SA_RESETHAND restored the default action; the signal stays
+ * blocked until the handler returns), so that the exit status is what it
+ * would have been without the handler: 128 + signo in a shell. */
+static void on_stop_signal(int signo)
+{
+    gpucc_atomic_file_remove_all();
+    raise(signo);
+}
+
+/* Installs on_stop_signal for each stop signal that is not ignored (a
+ * background job of a shell without job control ignores SIGINT, and keeps
+ * ignoring it). */
+static void remove_outputs_on_stop_signals(void)
+{
+    size_t count = sizeof stop_signals / sizeof stop_signals[0];
+    struct sigaction action = {.sa_handler = on_stop_signal, .sa_flags = SA_RESETHAND};
+    sigemptyset(&action.sa_mask);
+    for (size_t i = 0; i < count; i++)
+        sigaddset(&action.sa_mask, stop_signals[i]);
+    for (size_t i = 0; i < count; i++) {
+        struct sigaction old;
+        if (sigaction(stop_signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(stop_signals[i], &action, NULL);
+    }
+}
+
 int main(int argc, char **argv)
 {
+    remove_outputs_on_stop_signals();
     static const struct {
         const char *name;
         int (*run)(int argc, char **argv);

@@ -1,6 +1,6 @@
 /*
  * Reading and writing float32 arrays: NumPy .npy (format 1.0/2.0/3.0) and
- * raw little-endian float32 files.
+ * raw little-endian float32 files, chosen by the file name's extension.
  *
  * The .npy format: the magic "\x93NUMPY", a major and a minor version byte,
  * the header length (2 bytes little-endian in 1.0, 4 bytes in 2.0 and 3.0),
@@ -16,9 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
+#include "atomic-file.h"
 #include "error.h"
+#include "npy.h"
 
 /* Data is read and written with fread/fwrite as-is, so the host must store
  * float32 exactly as the files do: IEEE single precision, little-endian. */
@@ -500,100 +501,72 @@ static size_t format_header(char *buf, size_t cap, size_t rank, const size_t *sh
     return total;
 }
 
-/* Writes header and data to f, then flushes, syncs (if `sync`) and closes
- * it (always closed on return). On failure returns errno's value (EIO if
- * unset). */
-static int write_and_close(FILE *f, const char *header, size_t header_len, const float *data,
-                           size_t count, int sync)
+/* Checks what gpucc_array_write and gpucc_npy_save are given and returns
+ * the element count in *count. */
+static gpucc_status check_array(const char *path, const float *data, size_t rank, const size_t *shape,
+                                size_t *count)
 {
-    int err = 0;
+    if (!path || !shape)
+        return gpucc_fail(GPUCC_E_INVALID, "cannot save an array: path or shape is NULL");
+    if (rank != 1 && rank != 2)
+        return gpucc_fail(GPUCC_E_INVALID, "%s: cannot save a rank %zu array (must be 1 or 2)",
+                          path, rank);
+    size_t n = shape[0];
+    if (rank == 2) {
+        if (shape[1] != 0 && n > SIZE_MAX / sizeof(float) / shape[1])
+            return gpucc_fail(GPUCC_E_INVALID, "%s: shape %zu x %zu overflows size_t", path,
+                              shape[0], shape[1]);
+        n *= shape[1];
+    }
+    if (n > SIZE_MAX / sizeof(float))
+        return gpucc_fail(GPUCC_E_INVALID, "%s: shape %zu overflows size_t", path, n);
+    if (n && !data)
+        return gpucc_fail(GPUCC_E_INVALID, "%s: data is NULL", path);
+    *count = n;
+    return GPUCC_OK;
+}
+
+/* Writes a checked array of count floats to stream: a .npy header first
+ * when `npy`, then the data. */
+static gpucc_status write_array(FILE *stream, const char *path, const float *data, size_t rank,
+                                const size_t *shape, size_t count, int npy)
+{
+    char header[256];
+    size_t header_len = npy ? format_header(header, sizeof header, rank, shape) : 0;
+    if (npy && header_len == 0)
+        return gpucc_fail(GPUCC_E_INVALID, "%s: cannot format the .npy header", path);
     errno = 0;
-    if (fwrite(header, 1, header_len, f) != header_len ||
-        (count && fwrite(data, sizeof(float), count, f) != count) || fflush(f) != 0 ||
-        (sync && fsync(fileno(f)) != 0))
-        err = errno ? errno : EIO;
-    if (fclose(f) != 0 && !err)
-        err = errno ? errno : EIO;
-    return err;
+    if (fwrite(header, 1, header_len, stream) != header_len ||
+        (count && fwrite(data, sizeof(float), count, stream) != count))
+        return gpucc_fail(GPUCC_E_IO, "cannot write %s: %s", path, strerror(errno ? errno : EIO));
+    return GPUCC_OK;
+}
+
+gpucc_status gpucc_array_write(FILE *stream, const char *path, const float *data, size_t rank,
+                               const size_t *shape)
+{
+    size_t count;
+    gpucc_status st = check_array(path, data, rank, shape, &count);
+    if (st == GPUCC_OK && !stream)
+        st = gpucc_fail(GPUCC_E_INVALID, "%s: stream is NULL", path);
+    if (st != GPUCC_OK)
+        return st;
+    return write_array(stream, path, data, rank, shape, count, ends_with_npy(path));
 }
 
 gpucc_status gpucc_npy_save(const char *path, const float *data, size_t rank, const size_t *shape)
 {
-    if (!path || !shape)
-        return gpucc_fail(GPUCC_E_INVALID, "gpucc_npy_save: path or shape is NULL");
-    if (rank != 1 && rank != 2)
-        return gpucc_fail(GPUCC_E_INVALID, "%s: cannot save a rank %zu array (must be 1 or 2)",
-                          path, rank);
-    size_t count = shape[0];
-    if (rank == 2) {
-        if (shape[1] != 0 && count > SIZE_MAX / sizeof(float) / shape[1])
-            return gpucc_fail(GPUCC_E_INVALID, "%s: shape %zu x %zu overflows size_t", path,
-                              shape[0], shape[1]);
-        count *= shape[1];
+    size_t count;
+    gpucc_status st = check_array(path, data, rank, shape, &count);
+    gpucc_atomic_file file;
+    if (st == GPUCC_OK)
+        st = gpucc_atomic_file_open(&file, path);
+    if (st != GPUCC_OK)
+        return st;
+    st = write_array(file.stream, path, data, rank, shape, count, 1);
+    if (st != GPUCC_OK) {
+        gpucc_atomic_file_abort(&file);
+        return st;
     }
-    if (count > SIZE_MAX / sizeof(float))
-        return gpucc_fail(GPUCC_E_INVALID, "%s: shape %zu overflows size_t", path, count);
-    if (count && !data)
-        return gpucc_fail(GPUCC_E_INVALID, "%s: data is NULL", path);
-
-    char header[256];
-    size_t header_len = format_header(header, sizeof header, rank, shape);
-    if (header_len == 0)
-        return gpucc_fail(GPUCC_E_INVALID, "%s: cannot format the .npy header", path);
-
-    /* An existing device, FIFO or socket (/dev/null, /dev/stdout, a pipe) is
-     * written in place: renaming a temporary file over it would replace the
-     * node itself (for root, /dev/full would become a regular file), and
-     * atomicity means nothing there. */
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-        FILE *f = fopen(path, "wb");
-        int err = !f ? errno : write_and_close(f, header, header_len, data, count, 0);
-        if (err)
-            return gpucc_fail(GPUCC_E_IO, "%s: cannot write: %s", path, strerror(err));
-        return GPUCC_OK;
-    }
-
-    size_t path_len = strlen(path);
-    char *tmp = malloc(path_len + sizeof ".tmpXXXXXX");
-    if (!tmp)
-        return gpucc_fail(GPUCC_E_NOMEM, "%s: cannot allocate a temporary file name", path);
-    memcpy(tmp, path, path_len);
-    memcpy(tmp + path_len, ".tmpXXXXXX", sizeof ".tmpXXXXXX");
-
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int err = errno;
-        free(tmp);
-        return gpucc_fail(GPUCC_E_IO, "%s: cannot create a temporary file: %s", path,
-                          strerror(err));
-    }
-    /* mkstemp creates mode 0600; give the result the usual 0666 & ~umask.
-     * Reading the umask sets it briefly; 077 makes that moment harmless. */
-    mode_t mask = umask(077);
-    umask(mask);
-    const char *step = "cannot set permissions";
-    int err = fchmod(fd, 0666 & ~mask) != 0 ? errno : 0;
-    if (!err) {
-        step = "cannot write";
-        FILE *f = fdopen(fd, "wb");
-        if (!f) {
-            err = errno;
-            close(fd);
-        } else {
-            err = write_and_close(f, header, header_len, data, count, 1);
-        }
-    } else {
-        close(fd);
-    }
-    if (!err && rename(tmp, path) != 0) {
-        step = "cannot rename the temporary file over it";
-        err = errno;
-    }
-    if (err)
-        unlink(tmp);
-    free(tmp);
-    if (err)
-        return gpucc_fail(GPUCC_E_IO, "%s: %s: %s", path, step, strerror(err));
-    return GPUCC_OK;
+    return gpucc_atomic_file_commit(&file);
 }

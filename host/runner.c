@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "atomic-file.h"
+#include "npy.h"
 #include "report.h"
 #include "workloads.h"
 
@@ -124,18 +126,21 @@ static void record_error(gpucc_row *row, gpucc_status status)
     }
 }
 
-/* Writes --output from the chosen backend's result (only after a good run). */
-static int write_output(const gpucc_run_options *o, const float *data, size_t rank, const size_t *shape)
+/* Writes --output, opened before the run, from the chosen backend's result
+ * (only after a good run). */
+static int write_output(const gpucc_run_options *o, gpucc_atomic_file *output, const float *data, size_t rank,
+                        const size_t *shape)
 {
-    if (!o->output)
+    if (!output->stream)
         return 0;
     if (!data) { /* the output backend did not run: nothing to write */
         fprintf(stderr, "gpucc: --output: %s produced no result to write\n",
                 gpucc_backend_kind_name(o->output_backend));
         return GPUCC_EXIT_FAILED;
     }
-    if (gpucc_npy_save(o->output, data, rank, shape) != GPUCC_OK) {
-        fprintf(stderr, "gpucc: %s\n", gpucc_last_error());
+    if (gpucc_array_write(output->stream, o->output, data, rank, shape) != GPUCC_OK ||
+        gpucc_atomic_file_commit(output) != GPUCC_OK) {
+        fprintf(stderr, "gpucc: --output: %s\n", gpucc_last_error());
         return GPUCC_EXIT_CANTCREAT;
     }
     return 0;
@@ -175,7 +180,8 @@ static int run_reduce(const gpucc_run_options *o, gpucc_report *report, gpucc_ba
 
 /* ---- map ---- */
 
-static int run_map(const gpucc_run_options *o, gpucc_report *report, gpucc_backend **backends)
+static int run_map(const gpucc_run_options *o, gpucc_report *report, gpucc_backend **backends,
+                   gpucc_atomic_file *output)
 {
     gpucc_array data = {0}, addend = {0};
     float *outputs[GPUCC_BACKEND_COUNT] = {NULL};
@@ -203,7 +209,7 @@ static int run_map(const gpucc_run_options *o, gpucc_report *report, gpucc_backe
     if (rc == 0)
         rc = print_and_judge(o, report);
     if (rc == 0)
-        rc = write_output(o, outputs[o->output_backend], 1, data.shape);
+        rc = write_output(o, output, outputs[o->output_backend], 1, data.shape);
     for (int k = 0; k < GPUCC_BACKEND_COUNT; k++)
         gpucc_free_floats(outputs[k]);
     gpucc_array_free(&data);
@@ -243,7 +249,8 @@ static int load_dense_inputs(const gpucc_run_options *o, gpucc_array *x, gpucc_a
     return 0;
 }
 
-static int run_dense(const gpucc_run_options *o, gpucc_report *report, gpucc_backend **backends)
+static int run_dense(const gpucc_run_options *o, gpucc_report *report, gpucc_backend **backends,
+                     gpucc_atomic_file *output)
 {
     gpucc_array x = {0}, w = {0}, b = {0};
     float *outputs[GPUCC_BACKEND_COUNT] = {NULL};
@@ -283,7 +290,7 @@ static int run_dense(const gpucc_run_options *o, gpucc_report *report, gpucc_bac
         rc = print_and_judge(o, report);
     size_t y_shape[2] = {shape->batch, shape->out};
     if (rc == 0)
-        rc = write_output(o, outputs[o->output_backend], 2, y_shape);
+        rc = write_output(o, output, outputs[o->output_backend], 2, y_shape);
     for (int k = 0; k < GPUCC_BACKEND_COUNT; k++)
         gpucc_free_floats(outputs[k]);
     gpucc_array_free(&x);
@@ -299,12 +306,20 @@ int gpucc_run(const gpucc_run_options *o)
     memset(&report, 0, sizeof report);
     report.workload = o->workload;
     report.plan = o->plan;
+    /* --output is created first: a path that cannot be created stops the
+     * run before any work, and the file is removed unless committed. */
+    gpucc_atomic_file output = {.slot = -1};
+    if (o->output && gpucc_atomic_file_open(&output, o->output) != GPUCC_OK) {
+        fprintf(stderr, "gpucc: --output: %s\n", gpucc_last_error());
+        return GPUCC_EXIT_CANTCREAT;
+    }
     int rc;
     switch (o->workload) {
-    case GPUCC_WORKLOAD_MAP: rc = run_map(o, &report, backends); break;
-    case GPUCC_WORKLOAD_DENSE: rc = run_dense(o, &report, backends); break;
+    case GPUCC_WORKLOAD_MAP: rc = run_map(o, &report, backends, &output); break;
+    case GPUCC_WORKLOAD_DENSE: rc = run_dense(o, &report, backends, &output); break;
     default: rc = run_reduce(o, &report, backends); break;
     }
+    gpucc_atomic_file_abort(&output);
     close_backends(backends);
     return rc;
 }

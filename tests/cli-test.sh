@@ -426,11 +426,11 @@ if [[ ! -e $WORK/no-cl.npy ]]; then pass; else fail "a failed --output left a fi
 # An existing FIFO (or device) is written in place, not replaced by a
 # regular file renamed over it (as root that turned /dev/full into a file;
 # the test stays away from system devices and uses its own FIFO).
-mkfifo "$WORK/fifo"
-cat "$WORK/fifo" >"$WORK/from-fifo" &
+mkfifo "$WORK/fifo.npy"
+cat "$WORK/fifo.npy" >"$WORK/from-fifo" &
 reader=$!
-expect_exit 0 -- run map "${FAST[@]}" --backend=serial "--input=$WORK/three.f32" "--output=$WORK/fifo"
-if [[ -p $WORK/fifo ]]; then
+expect_exit 0 -- run map "${FAST[@]}" --backend=serial "--input=$WORK/three.f32" "--output=$WORK/fifo.npy"
+if [[ -p $WORK/fifo.npy ]]; then
     pass
     wait "$reader"
     if cmp -s "$WORK/squares.npy" "$WORK/from-fifo"; then pass; else fail "the FIFO got other bytes than the file"; fi
@@ -510,6 +510,97 @@ expect_exit 69 -- peak --size-mb=64 --device=no-such-device-xyz
 expect_exit 0 -- devices
 expect_stdout_lines '^CPU: [0-9]+ online threads$' 1
 expect_stdout_lines '^\[0\] ' 1
+
+# ---- Output files: format, checked before the run, removed when stopped ----
+
+# --output follows --input's extension rule: raw float32 for any name but
+# .npy, so a raw round trip reads back the same floats (1, 4, 12.25).
+expect_exit 0 -- run map "${FAST[@]}" --backend=serial "--input=$WORK/three.f32" "--output=$WORK/squares.f32"
+if [[ $(wc -c <"$WORK/squares.f32") == 12 ]]; then pass; else fail "squares.f32 is not 3 raw floats"; fi
+if cmp -s "$WORK/squares.f32" <(tail -c 12 "$WORK/squares.npy"); then pass; else fail "raw output differs from the .npy data"; fi
+expect_exit 0 -- run reduce "${FAST[@]}" "--input=$WORK/squares.f32" --format=json
+for b in "${BACKENDS[@]}"; do
+    expect_json_value "$b" 17.25
+done
+expect_stdout_count '"verified": true' 3
+# .npy written, read back by map again: 1, 16, 150.0625 sum to 167.0625.
+expect_exit 0 -- run map "${FAST[@]}" --backend=serial "--input=$WORK/squares.npy" "--output=$WORK/fourth.npy"
+expect_exit 0 -- run reduce "${FAST[@]}" --backend=serial "--input=$WORK/fourth.npy" --format=json
+expect_json_value serial 167.0625
+# A 2-D dense result as raw float32: the data of Y-expected.npy, no header.
+expect_exit 0 -- run dense "${FAST[@]}" --backend=serial "--input=$WORK/X.npy" "--weights=$WORK/W.npy" \
+    "--bias=$WORK/b.npy" "--output=$WORK/Y.bin"
+if cmp -s "$WORK/Y.bin" <(tail -c 16 "$WORK/Y-expected.npy"); then pass; else fail "raw Y is not [[1.5,0],[4.5,0]]"; fi
+
+# expect_cantcreat PATH ARGS...: gpucc ARGS refuses PATH before any work:
+# exit 73, nothing on stdout (no table: the run did not start), one line on
+# stderr naming PATH, and no temporary file next to it.
+expect_cantcreat() {
+    local path=$1
+    shift
+    expect_error 73 "$@"
+    expect_stderr_contains "$path"
+    if ! compgen -G "$path.tmp-*" >/dev/null; then pass; else fail "a temporary file of $path was left"; fi
+}
+mkdir "$WORK/out-dir" "$WORK/read-only"
+chmod 555 "$WORK/read-only"
+for workload in "map --size=1e5" "dense --batch=4 --in=8 --out=3"; do
+    # shellcheck disable=SC2086 # the workload and its size are two words
+    expect_cantcreat "$WORK/out-dir" run $workload "${FAST[@]}" --backend=serial "--output=$WORK/out-dir"
+    expect_stderr_contains "Is a directory"
+    # shellcheck disable=SC2086
+    expect_cantcreat "$WORK/missing/y.npy" run $workload "${FAST[@]}" "--output=$WORK/missing/y.npy"
+    expect_stderr_contains "No such file or directory"
+    if [[ ! -e $WORK/missing ]]; then pass; else fail "a folder was created for --output"; fi
+done
+if [[ $(id -u) == 0 ]]; then
+    echo "skipped: --output into a read-only folder (root writes into it anyway)"
+else
+    expect_cantcreat "$WORK/read-only/y.f32" run map --size=1e5 "${FAST[@]}" "--output=$WORK/read-only/y.f32"
+    expect_stderr_contains "Permission denied"
+fi
+if [[ -z $(find "$WORK/out-dir" "$WORK/read-only" -mindepth 1) ]]; then pass; else fail "files were created in refused folders"; fi
+chmod 755 "$WORK/read-only"
+
+# stop_while_writing SIGNAL CODE TARGET ARGS...: starts gpucc ARGS (a long
+# run writing TARGET) in the background, polls until TARGET's temporary file
+# exists (created before the work starts; at most 120 s), sends SIGNAL and
+# checks the exit status CODE (128 + the signal's number), that no
+# temporary file is left and that TARGET was not created (an earlier file
+# there is the caller's to check). Job control is on while starting it: a
+# script's background job would otherwise ignore SIGINT.
+stop_while_writing() {
+    local signal=$1 code=$2 target=$3 tries=0 existed=0 pid
+    shift 3
+    [[ -e $target ]] && existed=1
+    LAST_CMD="$* (stopped by SIG$signal)"
+    : >"$OUT"
+    set -m
+    "$GPUCC" "$@" >/dev/null 2>"$ERR" </dev/null &
+    pid=$!
+    set +m
+    while ! compgen -G "$target.tmp-*" >/dev/null && kill -0 "$pid" 2>/dev/null && ((tries++ < 1200)); do
+        sleep 0.1
+    done
+    if compgen -G "$target.tmp-*" >/dev/null; then pass; else fail "no temporary file of $target appeared"; fi
+    kill -s "$signal" "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null # (no "Hangup" line from bash)
+    LAST_RC=$?
+    if [[ $LAST_RC == "$code" ]]; then pass; else fail "expected exit status $code, got $LAST_RC"; fi
+    if ! compgen -G "$target.tmp-*" >/dev/null; then pass; else fail "left behind: $(echo "$target".tmp-*)"; fi
+    if [[ $existed == 1 || ! -e $target ]]; then pass; else fail "$target was created"; fi
+}
+# A million timed calls: minutes, unless stopped (which happens within a
+# poll of the temporary file appearing).
+LONG=(--size=1e6 --warmup=1 --repeat=1000000)
+stop_while_writing INT 130 "$WORK/stopped.npy" run map "${LONG[@]}" --backend=serial "--output=$WORK/stopped.npy"
+stop_while_writing TERM 143 "$WORK/stopped.f32" run map "${LONG[@]}" --backend=pthreads "--output=$WORK/stopped.f32"
+stop_while_writing HUP 129 "$WORK/stopped-y.npy" run dense --batch=64 --in=64 --out=64 --warmup=1 --repeat=1000000 \
+    --backend=serial "--output=$WORK/stopped-y.npy"
+# An earlier file at the target is left as it was.
+cp "$WORK/squares.npy" "$WORK/kept.npy"
+stop_while_writing INT 130 "$WORK/kept.npy" run map "${LONG[@]}" --backend=serial "--output=$WORK/kept.npy"
+if cmp -s "$WORK/squares.npy" "$WORK/kept.npy"; then pass; else fail "a stopped run changed the earlier --output file"; fi
 
 echo "$passed passed, $failed failed"
 [[ $failed == 0 ]]

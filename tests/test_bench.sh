@@ -113,5 +113,60 @@ else
     echo "skipped: plots (no gnuplot)"
 fi
 
+# ---- Output files: checked before the run, removed when it is stopped ----
+
+# exists GLOB: some file matches GLOB.
+exists() { compgen -G "$1" >/dev/null; }
+
+# An unwritable --json or --csv stops the run before it starts: exit 73, one
+# line naming the path, nothing on stdout, nothing created.
+mkdir "$WORK/out-dir" "$WORK/read-only"
+chmod 555 "$WORK/read-only"
+for option in json csv; do
+    for path in "$WORK/out-dir" "$WORK/missing/r.$option" "$WORK/read-only/r.$option"; do
+        if [[ $path == */read-only/* && $(id -u) == 0 ]]; then
+            echo "skipped: --$option into a read-only folder (root writes into it anyway)"
+            continue
+        fi
+        bench --suite=threads --backend=pthreads --max-size=1e3 --min-time=0.001 --quiet "--$option=$path"
+        check "--$option=$path exits 73 (got $RC)" test "$RC" -eq 73
+        check "--$option=$path: one line on stderr, naming it" \
+            test "$(wc -l <"$WORK/err")" -eq 1 -a "$(grep -cF -- "--$option: cannot create $path: " "$WORK/err")" -eq 1
+        check "--$option=$path: the run did not start" test ! -s "$WORK/out"
+    done
+done
+check "nothing created for refused paths" test -z "$(find "$WORK/out-dir" "$WORK/read-only" -mindepth 1)" -a ! -e "$WORK/missing"
+chmod 755 "$WORK/read-only"
+# A good --json with a refused --csv: the JSON's temporary file goes too.
+bench --suite=threads --backend=pthreads --max-size=1e3 --min-time=0.001 --quiet --json="$WORK/ok.json" \
+    --csv="$WORK/missing/r.csv"
+check "--csv refused after --json exits 73 (got $RC)" test "$RC" -eq 73
+check "--csv refused after --json: no JSON file left" test ! -e "$WORK/ok.json" -a -z "$(compgen -G "$WORK/ok.json.tmp-*")"
+
+# stop_bench SIGNAL CODE: a long bench writing --json and --csv (their
+# temporary files are created before the work starts), stopped by SIGNAL
+# once they exist (polled, at most 120 s): exit status CODE (128 + the
+# signal's number), and no file left. Job control is on while starting it:
+# a script's background job would otherwise ignore SIGINT.
+stop_bench() {
+    local signal=$1 code=$2 tries=0 pid
+    set -m
+    "$GPUCC" bench --suite=threads --backend=pthreads --max-size=1e6 --min-time=3600 --quiet \
+        --json="$WORK/stopped.json" --csv="$WORK/stopped.csv" >/dev/null 2>"$WORK/err" </dev/null &
+    pid=$!
+    set +m
+    while ! exists "$WORK/stopped.csv.tmp-*" && kill -0 "$pid" 2>/dev/null && ((tries++ < 1200)); do
+        sleep 0.1
+    done
+    check "bench: temporary files exist while it runs" exists "$WORK/stopped.json.tmp-*"
+    kill -s "$signal" "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    RC=$?
+    check "bench stopped by SIG$signal exits $code (got $RC)" test "$RC" -eq "$code"
+    check "bench stopped by SIG$signal leaves no file ($(echo "$WORK"/stopped.*))" test -z "$(compgen -G "$WORK/stopped.*")"
+}
+stop_bench INT 130
+stop_bench TERM 143
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -1,4 +1,5 @@
-/* Tests of host/npy.c: .npy and raw float32 loading, atomic .npy saving. */
+/* Tests of host/npy.c and host/atomic-file.c: .npy and raw float32 loading
+ * and writing, atomic output files. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <check.h>
@@ -10,7 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic-file.h"
 #include "gpucc.h"
+#include "npy.h"
 
 /* Every test writes into its own fresh directory (Check forks per test). */
 static char tmpdir[64];
@@ -130,6 +133,19 @@ static void expect_load_fail(const char *path, size_t max_rank, gpucc_status sta
     ck_assert_ptr_null(a.data);
     ck_assert_uint_eq(a.count, 0);
     gpucc_array_free(&a);
+}
+
+/* Entries of the test directory that are temporary files ("*.tmp-*"). */
+static int count_temps(void)
+{
+    DIR *d = opendir(tmpdir);
+    ck_assert_ptr_nonnull(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        n += strstr(e->d_name, ".tmp-") != NULL;
+    closedir(d);
+    return n;
 }
 
 static const float small[6] = {1.5f, -2.25f, 3.0f, 0.125f, -1e30f, 7.0f};
@@ -275,17 +291,12 @@ START_TEST(save_failures)
     ck_assert_int_ne(access(path, F_OK), 0);
     ck_assert_int_ne(access(tmp_path("no-such-dir"), F_OK), 0);
 
-    /* A directory in the way of the rename: the temp file must be removed. */
+    /* A directory in the way: refused before a temporary file is made. */
     const char *dir = tmp_path("is-a-dir.npy");
     ck_assert_int_eq(mkdir(dir, 0755), 0);
     ck_assert_int_eq(gpucc_npy_save(dir, small, 1, shape), GPUCC_E_IO);
-    ck_assert_ptr_nonnull(strstr(gpucc_last_error(), "rename"));
-    DIR *d = opendir(tmpdir);
-    ck_assert_ptr_nonnull(d);
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL)
-        ck_assert_msg(strstr(e->d_name, ".tmp") == NULL, "left behind: %s", e->d_name);
-    closedir(d);
+    ck_assert_ptr_nonnull(strstr(gpucc_last_error(), "Is a directory"));
+    ck_assert_int_eq(count_temps(), 0);
     rmdir(dir);
 
     const char *ok = tmp_path("rank.npy");
@@ -296,6 +307,191 @@ START_TEST(save_failures)
     size_t huge[2] = {SIZE_MAX / 2, 3};
     ck_assert_int_eq(gpucc_npy_save(ok, small, 2, huge), GPUCC_E_INVALID);
     ck_assert_int_ne(access(ok, F_OK), 0);
+}
+END_TEST
+
+/* ---- Writing by extension (host/npy.h) ---- */
+
+/* Writes small as a 2x3 array to name with gpucc_array_write. */
+static const char *write_small(const char *name)
+{
+    const char *path = tmp_path(name);
+    size_t shape[2] = {2, 3};
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_msg(gpucc_array_write(f, path, small, 2, shape) == GPUCC_OK, "%s", gpucc_last_error());
+    ck_assert_int_eq(fclose(f), 0);
+    return path;
+}
+
+/* The format follows the extension, as gpucc_array_load reads it: a round
+ * trip through any name gives the same floats back. */
+START_TEST(write_follows_extension)
+{
+    static const char *const npy_names[] = {"w.npy", "w.NPY"};
+    for (size_t i = 0; i < 2; i++) {
+        gpucc_array a;
+        ck_assert_int_eq(gpucc_array_load(write_small(npy_names[i]), 2, &a), GPUCC_OK);
+        ck_assert_uint_eq(a.rank, 2);
+        ck_assert_uint_eq(a.shape[0], 2);
+        ck_assert_uint_eq(a.shape[1], 3);
+        ck_assert_int_eq(memcmp(a.data, small, sizeof small), 0);
+        gpucc_array_free(&a);
+    }
+    static const char *const raw_names[] = {"w.f32", "w.bin", "w", "w.npy.f32"};
+    for (size_t i = 0; i < 4; i++) {
+        size_t n;
+        unsigned char *bytes = read_file(write_small(raw_names[i]), &n);
+        ck_assert_uint_eq(n, sizeof small); /* no header: exactly the data */
+        ck_assert_int_eq(memcmp(bytes, small, sizeof small), 0);
+        free(bytes);
+    }
+}
+END_TEST
+
+START_TEST(write_failures)
+{
+    size_t shape[2] = {2, 3};
+    FILE *f = fopen(tmp_path("bad.f32"), "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(gpucc_array_write(f, "bad.f32", small, 3, shape), GPUCC_E_INVALID);
+    ck_assert_ptr_nonnull(strstr(gpucc_last_error(), "rank 3"));
+    ck_assert_int_eq(gpucc_array_write(f, "bad.f32", NULL, 1, shape), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucc_array_write(NULL, "bad.f32", small, 1, shape), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucc_array_write(f, NULL, small, 1, shape), GPUCC_E_INVALID);
+    ck_assert_int_eq(ftell(f), 0);
+    fclose(f);
+    /* A stream that cannot take the data. */
+    f = fopen("/dev/full", "wb");
+    if (f) {
+        setvbuf(f, NULL, _IONBF, 0);
+        ck_assert_int_eq(gpucc_array_write(f, "full.npy", small, 2, shape), GPUCC_E_IO);
+        ck_assert_ptr_nonnull(strstr(gpucc_last_error(), "cannot write full.npy"));
+        fclose(f);
+    }
+}
+END_TEST
+
+/* ---- Atomic files (host/atomic-file.h) ---- */
+
+/* Reads path's contents as a string (at most 63 bytes). */
+static const char *contents(const char *path)
+{
+    static char buf[64];
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
+
+START_TEST(atomic_commit_and_abort)
+{
+    const char *path = tmp_path("out.txt");
+    gpucc_atomic_file file;
+    ck_assert_int_eq(gpucc_atomic_file_open(&file, path), GPUCC_OK);
+    ck_assert_int_eq(count_temps(), 1); /* created at open, not at commit */
+    ck_assert_int_ne(access(path, F_OK), 0);
+    fputs("first", file.stream);
+    ck_assert_int_eq(gpucc_atomic_file_commit(&file), GPUCC_OK);
+    ck_assert_str_eq(contents(path), "first");
+    ck_assert_int_eq(count_temps(), 0);
+    gpucc_atomic_file_abort(&file); /* after commit: nothing to do */
+    ck_assert_str_eq(contents(path), "first");
+    ck_assert_int_eq(gpucc_atomic_file_commit(&file), GPUCC_E_INVALID);
+
+    /* Aborted: the earlier file stays as it was. */
+    ck_assert_int_eq(gpucc_atomic_file_open(&file, path), GPUCC_OK);
+    fputs("second", file.stream);
+    gpucc_atomic_file_abort(&file);
+    ck_assert_str_eq(contents(path), "first");
+    ck_assert_int_eq(count_temps(), 0);
+
+    gpucc_atomic_file zeroed = {0};
+    gpucc_atomic_file_abort(&zeroed);
+    gpucc_atomic_file_abort(NULL);
+}
+END_TEST
+
+/* What a signal handler calls: every temporary file open goes, committed
+ * files stay, and the registry is usable afterwards. */
+START_TEST(atomic_remove_all)
+{
+    gpucc_atomic_file done, a, b;
+    ck_assert_int_eq(gpucc_atomic_file_open(&done, tmp_path("done.txt")), GPUCC_OK);
+    ck_assert_int_eq(gpucc_atomic_file_commit(&done), GPUCC_OK);
+    ck_assert_int_eq(gpucc_atomic_file_open(&a, tmp_path("a.txt")), GPUCC_OK);
+    ck_assert_int_eq(gpucc_atomic_file_open(&b, tmp_path("b.txt")), GPUCC_OK);
+    ck_assert_int_eq(count_temps(), 2);
+    gpucc_atomic_file_remove_all();
+    ck_assert_int_eq(count_temps(), 0);
+    ck_assert_int_eq(access(tmp_path("done.txt"), F_OK), 0);
+    gpucc_atomic_file_abort(&a);
+    gpucc_atomic_file_abort(&b);
+    ck_assert_int_ne(access(tmp_path("a.txt"), F_OK), 0);
+
+    /* The registry is bounded; when full, open says so and creates nothing. */
+    gpucc_atomic_file files[64];
+    int opened = 0;
+    char name[32];
+    for (; opened < 64; opened++) {
+        snprintf(name, sizeof name, "f%d", opened);
+        if (gpucc_atomic_file_open(&files[opened], tmp_path(name)) != GPUCC_OK)
+            break;
+    }
+    ck_assert_int_lt(opened, 64);
+    ck_assert_ptr_nonnull(strstr(gpucc_last_error(), "output files open at once"));
+    ck_assert_int_eq(count_temps(), opened);
+    while (opened > 0)
+        gpucc_atomic_file_abort(&files[--opened]);
+    ck_assert_int_eq(count_temps(), 0);
+    ck_assert_int_eq(gpucc_atomic_file_open(&a, tmp_path("a.txt")), GPUCC_OK);
+    gpucc_atomic_file_abort(&a);
+}
+END_TEST
+
+/* Paths that cannot be created fail at open, leaving nothing behind. */
+START_TEST(atomic_open_failures)
+{
+    gpucc_atomic_file file;
+    const char *missing = tmp_path("no-such-dir/x.txt");
+    ck_assert_int_eq(gpucc_atomic_file_open(&file, missing), GPUCC_E_IO);
+    ck_assert_ptr_nonnull(strstr(gpucc_last_error(), missing));
+    ck_assert_ptr_nonnull(strstr(gpucc_last_error(), "cannot create"));
+    ck_assert_ptr_nonnull(strstr(gpucc_last_error(), "No such file or directory"));
+    ck_assert_ptr_null(file.stream);
+    gpucc_atomic_file_abort(&file);
+
+    ck_assert_int_eq(gpucc_atomic_file_open(&file, tmpdir), GPUCC_E_IO);
+    ck_assert_ptr_nonnull(strstr(gpucc_last_error(), "Is a directory"));
+
+    const char *ro = tmp_path("read-only");
+    ck_assert_int_eq(mkdir(ro, 0555), 0);
+    if (geteuid() != 0) { /* root writes into it anyway */
+        char inside[600];
+        snprintf(inside, sizeof inside, "%s/x.txt", ro);
+        ck_assert_int_eq(gpucc_atomic_file_open(&file, inside), GPUCC_E_IO);
+        ck_assert_ptr_nonnull(strstr(gpucc_last_error(), "Permission denied"));
+    }
+    rmdir(ro);
+    ck_assert_int_eq(count_temps(), 0);
+    ck_assert_int_eq(gpucc_atomic_file_open(&file, NULL), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucc_atomic_file_open(NULL, "x"), GPUCC_E_INVALID);
+}
+END_TEST
+
+/* A device is written in place, never renamed over. */
+START_TEST(atomic_in_place)
+{
+    gpucc_atomic_file file;
+    ck_assert_int_eq(gpucc_atomic_file_open(&file, "/dev/null"), GPUCC_OK);
+    ck_assert_int_eq(file.slot, -1);
+    fputs("gone", file.stream);
+    ck_assert_int_eq(gpucc_atomic_file_commit(&file), GPUCC_OK);
+    struct stat st;
+    ck_assert_int_eq(stat("/dev/null", &st), 0);
+    ck_assert(S_ISCHR(st.st_mode));
 }
 END_TEST
 
@@ -573,6 +769,16 @@ static Suite *npy_suite(void)
     tcase_add_test(tc, save_replaces_atomically);
     tcase_add_test(tc, save_respects_umask);
     tcase_add_test(tc, save_failures);
+    tcase_add_test(tc, write_follows_extension);
+    tcase_add_test(tc, write_failures);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("atomic file");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, atomic_commit_and_abort);
+    tcase_add_test(tc, atomic_remove_all);
+    tcase_add_test(tc, atomic_open_failures);
+    tcase_add_test(tc, atomic_in_place);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("valid");
