@@ -7,6 +7,8 @@
 #ifndef GPUCC_BACKEND_IMPL_H
 #define GPUCC_BACKEND_IMPL_H
 
+#include <assert.h>
+
 #include "gpucc.h"
 
 typedef struct gpucc_backend_ops {
@@ -31,8 +33,15 @@ typedef struct gpucc_backend_ops {
 struct gpucc_backend {
     const gpucc_backend_ops *ops;
     void *impl;
+    uint32_t magic; /* GPUCC_BACKEND_MAGIC while open, 0 once closed */
     char device[512];
 };
+
+#define GPUCC_BACKEND_MAGIC 0x67707563u /* "gpuc" */
+
+/* Debug builds: asserts that a non-NULL backend is open (catches a closed
+ * or never-opened one where the memory still says so). */
+#define GPUCC_ASSERT_OPEN(backend) assert(!(backend) || (backend)->magic == GPUCC_BACKEND_MAGIC)
 
 extern const gpucc_backend_ops gpucc_serial_ops;
 extern const gpucc_backend_ops gpucc_pthreads_ops;

@@ -19,11 +19,14 @@ typedef struct {
 
 static gpucc_status pthreads_open(gpucc_backend *backend, const gpucc_backend_config *config)
 {
-    unsigned threads = config->threads ? config->threads : gpucc_cpu_count();
+    unsigned threads;
+    gpucc_status status = gpucc_threads_resolve(config->threads, "pthreads backend", &threads);
+    if (status != GPUCC_OK)
+        return status;
     pthreads_state *state = calloc(1, sizeof *state);
     if (!state)
         return gpucc_fail(GPUCC_E_NOMEM, "cannot allocate the pthreads backend");
-    gpucc_status status = gpucc_pool_create(threads, &state->pool);
+    status = gpucc_pool_create(threads, &state->pool);
     if (status != GPUCC_OK) {
         free(state);
         return status;

@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +7,7 @@
 
 #include "backend-impl.h"
 #include "error.h"
+#include "pool.h"
 #include "reduce-order.h"
 #include "timer.h"
 
@@ -43,9 +45,11 @@ static gpucc_status parse_name(const char *name, const char *const *names, int c
     return gpucc_fail(GPUCC_E_INVALID, "unknown %s '%s' (expected %s)", what, name ? name : "", expected);
 }
 
-/* Parses into an enum through an int. */
+/* Parses into an enum through an int; a NULL out is refused. */
 #define PARSE_ENUM(name, names, count, what, out)                              \
     do {                                                                       \
+        if (!(out))                                                            \
+            return gpucc_fail(GPUCC_E_INVALID, "parsing a %s name: the output pointer is NULL", what); \
         int index_ = 0;                                                        \
         gpucc_status status_ = parse_name(name, names, count, what, &index_);  \
         if (status_ == GPUCC_OK)                                               \
@@ -88,21 +92,46 @@ gpucc_status gpucc_activation_parse(const char *name, gpucc_activation *out)
     PARSE_ENUM(name, activation_names, GPUCC_ACT_COUNT, "activation", out);
 }
 
+/* Checks the fields of a config that every backend shares the meaning of:
+ * enums in range and a thread count within the limit. */
+static gpucc_status check_config(const gpucc_backend_config *config)
+{
+    if ((unsigned)config->shape > GPUCC_SHAPE_GPU)
+        return gpucc_fail(GPUCC_E_INVALID, "backend config: kernel shape %d is out of range (0..%d)",
+                          (int)config->shape, GPUCC_SHAPE_GPU);
+    if ((unsigned)config->dense_impl > GPUCC_DENSE_KERNEL)
+        return gpucc_fail(GPUCC_E_INVALID, "backend config: dense implementation %d is out of range (0..%d)",
+                          (int)config->dense_impl, GPUCC_DENSE_KERNEL);
+    if (config->threads > GPUCC_MAX_THREADS)
+        return gpucc_fail(GPUCC_E_INVALID, "backend config: %u threads is more than the limit of %d",
+                          config->threads, GPUCC_MAX_THREADS);
+    return GPUCC_OK;
+}
+
 gpucc_status gpucc_backend_open(gpucc_backend_kind kind, const gpucc_backend_config *config,
                                 gpucc_backend **out)
 {
     static const gpucc_backend_config defaults;
+    if (out)
+        *out = NULL;
     if (!out || (unsigned)kind >= GPUCC_BACKEND_COUNT)
-        return gpucc_fail(GPUCC_E_INVALID, "gpucc_backend_open: invalid arguments");
+        return gpucc_fail(GPUCC_E_INVALID, "gpucc_backend_open: %s", out ? "backend kind out of range"
+                                                                          : "out is NULL");
+    if (!config)
+        config = &defaults;
+    gpucc_status status = check_config(config);
+    if (status != GPUCC_OK)
+        return status;
     gpucc_backend *backend = calloc(1, sizeof *backend);
     if (!backend)
         return gpucc_fail(GPUCC_E_NOMEM, "cannot allocate a backend");
     backend->ops = registry[kind];
-    gpucc_status status = backend->ops->open(backend, config ? config : &defaults);
+    status = backend->ops->open(backend, config);
     if (status != GPUCC_OK) {
         free(backend);
         return status;
     }
+    backend->magic = GPUCC_BACKEND_MAGIC;
     *out = backend;
     return GPUCC_OK;
 }
@@ -111,18 +140,22 @@ void gpucc_backend_close(gpucc_backend *backend)
 {
     if (!backend)
         return;
+    GPUCC_ASSERT_OPEN(backend);
+    backend->magic = 0;
     backend->ops->close(backend);
     free(backend);
 }
 
 gpucc_backend_kind gpucc_backend_kind_of(const gpucc_backend *backend)
 {
-    return backend->ops->kind;
+    GPUCC_ASSERT_OPEN(backend);
+    return backend ? backend->ops->kind : GPUCC_BACKEND_COUNT;
 }
 
 const char *gpucc_backend_device(const gpucc_backend *backend)
 {
-    return backend->device;
+    GPUCC_ASSERT_OPEN(backend);
+    return backend ? backend->device : "";
 }
 
 /* Runs call() between two clock reads; kernel time defaults to the total
@@ -140,9 +173,12 @@ const char *gpucc_backend_device(const gpucc_backend *backend)
 gpucc_status gpucc_map(gpucc_backend *backend, gpucc_map_fn fn, float alpha, const float *x, const float *y,
                        float *out, size_t n, gpucc_call_info *info)
 {
+    GPUCC_ASSERT_OPEN(backend);
     if (!backend || !info || (unsigned)fn >= GPUCC_MAP_FN_COUNT || (n > 0 && (!x || !out)) ||
-        (n > 0 && fn == GPUCC_MAP_SAXPY && !y))
+        (n > 0 && fn == GPUCC_MAP_SAXPY && !y) || n > SIZE_MAX / sizeof(float))
         return gpucc_fail(GPUCC_E_INVALID, "gpucc_map: invalid arguments");
+    if (gpucc_floats_overlap(out, x, n) || (fn == GPUCC_MAP_SAXPY && gpucc_floats_overlap(out, y, n)))
+        return gpucc_fail(GPUCC_E_INVALID, "gpucc_map: out overlaps an input");
     memset(info, 0, sizeof *info);
     if (n == 0)
         return GPUCC_OK;
@@ -154,6 +190,7 @@ gpucc_status gpucc_map(gpucc_backend *backend, gpucc_map_fn fn, float alpha, con
 gpucc_status gpucc_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, const float *x, const float *w,
                          const float *b, float *y, gpucc_call_info *info)
 {
+    GPUCC_ASSERT_OPEN(backend);
     if (!backend || !shape || !info || !x || !w || !b || !y)
         return gpucc_fail(GPUCC_E_INVALID, "gpucc_dense: invalid arguments");
     gpucc_status status = gpucc_dense_shape_check(shape);
@@ -167,7 +204,9 @@ gpucc_status gpucc_dense(gpucc_backend *backend, const gpucc_dense_shape *shape,
 gpucc_status gpucc_reduce(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
                           gpucc_reduce_result *out)
 {
-    if (!backend || !out || (!x && n > 0) || (unsigned)op >= GPUCC_REDUCE_OP_COUNT)
+    GPUCC_ASSERT_OPEN(backend);
+    if (!backend || !out || (!x && n > 0) || (unsigned)op >= GPUCC_REDUCE_OP_COUNT ||
+        n > SIZE_MAX / sizeof(float))
         return gpucc_fail(GPUCC_E_INVALID, "gpucc_reduce: invalid arguments");
     memset(out, 0, sizeof *out);
     if (n == 0) {

@@ -149,6 +149,9 @@ done:
 
 gpucc_status gpucc_cl_list_devices(gpucc_cl_device_info **out, size_t *count)
 {
+    if (!out || !count)
+        return gpucc_fail(GPUCC_E_INVALID, "gpucc_cl_list_devices: out or count is NULL");
+    *out = NULL;
     gpucc_cl_device *devices;
     gpucc_status status = gpucc_cl_enumerate(&devices, count);
     if (status != GPUCC_OK)
@@ -156,6 +159,7 @@ gpucc_status gpucc_cl_list_devices(gpucc_cl_device_info **out, size_t *count)
     *out = calloc(*count ? *count : 1, sizeof **out);
     if (!*out) {
         free(devices);
+        *count = 0;
         return gpucc_fail(GPUCC_E_NOMEM, "cannot list OpenCL devices");
     }
     for (size_t i = 0; i < *count; i++)

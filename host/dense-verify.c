@@ -210,10 +210,12 @@ gpucc_status gpucc_dense_verify(const gpucc_dense_shape *shape, const float *x, 
 {
     if (!shape || !x || !w || !b || !y || !check)
         return gpucc_fail(GPUCC_E_INVALID, "gpucc_dense_verify: invalid arguments");
+    unsigned workers;
     gpucc_status status = gpucc_dense_shape_check(shape);
+    if (status == GPUCC_OK)
+        status = gpucc_threads_resolve(threads, "gpucc_dense_verify", &workers);
     if (status != GPUCC_OK)
         return status;
-    unsigned workers = threads ? threads : gpucc_cpu_count();
     if (workers > shape->batch)
         workers = (unsigned)shape->batch;
     verify_job job = {shape, x, w, b, y, calloc(workers, sizeof(gpucc_dense_check))};

@@ -39,6 +39,7 @@
  * subnormal (up to 2^21 ulps of 2^-149 away from 0). */
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "error.h"
@@ -153,20 +154,23 @@ gpucc_status gpucc_map_verify(gpucc_map_fn fn, float alpha, const float *x, cons
                               size_t n, unsigned threads, gpucc_map_check *check)
 {
     if (!check || (unsigned)fn >= GPUCC_MAP_FN_COUNT || (n > 0 && (!x || !out)) ||
-        (n > 0 && fn == GPUCC_MAP_SAXPY && !y))
+        (n > 0 && fn == GPUCC_MAP_SAXPY && !y) || n > SIZE_MAX / sizeof(float))
         return gpucc_fail(GPUCC_E_INVALID, "gpucc_map_verify: invalid arguments");
+    gpucc_status status = gpucc_threads_resolve(threads, "gpucc_map_verify", &threads);
+    if (status != GPUCC_OK)
+        return status;
     check->max_ulp = 0.0;
     check->bad = 0;
     check->first_bad = 0; /* 0 also when nothing is bad */
     if (n == 0)
         return GPUCC_OK;
     /* Small arrays are not worth starting threads. */
-    unsigned count = n < ((size_t)1 << 16) ? 1 : threads ? threads : gpucc_cpu_count();
+    unsigned count = n < ((size_t)1 << 16) ? 1 : threads;
     verify_job job = {fn, alpha, x, fn == GPUCC_MAP_SAXPY ? y : NULL, out, n, gpucc_map_ulp_bound(fn), NULL};
     job.parts = calloc(count, sizeof *job.parts);
     if (!job.parts)
         return gpucc_fail(GPUCC_E_NOMEM, "cannot allocate %u verification parts", count);
-    gpucc_status status = gpucc_parallel_run(count, verify_part, &job);
+    status = gpucc_parallel_run(count, verify_part, &job);
     if (status == GPUCC_OK) {
         for (unsigned i = 0; i < count; i++) {
             const part_result *r = &job.parts[i];

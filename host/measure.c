@@ -1,3 +1,4 @@
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,8 @@ static int compare_doubles(const void *a, const void *b)
 
 gpucc_stats gpucc_stats_of(double *values, size_t count)
 {
+    if (!values || count == 0)
+        return (gpucc_stats){NAN, NAN, NAN};
     qsort(values, count, sizeof *values, compare_doubles);
     double median = count % 2 ? values[count / 2] : 0.5 * (values[count / 2 - 1] + values[count / 2]);
     return (gpucc_stats){median, values[0], values[count - 1]};
@@ -26,6 +29,10 @@ static int same_special(double value, double exact)
 
 int gpucc_reduce_verify(gpucc_reduce_op op, double value, const gpucc_reference *ref, double *error)
 {
+    if (!ref || !error || (unsigned)op >= GPUCC_REDUCE_OP_COUNT) {
+        gpucc_fail(GPUCC_E_INVALID, "gpucc_reduce_verify: invalid arguments");
+        return 0;
+    }
     double exact = op == GPUCC_REDUCE_MIN ? ref->min : op == GPUCC_REDUCE_MAX ? ref->max : ref->sum;
     if (!isfinite(exact) || !isfinite(value)) {
         int ok = same_special(value, exact);
@@ -44,7 +51,7 @@ int gpucc_reduce_verify(gpucc_reduce_op op, double value, const gpucc_reference 
 gpucc_status gpucc_measure(const gpucc_plan *plan, gpucc_call_fn call, gpucc_check_fn check, int check_every_call,
                            void *ctx, gpucc_measurement *out)
 {
-    if (!plan || plan->repeat == 0 || !call || !check || !out)
+    if (!plan || plan->repeat == 0 || plan->warmup > UINT_MAX - plan->repeat || !call || !check || !out)
         return gpucc_fail(GPUCC_E_INVALID, "gpucc_measure: invalid arguments");
     memset(out, 0, sizeof *out);
     double *samples = malloc(3 * (size_t)plan->repeat * sizeof *samples);

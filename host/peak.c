@@ -1,5 +1,6 @@
 /* Measured ceilings of the host: the yardsticks that throughput is placed
  * against. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,7 +47,9 @@ static gpucc_status measure_bandwidth(unsigned threads, unsigned repeat, gpucc_p
     if (!samples)
         return gpucc_fail(GPUCC_E_NOMEM, "cannot allocate %u samples", repeat);
     gpucc_pool *pool;
-    gpucc_status status = gpucc_pool_create(threads ? threads : gpucc_cpu_count(), &pool);
+    gpucc_status status = gpucc_threads_resolve(threads, "peak bandwidth", &threads);
+    if (status == GPUCC_OK)
+        status = gpucc_pool_create(threads, &pool);
     if (status != GPUCC_OK) {
         free(samples);
         return status;
@@ -68,7 +71,7 @@ static gpucc_status measure_bandwidth(unsigned threads, unsigned repeat, gpucc_p
 gpucc_status gpucc_peak_read_bandwidth(const float *x, size_t n, unsigned threads, unsigned repeat,
                                        gpucc_stats *gbps)
 {
-    if (!x || n < 2 || !gbps || repeat == 0)
+    if (!x || n < 2 || n > SIZE_MAX / sizeof(float) || !gbps || repeat == 0)
         return gpucc_fail(GPUCC_E_INVALID, "gpucc_peak_read_bandwidth: invalid arguments");
     read_job job;
     memset(&job, 0, sizeof job);
@@ -83,8 +86,7 @@ gpucc_status gpucc_peak_copy_bandwidth(const float *src, float *dst, size_t n, u
 {
     if (!src || !dst || n == 0 || !gbps || repeat == 0)
         return gpucc_fail(GPUCC_E_INVALID, "gpucc_peak_copy_bandwidth: invalid arguments");
-    uintptr_t s = (uintptr_t)src, d = (uintptr_t)dst, bytes = (uintptr_t)n * sizeof(float);
-    if (n > SIZE_MAX / sizeof(float) || (s < d + bytes && d < s + bytes))
+    if (n > SIZE_MAX / sizeof(float) || gpucc_floats_overlap(src, dst, n))
         return gpucc_fail(GPUCC_E_INVALID, "gpucc_peak_copy_bandwidth: source and destination overlap");
     gpucc_copy_job job = {dst, src, n};
     return measure_bandwidth(threads, repeat, gpucc_copy_part, NULL, &job, 2.0 * (double)n * sizeof(float), gbps);

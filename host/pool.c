@@ -2,6 +2,7 @@
 #include "pool.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,10 +65,20 @@ static void stop_workers(gpucc_pool *pool, unsigned started)
         pthread_join(pool->workers[i], NULL);
 }
 
+gpucc_status gpucc_threads_resolve(unsigned threads, const char *what, unsigned *out)
+{
+    if (threads > GPUCC_MAX_THREADS)
+        return gpucc_fail(GPUCC_E_INVALID, "%s: %u threads is more than the limit of %d", what, threads,
+                          GPUCC_MAX_THREADS);
+    unsigned cpus = gpucc_cpu_count();
+    *out = threads ? threads : cpus < GPUCC_MAX_THREADS ? cpus : GPUCC_MAX_THREADS;
+    return GPUCC_OK;
+}
+
 gpucc_status gpucc_pool_create(unsigned threads, gpucc_pool **out)
 {
-    if (threads == 0 || !out)
-        return gpucc_fail(GPUCC_E_INVALID, "thread pool needs at least one thread");
+    if (threads == 0 || threads > GPUCC_MAX_THREADS || !out)
+        return gpucc_fail(GPUCC_E_INVALID, "thread pool: %u threads is not in 1..%d", threads, GPUCC_MAX_THREADS);
     gpucc_pool *pool = calloc(1, sizeof *pool);
     if (!pool || !(pool->workers = calloc(threads, sizeof *pool->workers))) {
         free(pool);
@@ -138,7 +149,9 @@ void gpucc_pool_run(gpucc_pool *pool, gpucc_pool_task task, void *ctx)
 gpucc_status gpucc_parallel_run(unsigned threads, gpucc_pool_task task, void *ctx)
 {
     gpucc_pool *pool;
-    gpucc_status status = gpucc_pool_create(threads ? threads : gpucc_cpu_count(), &pool);
+    gpucc_status status = gpucc_threads_resolve(threads, "thread pool", &threads);
+    if (status == GPUCC_OK)
+        status = gpucc_pool_create(threads, &pool);
     if (status != GPUCC_OK)
         return status;
     gpucc_pool_run(pool, task, ctx);
@@ -151,6 +164,12 @@ void gpucc_split_range(size_t total, unsigned index, unsigned count, size_t *beg
     size_t base = total / count, extra = total % count;
     *begin = index * base + (index < extra ? index : extra);
     *end = *begin + base + (index < extra ? 1 : 0);
+}
+
+int gpucc_floats_overlap(const float *a, const float *b, size_t n)
+{
+    uintptr_t pa = (uintptr_t)a, pb = (uintptr_t)b, bytes = (uintptr_t)n * sizeof(float);
+    return a && b && pa < pb + bytes && pb < pa + bytes;
 }
 
 void gpucc_copy_part(void *job_, unsigned index, unsigned count)

@@ -12,7 +12,12 @@
 typedef struct gpucc_pool gpucc_pool;
 typedef void (*gpucc_pool_task)(void *ctx, unsigned index, unsigned count);
 
-/* Starts threads - 1 workers (threads >= 1). */
+/* Resolves a public `threads` argument into *out: 0 becomes the number of
+ * online CPUs (at most GPUCC_MAX_THREADS); 1..GPUCC_MAX_THREADS is kept;
+ * more is GPUCC_E_INVALID with a detail naming `what`. */
+gpucc_status gpucc_threads_resolve(unsigned threads, const char *what, unsigned *out);
+
+/* Starts threads - 1 workers (1 <= threads <= GPUCC_MAX_THREADS). */
 gpucc_status gpucc_pool_create(unsigned threads, gpucc_pool **out);
 void gpucc_pool_free(gpucc_pool *pool);
 unsigned gpucc_pool_size(const gpucc_pool *pool);
@@ -20,7 +25,7 @@ unsigned gpucc_pool_size(const gpucc_pool *pool);
 void gpucc_pool_run(gpucc_pool *pool, gpucc_pool_task task, void *ctx);
 
 /* Convenience for one-off parallel work: creates a pool of `threads`
- * (0 = online CPUs), runs the task once, frees it. */
+ * (resolved as by gpucc_threads_resolve), runs the task once, frees it. */
 gpucc_status gpucc_parallel_run(unsigned threads, gpucc_pool_task task, void *ctx);
 
 /* The half-open range [*begin, *end) of `total` items that worker `index` of
@@ -35,5 +40,9 @@ typedef struct {
     size_t n;
 } gpucc_copy_job;
 void gpucc_copy_part(void *job, unsigned index, unsigned count);
+
+/* Whether the n floats at a and the n floats at b share any byte (0 when
+ * either is NULL; n * sizeof(float) must not overflow). */
+int gpucc_floats_overlap(const float *a, const float *b, size_t n);
 
 #endif

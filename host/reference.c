@@ -291,8 +291,9 @@ gpucc_status gpucc_reference_compute(const float *x, size_t n, unsigned threads,
         return gpucc_fail(GPUCC_E_UNSUPPORTED,
                           "reference: n = %zu exceeds the exact limit of 2^40 elements", n);
 
-    if (threads == 0)
-        threads = gpucc_cpu_count();
+    gpucc_status status = gpucc_threads_resolve(threads, "reference", &threads);
+    if (status != GPUCC_OK)
+        return status;
     size_t useful = n / REF_MIN_PER_THREAD;
     if (useful < 1)
         useful = 1;
@@ -306,10 +307,10 @@ gpucc_status gpucc_reference_compute(const float *x, size_t n, unsigned threads,
     if (threads == 1) {
         ref_task(&job, 0, 1);
     } else {
-        gpucc_status st = gpucc_parallel_run(threads, ref_task, &job);
-        if (st != GPUCC_OK) {
+        status = gpucc_parallel_run(threads, ref_task, &job);
+        if (status != GPUCC_OK) {
             free(parts);
-            return st;
+            return status;
         }
     }
 

@@ -6,8 +6,17 @@
  *  - Every function that can fail returns a gpucc_status. On failure it also
  *    records a one-line, human-readable detail that gpucc_last_error() returns
  *    (per thread, valid until the next failing call on that thread).
- *  - Handles are opaque; each _open or _create function has a matching NULL-safe free.
+ *  - Handles are opaque; each _open or _create function has a matching
+ *    NULL-safe free. Freeing the same handle twice, or using it after it was
+ *    freed, is undefined, as with free(); debug builds (without NDEBUG)
+ *    assert where they can detect it.
+ *  - Invalid arguments (a NULL pointer where one is required, an enum value
+ *    out of range, an element count whose size in bytes overflows size_t)
+ *    give GPUCC_E_INVALID with a detail, never a crash. Functions that do
+ *    not return a status say what they return instead.
  *  - Sizes are size_t everywhere: n > 2^31 elements is supported.
+ *  - A `threads` argument of 0 means the number of online CPUs; more than
+ *    GPUCC_MAX_THREADS is GPUCC_E_INVALID.
  */
 #ifndef GPUCC_H
 #define GPUCC_H
@@ -20,6 +29,9 @@ extern "C" {
 #endif
 
 #define GPUCC_VERSION "0.1.0"
+
+/* The largest thread count any function accepts. */
+#define GPUCC_MAX_THREADS 1024
 
 /* ---- Status codes (one table: the enum, the names and the messages) ---- */
 
@@ -43,9 +55,11 @@ typedef enum {
     GPUCC_STATUS_COUNT
 } gpucc_status;
 
-/* Generic message for a status ("out of memory"). Never NULL. */
+/* Generic message for a status ("out of memory"); "unknown status" for a
+ * value out of range. Never NULL. */
 const char *gpucc_strerror(gpucc_status status);
-/* The enum's name as text ("GPUCC_E_NOMEM"). Never NULL. */
+/* The enum's name as text ("GPUCC_E_NOMEM"); "GPUCC_E_UNKNOWN" for a value
+ * out of range. Never NULL. */
 const char *gpucc_status_name(gpucc_status status);
 /* Detail of the last failure on this thread ("foo.npy: dtype '<f8' is not
  * float32"), or the generic message if none was recorded. Never NULL. */
@@ -62,10 +76,14 @@ typedef enum {
 
 /* "serial", "pthreads", "opencl"; NULL for an out-of-range kind. */
 const char *gpucc_backend_kind_name(gpucc_backend_kind kind);
-/* Parses a name as above. Returns GPUCC_E_INVALID for an unknown name. */
+/* Parses a name as above, ignoring case. Returns GPUCC_E_INVALID for an
+ * unknown or NULL name or a NULL out (*out is then unchanged). The other
+ * _parse functions below work the same way. */
 gpucc_status gpucc_backend_kind_parse(const char *name, gpucc_backend_kind *out);
 
-/* How to open a backend. Zero-initialise, then set what you need. */
+/* How to open a backend. Zero-initialise, then set what you need. A value
+ * out of range (threads above GPUCC_MAX_THREADS, a shape or dense_impl not
+ * listed) is GPUCC_E_INVALID whatever the backend. */
 typedef struct {
     /* pthreads: worker count; 0 means the number of online CPUs. */
     unsigned threads;
@@ -102,18 +120,25 @@ typedef struct {
 typedef struct gpucc_backend gpucc_backend;
 
 /* Opens a backend. On success *out owns it; free it with gpucc_backend_close.
- * GPUCC_E_UNAVAILABLE means the backend or the requested device is absent. */
+ * On failure *out is set to NULL (when out is not NULL). A NULL config means
+ * all defaults. GPUCC_E_UNAVAILABLE means the backend or the requested
+ * device is absent. */
 gpucc_status gpucc_backend_open(gpucc_backend_kind kind, const gpucc_backend_config *config,
                                 gpucc_backend **out);
+/* Frees everything the backend holds: memory, threads, OpenCL objects.
+ * NULL is a no-op; closing the same backend twice is undefined (see above). */
 void gpucc_backend_close(gpucc_backend *backend);
+/* The kind the backend was opened with; GPUCC_BACKEND_COUNT for NULL. */
 gpucc_backend_kind gpucc_backend_kind_of(const gpucc_backend *backend);
-/* Human-readable device description ("AMD EPYC, 2 threads"). Never NULL. */
+/* Human-readable device description ("AMD EPYC, 2 threads"); "" for NULL.
+ * Never NULL; valid while the backend is open. */
 const char *gpucc_backend_device(const gpucc_backend *backend);
 
 /* ---- Reduction ---- */
 
 typedef enum { GPUCC_REDUCE_SUM, GPUCC_REDUCE_MIN, GPUCC_REDUCE_MAX, GPUCC_REDUCE_OP_COUNT } gpucc_reduce_op;
 
+/* "sum", "min", "max"; NULL for an out-of-range op. */
 const char *gpucc_reduce_op_name(gpucc_reduce_op op);
 gpucc_status gpucc_reduce_op_parse(const char *name, gpucc_reduce_op *out);
 
@@ -164,6 +189,7 @@ typedef enum {
     GPUCC_MAP_FN_COUNT
 } gpucc_map_fn;
 
+/* "square", "saxpy", "relu", "sigmoid", "tanh", "exp"; NULL out of range. */
 const char *gpucc_map_fn_name(gpucc_map_fn fn);
 gpucc_status gpucc_map_fn_parse(const char *name, gpucc_map_fn *out);
 
@@ -175,12 +201,13 @@ typedef struct {
 } gpucc_call_info;
 
 /* out[i] = fn(x[i]) for i in [0, n); saxpy reads y and alpha (y is ignored
- * otherwise and may be NULL). out must not overlap x or y. */
+ * otherwise and may be NULL). out must not overlap x or y (GPUCC_E_INVALID
+ * if it does). */
 gpucc_status gpucc_map(gpucc_backend *backend, gpucc_map_fn fn, float alpha, const float *x, const float *y,
                        float *out, size_t n, gpucc_call_info *info);
 
 /* The documented accuracy of fn in ulps (see README): 1 for square, saxpy
- * and relu, 4 for sigmoid, tanh and exp. */
+ * and relu, 4 for sigmoid, tanh and exp; NaN for a value out of range. */
 double gpucc_map_ulp_bound(gpucc_map_fn fn);
 
 typedef struct {
@@ -199,6 +226,7 @@ gpucc_status gpucc_map_verify(gpucc_map_fn fn, float alpha, const float *x, cons
 
 typedef enum { GPUCC_ACT_NONE, GPUCC_ACT_RELU, GPUCC_ACT_SIGMOID, GPUCC_ACT_TANH, GPUCC_ACT_COUNT } gpucc_activation;
 
+/* "none", "relu", "sigmoid", "tanh"; NULL for an out-of-range act. */
 const char *gpucc_activation_name(gpucc_activation act);
 gpucc_status gpucc_activation_parse(const char *name, gpucc_activation *out);
 
@@ -252,7 +280,8 @@ gpucc_status gpucc_reference_compute(const float *x, size_t n, unsigned threads,
 /* ---- Measurement and verification ---- */
 
 /* How many calls to make: `warmup` untimed ones (compilation, caches,
- * page faults), then `repeat` timed ones (repeat >= 1). */
+ * page faults), then `repeat` timed ones (repeat >= 1; warmup + repeat must
+ * fit in an unsigned). */
 typedef struct {
     unsigned warmup;
     unsigned repeat;
@@ -262,14 +291,16 @@ typedef struct {
     double median, min, max;
 } gpucc_stats;
 
-/* Median, min and max of values[0..count) (count >= 1; values is sorted). */
+/* Median, min and max of values[0..count) (values is sorted in place); all
+ * three NaN when values is NULL or count is 0. */
 gpucc_stats gpucc_stats_of(double *values, size_t count);
 
 /* Checks one reduction result against the exact reference. Returns 1 when
  * it is correct: for sum |value - exact| <= 2^-24 * sum|x_i| (the documented
  * bound), for min/max value == exact; NaN and infinities must match the
  * reference's. *error receives |value - exact| / sum|x_i| for sum, and
- * |value - exact| / |exact| for min/max (0 when equal). */
+ * |value - exact| / |exact| for min/max (0 when equal). Returns 0 (and
+ * records a detail) for a NULL ref or error or an op out of range. */
 int gpucc_reduce_verify(gpucc_reduce_op op, double value, const gpucc_reference *ref, double *error);
 
 /* The sum's documented error bound relative to sum|x_i|: 2^-24. */
@@ -309,9 +340,9 @@ gpucc_status gpucc_reduce_measure(gpucc_backend *backend, gpucc_reduce_op op, co
 /* ---- Measured ceilings ---- */
 
 /* Host memory read bandwidth in GB/s: a plain vectorised read loop over
- * x[0..n) (use an array well above the last-level cache) with `threads`
- * threads (0 = online CPUs), timed `repeat` times. The yardstick that
- * memory-bound throughput is compared with. */
+ * x[0..n) (n >= 2; use an array well above the last-level cache) with
+ * `threads` threads (0 = online CPUs), timed `repeat` >= 1 times. The
+ * yardstick that memory-bound throughput is compared with. */
 gpucc_status gpucc_peak_read_bandwidth(const float *x, size_t n, unsigned threads, unsigned repeat,
                                        gpucc_stats *gbps);
 
@@ -336,8 +367,9 @@ typedef struct {
 } gpucc_device_peak;
 
 /* Measures the ceilings of an OpenCL backend's device over a buffer of
- * `bytes` (capped at the device's largest allocation). Open the backend
- * with dense_impl = GPUCC_DENSE_CLBLAST for CLBlast's GEMM ceiling. */
+ * `bytes` (at least 4096; capped at the device's largest allocation). Open
+ * the backend with dense_impl = GPUCC_DENSE_CLBLAST for CLBlast's GEMM
+ * ceiling. GPUCC_E_INVALID for a backend of another kind. */
 gpucc_status gpucc_device_peak_measure(gpucc_backend *backend, size_t bytes, gpucc_device_peak *out);
 
 /* ---- Input data ---- */
@@ -360,6 +392,8 @@ typedef struct {
  * is 1 or 2. GPUCC_E_IO when the file cannot be read, GPUCC_E_FORMAT with a
  * detail naming the problem when it is malformed. */
 gpucc_status gpucc_array_load(const char *path, size_t max_rank, gpucc_array *out);
+/* Frees array->data and zeroes *array, so a second call is harmless.
+ * NULL-safe. */
 void gpucc_array_free(gpucc_array *array);
 
 /* Writes a float32 .npy (format 1.0) atomically: to a temporary file in the
@@ -367,8 +401,8 @@ void gpucc_array_free(gpucc_array *array);
 gpucc_status gpucc_npy_save(const char *path, const float *data, size_t rank, const size_t *shape);
 
 /* Allocates n floats aligned for zero-copy OpenCL buffers (4096 bytes).
- * Free with gpucc_free_floats. Returns NULL (and sets the last error) on
- * failure or overflow. */
+ * Free with gpucc_free_floats (NULL-safe; freeing twice is undefined).
+ * Returns NULL (and sets the last error) on failure or overflow. */
 float *gpucc_alloc_floats(size_t n);
 void gpucc_free_floats(float *p);
 
@@ -389,7 +423,8 @@ typedef struct {
 } gpucc_cl_device_info;
 
 /* Lists every OpenCL device. *out is malloc'd (free()), *count may be 0.
- * GPUCC_OK with *count == 0 when no platform is installed. */
+ * GPUCC_OK with *count == 0 when no platform is installed. GPUCC_E_INVALID
+ * when out or count is NULL; on any other failure *out is NULL and *count 0. */
 gpucc_status gpucc_cl_list_devices(gpucc_cl_device_info **out, size_t *count);
 
 /* Online CPUs (at least 1). */
