@@ -15,6 +15,7 @@
 #include "opencl-impl.h"
 #include "pool.h"
 #include "reduce-order.h"
+#include "timer.h"
 
 enum {
     CPU_ITEMS_PER_UNIT = 16,   /* work-items per compute unit (cpu shape) */
@@ -94,20 +95,29 @@ static gpucc_status configure(opencl_state *s, const gpucc_backend_config *confi
     return GPUCC_OK;
 }
 
+void gpucc_opencl_notice_slow(void (*notice)(void *ctx, const char *message), void *ctx, double start_ms,
+                              const char *what)
+{
+    double seconds = (gpucc_now_ms() - start_ms) * 1e-3;
+    if (!notice || seconds < 1.0)
+        return;
+    char note[300];
+    snprintf(note, sizeof note, "%.200s took %.1f s (the OpenCL kernel cache was cold or is off; a warm one is fast)",
+             what, seconds);
+    notice(ctx, note);
+}
+
 static gpucc_status build_kernels(opencl_state *s, const gpucc_backend_config *config)
 {
-    if (config->notice) {
-        char note[300];
-        snprintf(note, sizeof note,
-                 "building OpenCL kernels for %s (with a cold kernel cache this can take several seconds)",
-                 s->dev.info.name);
-        config->notice(config->notice_ctx, note);
-    }
     const char *sources[] = {gpucc_src_gpucc_ops_h, gpucc_src_reduce_cl};
     const char *options = s->fp64 ? "-DGPUCC_FP64=1" : "-DGPUCC_FP64=0";
+    double start = gpucc_now_ms();
     gpucc_status status = gpucc_cl_build(s->context, s->dev.device, sources, 2, options, &s->program);
     if (status != GPUCC_OK)
         return status;
+    char what[300];
+    snprintf(what, sizeof what, "building OpenCL kernels for %s", s->dev.info.name);
+    gpucc_opencl_notice_slow(config->notice, config->notice_ctx, start, what);
     for (int op = 0; op < GPUCC_REDUCE_OP_COUNT; op++) {
         char name[64];
         snprintf(name, sizeof name, "reduce_%s_%s", gpucc_reduce_op_name((gpucc_reduce_op)op),

@@ -2,7 +2,6 @@
 #include "cli.h"
 
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +71,79 @@ int gpucc_usage_error(const char *command, const char *option, const char *value
     return GPUCC_EXIT_USAGE;
 }
 
+/* The long option of the table whose val is val, or NULL. */
+static const struct option *option_of(const struct option *options, int val)
+{
+    for (; options->name; options++)
+        if (options->val == val)
+            return options;
+    return NULL;
+}
+
+/* Does word name an option rather than a value: "--NAME", "--" or "-h"?
+ * Other words that start with '-' ("-2.5", "-") can be values. */
+static int is_option_word(const char *word)
+{
+    return strncmp(word, "--", 2) == 0 || strcmp(word, "-h") == 0;
+}
+
+/* Options of the table that "--PREFIX[=...]" abbreviates. */
+static int count_abbreviated(const struct option *options, const char *word)
+{
+    size_t length = strcspn(word + 2, "=");
+    int count = 0;
+    for (; options->name; options++)
+        count += strncmp(options->name, word + 2, length) == 0;
+    return count;
+}
+
+/* Prints why word (the argument being read) was not accepted as an option. */
+static void print_bad_option(const char *command, const char *word, const struct option *options)
+{
+    const struct option *known = option_of(options, optopt);
+    if (strncmp(word, "--", 2) != 0)
+        fprintf(stderr, "gpucc %s: unknown option '-%c'", command, optopt);
+    else if (known && strchr(word, '='))
+        fprintf(stderr, "gpucc %s: option --%s takes no value", command, known->name);
+    else if (count_abbreviated(options, word) > 1)
+        fprintf(stderr, "gpucc %s: option '%s' is ambiguous", command, word);
+    else
+        fprintf(stderr, "gpucc %s: unknown option '%s'", command, word);
+    fprintf(stderr, " (see 'gpucc %s --help')\n", command);
+}
+
+int gpucc_cli_next_option(const char *command, int argc, char **argv, const struct option *options)
+{
+    opterr = 0;
+    int index = -1;
+    /* The argument getopt reads now: with '+' (options first) nothing is
+     * permuted, and optind moves past a cluster ("-hx") only at its end. */
+    int at = optind > 0 ? optind : 1;
+    const char *word = at < argc ? argv[at] : "";
+    int opt = getopt_long(argc, argv, "+:h", options, &index); /* ':': a missing value returns ':' */
+    const struct option *needs_value = NULL;
+    if (opt == ':')
+        needs_value = option_of(options, optopt);
+    else if (opt != -1 && opt != '?' && index >= 0 && options[index].has_arg == required_argument &&
+             optarg == argv[optind - 1] && is_option_word(optarg))
+        needs_value = &options[index]; /* "--size --backend=serial": the next option is no value */
+    if (needs_value) {
+        fprintf(stderr, "gpucc %s: option --%s needs a value (see 'gpucc %s --help')\n", command, needs_value->name,
+                command);
+        return '?';
+    }
+    if (opt == '?' || opt == ':') {
+        print_bad_option(command, word, options);
+        return '?';
+    }
+    if (opt == -1 && optind < argc) {
+        fprintf(stderr, "gpucc %s: unexpected argument '%s' (see 'gpucc %s --help')\n", command, argv[optind],
+                command);
+        return '?';
+    }
+    return opt;
+}
+
 static int usage_error(const char *option, const char *value, const char *why)
 {
     return gpucc_usage_error("run", option, value, why);
@@ -105,13 +177,11 @@ static int parse_backends(const char *list, unsigned *mask)
 
 static int parse_alpha(const char *value, float *out)
 {
-    char *end;
-    float alpha = strtof(value, &end);
-    if (!*value || *end != '\0')
-        return usage_error("--alpha", value, "is not a number");
-    if (!isfinite(alpha))
-        return usage_error("--alpha", value, "must be finite in float32");
-    *out = alpha;
+    char why[96];
+    double alpha;
+    if (gpucc_parse_real(value, 1, &alpha, why, sizeof why) != 0)
+        return usage_error("--alpha", value, why);
+    *out = (float)alpha;
     return 0;
 }
 
@@ -350,34 +420,22 @@ int gpucc_cli_parse_run(int argc, char **argv, gpucc_run_options *o)
         return GPUCC_EXIT_USAGE;
     }
     set_defaults(o, (gpucc_workload)workload);
-    optind = 1;
-    opterr = 0;
-    for (;;) {
-        int index_before = optind;
-        int opt = getopt_long(argc, argv, "h", run_options, NULL);
-        if (opt == -1)
-            break;
+    optind = 0; /* GNU getopt: start afresh */
+    for (int opt; (opt = gpucc_cli_next_option("run", argc, argv, run_options)) != -1;) {
+        if (opt == '?')
+            return GPUCC_EXIT_USAGE;
         if (opt == 'h') {
             gpucc_cli_run_help();
             return -1;
         }
-        const char *word = argv[index_before < argc ? index_before : argc - 1];
-        if (opt == '?' || opt == ':') {
-            fprintf(stderr, "gpucc run: unknown or incomplete option '%s' (see 'gpucc run --help')\n", word);
-            return GPUCC_EXIT_USAGE;
-        }
         if (!(option_workloads(opt) & (1u << workload))) {
-            fprintf(stderr, "gpucc run %s: option '%s' does not apply to %s (see 'gpucc run --help')\n",
-                    workload_names[workload], word, workload_names[workload]);
+            fprintf(stderr, "gpucc run %s: option --%s does not apply to %s (see 'gpucc run --help')\n",
+                    workload_names[workload], option_of(run_options, opt)->name, workload_names[workload]);
             return GPUCC_EXIT_USAGE;
         }
         int rc = apply_option(opt, optarg, o);
         if (rc)
             return rc;
-    }
-    if (optind < argc) {
-        fprintf(stderr, "gpucc run: unexpected argument '%s' (see 'gpucc run --help')\n", argv[optind]);
-        return GPUCC_EXIT_USAGE;
     }
     return check_combination(o);
 }

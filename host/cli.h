@@ -3,6 +3,7 @@
 #ifndef GPUCC_CLI_H
 #define GPUCC_CLI_H
 
+#include <getopt.h>
 #include <stdint.h>
 
 #include "gpucc.h"
@@ -58,6 +59,16 @@ int gpucc_cli_parse_run(int argc, char **argv, gpucc_run_options *out);
 /* Prints "gpucc COMMAND: OPTION: 'VALUE' WHY (see ...)" on stderr and
  * returns GPUCC_EXIT_USAGE. */
 int gpucc_usage_error(const char *command, const char *option, const char *value, const char *why);
+
+/* Reads the next option of `gpucc COMMAND ...` (argv[0] is COMMAND or the
+ * workload) with getopt_long: "-h" and the long options of the table, all
+ * before any other argument. Set optind = 0 before the first call for a
+ * command line. Returns the option's val (its value in optarg), -1 after the
+ * last option, or '?' after printing a one-line usage error: an unknown or
+ * ambiguous option, a value given to an option that takes none, a missing
+ * value, or a further argument. A value must not look like an option: in
+ * "--size --backend=serial" --size has no value ("--out=--x" passes one). */
+int gpucc_cli_next_option(const char *command, int argc, char **argv, const struct option *options);
 
 /* Prints the help of `gpucc run`. */
 void gpucc_cli_run_help(void);

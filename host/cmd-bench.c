@@ -177,10 +177,10 @@ static const char *suite_name(unsigned suite)
 
 static int parse_seconds(const char *value, double *out)
 {
-    char *end;
-    double s = strtod(value, &end);
-    if (!*value || *end != '\0' || !isfinite(s))
-        return usage_error("--min-time", value, "is not a number of seconds");
+    char why[96];
+    double s;
+    if (gpucc_parse_real(value, 0, &s, why, sizeof why) != 0)
+        return usage_error("--min-time", value, why);
     if (s <= 0 || s > 3600)
         return usage_error("--min-time", value, "must be above 0 and at most 3600");
     *out = s;
@@ -237,26 +237,17 @@ static int parse_options(int argc, char **argv, bench_options *o)
     o->backends = (1u << GPUCC_BACKEND_COUNT) - 1;
     o->max_size = 1000000000;
     o->min_time_s = 0.2;
-    optind = 0; /* GNU: a full reinitialisation of getopt */
-    opterr = 0;
-    int opt;
-    while ((opt = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+    optind = 0; /* GNU getopt: start afresh */
+    for (int opt; (opt = gpucc_cli_next_option("bench", argc, argv, options)) != -1;) {
+        if (opt == '?')
+            return GPUCC_EXIT_USAGE;
         if (opt == 'h') {
             print_help();
             return -1;
         }
-        if (opt == '?' || opt == ':') {
-            fprintf(stderr, "gpucc bench: %s option '%s' (see 'gpucc bench --help')\n",
-                    opt == ':' ? "missing value of" : "unknown", argv[optind - 1]);
-            return GPUCC_EXIT_USAGE;
-        }
         int rc = apply_option(opt, optarg, o);
         if (rc)
             return rc;
-    }
-    if (optind < argc) {
-        fprintf(stderr, "gpucc bench: unexpected argument '%s' (see 'gpucc bench --help')\n", argv[optind]);
-        return GPUCC_EXIT_USAGE;
     }
     if (o->from && (!o->compare || o->json || o->csv)) {
         fprintf(stderr, "gpucc bench: --from needs --compare and runs nothing (no --json, --csv)\n");

@@ -64,38 +64,45 @@ static int measure_host(size_t bytes, host_peak *out)
     return rc;
 }
 
-/* Measures the selected OpenCL devices into peaks (at most 8). */
+/* Opens the OpenCL device that selector selects and measures it into
+ * peaks[*count], counting it. Returns 0, or after printing why: 69 when the
+ * device is absent (also when there is no OpenCL platform at all), else 1. */
+static int measure_device(const char *option, const char *selector, gpucc_device_peak *peaks, size_t *count)
+{
+    gpucc_backend_config config = {.device = selector, .dense_impl = GPUCC_DENSE_CLBLAST};
+    gpucc_backend *backend;
+    gpucc_status status = gpucc_backend_open(GPUCC_BACKEND_OPENCL, &config, &backend);
+    if (status == GPUCC_OK) {
+        status = gpucc_device_peak_measure(backend, DEVICE_BYTES, &peaks[*count]);
+        gpucc_backend_close(backend);
+    }
+    if (status == GPUCC_OK) {
+        (*count)++;
+        return 0;
+    }
+    fprintf(stderr, "gpucc peak: %s%s: %s\n", option, selector, gpucc_last_error());
+    return status == GPUCC_E_UNAVAILABLE ? GPUCC_EXIT_UNAVAILABLE : GPUCC_EXIT_FAILED;
+}
+
+/* Measures the OpenCL devices that selector names into peaks (at most 8):
+ * for NULL or "all" every device there is (none without an OpenCL platform,
+ * which is no error), else the one it selects, which must exist. */
 static int measure_devices(const char *selector, gpucc_device_peak *peaks, size_t *count)
 {
+    *count = 0;
+    if (selector && strcmp(selector, "all") != 0)
+        return measure_device("--device=", selector, peaks, count);
     gpucc_cl_device_info *devices;
     size_t total;
-    *count = 0;
     if (gpucc_cl_list_devices(&devices, &total) != GPUCC_OK) {
         fprintf(stderr, "gpucc peak: %s\n", gpucc_last_error());
         return GPUCC_EXIT_FAILED;
     }
-    int all = !selector || strcmp(selector, "all") == 0, rc = 0;
+    int rc = 0;
     for (size_t i = 0; i < total && *count < 8 && rc == 0; i++) {
         char index[16];
         snprintf(index, sizeof index, "%u", devices[i].index);
-        gpucc_backend_config config = {.device = all ? index : selector, .dense_impl = GPUCC_DENSE_CLBLAST};
-        gpucc_backend *backend;
-        gpucc_status status = gpucc_backend_open(GPUCC_BACKEND_OPENCL, &config, &backend);
-        if (status == GPUCC_OK) {
-            status = gpucc_device_peak_measure(backend, DEVICE_BYTES, &peaks[*count]);
-            gpucc_backend_close(backend);
-        }
-        if (status == GPUCC_E_UNAVAILABLE && !all) {
-            fprintf(stderr, "gpucc peak: %s\n", gpucc_last_error());
-            rc = GPUCC_EXIT_UNAVAILABLE;
-        } else if (status != GPUCC_OK) {
-            fprintf(stderr, "gpucc peak: device %s: %s\n", index, gpucc_last_error());
-            rc = GPUCC_EXIT_FAILED;
-        } else {
-            (*count)++;
-        }
-        if (!all)
-            break;
+        rc = measure_device("device ", index, peaks, count);
     }
     free(devices);
     return rc;
@@ -118,6 +125,8 @@ static void print_table(const gpucc_context *ctx, const host_peak *host, const g
         print_stats_row("OpenBLAS SGEMM 1024^3", host->blas, "GFLOP/s");
     else
         printf("  %-34s (gpucc built without OpenBLAS)\n", "OpenBLAS SGEMM");
+    if (count == 0)
+        printf("\nOpenCL: unavailable (no platform or device found)\n");
     for (size_t i = 0; i < count; i++) {
         const gpucc_device_peak *p = &peaks[i];
         printf("\nOpenCL %s (%zu MB buffer)\n", p->device, p->bytes >> 20);
@@ -167,39 +176,30 @@ int gpucc_cmd_peak(int argc, char **argv)
     uint64_t size_mb = 1536;
     const char *device = NULL;
     int json = 0;
-    optind = 1;
-    opterr = 0;
-    for (int opt; (opt = getopt_long(argc, argv, "h", options, NULL)) != -1;) {
+    optind = 0; /* GNU getopt: start afresh */
+    for (int opt; (opt = gpucc_cli_next_option("peak", argc, argv, options)) != -1;) {
         char why[96];
         switch (opt) {
         case 's':
-            if (gpucc_parse_count(optarg, 16, UINT64_C(1) << 20, &size_mb, why, sizeof why) != 0) {
-                fprintf(stderr, "gpucc peak: --size-mb: '%s' %s\n", optarg, why);
-                return GPUCC_EXIT_USAGE;
-            }
+            if (gpucc_parse_count(optarg, 16, UINT64_C(1) << 20, &size_mb, why, sizeof why) != 0)
+                return gpucc_usage_error("peak", "--size-mb", optarg, why);
             break;
         case 'd':
+            if (!*optarg)
+                return gpucc_usage_error("peak", "--device", optarg, "is empty");
             device = optarg;
             break;
         case 'f':
-            if (strcmp(optarg, "json") != 0 && strcmp(optarg, "table") != 0) {
-                fprintf(stderr, "gpucc peak: --format: '%s' is not one of table, json\n", optarg);
-                return GPUCC_EXIT_USAGE;
-            }
+            if (strcmp(optarg, "json") != 0 && strcmp(optarg, "table") != 0)
+                return gpucc_usage_error("peak", "--format", optarg, "is not one of table, json");
             json = strcmp(optarg, "json") == 0;
             break;
         case 'h':
             print_help();
             return GPUCC_EXIT_OK;
         default:
-            fprintf(stderr, "gpucc peak: unknown or incomplete option '%s' (see 'gpucc peak --help')\n",
-                    argv[optind - 1]);
             return GPUCC_EXIT_USAGE;
         }
-    }
-    if (optind < argc) {
-        fprintf(stderr, "gpucc peak: unexpected argument '%s'\n", argv[optind]);
-        return GPUCC_EXIT_USAGE;
     }
     gpucc_context ctx;
     host_peak host = {0};

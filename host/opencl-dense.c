@@ -25,6 +25,7 @@
 #include "embedded-kernels.h"
 #include "error.h"
 #include "opencl-impl.h"
+#include "timer.h"
 
 /* Tile of the general kernel and of the batch == 1 kernel (dense.cl). */
 enum { TILE_ROWS = 4, TILE_COLS = 6, ROW_TILE_COLS = 8 };
@@ -272,17 +273,15 @@ static double span_ms(cl_event from, cl_event to)
     return (double)(end - start) * 1e-6;
 }
 
-/* Before this backend's first CLBlast call: tells the user (through the
- * notice callback) that CLBlast is about to compile, then makes it compile
- * with a 1x1x1 SGEMM on the call's own buffers (it writes Y[0], which the
- * real call overwrites), so that the compilation stays outside the timed
- * span of run_clblast. */
+/* Before this backend's first CLBlast call: makes CLBlast compile its
+ * kernels with a 1x1x1 SGEMM on the call's own buffers (it writes Y[0],
+ * which the real call overwrites), so that the compilation stays outside
+ * the timed span of run_clblast, and tells the user (through the notice
+ * callback) if that took long. */
 static gpucc_status clblast_prime(opencl_state *s, dense_call *call)
 {
     opencl_dense_state *d = s->dense;
-    if (d->notice)
-        d->notice(d->notice_ctx,
-                  "CLBlast compiles its kernels on first use (several seconds on PoCL; cached by PoCL afterwards)");
+    double start = gpucc_now_ms();
     d->clblast_used = 1;
     atomic_fetch_add(&clblast_users, 1);
     cl_event done = NULL;
@@ -291,7 +290,10 @@ static gpucc_status clblast_prime(opencl_state *s, dense_call *call)
     if (code != CLBlastSuccess)
         return clblast_fail(code, "CLBlastSgemm (first use)");
     double ignored = 0;
-    return finish_event(done, &ignored, "CLBlastSgemm (first use)");
+    gpucc_status status = finish_event(done, &ignored, "CLBlastSgemm (first use)");
+    if (status == GPUCC_OK)
+        gpucc_opencl_notice_slow(d->notice, d->notice_ctx, start, "compiling CLBlast's kernels (first use)");
+    return status;
 }
 
 /* CLBlast: Y = X W^T (beta = 0: CLBlast does not read Y then, so Y needs no

@@ -36,6 +36,14 @@ typedef struct {
 
 size_t gpucc_round_up(size_t value, size_t multiple);
 
+/* After a compilation that began at start_ms (gpucc_now_ms), tells the user
+ * through the notice callback (if any) how long it took, when that was a
+ * second or more. A notice before the build could only guess whether the
+ * kernel cache is cold, and would claim so on every run; a warm cache loads
+ * in well under a second, so a slow build is the one worth explaining. */
+void gpucc_opencl_notice_slow(void (*notice)(void *ctx, const char *message), void *ctx, double start_ms,
+                              const char *what);
+
 /* Each sub-module builds its programs when the backend opens (never inside a
  * timed call) and frees everything in close (NULL-safe, idempotent). */
 gpucc_status gpucc_opencl_map_open(opencl_state *s);

@@ -1,7 +1,11 @@
 #include "parse.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Counts above 10^20 do not fit in uint64_t; longer digit strings are
@@ -107,6 +111,39 @@ int gpucc_parse_count(const char *text, uint64_t min, uint64_t max, uint64_t *ou
     }
     if (value < min) {
         snprintf(why, why_size, "must be at least %llu", (unsigned long long)min);
+        return -1;
+    }
+    *out = value;
+    return 0;
+}
+
+int gpucc_parse_real(const char *text, int single, double *out, char *why, size_t why_size)
+{
+    const char *type = single ? "float32" : "double";
+    double largest = single ? FLT_MAX : DBL_MAX, smallest = single ? FLT_MIN : DBL_MIN;
+    if (!text || !*text) {
+        snprintf(why, why_size, "is empty");
+        return -1;
+    }
+    char *end;
+    errno = 0;
+    double value = single ? strtof(text, &end) : strtod(text, &end);
+    int out_of_range = errno == ERANGE;
+    if (isspace((unsigned char)*text) || end == text || *end != '\0') {
+        snprintf(why, why_size, "is not a number");
+        return -1;
+    }
+    if (isinf(value) && out_of_range) {
+        snprintf(why, why_size, "is too large for %s (magnitude at most %.*g)", type, single ? 9 : 17, largest);
+        return -1;
+    }
+    if (!isfinite(value)) {
+        snprintf(why, why_size, "must be finite");
+        return -1;
+    }
+    if (value == 0 ? out_of_range : fabs(value) < smallest) {
+        snprintf(why, why_size, "is too small for %s (nonzero magnitude at least %.*g)", type, single ? 9 : 17,
+                 smallest);
         return -1;
     }
     *out = value;

@@ -76,14 +76,50 @@ static void print_heading(FILE *out, const gpucc_report *r)
     }
 }
 
+/* Widest device column of the table: a longer name is shortened in it (the
+ * JSON and CSV keep every name whole). */
+enum { DEVICE_COLUMN_MAX = 72 };
+
+/* The device column's width: the longest device name of the rows, at least
+ * the heading's, at most DEVICE_COLUMN_MAX. */
+static int device_column_width(const gpucc_report *r)
+{
+    size_t width = strlen("device");
+    for (size_t i = 0; i < r->row_count; i++)
+        if (strlen(r->rows[i].device) > width)
+            width = strlen(r->rows[i].device);
+    return width < DEVICE_COLUMN_MAX ? (int)width : DEVICE_COLUMN_MAX;
+}
+
+/* Writes name into out (DEVICE_COLUMN_MAX + 1 bytes), shortened when longer
+ * than width: cut after the last whole word that leaves room for " ...", or
+ * mid-word only when the first word alone is too long. */
+static void fit_device_name(const char *name, int width, char *out)
+{
+    size_t length = strlen(name);
+    if (length <= (size_t)width) {
+        memcpy(out, name, length + 1);
+        return;
+    }
+    size_t keep = (size_t)width - 4; /* room for " ..." */
+    while (keep > 0 && name[keep] != ' ')
+        keep--;
+    while (keep > 0 && name[keep - 1] == ' ')
+        keep--;
+    if (keep == 0)
+        keep = (size_t)width - 4;
+    snprintf(out, DEVICE_COLUMN_MAX + 1, "%.*s ...", (int)keep, name);
+}
+
 static void print_table(FILE *out, const gpucc_report *r)
 {
     int reduce = r->workload == GPUCC_WORKLOAD_REDUCE, dense = r->workload == GPUCC_WORKLOAD_DENSE;
     const char *unit = dense ? "GFLOP/s" : "GB/s";
     char kernel_unit[24];
     snprintf(kernel_unit, sizeof kernel_unit, "kernel %s", unit);
+    int width = device_column_width(r);
     print_heading(out, r);
-    fprintf(out, "\n%-9s %-34s ", "backend", "device");
+    fprintf(out, "\n%-9s %-*s ", "backend", width, "device");
     if (reduce)
         fprintf(out, "%24s ", "result");
     if (dense)
@@ -93,7 +129,9 @@ static void print_table(FILE *out, const gpucc_report *r)
     for (size_t i = 0; i < r->row_count; i++) {
         const gpucc_row *row = &r->rows[i];
         const gpucc_measurement *m = &row->m;
-        fprintf(out, "%-9s %-34.34s ", gpucc_backend_kind_name(row->backend), row->device);
+        char device[DEVICE_COLUMN_MAX + 1];
+        fit_device_name(row->device, width, device);
+        fprintf(out, "%-9s %-*s ", gpucc_backend_kind_name(row->backend), width, device);
         if (row->status != GPUCC_ROW_OK) {
             fprintf(out, "%s: %s\n", check_word(row), row->message);
             continue;

@@ -208,7 +208,7 @@ expect_stderr_contains "unknown workload 'frobnicate'"
 expect_usage_error run reduce --no-such-option
 expect_stderr_contains "--no-such-option"
 expect_usage_error run reduce --size
-expect_stderr_contains "'--size'"
+expect_stderr_contains "option --size needs a value"
 expect_usage_error run reduce unexpected-word
 expect_stderr_contains "unexpected-word"
 
@@ -601,6 +601,117 @@ stop_while_writing HUP 129 "$WORK/stopped-y.npy" run dense --batch=64 --in=64 --
 cp "$WORK/squares.npy" "$WORK/kept.npy"
 stop_while_writing INT 130 "$WORK/kept.npy" run map "${LONG[@]}" --backend=serial "--output=$WORK/kept.npy"
 if cmp -s "$WORK/squares.npy" "$WORK/kept.npy"; then pass; else fail "a stopped run changed the earlier --output file"; fi
+
+# ---- Option values, no OpenCL platform, table and notices ----
+
+# expect_needs_value OPTION ARGS...: gpucc ARGS is a usage error saying that
+# OPTION needs a value. A value-taking option followed by another option
+# used to take that option as its value ("--size: '--backend=serial' must
+# not be negative"; bench --json --quiet wrote its JSON to a file "--quiet").
+expect_needs_value() {
+    local option=$1
+    shift
+    expect_usage_error "$@"
+    expect_stderr_contains "option $option needs a value"
+}
+expect_needs_value --size run reduce --size --backend=serial
+expect_needs_value --size run map --size -- --backend=serial
+expect_needs_value --alpha run map --fn=saxpy --alpha --size=10
+expect_needs_value --batch run dense --batch --in=8
+expect_needs_value --input run reduce --input -h
+expect_needs_value --device peak --device --format=json
+expect_needs_value --size-mb peak --size-mb
+expect_needs_value --json bench --json --quiet --suite=size --max-size=1e3 --backend=serial
+expect_needs_value --min-time bench --min-time --suite=size
+if [[ ! -e --quiet && ! -e $WORK/--quiet ]]; then pass; else fail "bench wrote a file named --quiet"; fi
+# A negative number is a value, also as the next word; '=' passes any value.
+expect_exit 0 -- run map --fn=saxpy --alpha -2 --size=100 "${FAST[@]}" --backend=serial
+expect_stdout_contains "alpha -2"
+expect_exit 66 -- run reduce "${FAST[@]}" --backend=serial "--input=--no-such-file.f32"
+expect_stderr_contains "--no-such-file.f32"
+# The other ways an option can be wrong, the same in every command.
+expect_usage_error run reduce --cl-copy=1
+expect_stderr_contains "option --cl-copy takes no value"
+expect_usage_error run reduce --s=4
+expect_stderr_contains "option '--s=4' is ambiguous"
+for command in "run reduce" peak bench; do
+    # shellcheck disable=SC2086 # "run reduce" is two words
+    expect_usage_error $command --bogus
+    expect_stderr_contains "unknown option '--bogus'"
+    # shellcheck disable=SC2086
+    expect_usage_error $command stray-word
+    expect_stderr_contains "unexpected argument 'stray-word'"
+done
+expect_usage_error run reduce --fn=square
+expect_stderr_contains "option --fn does not apply to reduce"
+
+# Real values: float32 underflow (1e-50 used to become 0 silently),
+# subnormals and overflow are refused; so are subnormal doubles.
+for alpha in 1e-50 -1e-50 1e-40; do
+    expect_usage_error run map --fn=saxpy "--alpha=$alpha" --size=100 --backend=serial
+    expect_stderr_contains "--alpha: '$alpha' is too small for float32"
+done
+expect_usage_error run map --fn=saxpy --alpha=1e39 --size=100 --backend=serial
+expect_stderr_contains "--alpha: '1e39' is too large for float32"
+expect_usage_error run map --fn=saxpy --alpha=inf --size=100 --backend=serial
+expect_stderr_contains "must be finite"
+expect_exit 0 -- run map --fn=saxpy --alpha=1.2e-38 --size=100 "${FAST[@]}" --backend=serial --format=json
+expect_stdout_lines '"alpha": 1\.[0-9]*e-38' 1
+expect_usage_error bench --min-time=1e-310 --suite=size --max-size=1e3 --backend=serial
+expect_stderr_contains "--min-time: '1e-310' is too small for double"
+
+# No OpenCL platform (the ICD loader finds no driver in an empty folder):
+# OpenCL is shown as unavailable and the command succeeds, unless OpenCL or
+# a device was asked for by name (69, one line naming what is missing).
+mkdir -p "$WORK/empty-icd"
+no_opencl() { OCL_ICD_VENDORS=$WORK/empty-icd OCL_ICD_FILENAMES= "$@"; }
+no_opencl expect_error 69 peak --size-mb=16 --device=0
+expect_stderr_contains "--device=0"
+no_opencl expect_error 69 peak --size-mb=16 --device=gpu
+no_opencl expect_exit 0 -- peak --size-mb=16
+expect_stdout_contains "OpenCL: unavailable"
+no_opencl expect_exit 0 -- devices
+expect_stdout_contains "OpenCL: no platform or device found"
+no_opencl expect_exit 0 -- run reduce --size=1e3 "${FAST[@]}"
+expect_stdout_lines '^opencl .*SKIP' 1
+expect_pass_rows serial pthreads
+no_opencl expect_error 69 run reduce --size=1e3 "${FAST[@]}" --backend=opencl
+expect_stderr_contains "opencl backend unavailable"
+no_opencl expect_error 69 run reduce --size=1e3 "${FAST[@]}" --device=0
+no_opencl expect_exit 69 -- bench --suite=size --max-size=1e3 --backend=opencl "--json=$WORK/no-cl.json"
+if [[ ! -e $WORK/no-cl.json ]]; then pass; else fail "a failed bench left its --json file"; fi
+
+# A bench that cannot start (no such device: what --device=gpu does on a
+# machine without a GPU) leaves no output file, empty or not.
+expect_exit 69 -- bench --suite=size --max-size=1e3 --device=no-such-device-xyz "--json=$WORK/failed.json" \
+    "--csv=$WORK/failed.csv"
+if [[ ! -e $WORK/failed.json && ! -e $WORK/failed.csv ]]; then pass; else fail "a failed bench left an output file"; fi
+
+# The table shows device names whole, or shortened at a word boundary with
+# " ..." (they used to be cut at 34 characters, mid-word).
+run run reduce --size=1e3 "${FAST[@]}" --backend=opencl --format=json
+device=$(sed -n 's/.*"backend": "opencl", "device": "\([^"]*\)".*/\1/p' "$OUT")
+if [[ -z $device ]]; then
+    echo "skipped: device names in the table (no OpenCL device)"
+else
+    run run reduce --size=1e3 "${FAST[@]}" --backend=opencl
+    if ((${#device} <= 72)); then
+        expect_stdout_contains "opencl    $device "
+    else
+        cell=$(sed -n 's/^opencl    //p' "$OUT")
+        cell=${cell:0:72}
+        cell=${cell%% ...*}
+        if [[ $device == "$cell "* ]]; then pass; else fail "'$device' shortened mid-word to '$cell'"; fi
+    fi
+    # The kernel-build notice states a measured time, never a guess about
+    # the cache: a warm cache is silent, a slow build says how long it took.
+    if ! grep -q "building OpenCL kernels" "$ERR" ||
+        grep -qE "building OpenCL kernels for .* took [0-9]+\.[0-9] s" "$ERR"; then
+        pass
+    else
+        fail "the kernel-build notice does not say how long the build took"
+    fi
+fi
 
 echo "$passed passed, $failed failed"
 [[ $failed == 0 ]]

@@ -178,11 +178,14 @@ static int default_device_copies(void)
     return copies;
 }
 
-/* Counts the notices that mention CLBlast. */
+/* Counts the notices that mention CLBlast; each states how long CLBlast's
+ * compilation took (never a guess made before it). */
 static void count_notice(void *ctx, const char *message)
 {
-    if (strstr(message, "CLBlast"))
+    if (strstr(message, "CLBlast")) {
+        ck_assert_msg(strstr(message, " took ") != NULL, "a notice without a measured time: %s", message);
         (*(int *)ctx)++;
+    }
 }
 
 static gpucc_backend *open_shaped(int impl, int shape, int force_copy, uint64_t max_alloc, int *notices)
@@ -330,18 +333,21 @@ START_TEST(test_kernel_shapes)
 }
 END_TEST
 
-/* CLBlast on every shape; the notice about its compilation comes exactly
- * once, before the first call; its results agree with gpucc's kernel's
- * within twice the bound (each is within the bound of the exact result). */
+/* CLBlast on every shape; the notice about its compilation comes at most
+ * once, with the first call, and only if that compilation took a second or
+ * more (likely with a cold kernel cache, not with a warm one); its results
+ * agree with gpucc's kernel's within twice the bound (each is within the
+ * bound of the exact result). */
 START_TEST(test_clblast_shapes_and_agreement)
 {
     int notices = 0;
     gpucc_backend *blas = open_dense(GPUCC_DENSE_CLBLAST, 0, 0, &notices);
     ck_assert_int_eq(notices, 0);
     run_all_shapes(blas, "clblast", "clblast", 0);
-    ck_assert_int_eq(notices, 1);
+    int after_first_calls = notices;
+    ck_assert_int_le(after_first_calls, 1);
     check_nan_rows(blas, "clblast", "clblast");
-    ck_assert_int_eq(notices, 1);
+    ck_assert_int_eq(notices, after_first_calls);
 
     gpucc_backend *own = open_dense(GPUCC_DENSE_KERNEL, 0, 0, NULL);
     const dims shapes[] = {{7, 33, 65}, {64, 128, 96}, {256, 1024, 1024}};
@@ -378,7 +384,7 @@ START_TEST(test_auto)
     int notices = 0;
     gpucc_backend *backend = open_dense(GPUCC_DENSE_AUTO, 0, 0, &notices);
     run_all_shapes(backend, "auto", NULL, 0);
-    ck_assert_int_eq(notices, 1);
+    ck_assert_int_le(notices, 1);
     char what[160];
     for (size_t i = 0; i < COUNT(small_shapes); i++) {
         problem p = problem_make(small_shapes[i], 2000 + i);

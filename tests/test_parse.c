@@ -1,8 +1,10 @@
 /* Tests of host/parse.c: gpucc_parse_count, the strict parser behind every
- * numeric command-line option (--size=1e8, --repeat=10, ...). */
+ * count option (--size=1e8, --repeat=10, ...), and gpucc_parse_real, behind
+ * the real-valued ones (--alpha, bench's --min-time). */
 #define _POSIX_C_SOURCE 200809L
 
 #include <check.h>
+#include <float.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,6 +204,81 @@ START_TEST(test_reason_fits_small_buffer)
 }
 END_TEST
 
+/* ---- gpucc_parse_real ---- */
+
+/* Parses text as a float32 (single) or double. With reason NULL, asserts
+ * that it is accepted as expected; otherwise that it is refused with a
+ * reason containing `reason` and *out left untouched. */
+static void check_real(const char *text, int single, const char *reason, double expected)
+{
+    double out = -12345;
+    char why[128] = "";
+    int rc = gpucc_parse_real(text, single, &out, why, sizeof why);
+    if (!reason) {
+        ck_assert_msg(rc == 0, "'%s' was refused: %s", text, why);
+        ck_assert_msg(out == expected, "'%s' parsed as %.17g, expected %.17g", text, out, expected);
+        return;
+    }
+    ck_assert_msg(rc == -1, "'%s' was accepted as %.17g (expected: %s)", text, out, reason);
+    ck_assert_msg(strstr(why, reason) != NULL, "'%s' refused with '%s', expected a reason with '%s'", text, why,
+                  reason);
+    ck_assert_msg(out == -12345, "'%s': *out was written on failure", text);
+}
+
+#define expect_real(text, single, expected) check_real(text, single, NULL, expected)
+#define expect_real_refused(text, single, reason) check_real(text, single, reason, 0)
+
+START_TEST(test_real_valid)
+{
+    expect_real("2", 1, 2.0);
+    expect_real("-2.5", 1, -2.5);
+    expect_real("0", 1, 0.0);
+    expect_real("-0", 1, 0.0);
+    expect_real("0e-999", 1, 0.0); /* an exact zero is no underflow */
+    expect_real("1e-3", 1, (double)1e-3f);
+    expect_real("0x1p-3", 1, 0.125);
+    expect_real("1e-300", 0, 1e-300); /* normal as a double */
+    expect_real("3.4028234e38", 1, (double)FLT_MAX);
+    expect_real("1.17549435e-38", 1, (double)FLT_MIN); /* the smallest normal float32 */
+}
+END_TEST
+
+START_TEST(test_real_underflow)
+{
+    /* 1e-50 is not representable as a nonzero float32: before the fix it
+     * silently became 0. */
+    expect_real_refused("1e-50", 1, "too small for float32");
+    expect_real_refused("-1e-50", 1, "too small for float32");
+    /* Subnormal float32 values: precision lost, and devices may flush them. */
+    expect_real_refused("1e-40", 1, "too small for float32");
+    expect_real_refused("0x1p-149", 1, "too small for float32");
+    expect_real_refused("1e-400", 0, "too small for double");
+    expect_real_refused("1e-310", 0, "too small for double");
+}
+END_TEST
+
+START_TEST(test_real_overflow)
+{
+    expect_real_refused("1e39", 1, "too large for float32");
+    expect_real_refused("-1e39", 1, "too large for float32");
+    expect_real_refused("1e309", 0, "too large for double");
+    expect_real("1e39", 0, 1e39);
+}
+END_TEST
+
+START_TEST(test_real_malformed)
+{
+    expect_real_refused("", 1, "is empty");
+    expect_real_refused("abc", 1, "not a number");
+    expect_real_refused("2x", 1, "not a number");
+    expect_real_refused(" 2", 1, "not a number");
+    expect_real_refused("2 ", 1, "not a number");
+    expect_real_refused("inf", 1, "must be finite");
+    expect_real_refused("-infinity", 0, "must be finite");
+    expect_real_refused("nan", 1, "must be finite");
+}
+END_TEST
+
 static Suite *parse_suite(void)
 {
     Suite *s = suite_create("parse");
@@ -222,6 +299,12 @@ static Suite *parse_suite(void)
     tcase_add_test(tc, test_below_min);
     tcase_add_test(tc, test_reason_fits_small_buffer);
     suite_add_tcase(s, tc);
+    TCase *real = tcase_create("real");
+    tcase_add_test(real, test_real_valid);
+    tcase_add_test(real, test_real_underflow);
+    tcase_add_test(real, test_real_overflow);
+    tcase_add_test(real, test_real_malformed);
+    suite_add_tcase(s, real);
     return s;
 }
 
