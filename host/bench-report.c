@@ -69,7 +69,12 @@ double bench_fraction(const bench_report *report, const bench_row *row, int kern
 
 void bench_print_ceilings(FILE *out, const bench_report *r)
 {
-    fprintf(out, "\nceilings (measured at the start, in this process; median [min - max]):\n");
+    if (r->ceilings_skipped) {
+        fprintf(out, "\nceilings: skipped (--ceilings=skip): no row is placed against a ceiling\n");
+        return;
+    }
+    fprintf(out, "\nceilings (%s; median [min - max]):\n",
+            r->ceilings_source[0] ? r->ceilings_source : "measured at the start, in this process");
     for (int i = 0; i < CEIL_COUNT; i++) {
         const bench_ceiling *c = &r->ceilings[i];
         if (c->measured)
@@ -268,9 +273,12 @@ void bench_write_json(FILE *out, const bench_report *r)
     gpucc_json_key_string(out, "backends", r->settings.backends);
     gpucc_json_key_string(out, "device", r->settings.device);
     fprintf(out, ", \"max_size\": %llu, \"min_time_s\": %g, \"warmup\": %d, \"min_repeat\": %d, \"max_repeat\": %d, "
-                 "\"seed\": 1},\n \"ceilings\": {",
+                 "\"seed\": 1",
             r->settings.max_size, r->settings.min_time_s, r->settings.warmup, r->settings.min_repeat,
             r->settings.max_repeat);
+    gpucc_json_key_string(out, "ceilings",
+                          r->ceilings_skipped ? "skipped" : r->ceilings_source[0] ? r->ceilings_source : "measured");
+    fputs("},\n \"ceilings\": {", out);
     int first = 1;
     for (int i = 0; i < CEIL_COUNT; i++) {
         const bench_ceiling *c = &r->ceilings[i];
@@ -715,6 +723,77 @@ int bench_compare_check(const char *old_path)
     int rc = load_rows(old_path, &old);
     free(old.rows);
     return rc;
+}
+
+/* Reads the "ceilings" block of a saved run into r->ceilings, after checking
+ * that the run was measured on a machine with this CPU model and count. */
+int bench_load_ceilings(const char *path, bench_report *r)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "gpucc bench: cannot read --ceilings file %s: %s\n", path, strerror(errno));
+        return GPUCC_EXIT_NOINPUT;
+    }
+    static char line[1 << 16];
+    static json_member members[MAX_MEMBERS];
+    char why[320] = "", cpu[256] = "", date[64] = "";
+    long number = 0, cpus = 0;
+    int state = 0, loaded = 0; /* state: 0 header, 1 before ceilings, 2 in ceilings, 3 done */
+    while (state != 3 && !why[0] && fgets(line, sizeof line, f)) {
+        number++;
+        const char *p = skip_space(line);
+        if (state == 0) {
+            if (strncmp(line, "{\"schema_version\": 1,", 21) != 0)
+                snprintf(why, sizeof why, "not a gpucc bench JSON file of schema_version 1");
+            state = 1;
+        } else if (state == 1) {
+            if (strncmp(p, "\"context\": ", 11) == 0) {
+                find_text(p, "cpu", cpu, sizeof cpu);
+                find_text(p, "date", date, sizeof date);
+                const char *c = strstr(p, "\"cpus\": ");
+                cpus = c ? strtol(c + 8, NULL, 10) : 0;
+            } else if (strncmp(p, "\"ceilings\": {", 13) == 0) {
+                state = *skip_space(p + 13) == '}' ? 3 : 2;
+            }
+        } else if (*p == '}') {
+            state = 3;
+        } else {
+            char name[32];
+            const char *rest = read_string(p, name, sizeof name);
+            int id = 0;
+            while (id < CEIL_COUNT && strcmp(ceiling_info[id].name, name) != 0)
+                id++;
+            rest = rest ? skip_space(rest) : NULL;
+            int count = rest && *rest == ':' ? parse_object_line(rest + 1, members) : -1;
+            const char *median = count > 0 ? member(members, count, "median") : NULL,
+                       *min = count > 0 ? member(members, count, "min") : NULL,
+                       *max = count > 0 ? member(members, count, "max") : NULL,
+                       *what = count > 0 ? member(members, count, "what") : NULL;
+            if (!median || !min || !max || !what) {
+                snprintf(why, sizeof why, "line %ld is not a ceiling", number);
+            } else if (id < CEIL_COUNT) { /* names this gpucc does not know are left out */
+                bench_ceiling *c = &r->ceilings[id];
+                c->value = (gpucc_stats){strtod(median, NULL), strtod(min, NULL), strtod(max, NULL)};
+                c->measured = c->value.median > 0;
+                snprintf(c->what, sizeof c->what, "%.300s", what);
+                loaded += c->measured;
+            }
+        }
+    }
+    fclose(f);
+    if (!why[0] && state != 3)
+        snprintf(why, sizeof why, "no \"ceilings\" block");
+    else if (!why[0] && (strcmp(cpu, r->context.cpu) != 0 || cpus != (long)r->context.cpus))
+        snprintf(why, sizeof why, "measured on %ld x '%.60s', this machine has %u x '%.60s': another machine's ceilings "
+                 "are no ceilings here", cpus, cpu, r->context.cpus, r->context.cpu);
+    if (why[0]) {
+        fprintf(stderr, "gpucc bench: --ceilings=%s: %s\n", path, why);
+        return GPUCC_EXIT_DATAERR;
+    }
+    snprintf(r->ceilings_source, sizeof r->ceilings_source, "reused from %.200s (measured %.40s)", path, date);
+    if (!loaded)
+        bench_note(r, "%s holds no ceilings: no row is placed against a ceiling", path);
+    return 0;
 }
 
 static void ratio_text(char *buf, size_t size, double ratio)

@@ -78,6 +78,8 @@ typedef struct {
         double min_time_s;
         int warmup, min_repeat, max_repeat;
     } settings;
+    int ceilings_skipped;      /* --ceilings=skip: none measured, none reused */
+    char ceilings_source[320]; /* "" = measured in this process, else "reused from PATH (measured DATE)" */
     char notes[32][240];   /* skipped points, shrunk buffers */
     int note_count;
     bench_row *rows;
@@ -111,6 +113,12 @@ int bench_open_file(gpucc_atomic_file *file, const char *option, const char *pat
  * over its path when complete); does nothing for a closed one. Returns 0,
  * or GPUCC_EXIT_CANTCREAT after printing why. */
 int bench_write_file(gpucc_atomic_file *file, void (*writer)(FILE *, const bench_report *), const bench_report *report);
+
+/* --ceilings=PATH: takes the ceilings of a saved run (its "ceilings" block)
+ * instead of measuring them, and records where they came from. Refuses a
+ * run from a machine with another CPU model or count. Needs r->context.
+ * Returns 0, GPUCC_EXIT_NOINPUT or GPUCC_EXIT_DATAERR (message printed). */
+int bench_load_ceilings(const char *path, bench_report *r);
 
 /* --compare: matches the rows of `current` (or, with from_path, of that
  * saved run) with those of old_path and prints old and new throughput and

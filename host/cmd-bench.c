@@ -47,6 +47,7 @@ typedef struct {
     uint64_t max_size;
     double min_time_s;
     const char *json, *csv, *compare, *from;
+    const char *ceilings; /* NULL: measure; "skip"; else a saved run's JSON to reuse */
     int quiet;
 } bench_options;
 
@@ -122,6 +123,9 @@ static void print_help(void)
            "                       1 warm-up and at least 3, at most 100000 timed calls\n"
            "  --json=PATH          write the results as JSON (schema_version 1; one row per line)\n"
            "  --csv=PATH           write the results as CSV (header + one row per line)\n"
+           "  --ceilings=measure|skip|RUN.json\n"
+           "                       measure the ceilings (default, 15-45 s), skip them (rows get\n"
+           "                       no %% of ceiling), or reuse those of an earlier run on this machine\n"
            "  --compare=OLD.json   print old vs new throughput of matching rows\n"
            "  --from=RUN.json      with --compare: take the new side from RUN.json, run nothing\n"
            "  --quiet              no progress on stderr\n"
@@ -196,7 +200,7 @@ static int take_path(const char *option, const char *value, const char **out)
 }
 
 enum { OPT_SUITE = 256, OPT_BACKEND, OPT_DEVICE, OPT_MAX_SIZE, OPT_MIN_TIME, OPT_JSON, OPT_CSV, OPT_COMPARE,
-       OPT_FROM, OPT_QUIET };
+       OPT_FROM, OPT_CEILINGS, OPT_QUIET };
 
 static int apply_option(int opt, const char *arg, bench_options *o)
 {
@@ -216,6 +220,9 @@ static int apply_option(int opt, const char *arg, bench_options *o)
     case OPT_CSV: return take_path("--csv", arg, &o->csv);
     case OPT_COMPARE: return take_path("--compare", arg, &o->compare);
     case OPT_FROM: return take_path("--from", arg, &o->from);
+    case OPT_CEILINGS:
+        o->ceilings = strcmp(arg, "measure") == 0 ? NULL : arg;
+        return *arg ? 0 : usage_error("--ceilings", arg, "is empty");
     case OPT_QUIET: o->quiet = 1; return 0;
     }
     return GPUCC_EXIT_USAGE;
@@ -230,6 +237,7 @@ static int parse_options(int argc, char **argv, bench_options *o)
         {"min-time", required_argument, NULL, OPT_MIN_TIME}, {"json", required_argument, NULL, OPT_JSON},
         {"csv", required_argument, NULL, OPT_CSV},         {"compare", required_argument, NULL, OPT_COMPARE},
         {"from", required_argument, NULL, OPT_FROM},       {"quiet", no_argument, NULL, OPT_QUIET},
+        {"ceilings", required_argument, NULL, OPT_CEILINGS},
         {"help", no_argument, NULL, 'h'},                  {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
@@ -383,8 +391,17 @@ static void measure_device(bench_report *r, const bench_options *o, progress *p)
     gpucc_backend_close(backend);
 }
 
-static void measure_ceilings(bench_report *r, const bench_options *o, progress *p)
+/* Measures the ceilings the selected suites and backends need, or, with
+ * --ceilings, skips them or reuses a saved run's. Returns 0 or the exit
+ * status of an unusable --ceilings file. */
+static int measure_ceilings(bench_report *r, const bench_options *o, progress *p)
 {
+    if (o->ceilings && strcmp(o->ceilings, "skip") == 0) {
+        r->ceilings_skipped = 1;
+        return 0;
+    }
+    if (o->ceilings)
+        return bench_load_ceilings(o->ceilings, r);
     int dense_cpu = (o->suites & (1u << BENCH_BATCH)) &&
                     (o->backends & ((1u << GPUCC_BACKEND_SERIAL) | (1u << GPUCC_BACKEND_PTHREADS)));
     if (dense_cpu) {
@@ -397,6 +414,7 @@ static void measure_ceilings(bench_report *r, const bench_options *o, progress *
         progress_line(p, "ceilings: OpenCL device (read, transfers, launch, CLBlast GEMM)");
         measure_device(r, o, p);
     }
+    return 0;
 }
 
 /* ---- Planning ---- */
@@ -999,8 +1017,7 @@ int gpucc_cmd_bench(int argc, char **argv)
     gpucc_context_collect(&report.context);
     describe_settings(&report, &o);
     rc = plan_points(&run);
-    if (rc == 0) {
-        measure_ceilings(&report, &o, &p);
+    if (rc == 0 && (rc = measure_ceilings(&report, &o, &p)) == 0) {
         progress_clear(&p);
         gpucc_context_print(stdout, &report.context, "");
         bench_print_ceilings(stdout, &report);

@@ -106,9 +106,7 @@ gpucc_status gpucc_opencl_dense_open(opencl_state *s, const gpucc_backend_config
     if (!d)
         return gpucc_fail(GPUCC_E_NOMEM, "cannot allocate the dense state");
     s->dense = d;
-    d->mode = config->dense_impl;
-    if (d->mode != GPUCC_DENSE_AUTO && d->mode != GPUCC_DENSE_CLBLAST && d->mode != GPUCC_DENSE_KERNEL)
-        return gpucc_fail(GPUCC_E_INVALID, "unknown dense implementation %d", (int)d->mode);
+    d->mode = config->dense_impl; /* in range: checked by gpucc_backend_open */
     d->max_alloc = s->dev.info.max_alloc;
     if (config->max_alloc && config->max_alloc < d->max_alloc)
         d->max_alloc = config->max_alloc;
