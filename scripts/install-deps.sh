@@ -3,17 +3,21 @@
 # packages (Debian 12, Ubuntu 22.04+) when any is missing. Idempotent: does
 # nothing, and needs no root, when everything is already there.
 #
-#   usage: scripts/install-deps.sh [--with-plots]
+#   usage: scripts/install-deps.sh [--with-plots] [--ci]
 #
 # --with-plots also installs gnuplot-nox, which bench/plot.sh needs (the test
 # set-up passes it, so that the plots are tested).
+# --ci also installs what the CI steps after the test suite need (.ci/run,
+# scripts/ci/): Oclgrind, and clang with its libFuzzer runtime.
 set -euo pipefail
 
 with_plots=0
+with_ci=0
 for arg in "$@"; do
     case $arg in
     --with-plots) with_plots=1 ;;
-    *) echo "usage: scripts/install-deps.sh [--with-plots]" >&2; exit 64 ;;
+    --ci) with_ci=1 ;;
+    *) echo "usage: scripts/install-deps.sh [--with-plots] [--ci]" >&2; exit 64 ;;
     esac
 done
 
@@ -25,6 +29,9 @@ packages=(
     libopenblas-dev # OpenBLAS: the SGEMM peer that `gpucc peak` and bench-dense compare with
 )
 [ "$with_plots" -eq 1 ] && packages+=(gnuplot-nox) # bench/plot.sh
+# scripts/ci/oclgrind.sh; scripts/ci/fuzz.sh (libclang-rt-dev: libFuzzer for
+# the distribution's clang, libclang-rt-14-dev on Debian 12)
+[ "$with_ci" -eq 1 ] && packages+=(oclgrind clang libclang-rt-dev)
 
 missing=()
 for package in "${packages[@]}"; do
