@@ -174,10 +174,10 @@ static int run_openblas(row_info *info, const bench_data *d, int threads, double
     const gpucc_dense_shape *s = &d->shape;
     openblas_set_num_threads(threads);
     for (int c = 0; c < CALLS; c++) {
-        double start = gpucc_now_ms();
+        double start = gpucci_now_ms();
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)s->batch, (int)s->out, (int)s->in, 1.0f, d->x,
                     (int)s->in, d->w, (int)s->in, 0.0f, d->y[c], (int)s->out);
-        double ms = gpucc_now_ms() - start;
+        double ms = gpucci_now_ms() - start;
         *gflops = d->flops / (ms * 1e6);
     }
     info->impl = "cblas_sgemm";
@@ -186,7 +186,7 @@ static int run_openblas(row_info *info, const bench_data *d, int threads, double
         float *y = d->y[c];
         for (size_t r = 0; r < s->batch; r++)
             for (size_t o = 0; o < s->out; o++)
-                y[r * s->out + o] = gpucc_activate((int)s->act, y[r * s->out + o] + d->b[o]);
+                y[r * s->out + o] = gpucci_activate((int)s->act, y[r * s->out + o] + d->b[o]);
         failed |= verify(info, d, y);
     }
     return failed;

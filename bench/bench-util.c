@@ -16,7 +16,7 @@ int bench_parse_count_flag(const char *program, const char *arg, const char *nam
     if (strncmp(arg, name, len) != 0 || arg[len] != '=')
         return 0;
     char why[96];
-    if (gpucc_parse_count(arg + len + 1, min, max, out, why, sizeof why) != 0) {
+    if (cli_parse_count(arg + len + 1, min, max, out, why, sizeof why) != 0) {
         fprintf(stderr, "%s: %s: '%s' %s\n", program, name, arg + len + 1, why);
         exit(64);
     }

@@ -11,13 +11,13 @@ enum { GPUCC_ALIGNMENT = 4096 };
 float *gpucc_alloc_floats(size_t n)
 {
     if (n > (SIZE_MAX - GPUCC_ALIGNMENT) / sizeof(float)) {
-        gpucc_fail(GPUCC_E_NOMEM, "cannot allocate %zu floats: size overflows", n);
+        gpucci_fail(GPUCC_E_NOMEM, "cannot allocate %zu floats: size overflows", n);
         return NULL;
     }
     size_t bytes = (n * sizeof(float) + GPUCC_ALIGNMENT - 1) / GPUCC_ALIGNMENT * GPUCC_ALIGNMENT;
     void *p = NULL;
     if (posix_memalign(&p, GPUCC_ALIGNMENT, bytes ? bytes : GPUCC_ALIGNMENT) != 0) {
-        gpucc_fail(GPUCC_E_NOMEM, "cannot allocate %zu bytes for %zu floats", bytes, n);
+        gpucci_fail(GPUCC_E_NOMEM, "cannot allocate %zu bytes for %zu floats", bytes, n);
         return NULL;
     }
     return p;

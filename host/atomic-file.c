@@ -24,7 +24,7 @@ static atomic_uint temp_counter;
 
 static gpucc_status cannot_create(const char *path, int err)
 {
-    return gpucc_fail(GPUCC_E_IO, "cannot create %s: %s", path, strerror(err));
+    return gpucci_fail(GPUCC_E_IO, "cannot create %s: %s", path, strerror(err));
 }
 
 /* Claims a free slot; -1 when all are taken. */
@@ -67,7 +67,7 @@ static int create_temp(const char *path, int slot)
 }
 
 /* Removes the temporary file (if `remove`) and frees its slot. */
-static void release_slot(gpucc_atomic_file *file, int remove)
+static void release_slot(gpucci_atomic_file *file, int remove)
 {
     if (file->slot < 0)
         return;
@@ -77,14 +77,14 @@ static void release_slot(gpucc_atomic_file *file, int remove)
     file->slot = -1;
 }
 
-gpucc_status gpucc_atomic_file_open(gpucc_atomic_file *file, const char *path)
+gpucc_status gpucci_atomic_file_open(gpucci_atomic_file *file, const char *path)
 {
     if (!file || !path) {
         if (file)
-            *file = (gpucc_atomic_file){.slot = -1};
-        return gpucc_fail(GPUCC_E_INVALID, "gpucc_atomic_file_open: file or path is NULL");
+            *file = (gpucci_atomic_file){.slot = -1};
+        return gpucci_fail(GPUCC_E_INVALID, "gpucci_atomic_file_open: file or path is NULL");
     }
-    *file = (gpucc_atomic_file){.path = path, .slot = -1};
+    *file = (gpucci_atomic_file){.path = path, .slot = -1};
     struct stat st;
     int exists = stat(path, &st) == 0;
     if (exists && S_ISDIR(st.st_mode))
@@ -94,7 +94,7 @@ gpucc_status gpucc_atomic_file_open(gpucc_atomic_file *file, const char *path)
         return file->stream ? GPUCC_OK : cannot_create(path, errno);
     }
     if ((file->slot = claim_slot()) < 0)
-        return gpucc_fail(GPUCC_E_IO, "cannot create %s: more than %d output files open at once", path,
+        return gpucci_fail(GPUCC_E_IO, "cannot create %s: more than %d output files open at once", path,
                           SLOT_COUNT);
     int fd = create_temp(path, file->slot);
     int err = errno;
@@ -108,10 +108,10 @@ gpucc_status gpucc_atomic_file_open(gpucc_atomic_file *file, const char *path)
     return cannot_create(path, err);
 }
 
-gpucc_status gpucc_atomic_file_commit(gpucc_atomic_file *file)
+gpucc_status gpucci_atomic_file_commit(gpucci_atomic_file *file)
 {
     if (!file || !file->stream)
-        return gpucc_fail(GPUCC_E_INVALID, "gpucc_atomic_file_commit: the file is not open");
+        return gpucci_fail(GPUCC_E_INVALID, "gpucci_atomic_file_commit: the file is not open");
     int err = 0;
     if (fflush(file->stream) != 0 || ferror(file->stream))
         err = errno ? errno : EIO;
@@ -124,11 +124,11 @@ gpucc_status gpucc_atomic_file_commit(gpucc_atomic_file *file)
         err = errno;
     release_slot(file, err != 0);
     if (err)
-        return gpucc_fail(GPUCC_E_IO, "cannot write %s: %s", file->path, strerror(err));
+        return gpucci_fail(GPUCC_E_IO, "cannot write %s: %s", file->path, strerror(err));
     return GPUCC_OK;
 }
 
-void gpucc_atomic_file_abort(gpucc_atomic_file *file)
+void gpucci_atomic_file_abort(gpucci_atomic_file *file)
 {
     if (!file || !file->stream)
         return;
@@ -137,7 +137,7 @@ void gpucc_atomic_file_abort(gpucc_atomic_file *file)
     release_slot(file, 1);
 }
 
-void gpucc_atomic_file_remove_all(void)
+void gpucci_atomic_file_remove_all(void)
 {
     for (int i = 0; i < SLOT_COUNT; i++)
         if (atomic_load(&slot_state[i]) == SLOT_LIVE)

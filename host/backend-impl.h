@@ -1,6 +1,6 @@
 /* Internal: the interface every backend implements (one ops table each).
  *
- * A new backend is one file defining a gpucc_backend_ops, one line in the
+ * A new backend is one file defining a gpucci_backend_ops, one line in the
  * registry of backend.c and one line in CMakeLists.txt. A new workload is one
  * new entry in the table, implemented by each backend. The public wrappers in
  * backend.c check arguments and time the calls; ops never print. */
@@ -11,7 +11,7 @@
 
 #include "gpucc.h"
 
-typedef struct gpucc_backend_ops {
+typedef struct gpucci_backend_ops {
     gpucc_backend_kind kind;
     /* Sets backend->impl and backend->device. On failure frees what it made. */
     gpucc_status (*open)(gpucc_backend *backend, const gpucc_backend_config *config);
@@ -28,10 +28,10 @@ typedef struct gpucc_backend_ops {
     /* Y = act(X W^T + b) for a checked shape. Sets info->impl and flags. */
     gpucc_status (*dense)(gpucc_backend *backend, const gpucc_dense_shape *shape, const float *x, const float *w,
                           const float *b, float *y, gpucc_call_info *info);
-} gpucc_backend_ops;
+} gpucci_backend_ops;
 
 struct gpucc_backend {
-    const gpucc_backend_ops *ops;
+    const gpucci_backend_ops *ops;
     void *impl;
     uint32_t magic; /* GPUCC_BACKEND_MAGIC while open, 0 once closed */
     char device[512];
@@ -43,8 +43,8 @@ struct gpucc_backend {
  * or never-opened one where the memory still says so). */
 #define GPUCC_ASSERT_OPEN(backend) assert(!(backend) || (backend)->magic == GPUCC_BACKEND_MAGIC)
 
-extern const gpucc_backend_ops gpucc_serial_ops;
-extern const gpucc_backend_ops gpucc_pthreads_ops;
-extern const gpucc_backend_ops gpucc_opencl_ops;
+extern const gpucci_backend_ops gpucci_serial_ops;
+extern const gpucci_backend_ops gpucci_pthreads_ops;
+extern const gpucci_backend_ops gpucci_opencl_ops;
 
 #endif

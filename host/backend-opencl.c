@@ -48,7 +48,7 @@ static void opencl_close(gpucc_backend *backend)
     if (s->partials_dev)
         clReleaseMemObject(s->partials_dev);
     release_copy_buffers(s);
-    gpucc_pool_free(s->copy_pool);
+    gpucci_pool_free(s->copy_pool);
     if (s->transfer_queue)
         clReleaseCommandQueue(s->transfer_queue);
     for (int op = 0; op < GPUCC_REDUCE_OP_COUNT; op++)
@@ -60,9 +60,9 @@ static void opencl_close(gpucc_backend *backend)
         clReleaseCommandQueue(s->queue);
     if (s->context)
         clReleaseContext(s->context);
-    gpucc_opencl_map_close(s);
-    gpucc_opencl_dense_close(s);
-    gpucc_partials_free(&s->partials);
+    gpucci_opencl_map_close(s);
+    gpucci_opencl_dense_close(s);
+    gpucci_partials_free(&s->partials);
     free(s);
     backend->impl = NULL;
 }
@@ -80,25 +80,25 @@ static gpucc_status configure(opencl_state *s, const gpucc_backend_config *confi
     size_t max_group = 0;
     clGetDeviceInfo(s->dev.device, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof max_group, &max_group, NULL);
     if (max_group && s->local_size > max_group)
-        return gpucc_fail(GPUCC_E_INVALID, "local size %zu exceeds the device's maximum work-group size %zu",
+        return gpucci_fail(GPUCC_E_INVALID, "local size %zu exceeds the device's maximum work-group size %zu",
                           s->local_size, max_group);
     if (s->gpu_shape && s->local_size % GPUCC_REDUCE_LANES != 0)
-        return gpucc_fail(GPUCC_E_INVALID, "local size %zu is not a multiple of %d (gpu-shaped kernels)",
+        return gpucci_fail(GPUCC_E_INVALID, "local size %zu is not a multiple of %d (gpu-shaped kernels)",
                           s->local_size, GPUCC_REDUCE_LANES);
     uint64_t limit = info->max_alloc;
     if (config->max_alloc && config->max_alloc < limit)
         limit = config->max_alloc;
     s->chunk_elems = (size_t)(limit / sizeof(float)) / GPUCC_REDUCE_BLOCK * GPUCC_REDUCE_BLOCK;
     if (s->chunk_elems == 0)
-        return gpucc_fail(GPUCC_E_INVALID, "allocation limit of %llu bytes is below one block (%zu bytes)",
+        return gpucci_fail(GPUCC_E_INVALID, "allocation limit of %llu bytes is below one block (%zu bytes)",
                           (unsigned long long)limit, GPUCC_REDUCE_BLOCK * sizeof(float));
     return GPUCC_OK;
 }
 
-void gpucc_opencl_notice_slow(void (*notice)(void *ctx, const char *message), void *ctx, double start_ms,
+void gpucci_opencl_notice_slow(void (*notice)(void *ctx, const char *message), void *ctx, double start_ms,
                               const char *what)
 {
-    double seconds = (gpucc_now_ms() - start_ms) * 1e-3;
+    double seconds = (gpucci_now_ms() - start_ms) * 1e-3;
     if (!notice || seconds < 1.0)
         return;
     char note[300];
@@ -109,15 +109,15 @@ void gpucc_opencl_notice_slow(void (*notice)(void *ctx, const char *message), vo
 
 static gpucc_status build_kernels(opencl_state *s, const gpucc_backend_config *config)
 {
-    const char *sources[] = {gpucc_src_gpucc_ops_h, gpucc_src_reduce_cl};
+    const char *sources[] = {gpucci_src_gpucc_ops_h, gpucci_src_reduce_cl};
     const char *options = s->fp64 ? "-DGPUCC_FP64=1" : "-DGPUCC_FP64=0";
-    double start = gpucc_now_ms();
-    gpucc_status status = gpucc_cl_build(s->context, s->dev.device, sources, 2, options, &s->program);
+    double start = gpucci_now_ms();
+    gpucc_status status = gpucci_cl_build(s->context, s->dev.device, sources, 2, options, &s->program);
     if (status != GPUCC_OK)
         return status;
     char what[300];
     snprintf(what, sizeof what, "building OpenCL kernels for %s", s->dev.info.name);
-    gpucc_opencl_notice_slow(config->notice, config->notice_ctx, start, what);
+    gpucci_opencl_notice_slow(config->notice, config->notice_ctx, start, what);
     for (int op = 0; op < GPUCC_REDUCE_OP_COUNT; op++) {
         char name[64];
         snprintf(name, sizeof name, "reduce_%s_%s", gpucc_reduce_op_name((gpucc_reduce_op)op),
@@ -125,7 +125,7 @@ static gpucc_status build_kernels(opencl_state *s, const gpucc_backend_config *c
         cl_int err;
         s->reduce[op] = clCreateKernel(s->program, name, &err);
         if (err != CL_SUCCESS)
-            return gpucc_cl_fail(err, name);
+            return gpucci_cl_fail(err, name);
     }
     return GPUCC_OK;
 }
@@ -134,9 +134,9 @@ static gpucc_status opencl_open(gpucc_backend *backend, const gpucc_backend_conf
 {
     opencl_state *s = calloc(1, sizeof *s);
     if (!s)
-        return gpucc_fail(GPUCC_E_NOMEM, "cannot allocate the OpenCL backend");
+        return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate the OpenCL backend");
     backend->impl = s;
-    gpucc_status status = gpucc_cl_select(config->device, &s->dev);
+    gpucc_status status = gpucci_cl_select(config->device, &s->dev);
     if (status == GPUCC_OK)
         status = configure(s, config);
     if (status != GPUCC_OK)
@@ -145,26 +145,26 @@ static gpucc_status opencl_open(gpucc_backend *backend, const gpucc_backend_conf
     cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)s->dev.platform, 0};
     s->context = clCreateContext(props, 1, &s->dev.device, NULL, NULL, &err);
     if (err != CL_SUCCESS) {
-        status = gpucc_cl_fail(err, "clCreateContext");
+        status = gpucci_cl_fail(err, "clCreateContext");
         goto fail;
     }
     s->queue = clCreateCommandQueue(s->context, s->dev.device, CL_QUEUE_PROFILING_ENABLE, &err);
     if (err != CL_SUCCESS) {
-        status = gpucc_cl_fail(err, "clCreateCommandQueue");
+        status = gpucci_cl_fail(err, "clCreateCommandQueue");
         goto fail;
     }
     if (!s->zero_copy && s->overlap) {
         s->transfer_queue = clCreateCommandQueue(s->context, s->dev.device, CL_QUEUE_PROFILING_ENABLE, &err);
         if (err != CL_SUCCESS) {
-            status = gpucc_cl_fail(err, "clCreateCommandQueue(transfers)");
+            status = gpucci_cl_fail(err, "clCreateCommandQueue(transfers)");
             goto fail;
         }
     }
     status = build_kernels(s, config);
     if (status == GPUCC_OK)
-        status = gpucc_opencl_map_open(s);
+        status = gpucci_opencl_map_open(s);
     if (status == GPUCC_OK)
-        status = gpucc_opencl_dense_open(s, config);
+        status = gpucci_opencl_dense_open(s, config);
     if (status != GPUCC_OK)
         goto fail;
     snprintf(backend->device, sizeof backend->device, "%s (%s, %s%s)", s->dev.info.name, s->dev.info.platform,
@@ -196,13 +196,13 @@ static gpucc_status create_staging(opencl_state *s, int slot, size_t bytes)
     s->staging[slot] = clCreateBuffer(s->context, CL_MEM_READ_WRITE | CL_MEM_ALLOC_HOST_PTR, bytes, NULL, &err);
     if (err != CL_SUCCESS) {
         s->staging[slot] = NULL;
-        return gpucc_cl_fail(err, "clCreateBuffer(pinned staging)");
+        return gpucci_cl_fail(err, "clCreateBuffer(pinned staging)");
     }
     s->staging_host[slot] =
         clEnqueueMapBuffer(s->queue, s->staging[slot], CL_TRUE, CL_MAP_WRITE, 0, bytes, 0, NULL, NULL, &err);
     if (err != CL_SUCCESS) {
         s->staging_host[slot] = NULL;
-        return gpucc_cl_fail(err, "clEnqueueMapBuffer(pinned staging)");
+        return gpucci_cl_fail(err, "clEnqueueMapBuffer(pinned staging)");
     }
     return GPUCC_OK;
 }
@@ -219,18 +219,18 @@ static gpucc_status ensure_buffers(opencl_state *s, size_t n)
         s->partials_dev = clCreateBuffer(s->context, CL_MEM_WRITE_ONLY, blocks * sizeof(double), NULL, &err);
         if (err != CL_SUCCESS) {
             s->partials_dev = NULL;
-            return gpucc_cl_fail(err, "clCreateBuffer(partials)");
+            return gpucci_cl_fail(err, "clCreateBuffer(partials)");
         }
     }
     if (s->zero_copy)
         return GPUCC_OK;
-    size_t need = n < step_elems(s) ? gpucc_round_up(n, GPUCC_REDUCE_BLOCK) : step_elems(s);
+    size_t need = n < step_elems(s) ? gpucci_round_up(n, GPUCC_REDUCE_BLOCK) : step_elems(s);
     if (s->copy_capacity < need) {
         release_copy_buffers(s); /* all or nothing: never a buffer without its staging */
         for (int slot = 0; slot < 2; slot++) {
             s->inputs[slot] = clCreateBuffer(s->context, CL_MEM_READ_ONLY, need * sizeof(float), NULL, &err);
             gpucc_status status = err == CL_SUCCESS ? create_staging(s, slot, need * sizeof(float))
-                                                    : gpucc_cl_fail(err, "clCreateBuffer(input)");
+                                                    : gpucci_cl_fail(err, "clCreateBuffer(input)");
             if (status != GPUCC_OK) {
                 if (err != CL_SUCCESS)
                     s->inputs[slot] = NULL;
@@ -241,11 +241,11 @@ static gpucc_status ensure_buffers(opencl_state *s, size_t n)
         s->copy_capacity = need;
     }
     if (!s->copy_pool)
-        return gpucc_pool_create(gpucc_cpu_count(), &s->copy_pool);
+        return gpucci_pool_create(gpucc_cpu_count(), &s->copy_pool);
     return GPUCC_OK;
 }
 
-size_t gpucc_round_up(size_t value, size_t multiple)
+size_t gpucci_round_up(size_t value, size_t multiple)
 {
     return (value + multiple - 1) / multiple * multiple;
 }
@@ -262,13 +262,13 @@ static gpucc_status enqueue_step(opencl_state *s, cl_kernel kernel, cl_mem input
     GPUCC_CL_TRY(clSetKernelArg(kernel, 1, sizeof n, &n), status, done);
     GPUCC_CL_TRY(clSetKernelArg(kernel, 2, sizeof block_count, &block_count), status, done);
     if (s->gpu_shape) {
-        global = gpucc_round_up(blocks * GPUCC_REDUCE_LANES, s->local_size);
+        global = gpucci_round_up(blocks * GPUCC_REDUCE_LANES, s->local_size);
         GPUCC_CL_TRY(clSetKernelArg(kernel, 3, sizeof s->partials_dev, &s->partials_dev), status, done);
         GPUCC_CL_TRY(clSetKernelArg(kernel, 4, s->local_size * sizeof(double), NULL), status, done);
     } else {
         size_t items = (size_t)s->dev.info.compute_units * CPU_ITEMS_PER_UNIT;
         cl_ulong per_item = (blocks + items - 1) / items;
-        global = gpucc_round_up((blocks + per_item - 1) / per_item, s->local_size);
+        global = gpucci_round_up((blocks + per_item - 1) / per_item, s->local_size);
         GPUCC_CL_TRY(clSetKernelArg(kernel, 3, sizeof per_item, &per_item), status, done);
         GPUCC_CL_TRY(clSetKernelArg(kernel, 4, sizeof s->partials_dev, &s->partials_dev), status, done);
     }
@@ -301,7 +301,7 @@ static gpucc_status enqueue_reduce_step(opencl_state *s, gpucc_reduce_op op, con
                                         double *partials, cl_event *events)
 {
     size_t step = step_elems(s), start = i * step;
-    size_t len = n - start < step ? n - start : step, blocks = gpucc_reduce_block_count(len);
+    size_t len = n - start < step ? n - start : step, blocks = gpucci_reduce_block_count(len);
     cl_mem input;
     cl_int err = CL_SUCCESS;
     gpucc_status status = GPUCC_OK;
@@ -309,7 +309,7 @@ static gpucc_status enqueue_reduce_step(opencl_state *s, gpucc_reduce_op op, con
         input = clCreateBuffer(s->context, CL_MEM_READ_ONLY | CL_MEM_USE_HOST_PTR, len * sizeof(float),
                                (void *)(x + start), &err);
         if (err != CL_SUCCESS)
-            return gpucc_cl_fail(err, "clCreateBuffer(host input)");
+            return gpucci_cl_fail(err, "clCreateBuffer(host input)");
     } else {
         /* Staging slot i % 2 was last read by step i - 2's copy, and its
          * device buffer by step i - 2's kernel: wait for the one, make the
@@ -319,8 +319,8 @@ static gpucc_status enqueue_reduce_step(opencl_state *s, gpucc_reduce_op op, con
         input = s->inputs[slot];
         if (i >= 2)
             GPUCC_CL_TRY(clWaitForEvents(1, &events[2 * (i - 2)]), status, done);
-        gpucc_copy_job copy = {s->staging_host[slot], x + start, len};
-        gpucc_pool_run(s->copy_pool, gpucc_copy_part, &copy);
+        gpucci_copy_job copy = {s->staging_host[slot], x + start, len};
+        gpucci_pool_run(s->copy_pool, gpucci_copy_part, &copy);
         cl_command_queue queue = s->overlap ? s->transfer_queue : s->queue;
         cl_event reuse = i >= 2 ? events[2 * (i - 2) + 1] : NULL;
         GPUCC_CL_TRY(clEnqueueWriteBuffer(queue, input, CL_FALSE, 0, len * sizeof(float), s->staging_host[slot],
@@ -348,9 +348,9 @@ static gpucc_status opencl_reduce(gpucc_backend *backend, gpucc_reduce_op op, co
                                   gpucc_reduce_result *out)
 {
     opencl_state *s = backend->impl;
-    size_t total_blocks = gpucc_reduce_block_count(n);
+    size_t total_blocks = gpucci_reduce_block_count(n);
     size_t steps = (n + step_elems(s) - 1) / step_elems(s);
-    double *partials = gpucc_partials_reserve(&s->partials, total_blocks);
+    double *partials = gpucci_partials_reserve(&s->partials, total_blocks);
     if (!partials)
         return GPUCC_E_NOMEM;
     gpucc_status status = ensure_buffers(s, n);
@@ -358,12 +358,12 @@ static gpucc_status opencl_reduce(gpucc_backend *backend, gpucc_reduce_op op, co
         return status;
     cl_event *events = calloc(2 * steps, sizeof *events);
     if (!events)
-        return gpucc_fail(GPUCC_E_NOMEM, "cannot allocate %zu OpenCL events", 2 * steps);
+        return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate %zu OpenCL events", 2 * steps);
     for (size_t i = 0; i < steps && status == GPUCC_OK; i++)
         status = enqueue_reduce_step(s, op, x, n, i, partials, events);
     cl_int err = clFinish(s->queue);
     if (status == GPUCC_OK && err != CL_SUCCESS)
-        status = gpucc_cl_fail(err, "clFinish");
+        status = gpucci_cl_fail(err, "clFinish");
     if (s->transfer_queue)
         clFinish(s->transfer_queue);
     double kernel_ms = 0, transfer_ms = 0;
@@ -371,14 +371,14 @@ static gpucc_status opencl_reduce(gpucc_backend *backend, gpucc_reduce_op op, co
         if (!events[i])
             continue;
         if (status == GPUCC_OK)
-            *(i % 2 ? &kernel_ms : &transfer_ms) += gpucc_cl_event_ms(events[i]);
+            *(i % 2 ? &kernel_ms : &transfer_ms) += gpucci_cl_event_ms(events[i]);
         clReleaseEvent(events[i]);
     }
     free(events);
     if (status != GPUCC_OK)
         return status;
     widen_partials(s, op, partials, total_blocks);
-    out->value = gpucc_combine_partials(op, partials, total_blocks);
+    out->value = gpucci_combine_partials(op, partials, total_blocks);
     out->flags = (s->fp64 || op != GPUCC_REDUCE_SUM ? 0u : GPUCC_RESULT_FP32_FALLBACK) |
                  (n > s->chunk_elems ? GPUCC_RESULT_CHUNKED : 0u) | (s->zero_copy ? 0u : GPUCC_RESULT_COPIED) |
                  (!s->zero_copy && s->overlap && steps > 1 ? GPUCC_RESULT_OVERLAPPED : 0u);
@@ -387,11 +387,11 @@ static gpucc_status opencl_reduce(gpucc_backend *backend, gpucc_reduce_op op, co
     return GPUCC_OK;
 }
 
-const gpucc_backend_ops gpucc_opencl_ops = {
+const gpucci_backend_ops gpucci_opencl_ops = {
     .kind = GPUCC_BACKEND_OPENCL,
     .open = opencl_open,
     .close = opencl_close,
     .reduce = opencl_reduce,
-    .map = gpucc_opencl_map,
-    .dense = gpucc_opencl_dense,
+    .map = gpucci_opencl_map,
+    .dense = gpucci_opencl_dense,
 };

@@ -13,26 +13,26 @@
 #include "reduce-order.h"
 
 typedef struct {
-    gpucc_pool *pool;
-    gpucc_partials partials;
+    gpucci_pool *pool;
+    gpucci_partials partials;
 } pthreads_state;
 
 static gpucc_status pthreads_open(gpucc_backend *backend, const gpucc_backend_config *config)
 {
     unsigned threads;
-    gpucc_status status = gpucc_threads_resolve(config->threads, "pthreads backend", &threads);
+    gpucc_status status = gpucci_threads_resolve(config->threads, "pthreads backend", &threads);
     if (status != GPUCC_OK)
         return status;
     pthreads_state *state = calloc(1, sizeof *state);
     if (!state)
-        return gpucc_fail(GPUCC_E_NOMEM, "cannot allocate the pthreads backend");
-    status = gpucc_pool_create(threads, &state->pool);
+        return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate the pthreads backend");
+    status = gpucci_pool_create(threads, &state->pool);
     if (status != GPUCC_OK) {
         free(state);
         return status;
     }
     char model[200];
-    gpucc_cpu_model(model, sizeof model);
+    gpucci_cpu_model(model, sizeof model);
     snprintf(backend->device, sizeof backend->device, "%s, %u thread%s", model, threads,
              threads == 1 ? "" : "s");
     backend->impl = state;
@@ -42,8 +42,8 @@ static gpucc_status pthreads_open(gpucc_backend *backend, const gpucc_backend_co
 static void pthreads_close(gpucc_backend *backend)
 {
     pthreads_state *state = backend->impl;
-    gpucc_pool_free(state->pool);
-    gpucc_partials_free(&state->partials);
+    gpucci_pool_free(state->pool);
+    gpucci_partials_free(&state->partials);
     free(state);
 }
 
@@ -58,20 +58,20 @@ static void reduce_part(void *ctx, unsigned index, unsigned count)
 {
     const reduce_job *job = ctx;
     size_t first, end;
-    gpucc_split_range(gpucc_reduce_block_count(job->n), index, count, &first, &end);
-    gpucc_reduce_blocks(job->op, job->x, job->n, first, end, job->partials);
+    gpucci_split_range(gpucci_reduce_block_count(job->n), index, count, &first, &end);
+    gpucci_reduce_blocks(job->op, job->x, job->n, first, end, job->partials);
 }
 
 static gpucc_status pthreads_reduce(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
                                     gpucc_reduce_result *out)
 {
     pthreads_state *state = backend->impl;
-    size_t blocks = gpucc_reduce_block_count(n);
-    reduce_job job = {op, x, n, gpucc_partials_reserve(&state->partials, blocks)};
+    size_t blocks = gpucci_reduce_block_count(n);
+    reduce_job job = {op, x, n, gpucci_partials_reserve(&state->partials, blocks)};
     if (!job.partials)
         return GPUCC_E_NOMEM;
-    gpucc_pool_run(state->pool, reduce_part, &job);
-    out->value = gpucc_combine_partials(op, job.partials, blocks);
+    gpucci_pool_run(state->pool, reduce_part, &job);
+    out->value = gpucci_combine_partials(op, job.partials, blocks);
     return GPUCC_OK;
 }
 
@@ -87,8 +87,8 @@ static void map_part(void *ctx, unsigned index, unsigned count)
 {
     const map_job *job = ctx;
     size_t begin, end;
-    gpucc_split_range(job->n, index, count, &begin, &end);
-    gpucc_cpu_map_range(job->fn, job->alpha, job->x, job->y, job->out, begin, end);
+    gpucci_split_range(job->n, index, count, &begin, &end);
+    gpucci_cpu_map_range(job->fn, job->alpha, job->x, job->y, job->out, begin, end);
 }
 
 static gpucc_status pthreads_map(gpucc_backend *backend, gpucc_map_fn fn, float alpha, const float *x,
@@ -97,7 +97,7 @@ static gpucc_status pthreads_map(gpucc_backend *backend, gpucc_map_fn fn, float 
     pthreads_state *state = backend->impl;
     map_job job = {fn, alpha, x, y, out, n};
     (void)info;
-    gpucc_pool_run(state->pool, map_part, &job);
+    gpucci_pool_run(state->pool, map_part, &job);
     return GPUCC_OK;
 }
 
@@ -111,8 +111,8 @@ static void dense_part(void *ctx, unsigned index, unsigned count)
 {
     const dense_job *job = ctx;
     size_t first, end;
-    gpucc_split_range(gpucc_cpu_dense_tile_count(job->shape), index, count, &first, &end);
-    gpucc_cpu_dense_tiles(job->shape, job->x, job->w, job->b, job->y, first, end);
+    gpucci_split_range(gpucci_cpu_dense_tile_count(job->shape), index, count, &first, &end);
+    gpucci_cpu_dense_tiles(job->shape, job->x, job->w, job->b, job->y, first, end);
 }
 
 static gpucc_status pthreads_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, const float *x,
@@ -120,12 +120,12 @@ static gpucc_status pthreads_dense(gpucc_backend *backend, const gpucc_dense_sha
 {
     pthreads_state *state = backend->impl;
     dense_job job = {shape, x, w, b, y};
-    gpucc_pool_run(state->pool, dense_part, &job);
+    gpucci_pool_run(state->pool, dense_part, &job);
     info->impl = "tiled";
     return GPUCC_OK;
 }
 
-const gpucc_backend_ops gpucc_pthreads_ops = {
+const gpucci_backend_ops gpucci_pthreads_ops = {
     .kind = GPUCC_BACKEND_PTHREADS,
     .open = pthreads_open,
     .close = pthreads_close,

@@ -10,7 +10,7 @@
 #include "reduce-order.h"
 
 typedef struct {
-    gpucc_partials partials;
+    gpucci_partials partials;
 } serial_state;
 
 static gpucc_status serial_open(gpucc_backend *backend, const gpucc_backend_config *config)
@@ -18,9 +18,9 @@ static gpucc_status serial_open(gpucc_backend *backend, const gpucc_backend_conf
     (void)config;
     serial_state *state = calloc(1, sizeof *state);
     if (!state)
-        return gpucc_fail(GPUCC_E_NOMEM, "cannot allocate the serial backend");
+        return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate the serial backend");
     char model[200];
-    gpucc_cpu_model(model, sizeof model);
+    gpucci_cpu_model(model, sizeof model);
     snprintf(backend->device, sizeof backend->device, "%s, 1 thread", model);
     backend->impl = state;
     return GPUCC_OK;
@@ -29,7 +29,7 @@ static gpucc_status serial_open(gpucc_backend *backend, const gpucc_backend_conf
 static void serial_close(gpucc_backend *backend)
 {
     serial_state *state = backend->impl;
-    gpucc_partials_free(&state->partials);
+    gpucci_partials_free(&state->partials);
     free(state);
 }
 
@@ -37,12 +37,12 @@ static gpucc_status serial_reduce(gpucc_backend *backend, gpucc_reduce_op op, co
                                   gpucc_reduce_result *out)
 {
     serial_state *state = backend->impl;
-    size_t blocks = gpucc_reduce_block_count(n);
-    double *partials = gpucc_partials_reserve(&state->partials, blocks);
+    size_t blocks = gpucci_reduce_block_count(n);
+    double *partials = gpucci_partials_reserve(&state->partials, blocks);
     if (!partials)
         return GPUCC_E_NOMEM;
-    gpucc_reduce_blocks(op, x, n, 0, blocks, partials);
-    out->value = gpucc_combine_partials(op, partials, blocks);
+    gpucci_reduce_blocks(op, x, n, 0, blocks, partials);
+    out->value = gpucci_combine_partials(op, partials, blocks);
     return GPUCC_OK;
 }
 
@@ -51,7 +51,7 @@ static gpucc_status serial_map(gpucc_backend *backend, gpucc_map_fn fn, float al
 {
     (void)backend;
     (void)info;
-    gpucc_cpu_map_range(fn, alpha, x, y, out, 0, n);
+    gpucci_cpu_map_range(fn, alpha, x, y, out, 0, n);
     return GPUCC_OK;
 }
 
@@ -59,12 +59,12 @@ static gpucc_status serial_dense(gpucc_backend *backend, const gpucc_dense_shape
                                  const float *w, const float *b, float *y, gpucc_call_info *info)
 {
     (void)backend;
-    gpucc_cpu_dense_serial(shape, x, w, b, y);
+    gpucci_cpu_dense_serial(shape, x, w, b, y);
     info->impl = "loop nest";
     return GPUCC_OK;
 }
 
-const gpucc_backend_ops gpucc_serial_ops = {
+const gpucci_backend_ops gpucci_serial_ops = {
     .kind = GPUCC_BACKEND_SERIAL,
     .open = serial_open,
     .close = serial_close,

@@ -11,10 +11,10 @@
 #include "reduce-order.h"
 #include "timer.h"
 
-static const gpucc_backend_ops *const registry[GPUCC_BACKEND_COUNT] = {
-    [GPUCC_BACKEND_SERIAL] = &gpucc_serial_ops,
-    [GPUCC_BACKEND_PTHREADS] = &gpucc_pthreads_ops,
-    [GPUCC_BACKEND_OPENCL] = &gpucc_opencl_ops,
+static const gpucci_backend_ops *const registry[GPUCC_BACKEND_COUNT] = {
+    [GPUCC_BACKEND_SERIAL] = &gpucci_serial_ops,
+    [GPUCC_BACKEND_PTHREADS] = &gpucci_pthreads_ops,
+    [GPUCC_BACKEND_OPENCL] = &gpucci_opencl_ops,
 };
 
 static const char *const backend_names[GPUCC_BACKEND_COUNT] = {"serial", "pthreads", "opencl"};
@@ -42,14 +42,14 @@ static gpucc_status parse_name(const char *name, const char *const *names, int c
         snprintf(expected + used, sizeof expected - used, "%s%s", i == 0 ? "" : i + 1 == count ? " or " : ", ",
                  names[i]);
     }
-    return gpucc_fail(GPUCC_E_INVALID, "unknown %s '%s' (expected %s)", what, name ? name : "", expected);
+    return gpucci_fail(GPUCC_E_INVALID, "unknown %s '%s' (expected %s)", what, name ? name : "", expected);
 }
 
 /* Parses into an enum through an int; a NULL out is refused. */
 #define PARSE_ENUM(name, names, count, what, out)                              \
     do {                                                                       \
         if (!(out))                                                            \
-            return gpucc_fail(GPUCC_E_INVALID, "parsing a %s name: the output pointer is NULL", what); \
+            return gpucci_fail(GPUCC_E_INVALID, "parsing a %s name: the output pointer is NULL", what); \
         int index_ = 0;                                                        \
         gpucc_status status_ = parse_name(name, names, count, what, &index_);  \
         if (status_ == GPUCC_OK)                                               \
@@ -97,13 +97,13 @@ gpucc_status gpucc_activation_parse(const char *name, gpucc_activation *out)
 static gpucc_status check_config(const gpucc_backend_config *config)
 {
     if ((unsigned)config->shape > GPUCC_SHAPE_GPU)
-        return gpucc_fail(GPUCC_E_INVALID, "backend config: kernel shape %d is out of range (0..%d)",
+        return gpucci_fail(GPUCC_E_INVALID, "backend config: kernel shape %d is out of range (0..%d)",
                           (int)config->shape, GPUCC_SHAPE_GPU);
     if ((unsigned)config->dense_impl > GPUCC_DENSE_KERNEL)
-        return gpucc_fail(GPUCC_E_INVALID, "backend config: dense implementation %d is out of range (0..%d)",
+        return gpucci_fail(GPUCC_E_INVALID, "backend config: dense implementation %d is out of range (0..%d)",
                           (int)config->dense_impl, GPUCC_DENSE_KERNEL);
     if (config->threads > GPUCC_MAX_THREADS)
-        return gpucc_fail(GPUCC_E_INVALID, "backend config: %u threads is more than the limit of %d",
+        return gpucci_fail(GPUCC_E_INVALID, "backend config: %u threads is more than the limit of %d",
                           config->threads, GPUCC_MAX_THREADS);
     return GPUCC_OK;
 }
@@ -115,7 +115,7 @@ gpucc_status gpucc_backend_open(gpucc_backend_kind kind, const gpucc_backend_con
     if (out)
         *out = NULL;
     if (!out || (unsigned)kind >= GPUCC_BACKEND_COUNT)
-        return gpucc_fail(GPUCC_E_INVALID, "gpucc_backend_open: %s", out ? "backend kind out of range"
+        return gpucci_fail(GPUCC_E_INVALID, "gpucc_backend_open: %s", out ? "backend kind out of range"
                                                                           : "out is NULL");
     if (!config)
         config = &defaults;
@@ -124,7 +124,7 @@ gpucc_status gpucc_backend_open(gpucc_backend_kind kind, const gpucc_backend_con
         return status;
     gpucc_backend *backend = calloc(1, sizeof *backend);
     if (!backend)
-        return gpucc_fail(GPUCC_E_NOMEM, "cannot allocate a backend");
+        return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate a backend");
     backend->ops = registry[kind];
     status = backend->ops->open(backend, config);
     if (status != GPUCC_OK) {
@@ -163,9 +163,9 @@ const char *gpucc_backend_device(const gpucc_backend *backend)
 #define TIMED_CALL(timing, call)                                              \
     do {                                                                      \
         (timing).kernel_ms = NAN;                                             \
-        double start_ = gpucc_now_ms();                                       \
+        double start_ = gpucci_now_ms();                                       \
         status = (call);                                                      \
-        (timing).total_ms = gpucc_now_ms() - start_;                          \
+        (timing).total_ms = gpucci_now_ms() - start_;                          \
         if (isnan((timing).kernel_ms))                                        \
             (timing).kernel_ms = (timing).total_ms;                           \
     } while (0)
@@ -176,9 +176,9 @@ gpucc_status gpucc_map(gpucc_backend *backend, gpucc_map_fn fn, float alpha, con
     GPUCC_ASSERT_OPEN(backend);
     if (!backend || !info || (unsigned)fn >= GPUCC_MAP_FN_COUNT || (n > 0 && (!x || !out)) ||
         (n > 0 && fn == GPUCC_MAP_SAXPY && !y) || n > SIZE_MAX / sizeof(float))
-        return gpucc_fail(GPUCC_E_INVALID, "gpucc_map: invalid arguments");
-    if (gpucc_floats_overlap(out, x, n) || (fn == GPUCC_MAP_SAXPY && gpucc_floats_overlap(out, y, n)))
-        return gpucc_fail(GPUCC_E_INVALID, "gpucc_map: out overlaps an input");
+        return gpucci_fail(GPUCC_E_INVALID, "gpucc_map: invalid arguments");
+    if (gpucci_floats_overlap(out, x, n) || (fn == GPUCC_MAP_SAXPY && gpucci_floats_overlap(out, y, n)))
+        return gpucci_fail(GPUCC_E_INVALID, "gpucc_map: out overlaps an input");
     memset(info, 0, sizeof *info);
     if (n == 0)
         return GPUCC_OK;
@@ -192,7 +192,7 @@ gpucc_status gpucc_dense(gpucc_backend *backend, const gpucc_dense_shape *shape,
 {
     GPUCC_ASSERT_OPEN(backend);
     if (!backend || !shape || !info || !x || !w || !b || !y)
-        return gpucc_fail(GPUCC_E_INVALID, "gpucc_dense: invalid arguments");
+        return gpucci_fail(GPUCC_E_INVALID, "gpucc_dense: invalid arguments");
     gpucc_status status = gpucc_dense_shape_check(shape);
     if (status != GPUCC_OK)
         return status;
@@ -207,10 +207,10 @@ gpucc_status gpucc_reduce(gpucc_backend *backend, gpucc_reduce_op op, const floa
     GPUCC_ASSERT_OPEN(backend);
     if (!backend || !out || (!x && n > 0) || (unsigned)op >= GPUCC_REDUCE_OP_COUNT ||
         n > SIZE_MAX / sizeof(float))
-        return gpucc_fail(GPUCC_E_INVALID, "gpucc_reduce: invalid arguments");
+        return gpucci_fail(GPUCC_E_INVALID, "gpucc_reduce: invalid arguments");
     memset(out, 0, sizeof *out);
     if (n == 0) {
-        out->value = gpucc_reduce_identity(op);
+        out->value = gpucci_reduce_identity(op);
         return GPUCC_OK;
     }
     gpucc_status status;

@@ -226,37 +226,37 @@ static void json_row(FILE *out, const bench_report *r, const bench_row *row)
     const gpucc_measurement *m = &row->m;
     int ok = row->status == ROW_OK;
     fprintf(out, "{\"suite\": \"%s\"", suite_names[row->suite]);
-    gpucc_json_key_string(out, "workload", workload_names[row->workload]);
-    gpucc_json_key_string(out, "what", row->what);
-    gpucc_json_key_string(out, "variant", row->variant);
-    gpucc_json_key_string(out, "backend", gpucc_backend_kind_name(row->backend));
-    gpucc_json_key_string(out, "device", row->device);
+    cli_json_key_string(out, "workload", workload_names[row->workload]);
+    cli_json_key_string(out, "what", row->what);
+    cli_json_key_string(out, "variant", row->variant);
+    cli_json_key_string(out, "backend", gpucc_backend_kind_name(row->backend));
+    cli_json_key_string(out, "device", row->device);
     fprintf(out, ", \"n\": %zu, \"batch\": %zu, \"in\": %zu, \"out\": %zu, \"threads\": %u, \"local_size\": %zu",
             row->n, row->shape.batch, row->shape.in, row->shape.out, row->threads, row->local_size);
-    gpucc_json_key_string(out, "impl", m->impl ? m->impl : "");
+    cli_json_key_string(out, "impl", m->impl ? m->impl : "");
     fprintf(out, ", \"repeats\": %u", row->repeats);
-    gpucc_json_stats(out, "time_ms", m->total_ms);
-    gpucc_json_stats(out, "kernel_ms", m->kernel_ms);
-    gpucc_json_stats(out, "transfer_ms", m->transfer_ms);
-    gpucc_json_key_string(out, "unit", bench_unit(row));
-    gpucc_json_number(out, "throughput", ok ? bench_throughput(row, m->total_ms.median) : NAN);
-    gpucc_json_number(out, "kernel_throughput", ok ? bench_throughput(row, m->kernel_ms.median) : NAN);
-    gpucc_json_key_string(out, "ceiling", bench_ceiling_name(row->ceiling));
-    gpucc_json_number(out, "ceiling_value", row->ceiling == CEIL_NONE ? NAN : r->ceilings[row->ceiling].value.median);
-    gpucc_json_number(out, "fraction_of_ceiling", bench_fraction(r, row, 0));
-    gpucc_json_key_string(out, "kernel_ceiling", bench_ceiling_name(row->kernel_ceiling));
-    gpucc_json_number(out, "kernel_ceiling_value",
+    cli_json_stats(out, "time_ms", m->total_ms);
+    cli_json_stats(out, "kernel_ms", m->kernel_ms);
+    cli_json_stats(out, "transfer_ms", m->transfer_ms);
+    cli_json_key_string(out, "unit", bench_unit(row));
+    cli_json_number(out, "throughput", ok ? bench_throughput(row, m->total_ms.median) : NAN);
+    cli_json_number(out, "kernel_throughput", ok ? bench_throughput(row, m->kernel_ms.median) : NAN);
+    cli_json_key_string(out, "ceiling", bench_ceiling_name(row->ceiling));
+    cli_json_number(out, "ceiling_value", row->ceiling == CEIL_NONE ? NAN : r->ceilings[row->ceiling].value.median);
+    cli_json_number(out, "fraction_of_ceiling", bench_fraction(r, row, 0));
+    cli_json_key_string(out, "kernel_ceiling", bench_ceiling_name(row->kernel_ceiling));
+    cli_json_number(out, "kernel_ceiling_value",
                 row->kernel_ceiling == CEIL_NONE ? NAN : r->ceilings[row->kernel_ceiling].value.median);
-    gpucc_json_number(out, "kernel_fraction", bench_fraction(r, row, 1));
-    gpucc_json_number(out, "speedup", row->speedup);
-    gpucc_json_key_string(out, "speedup_base", row->speedup_base);
-    gpucc_json_flag(out, "copied", m->flags & GPUCC_RESULT_COPIED);
-    gpucc_json_flag(out, "overlapped", m->flags & GPUCC_RESULT_OVERLAPPED);
-    gpucc_json_flag(out, "chunked", m->flags & GPUCC_RESULT_CHUNKED);
-    gpucc_json_number(out, "error", ok ? m->error : NAN);
-    gpucc_json_flag(out, "verified", ok && m->verified);
-    gpucc_json_key_string(out, "status", status_names[row->status]);
-    gpucc_json_key_string(out, "message", row->message);
+    cli_json_number(out, "kernel_fraction", bench_fraction(r, row, 1));
+    cli_json_number(out, "speedup", row->speedup);
+    cli_json_key_string(out, "speedup_base", row->speedup_base);
+    cli_json_flag(out, "copied", m->flags & GPUCC_RESULT_COPIED);
+    cli_json_flag(out, "overlapped", m->flags & GPUCC_RESULT_OVERLAPPED);
+    cli_json_flag(out, "chunked", m->flags & GPUCC_RESULT_CHUNKED);
+    cli_json_number(out, "error", ok ? m->error : NAN);
+    cli_json_flag(out, "verified", ok && m->verified);
+    cli_json_key_string(out, "status", status_names[row->status]);
+    cli_json_key_string(out, "message", row->message);
     fputc('}', out);
 }
 
@@ -267,16 +267,16 @@ static void json_row(FILE *out, const bench_report *r, const bench_row *row)
 void bench_write_json(FILE *out, const bench_report *r)
 {
     fprintf(out, "{\"schema_version\": 1, \"generator\": \"gpucc %s bench\",\n ", GPUCC_VERSION);
-    gpucc_context_json(out, &r->context);
+    cli_context_json(out, &r->context);
     fputs(",\n \"settings\": {\"suites\": ", out);
-    gpucc_json_string(out, r->settings.suites);
-    gpucc_json_key_string(out, "backends", r->settings.backends);
-    gpucc_json_key_string(out, "device", r->settings.device);
+    cli_json_string(out, r->settings.suites);
+    cli_json_key_string(out, "backends", r->settings.backends);
+    cli_json_key_string(out, "device", r->settings.device);
     fprintf(out, ", \"max_size\": %llu, \"min_time_s\": %g, \"warmup\": %d, \"min_repeat\": %d, \"max_repeat\": %d, "
                  "\"seed\": 1",
             r->settings.max_size, r->settings.min_time_s, r->settings.warmup, r->settings.min_repeat,
             r->settings.max_repeat);
-    gpucc_json_key_string(out, "ceilings",
+    cli_json_key_string(out, "ceilings",
                           r->ceilings_skipped ? "skipped" : r->ceilings_source[0] ? r->ceilings_source : "measured");
     fputs("},\n \"ceilings\": {", out);
     int first = 1;
@@ -286,14 +286,14 @@ void bench_write_json(FILE *out, const bench_report *r)
             continue;
         fprintf(out, "%s\n  \"%s\": {\"unit\": \"%s\", \"median\": %.9g, \"min\": %.9g, \"max\": %.9g", first ? "" : ",",
                 ceiling_info[i].name, ceiling_info[i].unit, c->value.median, c->value.min, c->value.max);
-        gpucc_json_key_string(out, "what", c->what);
+        cli_json_key_string(out, "what", c->what);
         fputc('}', out);
         first = 0;
     }
     fputs(first ? "},\n \"notes\": [" : "\n },\n \"notes\": [", out);
     for (int i = 0; i < r->note_count; i++) {
         fputs(i ? ",\n  " : "\n  ", out);
-        gpucc_json_string(out, r->notes[i]);
+        cli_json_string(out, r->notes[i]);
     }
     fputs(r->note_count ? "\n ],\n \"rows\": [\n" : "],\n \"rows\": [\n", out);
     first = 1;
@@ -333,10 +333,10 @@ void bench_write_csv(FILE *out, const bench_report *r)
         if (row->status == ROW_SKIPPED || row->status == ROW_PENDING)
             continue;
         fprintf(out, "%s,%s,%s,", suite_names[row->suite], workload_names[row->workload], row->what);
-        gpucc_csv_field(out, row->variant);
+        cli_csv_field(out, row->variant);
         fprintf(out, ",%s,%zu,%zu,%zu,%zu,%u,%zu,", gpucc_backend_kind_name(row->backend), row->n, row->shape.batch,
                 row->shape.in, row->shape.out, row->threads, row->local_size);
-        gpucc_csv_field(out, m->impl ? m->impl : "");
+        cli_csv_field(out, m->impl ? m->impl : "");
         fprintf(out, ",%u", row->repeats);
         const double times[] = {m->total_ms.median, m->total_ms.min, m->total_ms.max, m->kernel_ms.median,
                                 m->kernel_ms.min, m->kernel_ms.max, m->transfer_ms.median};
@@ -357,28 +357,28 @@ void bench_write_csv(FILE *out, const bench_report *r)
                 m->flags & GPUCC_RESULT_CHUNKED ? "true" : "false");
         csv_number(out, ok ? m->error : NAN);
         fprintf(out, ",%s,%s,", ok && m->verified ? "true" : "false", status_names[row->status]);
-        gpucc_csv_field(out, row->device);
+        cli_csv_field(out, row->device);
         fputc(',', out);
-        gpucc_csv_field(out, row->message);
+        cli_csv_field(out, row->message);
         fputc('\n', out);
     }
 }
 
-int bench_open_file(gpucc_atomic_file *file, const char *option, const char *path)
+int bench_open_file(gpucci_atomic_file *file, const char *option, const char *path)
 {
-    *file = (gpucc_atomic_file){.slot = -1};
-    if (!path || gpucc_atomic_file_open(file, path) == GPUCC_OK)
+    *file = (gpucci_atomic_file){.slot = -1};
+    if (!path || gpucci_atomic_file_open(file, path) == GPUCC_OK)
         return 0;
     fprintf(stderr, "gpucc bench: %s: %s\n", option, gpucc_last_error());
     return GPUCC_EXIT_CANTCREAT;
 }
 
-int bench_write_file(gpucc_atomic_file *file, void (*writer)(FILE *, const bench_report *), const bench_report *report)
+int bench_write_file(gpucci_atomic_file *file, void (*writer)(FILE *, const bench_report *), const bench_report *report)
 {
     if (!file->stream)
         return 0;
     writer(file->stream, report);
-    if (gpucc_atomic_file_commit(file) == GPUCC_OK)
+    if (gpucci_atomic_file_commit(file) == GPUCC_OK)
         return 0;
     fprintf(stderr, "gpucc bench: %s\n", gpucc_last_error());
     return GPUCC_EXIT_CANTCREAT;

@@ -49,7 +49,7 @@ typedef enum { ROW_PENDING, ROW_OK, ROW_ERROR, ROW_SKIPPED } bench_row_status;
  * n of dense, batch/in/out of reduce and map, local_size = default). */
 typedef struct {
     bench_suite suite;
-    gpucc_workload workload;
+    cli_workload workload;
     char what[16];         /* reduce op, map fn, dense activation */
     char variant[24];      /* what else tells apart rows of one suite: "cpu", "gpu" (wgsize), "overlap" ... */
     gpucc_backend_kind backend;
@@ -70,7 +70,7 @@ typedef struct {
 
 /* Everything a report is made of. */
 typedef struct {
-    gpucc_context context;
+    cli_context context;
     bench_ceiling ceilings[CEIL_COUNT];
     struct {
         char suites[80], backends[40], device[128]; /* comma lists as given; device "" = default */
@@ -108,11 +108,11 @@ void bench_write_csv(FILE *out, const bench_report *report);
  * so that an output that cannot be created stops it from starting; a NULL
  * path leaves *file closed. Returns 0, or GPUCC_EXIT_CANTCREAT after a
  * one-line message naming the option and the path. */
-int bench_open_file(gpucc_atomic_file *file, const char *option, const char *path);
+int bench_open_file(gpucci_atomic_file *file, const char *option, const char *path);
 /* Writes the report into an open file with writer and commits it (renamed
  * over its path when complete); does nothing for a closed one. Returns 0,
  * or GPUCC_EXIT_CANTCREAT after printing why. */
-int bench_write_file(gpucc_atomic_file *file, void (*writer)(FILE *, const bench_report *), const bench_report *report);
+int bench_write_file(gpucci_atomic_file *file, void (*writer)(FILE *, const bench_report *), const bench_report *report);
 
 /* --ceilings=PATH: takes the ceilings of a saved run (its "ceilings" block)
  * instead of measuring them, and records where they came from. Refuses a

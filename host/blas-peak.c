@@ -5,7 +5,7 @@
 #ifdef GPUCC_HAVE_OPENBLAS
 #include <cblas.h>
 
-int gpucc_blas_sgemm_gflops(size_t n, unsigned repeat, gpucc_stats *gflops)
+int cli_blas_sgemm_gflops(size_t n, unsigned repeat, gpucc_stats *gflops)
 {
     float *a = gpucc_alloc_floats(n * n), *b = gpucc_alloc_floats(n * n), *c = gpucc_alloc_floats(n * n);
     double samples[64];
@@ -15,10 +15,10 @@ int gpucc_blas_sgemm_gflops(size_t n, unsigned repeat, gpucc_stats *gflops)
         gpucc_generate(b, n * n, 2, 0);
     }
     for (int r = -1; rc == 0 && r < (int)repeat; r++) {
-        double start = gpucc_now_ms();
+        double start = gpucci_now_ms();
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)n, (int)n, 1.0f, a, (int)n, b, (int)n,
                     0.0f, c, (int)n);
-        double ms = gpucc_now_ms() - start;
+        double ms = gpucci_now_ms() - start;
         if (r >= 0)
             samples[r] = 2.0 * (double)n * (double)n * (double)n / (ms * 1e6);
     }
@@ -30,7 +30,7 @@ int gpucc_blas_sgemm_gflops(size_t n, unsigned repeat, gpucc_stats *gflops)
     return rc;
 }
 #else
-int gpucc_blas_sgemm_gflops(size_t n, unsigned repeat, gpucc_stats *gflops)
+int cli_blas_sgemm_gflops(size_t n, unsigned repeat, gpucc_stats *gflops)
 {
     (void)n, (void)repeat, (void)gflops;
     return -1;

@@ -8,6 +8,6 @@
 /* Measures OpenBLAS's cblas_sgemm at n x n x n (GFLOP/s over `repeat`
  * calls after one warm-up). Returns 0, or -1 when gpucc was built without
  * OpenBLAS or memory is short. */
-int gpucc_blas_sgemm_gflops(size_t n, unsigned repeat, gpucc_stats *gflops);
+int cli_blas_sgemm_gflops(size_t n, unsigned repeat, gpucc_stats *gflops);
 
 #endif

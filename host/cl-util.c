@@ -9,7 +9,7 @@
 
 #include "error.h"
 
-const char *gpucc_cl_error_name(cl_int err)
+const char *gpucci_cl_error_name(cl_int err)
 {
     switch (err) {
 #define NAME(code) case code: return #code;
@@ -33,9 +33,9 @@ const char *gpucc_cl_error_name(cl_int err)
     }
 }
 
-gpucc_status gpucc_cl_fail(cl_int err, const char *what)
+gpucc_status gpucci_cl_fail(cl_int err, const char *what)
 {
-    return gpucc_fail(GPUCC_E_OPENCL, "%s: %s (%d)", what, gpucc_cl_error_name(err), (int)err);
+    return gpucci_fail(GPUCC_E_OPENCL, "%s: %s (%d)", what, gpucci_cl_error_name(err), (int)err);
 }
 
 /* Copies a string property into buf, cut to fit. */
@@ -96,7 +96,7 @@ static void describe_device(cl_platform_id platform, cl_device_id device, unsign
     info->unified_memory = unified == CL_TRUE || (type & CL_DEVICE_TYPE_CPU);
 }
 
-gpucc_status gpucc_cl_enumerate(gpucc_cl_device **out, size_t *count)
+gpucc_status gpucci_cl_enumerate(gpucci_cl_device **out, size_t *count)
 {
     *out = NULL;
     *count = 0;
@@ -105,10 +105,10 @@ gpucc_status gpucc_cl_enumerate(gpucc_cl_device **out, size_t *count)
     if (err == -1001 /* CL_PLATFORM_NOT_FOUND_KHR: no ICD installed */ || platform_count == 0)
         return GPUCC_OK;
     if (err != CL_SUCCESS)
-        return gpucc_cl_fail(err, "clGetPlatformIDs");
+        return gpucci_cl_fail(err, "clGetPlatformIDs");
     cl_platform_id *platforms = calloc(platform_count, sizeof *platforms);
     if (!platforms)
-        return gpucc_fail(GPUCC_E_NOMEM, "cannot list OpenCL platforms");
+        return gpucci_fail(GPUCC_E_NOMEM, "cannot list OpenCL platforms");
     gpucc_status status = GPUCC_OK;
     GPUCC_CL_TRY(clGetPlatformIDs(platform_count, platforms, NULL), status, done);
     for (cl_uint p = 0; p < platform_count; p++) {
@@ -117,18 +117,18 @@ gpucc_status gpucc_cl_enumerate(gpucc_cl_device **out, size_t *count)
             device_count == 0)
             continue; /* a platform without devices is not an error */
         cl_device_id *ids = calloc(device_count, sizeof *ids);
-        gpucc_cl_device *grown = realloc(*out, (*count + device_count) * sizeof *grown);
+        gpucci_cl_device *grown = realloc(*out, (*count + device_count) * sizeof *grown);
         if (!ids || !grown) {
             free(ids);
             if (grown)
                 *out = grown;
-            status = gpucc_fail(GPUCC_E_NOMEM, "cannot list OpenCL devices");
+            status = gpucci_fail(GPUCC_E_NOMEM, "cannot list OpenCL devices");
             goto done;
         }
         *out = grown;
         if (clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL, device_count, ids, NULL) == CL_SUCCESS) {
             for (cl_uint d = 0; d < device_count; d++) {
-                gpucc_cl_device *dev = &(*out)[*count];
+                gpucci_cl_device *dev = &(*out)[*count];
                 dev->platform = platforms[p];
                 dev->device = ids[d];
                 describe_device(platforms[p], ids[d], (unsigned)*count, &dev->info);
@@ -150,17 +150,17 @@ done:
 gpucc_status gpucc_cl_list_devices(gpucc_cl_device_info **out, size_t *count)
 {
     if (!out || !count)
-        return gpucc_fail(GPUCC_E_INVALID, "gpucc_cl_list_devices: out or count is NULL");
+        return gpucci_fail(GPUCC_E_INVALID, "gpucc_cl_list_devices: out or count is NULL");
     *out = NULL;
-    gpucc_cl_device *devices;
-    gpucc_status status = gpucc_cl_enumerate(&devices, count);
+    gpucci_cl_device *devices;
+    gpucc_status status = gpucci_cl_enumerate(&devices, count);
     if (status != GPUCC_OK)
         return status;
     *out = calloc(*count ? *count : 1, sizeof **out);
     if (!*out) {
         free(devices);
         *count = 0;
-        return gpucc_fail(GPUCC_E_NOMEM, "cannot list OpenCL devices");
+        return gpucci_fail(GPUCC_E_NOMEM, "cannot list OpenCL devices");
     }
     for (size_t i = 0; i < *count; i++)
         (*out)[i] = devices[i].info;
@@ -189,7 +189,7 @@ static int all_digits(const char *s)
 }
 
 /* Index of the first device matching selector, or -1. */
-static long find_device(const gpucc_cl_device *devices, size_t count, const char *selector)
+static long find_device(const gpucci_cl_device *devices, size_t count, const char *selector)
 {
     if (!selector || !*selector) {
         long index = find_device(devices, count, "gpu");
@@ -211,11 +211,11 @@ static long find_device(const gpucc_cl_device *devices, size_t count, const char
     return -1;
 }
 
-gpucc_status gpucc_cl_select(const char *selector, gpucc_cl_device *out)
+gpucc_status gpucci_cl_select(const char *selector, gpucci_cl_device *out)
 {
-    gpucc_cl_device *devices;
+    gpucci_cl_device *devices;
     size_t count;
-    gpucc_status status = gpucc_cl_enumerate(&devices, &count);
+    gpucc_status status = gpucci_cl_enumerate(&devices, &count);
     if (status != GPUCC_OK)
         return status;
     long index = find_device(devices, count, selector);
@@ -223,20 +223,20 @@ gpucc_status gpucc_cl_select(const char *selector, gpucc_cl_device *out)
         *out = devices[index];
     free(devices);
     if (count == 0)
-        return gpucc_fail(GPUCC_E_UNAVAILABLE, "no OpenCL device found (is an ICD such as PoCL installed?)");
+        return gpucci_fail(GPUCC_E_UNAVAILABLE, "no OpenCL device found (is an ICD such as PoCL installed?)");
     if (index < 0)
-        return gpucc_fail(GPUCC_E_UNAVAILABLE, "no OpenCL device matches '%s' (see 'gpucc devices')",
+        return gpucci_fail(GPUCC_E_UNAVAILABLE, "no OpenCL device matches '%s' (see 'gpucc devices')",
                           selector);
     return GPUCC_OK;
 }
 
-gpucc_status gpucc_cl_build(cl_context context, cl_device_id device, const char *const *sources,
+gpucc_status gpucci_cl_build(cl_context context, cl_device_id device, const char *const *sources,
                             size_t count, const char *options, cl_program *out)
 {
     cl_int err;
     cl_program program = clCreateProgramWithSource(context, (cl_uint)count, (const char **)sources, NULL, &err);
     if (err != CL_SUCCESS)
-        return gpucc_cl_fail(err, "clCreateProgramWithSource");
+        return gpucci_cl_fail(err, "clCreateProgramWithSource");
     err = clBuildProgram(program, 1, &device, options, NULL, NULL);
     if (err != CL_SUCCESS) {
         size_t log_size = 0;
@@ -249,8 +249,8 @@ gpucc_status gpucc_cl_build(cl_context context, cl_device_id device, const char 
         }
         if (log)
             log[log_size] = '\0';
-        gpucc_status status = gpucc_fail(GPUCC_E_BUILD, "OpenCL build failed: %s (%d), options '%s'; build log:\n%s",
-                                         gpucc_cl_error_name(err), (int)err, options, log ? log : "(unavailable)");
+        gpucc_status status = gpucci_fail(GPUCC_E_BUILD, "OpenCL build failed: %s (%d), options '%s'; build log:\n%s",
+                                         gpucci_cl_error_name(err), (int)err, options, log ? log : "(unavailable)");
         free(log);
         clReleaseProgram(program);
         return status;
@@ -259,7 +259,7 @@ gpucc_status gpucc_cl_build(cl_context context, cl_device_id device, const char 
     return GPUCC_OK;
 }
 
-double gpucc_cl_event_ms(cl_event event)
+double gpucci_cl_event_ms(cl_event event)
 {
     cl_ulong start = 0, end = 0;
     if (clGetEventProfilingInfo(event, CL_PROFILING_COMMAND_START, sizeof start, &start, NULL) != CL_SUCCESS ||

@@ -16,7 +16,7 @@
 
 static const char *const workload_names[GPUCC_WORKLOAD_COUNT] = {"reduce", "map", "dense"};
 
-void gpucc_cli_run_help(void)
+void cli_run_help(void)
 {
     printf("usage: gpucc run reduce|map|dense [options]\n"
            "\n"
@@ -65,7 +65,7 @@ void gpucc_cli_run_help(void)
            "69 requested backend or device unavailable, 73 output file not writable.\n");
 }
 
-int gpucc_usage_error(const char *command, const char *option, const char *value, const char *why)
+int cli_usage_error(const char *command, const char *option, const char *value, const char *why)
 {
     fprintf(stderr, "gpucc %s: %s: '%s' %s (see 'gpucc %s --help')\n", command, option, value, why, command);
     return GPUCC_EXIT_USAGE;
@@ -112,7 +112,7 @@ static void print_bad_option(const char *command, const char *word, const struct
     fprintf(stderr, " (see 'gpucc %s --help')\n", command);
 }
 
-int gpucc_cli_next_option(const char *command, int argc, char **argv, const struct option *options)
+int cli_next_option(const char *command, int argc, char **argv, const struct option *options)
 {
     opterr = 0;
     int index = -1;
@@ -146,14 +146,14 @@ int gpucc_cli_next_option(const char *command, int argc, char **argv, const stru
 
 static int usage_error(const char *option, const char *value, const char *why)
 {
-    return gpucc_usage_error("run", option, value, why);
+    return cli_usage_error("run", option, value, why);
 }
 
 /* Parses a count option into [min, max]; prints the error itself. */
 static int parse_option_count(const char *option, const char *value, uint64_t min, uint64_t max, uint64_t *out)
 {
     char why[96];
-    if (gpucc_parse_count(value, min, max, out, why, sizeof why) != 0)
+    if (cli_parse_count(value, min, max, out, why, sizeof why) != 0)
         return usage_error(option, value, why);
     return 0;
 }
@@ -179,7 +179,7 @@ static int parse_alpha(const char *value, float *out)
 {
     char why[96];
     double alpha;
-    if (gpucc_parse_real(value, 1, &alpha, why, sizeof why) != 0)
+    if (cli_parse_real(value, 1, &alpha, why, sizeof why) != 0)
         return usage_error("--alpha", value, why);
     *out = (float)alpha;
     return 0;
@@ -261,7 +261,7 @@ static int parse_dim(const char *option, const char *arg, size_t *dim, int *give
 }
 
 /* Applies one parsed option; returns 0 or an exit code. */
-static int apply_option(int opt, const char *arg, gpucc_run_options *o)
+static int apply_option(int opt, const char *arg, cli_run_options *o)
 {
     uint64_t v;
     int rc = 0;
@@ -360,7 +360,7 @@ static int apply_option(int opt, const char *arg, gpucc_run_options *o)
 }
 
 /* Cross-option rules, once everything is parsed. Returns 0 or 64. */
-static int check_combination(gpucc_run_options *o)
+static int check_combination(cli_run_options *o)
 {
     const char *name = workload_names[o->workload];
     if (o->input && o->size_given) {
@@ -396,7 +396,7 @@ static int check_combination(gpucc_run_options *o)
     return 0;
 }
 
-static void set_defaults(gpucc_run_options *o, gpucc_workload workload)
+static void set_defaults(cli_run_options *o, cli_workload workload)
 {
     memset(o, 0, sizeof *o);
     o->workload = workload;
@@ -410,7 +410,7 @@ static void set_defaults(gpucc_run_options *o, gpucc_workload workload)
     o->shape = (gpucc_dense_shape){.batch = 256, .in = 1024, .out = 1024, .act = GPUCC_ACT_RELU};
 }
 
-int gpucc_cli_parse_run(int argc, char **argv, gpucc_run_options *o)
+int cli_parse_run(int argc, char **argv, cli_run_options *o)
 {
     int workload = 0;
     while (workload < GPUCC_WORKLOAD_COUNT && strcmp(argv[0], workload_names[workload]) != 0)
@@ -419,13 +419,13 @@ int gpucc_cli_parse_run(int argc, char **argv, gpucc_run_options *o)
         fprintf(stderr, "gpucc run: unknown workload '%s' (expected reduce, map or dense)\n", argv[0]);
         return GPUCC_EXIT_USAGE;
     }
-    set_defaults(o, (gpucc_workload)workload);
+    set_defaults(o, (cli_workload)workload);
     optind = 0; /* GNU getopt: start afresh */
-    for (int opt; (opt = gpucc_cli_next_option("run", argc, argv, run_options)) != -1;) {
+    for (int opt; (opt = cli_next_option("run", argc, argv, run_options)) != -1;) {
         if (opt == '?')
             return GPUCC_EXIT_USAGE;
         if (opt == 'h') {
-            gpucc_cli_run_help();
+            cli_run_help();
             return -1;
         }
         if (!(option_workloads(opt) & (1u << workload))) {

@@ -19,11 +19,11 @@ enum {
     GPUCC_EXIT_CANTCREAT = 73,   /* the output file cannot be written */
 };
 
-typedef enum { GPUCC_FORMAT_TABLE, GPUCC_FORMAT_JSON, GPUCC_FORMAT_CSV } gpucc_format;
-typedef enum { GPUCC_WORKLOAD_REDUCE, GPUCC_WORKLOAD_MAP, GPUCC_WORKLOAD_DENSE, GPUCC_WORKLOAD_COUNT } gpucc_workload;
+typedef enum { GPUCC_FORMAT_TABLE, GPUCC_FORMAT_JSON, GPUCC_FORMAT_CSV } cli_format;
+typedef enum { GPUCC_WORKLOAD_REDUCE, GPUCC_WORKLOAD_MAP, GPUCC_WORKLOAD_DENSE, GPUCC_WORKLOAD_COUNT } cli_workload;
 
 typedef struct {
-    gpucc_workload workload;
+    cli_workload workload;
     /* Every workload. */
     unsigned backends;           /* bit mask of gpucc_backend_kind */
     int backends_given;          /* --backend was used: absence is an error */
@@ -31,7 +31,7 @@ typedef struct {
     int device_given;
     gpucc_plan plan;
     uint64_t seed;
-    gpucc_format format;
+    cli_format format;
     const char *input;           /* reduce, map: the data; dense: X. NULL: generate */
     const char *output;          /* map, dense: .npy to write, or NULL */
     gpucc_backend_kind output_backend;
@@ -49,16 +49,16 @@ typedef struct {
     gpucc_dense_shape shape;
     int shape_given;
     const char *weights, *bias;
-} gpucc_run_options;
+} cli_run_options;
 
 /* Parses `gpucc run WORKLOAD [options]` (argv[0] is the workload). Returns
  * -1 when the caller should exit with GPUCC_EXIT_OK (--help was printed), 0
  * on success, or GPUCC_EXIT_USAGE after printing a one-line error. */
-int gpucc_cli_parse_run(int argc, char **argv, gpucc_run_options *out);
+int cli_parse_run(int argc, char **argv, cli_run_options *out);
 
 /* Prints "gpucc COMMAND: OPTION: 'VALUE' WHY (see ...)" on stderr and
  * returns GPUCC_EXIT_USAGE. */
-int gpucc_usage_error(const char *command, const char *option, const char *value, const char *why);
+int cli_usage_error(const char *command, const char *option, const char *value, const char *why);
 
 /* Reads the next option of `gpucc COMMAND ...` (argv[0] is COMMAND or the
  * workload) with getopt_long: "-h" and the long options of the table, all
@@ -68,9 +68,9 @@ int gpucc_usage_error(const char *command, const char *option, const char *value
  * ambiguous option, a value given to an option that takes none, a missing
  * value, or a further argument. A value must not look like an option: in
  * "--size --backend=serial" --size has no value ("--out=--x" passes one). */
-int gpucc_cli_next_option(const char *command, int argc, char **argv, const struct option *options);
+int cli_next_option(const char *command, int argc, char **argv, const struct option *options);
 
 /* Prints the help of `gpucc run`. */
-void gpucc_cli_run_help(void);
+void cli_run_help(void);
 
 #endif

@@ -138,7 +138,7 @@ static void print_help(void)
 
 static int usage_error(const char *option, const char *value, const char *why)
 {
-    return gpucc_usage_error("bench", option, value, why);
+    return cli_usage_error("bench", option, value, why);
 }
 
 static const char *backend_name(unsigned kind)
@@ -183,7 +183,7 @@ static int parse_seconds(const char *value, double *out)
 {
     char why[96];
     double s;
-    if (gpucc_parse_real(value, 0, &s, why, sizeof why) != 0)
+    if (cli_parse_real(value, 0, &s, why, sizeof why) != 0)
         return usage_error("--min-time", value, why);
     if (s <= 0 || s > 3600)
         return usage_error("--min-time", value, "must be above 0 and at most 3600");
@@ -212,7 +212,7 @@ static int apply_option(int opt, const char *arg, bench_options *o)
         return parse_name_list("--backend", arg, backend_name, GPUCC_BACKEND_COUNT, &o->backends);
     case OPT_DEVICE: return take_path("--device", arg, &o->device);
     case OPT_MAX_SIZE:
-        if (gpucc_parse_count(arg, 1, UINT64_C(1) << 40, &o->max_size, why, sizeof why) != 0)
+        if (cli_parse_count(arg, 1, UINT64_C(1) << 40, &o->max_size, why, sizeof why) != 0)
             return usage_error("--max-size", arg, why);
         return 0;
     case OPT_MIN_TIME: return parse_seconds(arg, &o->min_time_s);
@@ -246,7 +246,7 @@ static int parse_options(int argc, char **argv, bench_options *o)
     o->max_size = 1000000000;
     o->min_time_s = 0.2;
     optind = 0; /* GNU getopt: start afresh */
-    for (int opt; (opt = gpucc_cli_next_option("bench", argc, argv, options)) != -1;) {
+    for (int opt; (opt = cli_next_option("bench", argc, argv, options)) != -1;) {
         if (opt == '?')
             return GPUCC_EXIT_USAGE;
         if (opt == 'h') {
@@ -294,7 +294,7 @@ static void measure_openblas(bench_report *r)
     for (int all = 0; all < 2; all++) {
         bench_ceiling *c = &r->ceilings[all ? CEIL_OPENBLAS_ALL : CEIL_OPENBLAS_1T];
         openblas_set_num_threads(all ? (int)cpus : 1);
-        c->measured = gpucc_blas_sgemm_gflops(DENSE_DIM, 5, &c->value) == 0;
+        c->measured = cli_blas_sgemm_gflops(DENSE_DIM, 5, &c->value) == 0;
         snprintf(c->what, sizeof c->what, "OpenBLAS cblas_sgemm %dx%dx%d, %u thread%s, wall time, median of 5",
                  DENSE_DIM, DENSE_DIM, DENSE_DIM, all ? cpus : 1, all && cpus > 1 ? "s" : "");
     }
@@ -456,7 +456,7 @@ static int same_config(const bench_slot *s, gpucc_backend_kind kind, const gpucc
 
 /* Adds a pending row on a backend configuration; returns it, or NULL when
  * out of memory (then the run stops). */
-static bench_row *plan_row(bench_run *run, bench_suite suite, gpucc_workload workload, gpucc_backend_kind kind,
+static bench_row *plan_row(bench_run *run, bench_suite suite, cli_workload workload, gpucc_backend_kind kind,
                            const gpucc_backend_config *config)
 {
     bench_report *r = run->report;
@@ -511,7 +511,7 @@ static bench_row *plan_row(bench_run *run, bench_suite suite, gpucc_workload wor
     return row;
 }
 
-static bench_row *plan_vector_row(bench_run *run, bench_suite suite, gpucc_workload workload,
+static bench_row *plan_vector_row(bench_run *run, bench_suite suite, cli_workload workload,
                                   gpucc_backend_kind kind, const gpucc_backend_config *config, size_t n)
 {
     bench_row *row = plan_row(run, suite, workload, kind, config);
@@ -603,7 +603,7 @@ static int plan_points(bench_run *run)
             for (int w = GPUCC_WORKLOAD_REDUCE; w <= GPUCC_WORKLOAD_MAP; w++)
                 for (int k = 0; k < GPUCC_BACKEND_COUNT; k++)
                     if (have & (1u << k))
-                        ok &= !!plan_vector_row(run, BENCH_SIZE, (gpucc_workload)w, (gpucc_backend_kind)k, &plain,
+                        ok &= !!plan_vector_row(run, BENCH_SIZE, (cli_workload)w, (gpucc_backend_kind)k, &plain,
                                                 counts[i]);
     }
     if (o->suites & (1u << BENCH_THREADS)) {
@@ -738,13 +738,13 @@ static gpucc_status measure_once(bench_run *run, const bench_row *row, gpucc_bac
     }
     case GPUCC_WORKLOAD_MAP: {
         memset(run->out, 0xff, row->n * sizeof(float));
-        gpucc_map_job job = {backend, BENCH_FN, 0.0f, run->x, NULL, run->out, row->n};
-        return gpucc_map_job_measure(&job, plan, m);
+        cli_map_job job = {backend, BENCH_FN, 0.0f, run->x, NULL, run->out, row->n};
+        return cli_map_job_measure(&job, plan, m);
     }
     default: {
         memset(run->dy, 0xff, row->shape.batch * row->shape.out * sizeof(float));
-        gpucc_dense_job job = {backend, &row->shape, run->dx, run->dw, run->db, run->dy};
-        return gpucc_dense_job_measure(&job, plan, m);
+        cli_dense_job job = {backend, &row->shape, run->dx, run->dw, run->db, run->dy};
+        return cli_dense_job_measure(&job, plan, m);
     }
     }
 }
@@ -968,7 +968,7 @@ static void describe_settings(bench_report *r, const bench_options *o)
 }
 
 /* Writes the open --json and --csv files; returns 0 or 73. */
-static int write_outputs(gpucc_atomic_file *json, gpucc_atomic_file *csv, const bench_report *r)
+static int write_outputs(gpucci_atomic_file *json, gpucci_atomic_file *csv, const bench_report *r)
 {
     int rc = bench_write_file(json, bench_write_json, r);
     if (!rc)
@@ -993,7 +993,7 @@ static int judge(const bench_report *r)
     return rc;
 }
 
-int gpucc_cmd_bench(int argc, char **argv)
+int cli_cmd_bench(int argc, char **argv)
 {
     bench_options o;
     int rc = parse_options(argc, argv, &o);
@@ -1003,23 +1003,23 @@ int gpucc_cmd_bench(int argc, char **argv)
         return bench_compare(stdout, o.compare, o.from, NULL);
     if (o.compare && (rc = bench_compare_check(o.compare)) != 0)
         return rc; /* before minutes of measuring */
-    gpucc_atomic_file json, csv; /* created now: an unwritable path stops the run before it starts */
+    gpucci_atomic_file json, csv; /* created now: an unwritable path stops the run before it starts */
     rc = bench_open_file(&json, "--json", o.json);
     if (rc == 0 && (rc = bench_open_file(&csv, "--csv", o.csv)) != 0)
-        gpucc_atomic_file_abort(&json);
+        gpucci_atomic_file_abort(&json);
     if (rc)
         return rc;
     static bench_report report; /* large: keep it off the stack */
     memset(&report, 0, sizeof report);
     progress p = {.quiet = o.quiet, .tty = isatty(STDERR_FILENO)};
     bench_run run = {.report = &report, .o = &o, .p = &p};
-    double start = gpucc_now_ms();
-    gpucc_context_collect(&report.context);
+    double start = gpucci_now_ms();
+    cli_context_collect(&report.context);
     describe_settings(&report, &o);
     rc = plan_points(&run);
     if (rc == 0 && (rc = measure_ceilings(&report, &o, &p)) == 0) {
         progress_clear(&p);
-        gpucc_context_print(stdout, &report.context, "");
+        cli_context_print(stdout, &report.context, "");
         bench_print_ceilings(stdout, &report);
         fflush(stdout);
         rc = prepare_data(&run);
@@ -1028,7 +1028,7 @@ int gpucc_cmd_bench(int argc, char **argv)
         run_rows(&run);
         progress_clear(&p);
         bench_print_notes(stdout, &report);
-        printf("\n%zu points in %.1f s\n", report.row_count, (gpucc_now_ms() - start) * 1e-3);
+        printf("\n%zu points in %.1f s\n", report.row_count, (gpucci_now_ms() - start) * 1e-3);
         rc = write_outputs(&json, &csv, &report);
         int judged = judge(&report);
         if (rc == 0 && o.compare) {
@@ -1038,8 +1038,8 @@ int gpucc_cmd_bench(int argc, char **argv)
         if (rc == 0)
             rc = judged;
     }
-    gpucc_atomic_file_abort(&json); /* not written (a failed run or write): remove it */
-    gpucc_atomic_file_abort(&csv);
+    gpucci_atomic_file_abort(&json); /* not written (a failed run or write): remove it */
+    gpucci_atomic_file_abort(&csv);
     close_slots(&run);
     free_data(&run);
     free(run.slots);

@@ -60,7 +60,7 @@ static int measure_host(size_t bytes, host_peak *out)
         fprintf(stderr, "gpucc peak: %s\n", gpucc_last_error());
     gpucc_free_floats(src);
     gpucc_free_floats(dst);
-    out->have_blas = rc == 0 && gpucc_blas_sgemm_gflops(1024, 5, &out->blas) == 0;
+    out->have_blas = rc == 0 && cli_blas_sgemm_gflops(1024, 5, &out->blas) == 0;
     return rc;
 }
 
@@ -113,10 +113,10 @@ static void print_stats_row(const char *name, gpucc_stats s, const char *unit)
     printf("  %-34s %12.2f %-8s [%.2f - %.2f]\n", name, s.median, unit, s.min, s.max);
 }
 
-static void print_table(const gpucc_context *ctx, const host_peak *host, const gpucc_device_peak *peaks,
+static void print_table(const cli_context *ctx, const host_peak *host, const gpucc_device_peak *peaks,
                         size_t count)
 {
-    gpucc_context_print(stdout, ctx, "");
+    cli_context_print(stdout, ctx, "");
     printf("\nhost (%zu MB buffers, median [min - max] of %d)\n", host->bytes >> 20, HOST_REPEAT);
     print_stats_row("read, 1 thread", host->read_1, "GB/s");
     print_stats_row("read, all threads", host->read_all, "GB/s");
@@ -139,34 +139,34 @@ static void print_table(const gpucc_context *ctx, const host_peak *host, const g
     }
 }
 
-static void print_json(const gpucc_context *ctx, const host_peak *host, const gpucc_device_peak *peaks, size_t count)
+static void print_json(const cli_context *ctx, const host_peak *host, const gpucc_device_peak *peaks, size_t count)
 {
     printf("{\"schema_version\": 1, ");
-    gpucc_context_json(stdout, ctx);
+    cli_context_json(stdout, ctx);
     printf(",\n \"host\": {\"bytes\": %zu", host->bytes);
-    gpucc_json_stats(stdout, "read_1_thread_gbps", host->read_1);
-    gpucc_json_stats(stdout, "read_all_threads_gbps", host->read_all);
-    gpucc_json_stats(stdout, "copy_all_threads_gbps", host->copy_all);
+    cli_json_stats(stdout, "read_1_thread_gbps", host->read_1);
+    cli_json_stats(stdout, "read_all_threads_gbps", host->read_all);
+    cli_json_stats(stdout, "copy_all_threads_gbps", host->copy_all);
     if (host->have_blas)
-        gpucc_json_stats(stdout, "openblas_sgemm_gflops", host->blas);
+        cli_json_stats(stdout, "openblas_sgemm_gflops", host->blas);
     printf("},\n \"opencl\": [");
     for (size_t i = 0; i < count; i++) {
         const gpucc_device_peak *p = &peaks[i];
         printf("%s\n  {\"device\": ", i ? "," : "");
-        gpucc_json_string(stdout, p->device);
+        cli_json_string(stdout, p->device);
         printf(", \"bytes\": %zu", p->bytes);
-        gpucc_json_stats(stdout, "read_gbps", p->read_gbps);
-        gpucc_json_stats(stdout, "host_to_device_gbps", p->host_to_device_gbps);
-        gpucc_json_stats(stdout, "device_to_host_gbps", p->device_to_host_gbps);
-        gpucc_json_stats(stdout, "map_unmap_us", p->map_us);
-        gpucc_json_stats(stdout, "launch_us", p->launch_us);
-        gpucc_json_stats(stdout, "clblast_sgemm_gflops", p->gemm_gflops);
+        cli_json_stats(stdout, "read_gbps", p->read_gbps);
+        cli_json_stats(stdout, "host_to_device_gbps", p->host_to_device_gbps);
+        cli_json_stats(stdout, "device_to_host_gbps", p->device_to_host_gbps);
+        cli_json_stats(stdout, "map_unmap_us", p->map_us);
+        cli_json_stats(stdout, "launch_us", p->launch_us);
+        cli_json_stats(stdout, "clblast_sgemm_gflops", p->gemm_gflops);
         printf("}");
     }
     printf("\n ]\n}\n");
 }
 
-int gpucc_cmd_peak(int argc, char **argv)
+int cli_cmd_peak(int argc, char **argv)
 {
     static const struct option options[] = {
         {"size-mb", required_argument, NULL, 's'}, {"device", required_argument, NULL, 'd'},
@@ -177,21 +177,21 @@ int gpucc_cmd_peak(int argc, char **argv)
     const char *device = NULL;
     int json = 0;
     optind = 0; /* GNU getopt: start afresh */
-    for (int opt; (opt = gpucc_cli_next_option("peak", argc, argv, options)) != -1;) {
+    for (int opt; (opt = cli_next_option("peak", argc, argv, options)) != -1;) {
         char why[96];
         switch (opt) {
         case 's':
-            if (gpucc_parse_count(optarg, 16, UINT64_C(1) << 20, &size_mb, why, sizeof why) != 0)
-                return gpucc_usage_error("peak", "--size-mb", optarg, why);
+            if (cli_parse_count(optarg, 16, UINT64_C(1) << 20, &size_mb, why, sizeof why) != 0)
+                return cli_usage_error("peak", "--size-mb", optarg, why);
             break;
         case 'd':
             if (!*optarg)
-                return gpucc_usage_error("peak", "--device", optarg, "is empty");
+                return cli_usage_error("peak", "--device", optarg, "is empty");
             device = optarg;
             break;
         case 'f':
             if (strcmp(optarg, "json") != 0 && strcmp(optarg, "table") != 0)
-                return gpucc_usage_error("peak", "--format", optarg, "is not one of table, json");
+                return cli_usage_error("peak", "--format", optarg, "is not one of table, json");
             json = strcmp(optarg, "json") == 0;
             break;
         case 'h':
@@ -201,11 +201,11 @@ int gpucc_cmd_peak(int argc, char **argv)
             return GPUCC_EXIT_USAGE;
         }
     }
-    gpucc_context ctx;
+    cli_context ctx;
     host_peak host = {0};
     gpucc_device_peak peaks[8];
     size_t count = 0;
-    gpucc_context_collect(&ctx);
+    cli_context_collect(&ctx);
     int rc = measure_devices(device, peaks, &count);
     if (rc == 0)
         rc = measure_host((size_t)size_mb << 20, &host);

@@ -4,7 +4,7 @@
 #ifndef GPUCC_COMMANDS_H
 #define GPUCC_COMMANDS_H
 
-int gpucc_cmd_peak(int argc, char **argv);  /* host/cmd-peak.c */
-int gpucc_cmd_bench(int argc, char **argv); /* host/cmd-bench.c */
+int cli_cmd_peak(int argc, char **argv);  /* host/cmd-peak.c */
+int cli_cmd_bench(int argc, char **argv); /* host/cmd-bench.c */
 
 #endif

@@ -11,12 +11,12 @@
 #include "gpucc.h"
 #include "json-csv.h"
 
-void gpucc_context_collect(gpucc_context *ctx)
+void cli_context_collect(cli_context *ctx)
 {
     memset(ctx, 0, sizeof *ctx);
     time_t now = time(NULL);
     strftime(ctx->date, sizeof ctx->date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    gpucc_cpu_model(ctx->cpu, sizeof ctx->cpu);
+    gpucci_cpu_model(ctx->cpu, sizeof ctx->cpu);
     ctx->cpus = gpucc_cpu_count();
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     ctx->memory_gib = pages > 0 && page > 0 ? (double)pages * (double)page / (1u << 30) : 0;
@@ -40,27 +40,27 @@ void gpucc_context_collect(gpucc_context *ctx)
     free(devices);
 }
 
-void gpucc_context_json(FILE *out, const gpucc_context *ctx)
+void cli_context_json(FILE *out, const cli_context *ctx)
 {
     fputs("\"context\": {\"date\": ", out);
-    gpucc_json_string(out, ctx->date);
+    cli_json_string(out, ctx->date);
     fputs(", \"cpu\": ", out);
-    gpucc_json_string(out, ctx->cpu);
+    cli_json_string(out, ctx->cpu);
     fprintf(out, ", \"cpus\": %u, \"memory_gib\": %.1f, \"os\": ", ctx->cpus, ctx->memory_gib);
-    gpucc_json_string(out, ctx->os);
+    cli_json_string(out, ctx->os);
     fputs(", \"compiler\": ", out);
-    gpucc_json_string(out, ctx->compiler);
+    cli_json_string(out, ctx->compiler);
     fputs(", \"gpucc_version\": \"" GPUCC_VERSION "\", \"POCL_CPU_MAX_CU_COUNT\": ", out);
-    gpucc_json_string(out, ctx->pocl_cpu_max_cu_count);
+    cli_json_string(out, ctx->pocl_cpu_max_cu_count);
     fputs(", \"opencl_devices\": [", out);
     for (int i = 0; i < ctx->opencl_count; i++) {
         fputs(i ? ", " : "", out);
-        gpucc_json_string(out, ctx->opencl[i]);
+        cli_json_string(out, ctx->opencl[i]);
     }
     fputs("]}", out);
 }
 
-void gpucc_context_print(FILE *out, const gpucc_context *ctx, const char *prefix)
+void cli_context_print(FILE *out, const cli_context *ctx, const char *prefix)
 {
     fprintf(out, "%smachine: %s, %u CPUs, %.1f GiB, %s; %s; %s\n", prefix, ctx->cpu, ctx->cpus, ctx->memory_gib,
             ctx->os, ctx->compiler, ctx->date);

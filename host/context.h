@@ -15,15 +15,15 @@ typedef struct {
     char pocl_cpu_max_cu_count[32]; /* environment, or "" when unset */
     char opencl[8][600];  /* "index: name | platform | version | driver" per device */
     int opencl_count;
-} gpucc_context;
+} cli_context;
 
 /* Fills ctx from the running machine. */
-void gpucc_context_collect(gpucc_context *ctx);
+void cli_context_collect(cli_context *ctx);
 
 /* Writes ctx as the JSON object `"context": {...}` (no trailing comma). */
-void gpucc_context_json(FILE *out, const gpucc_context *ctx);
+void cli_context_json(FILE *out, const cli_context *ctx);
 
 /* Writes ctx as human-readable lines, each starting with `prefix`. */
-void gpucc_context_print(FILE *out, const gpucc_context *ctx, const char *prefix);
+void cli_context_print(FILE *out, const cli_context *ctx, const char *prefix);
 
 #endif

@@ -10,7 +10,7 @@
  * 2 * in * 2^-24 * (sum |x||w| + |b|), which covers any summation order,
  * with or without FMA), and it doubles the throughput of the tiled kernel.
  *
- * ---- Serial: gpucc_cpu_dense_serial ----
+ * ---- Serial: gpucci_cpu_dense_serial ----
  *
  * For each block of rows of W (SERIAL_W_BLOCK_BYTES, sized to stay in L2),
  * for each row r of X, for each output o of the block: the dot product of
@@ -23,7 +23,7 @@
  * order for each; four independent chains share each load of X). Then the
  * activation over the block's outputs of the row, in place.
  *
- * ---- Tiled: gpucc_cpu_dense_tile_count / gpucc_cpu_dense_tiles ----
+ * ---- Tiled: gpucci_cpu_dense_tile_count / gpucci_cpu_dense_tiles ----
  *
  * Y is cut into tiles of TILE_ROWS rows x NR columns (the edges are smaller).
  * Tile t covers row block t % row_blocks and column strip t / row_blocks, so
@@ -65,14 +65,14 @@
 
 /* ---- Both ---- */
 
-/* y[j] = gpucc_activate(act, z[j]) for j < n, with one loop per activation
+/* y[j] = gpucci_activate(act, z[j]) for j < n, with one loop per activation
  * so that the switch is resolved outside the loop (none and relu then
  * vectorise; sigmoid and tanh call libm). z may equal y (in place). */
 static void activate_row(int act, const float *z, float *y, size_t n)
 {
 #define ACTIVATE_LOOP(a)                                                                                          \
     for (size_t j = 0; j < n; j++)                                                                               \
-        y[j] = gpucc_activate((a), z[j]);                                                                        \
+        y[j] = gpucci_activate((a), z[j]);                                                                        \
     break
     switch (act) {
     case GPUCC_ACT_RELU: ACTIVATE_LOOP(GPUCC_ACT_RELU);
@@ -146,7 +146,7 @@ static inline void dot_lanes_multi(const float *restrict x, const float *restric
     out[3] = s3;
 }
 
-void gpucc_cpu_dense_serial(const gpucc_dense_shape *shape, const float *x, const float *w, const float *b,
+void gpucci_cpu_dense_serial(const gpucc_dense_shape *shape, const float *x, const float *w, const float *b,
                             float *y)
 {
     size_t batch = shape->batch, in = shape->in, out = shape->out;
@@ -202,7 +202,7 @@ enum {
     DOT_BATCH = 2,   /* batches up to this size use dot products, not panels */
 };
 
-size_t gpucc_cpu_dense_tile_count(const gpucc_dense_shape *shape)
+size_t gpucci_cpu_dense_tile_count(const gpucc_dense_shape *shape)
 {
     size_t row_blocks = (shape->batch + TILE_ROWS - 1) / TILE_ROWS;
     size_t strips = (shape->out + NR - 1) / NR;
@@ -405,7 +405,7 @@ static void dense_tile_dots(const gpucc_dense_shape *shape, const float *x, cons
     }
 }
 
-void gpucc_cpu_dense_tiles(const gpucc_dense_shape *shape, const float *x, const float *w, const float *b,
+void gpucci_cpu_dense_tiles(const gpucc_dense_shape *shape, const float *x, const float *w, const float *b,
                            float *y, size_t first, size_t end)
 {
     size_t batch = shape->batch, in = shape->in, out = shape->out;

@@ -7,19 +7,19 @@
 #include "gpucc.h"
 
 /* out[i] = fn(x[i], y[i], alpha) for i in [begin, end) (host/cpu-map.c). */
-void gpucc_cpu_map_range(gpucc_map_fn fn, float alpha, const float *x, const float *y, float *out, size_t begin,
+void gpucci_cpu_map_range(gpucc_map_fn fn, float alpha, const float *x, const float *y, float *out, size_t begin,
                          size_t end);
 
 /* Serial dense layer: a clear, cache-friendly loop nest over all of Y
  * (host/cpu-dense.c). */
-void gpucc_cpu_dense_serial(const gpucc_dense_shape *shape, const float *x, const float *w, const float *b,
+void gpucci_cpu_dense_serial(const gpucc_dense_shape *shape, const float *x, const float *w, const float *b,
                             float *y);
 
 /* Blocked, vectorised dense layer over output tiles: Y is cut into tiles
- * (gpucc_cpu_dense_tile_count of them, in a fixed order); computes tiles
+ * (gpucci_cpu_dense_tile_count of them, in a fixed order); computes tiles
  * [first, end). Any split of the tiles gives the same Y. */
-size_t gpucc_cpu_dense_tile_count(const gpucc_dense_shape *shape);
-void gpucc_cpu_dense_tiles(const gpucc_dense_shape *shape, const float *x, const float *w, const float *b,
+size_t gpucci_cpu_dense_tile_count(const gpucc_dense_shape *shape);
+void gpucci_cpu_dense_tiles(const gpucc_dense_shape *shape, const float *x, const float *w, const float *b,
                            float *y, size_t first, size_t end);
 
 #endif

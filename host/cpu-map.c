@@ -13,7 +13,7 @@
 #include "cpu-kernels.h"
 #include "gpucc-map.h"
 
-/* One loop per function. y is never NULL here: gpucc_cpu_map_range passes x
+/* One loop per function. y is never NULL here: gpucci_cpu_map_range passes x
  * in its place for the functions that ignore it, and the load is dead code
  * after inlining, so it costs nothing. */
 #define GPUCC_DEFINE_MAP_LOOP(name, expr)                                                                        \
@@ -21,7 +21,7 @@
                                 float *restrict out, size_t begin, size_t end)                                   \
     {                                                                                                            \
         for (size_t i = begin; i < end; i++)                                                                     \
-            out[i] = gpucc_fn_##name(x[i], y[i], alpha);                                                         \
+            out[i] = gpucci_fn_##name(x[i], y[i], alpha);                                                         \
     }
 GPUCC_MAP_TABLE(GPUCC_DEFINE_MAP_LOOP)
 #undef GPUCC_DEFINE_MAP_LOOP
@@ -37,7 +37,7 @@ static const map_loop map_loops[] = {GPUCC_MAP_TABLE(GPUCC_MAP_LOOP_ENTRY)};
 _Static_assert(sizeof map_loops / sizeof map_loops[0] == GPUCC_MAP_FN_COUNT,
                "GPUCC_MAP_TABLE and gpucc_map_fn must list the same functions");
 
-void gpucc_cpu_map_range(gpucc_map_fn fn, float alpha, const float *x, const float *y, float *out, size_t begin,
+void gpucci_cpu_map_range(gpucc_map_fn fn, float alpha, const float *x, const float *y, float *out, size_t begin,
                          size_t end)
 {
     if ((unsigned)fn >= GPUCC_MAP_FN_COUNT || begin >= end)

@@ -13,7 +13,7 @@ unsigned gpucc_cpu_count(void)
     return n > 0 ? (unsigned)n : 1u;
 }
 
-void gpucc_cpu_model(char *buf, size_t size)
+void gpucci_cpu_model(char *buf, size_t size)
 {
     snprintf(buf, size, "unknown CPU");
     FILE *f = fopen("/proc/cpuinfo", "r");

@@ -5,6 +5,6 @@
 #include <stddef.h>
 
 /* Writes the CPU model name ("AMD EPYC") into buf; "unknown CPU" if unknown. */
-void gpucc_cpu_model(char *buf, size_t size);
+void gpucci_cpu_model(char *buf, size_t size);
 
 #endif

@@ -41,16 +41,16 @@
 gpucc_status gpucc_dense_shape_check(const gpucc_dense_shape *shape)
 {
     if (!shape)
-        return gpucc_fail(GPUCC_E_INVALID, "dense shape: NULL");
+        return gpucci_fail(GPUCC_E_INVALID, "dense shape: NULL");
     size_t batch = shape->batch, in = shape->in, out = shape->out;
 #define SHAPE_FMT "dense shape %zux%zux%zu: "
 #define SHAPE_ARGS batch, in, out
     if (batch < 1)
-        return gpucc_fail(GPUCC_E_INVALID, SHAPE_FMT "batch must be at least 1", SHAPE_ARGS);
+        return gpucci_fail(GPUCC_E_INVALID, SHAPE_FMT "batch must be at least 1", SHAPE_ARGS);
     if (in < 1)
-        return gpucc_fail(GPUCC_E_INVALID, SHAPE_FMT "in must be at least 1", SHAPE_ARGS);
+        return gpucci_fail(GPUCC_E_INVALID, SHAPE_FMT "in must be at least 1", SHAPE_ARGS);
     if (out < 1)
-        return gpucc_fail(GPUCC_E_INVALID, SHAPE_FMT "out must be at least 1", SHAPE_ARGS);
+        return gpucci_fail(GPUCC_E_INVALID, SHAPE_FMT "out must be at least 1", SHAPE_ARGS);
     /* X is batch x in, W is out x in, Y is batch x out; b (out floats) is
      * no larger than W. */
     const struct {
@@ -60,14 +60,14 @@ gpucc_status gpucc_dense_shape_check(const gpucc_dense_shape *shape)
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) {
         size_t rows = arrays[i].rows, cols = arrays[i].cols;
         if (rows > SIZE_MAX / cols)
-            return gpucc_fail(GPUCC_E_INVALID, SHAPE_FMT "%s of %s = %zu*%zu floats overflows size_t", SHAPE_ARGS,
+            return gpucci_fail(GPUCC_E_INVALID, SHAPE_FMT "%s of %s = %zu*%zu floats overflows size_t", SHAPE_ARGS,
                               arrays[i].array, arrays[i].dims, rows, cols);
         if (rows * cols > SIZE_MAX / sizeof(float))
-            return gpucc_fail(GPUCC_E_INVALID, SHAPE_FMT "%s of %s = %zu floats: its size in bytes overflows size_t",
+            return gpucci_fail(GPUCC_E_INVALID, SHAPE_FMT "%s of %s = %zu floats: its size in bytes overflows size_t",
                               SHAPE_ARGS, arrays[i].array, arrays[i].dims, rows * cols);
     }
     if ((unsigned)shape->act >= GPUCC_ACT_COUNT)
-        return gpucc_fail(GPUCC_E_INVALID, SHAPE_FMT "activation %d is out of range (0..%d)", SHAPE_ARGS,
+        return gpucci_fail(GPUCC_E_INVALID, SHAPE_FMT "activation %d is out of range (0..%d)", SHAPE_ARGS,
                           (int)shape->act, GPUCC_ACT_COUNT - 1);
 #undef SHAPE_ARGS
 #undef SHAPE_FMT
@@ -159,7 +159,7 @@ static void verify_rows(void *ctx, unsigned index, unsigned count)
     const gpucc_dense_shape *shape = job->shape;
     size_t in = shape->in, out = shape->out;
     size_t begin, end;
-    gpucc_split_range(shape->batch, index, count, &begin, &end);
+    gpucci_split_range(shape->batch, index, count, &begin, &end);
     const double u2in = 2.0 * (double)in * 0x1p-24;
     const int ulps = shape->act == GPUCC_ACT_SIGMOID || shape->act == GPUCC_ACT_TANH;
     size_t block = VERIFY_W_BLOCK_BYTES / (in * sizeof(float));
@@ -209,19 +209,19 @@ gpucc_status gpucc_dense_verify(const gpucc_dense_shape *shape, const float *x, 
                                 const float *y, unsigned threads, gpucc_dense_check *check)
 {
     if (!shape || !x || !w || !b || !y || !check)
-        return gpucc_fail(GPUCC_E_INVALID, "gpucc_dense_verify: invalid arguments");
+        return gpucci_fail(GPUCC_E_INVALID, "gpucc_dense_verify: invalid arguments");
     unsigned workers;
     gpucc_status status = gpucc_dense_shape_check(shape);
     if (status == GPUCC_OK)
-        status = gpucc_threads_resolve(threads, "gpucc_dense_verify", &workers);
+        status = gpucci_threads_resolve(threads, "gpucc_dense_verify", &workers);
     if (status != GPUCC_OK)
         return status;
     if (workers > shape->batch)
         workers = (unsigned)shape->batch;
     verify_job job = {shape, x, w, b, y, calloc(workers, sizeof(gpucc_dense_check))};
     if (!job.parts)
-        return gpucc_fail(GPUCC_E_NOMEM, "gpucc_dense_verify: cannot allocate %u partial results", workers);
-    status = gpucc_parallel_run(workers, verify_rows, &job);
+        return gpucci_fail(GPUCC_E_NOMEM, "gpucc_dense_verify: cannot allocate %u partial results", workers);
+    status = gpucci_parallel_run(workers, verify_rows, &job);
     if (status == GPUCC_OK) {
         /* Workers own contiguous, increasing row ranges: the first bad
          * output is the first worker's that has one. */

@@ -4,11 +4,11 @@
 
 #include <stddef.h>
 
-extern const char gpucc_src_gpucc_ops_h[];
-extern const char gpucc_src_reduce_cl[];
-extern const char gpucc_src_gpucc_map_h[];
-extern const char gpucc_src_map_cl[];
-extern const char gpucc_src_dense_cl[];
-extern const char gpucc_src_peak_cl[];
+extern const char gpucci_src_gpucc_ops_h[];
+extern const char gpucci_src_reduce_cl[];
+extern const char gpucci_src_gpucc_map_h[];
+extern const char gpucci_src_map_cl[];
+extern const char gpucci_src_dense_cl[];
+extern const char gpucci_src_peak_cl[];
 
 #endif

@@ -32,7 +32,7 @@ const char *gpucc_status_name(gpucc_status status)
     return status_names[status];
 }
 
-gpucc_status gpucc_fail(gpucc_status status, const char *fmt, ...)
+gpucc_status gpucci_fail(gpucc_status status, const char *fmt, ...)
 {
     va_list args;
     va_start(args, fmt);
@@ -42,7 +42,7 @@ gpucc_status gpucc_fail(gpucc_status status, const char *fmt, ...)
     return status;
 }
 
-void gpucc_clear_error(void)
+void gpucci_clear_error(void)
 {
     last_detail[0] = '\0';
     last_status = GPUCC_OK;

@@ -36,7 +36,7 @@ static void generate_part(void *ctx, unsigned index, unsigned count)
 {
     const generate_job *job = ctx;
     size_t begin, end;
-    gpucc_split_range(job->n, index, count, &begin, &end);
+    gpucci_split_range(job->n, index, count, &begin, &end);
     for (size_t i = begin; i < end; i++)
         job->x[i] = generate_one(job->key, i);
 }
@@ -44,12 +44,12 @@ static void generate_part(void *ctx, unsigned index, unsigned count)
 gpucc_status gpucc_generate(float *x, size_t n, uint64_t seed, unsigned threads)
 {
     if ((!x && n > 0) || n > SIZE_MAX / sizeof(float))
-        return gpucc_fail(GPUCC_E_INVALID, "gpucc_generate: invalid arguments (x %s, n = %zu)",
+        return gpucci_fail(GPUCC_E_INVALID, "gpucc_generate: invalid arguments (x %s, n = %zu)",
                           x ? "set" : "NULL", n);
-    gpucc_status status = gpucc_threads_resolve(threads, "gpucc_generate", &threads);
+    gpucc_status status = gpucci_threads_resolve(threads, "gpucc_generate", &threads);
     if (status != GPUCC_OK)
         return status;
     generate_job job = {x, n, mix64(seed ^ 0x6770756363ull)};
     /* Small arrays are not worth the threads. */
-    return gpucc_parallel_run(n < (1u << 20) ? 1 : threads, generate_part, &job);
+    return gpucci_parallel_run(n < (1u << 20) ? 1 : threads, generate_part, &job);
 }

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-void gpucc_json_string(FILE *out, const char *s)
+void cli_json_string(FILE *out, const char *s)
 {
     fputc('"', out);
     for (; *s; s++) {
@@ -18,10 +18,10 @@ void gpucc_json_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
-void gpucc_json_key_string(FILE *out, const char *key, const char *value)
+void cli_json_key_string(FILE *out, const char *key, const char *value)
 {
     fprintf(out, ", \"%s\": ", key);
-    gpucc_json_string(out, value);
+    cli_json_string(out, value);
 }
 
 /* A double that round-trips, or null when not finite. */
@@ -33,13 +33,13 @@ static void json_value(FILE *out, double value)
         fputs("null", out);
 }
 
-void gpucc_json_number(FILE *out, const char *key, double value)
+void cli_json_number(FILE *out, const char *key, double value)
 {
     fprintf(out, ", \"%s\": ", key);
     json_value(out, value);
 }
 
-void gpucc_json_stats(FILE *out, const char *key, gpucc_stats s)
+void cli_json_stats(FILE *out, const char *key, gpucc_stats s)
 {
     fprintf(out, ", \"%s\": {\"median\": ", key);
     json_value(out, s.median);
@@ -50,12 +50,12 @@ void gpucc_json_stats(FILE *out, const char *key, gpucc_stats s)
     fputs("}", out);
 }
 
-void gpucc_json_flag(FILE *out, const char *key, int value)
+void cli_json_flag(FILE *out, const char *key, int value)
 {
     fprintf(out, ", \"%s\": %s", key, value ? "true" : "false");
 }
 
-void gpucc_csv_field(FILE *out, const char *s)
+void cli_csv_field(FILE *out, const char *s)
 {
     if (!strpbrk(s, ",\"\n")) {
         fputs(s, out);

@@ -7,17 +7,17 @@
 #include "gpucc.h"
 
 /* s as a JSON string literal (quotes, backslashes and control bytes escaped). */
-void gpucc_json_string(FILE *out, const char *s);
+void cli_json_string(FILE *out, const char *s);
 /* `, "key": "value"` */
-void gpucc_json_key_string(FILE *out, const char *key, const char *value);
+void cli_json_key_string(FILE *out, const char *key, const char *value);
 /* `, "key": number` with enough digits to round-trip a double, or null when
  * not finite (JSON has no NaN or infinity). */
-void gpucc_json_number(FILE *out, const char *key, double value);
+void cli_json_number(FILE *out, const char *key, double value);
 /* `, "key": {"median": m, "min": a, "max": b}` */
-void gpucc_json_stats(FILE *out, const char *key, gpucc_stats s);
+void cli_json_stats(FILE *out, const char *key, gpucc_stats s);
 /* `, "key": true|false` */
-void gpucc_json_flag(FILE *out, const char *key, int value);
+void cli_json_flag(FILE *out, const char *key, int value);
 /* s as one CSV field, quoted when it holds a comma, a quote or a newline. */
-void gpucc_csv_field(FILE *out, const char *s);
+void cli_csv_field(FILE *out, const char *s);
 
 #endif

@@ -36,16 +36,16 @@ static int cmd_run(int argc, char **argv)
         return GPUCC_EXIT_USAGE;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        gpucc_cli_run_help();
+        cli_run_help();
         return GPUCC_EXIT_OK;
     }
-    gpucc_run_options options;
-    int rc = gpucc_cli_parse_run(argc - 1, argv + 1, &options);
+    cli_run_options options;
+    int rc = cli_parse_run(argc - 1, argv + 1, &options);
     if (rc == -1)
         return GPUCC_EXIT_OK;
     if (rc != 0)
         return rc;
-    return gpucc_run(&options);
+    return cli_run(&options);
 }
 
 static int cmd_devices(int argc, char **argv)
@@ -89,7 +89,7 @@ static const int stop_signals[] = {SIGHUP, SIGINT, SIGTERM};
  * would have been without the handler: 128 + signo in a shell. */
 static void on_stop_signal(int signo)
 {
-    gpucc_atomic_file_remove_all();
+    gpucci_atomic_file_remove_all();
     raise(signo);
 }
 
@@ -116,8 +116,8 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         int (*run)(int argc, char **argv);
-    } commands[] = {{"run", cmd_run}, {"devices", cmd_devices}, {"peak", gpucc_cmd_peak},
-                    {"bench", gpucc_cmd_bench}};
+    } commands[] = {{"run", cmd_run}, {"devices", cmd_devices}, {"peak", cli_cmd_peak},
+                    {"bench", cli_cmd_bench}};
 
     if (argc < 2) {
         print_help(stderr);

@@ -138,7 +138,7 @@ static void verify_part(void *ctx, unsigned index, unsigned count)
 {
     const verify_job *job = ctx;
     size_t begin, end;
-    gpucc_split_range(job->n, index, count, &begin, &end);
+    gpucci_split_range(job->n, index, count, &begin, &end);
     part_result r = {0.0, 0, 0};
     for (size_t i = begin; i < end; i++) {
         double e = ulp_error(job->fn, job->alpha, job->x[i], job->y ? job->y[i] : 0.0f, job->out[i]);
@@ -155,8 +155,8 @@ gpucc_status gpucc_map_verify(gpucc_map_fn fn, float alpha, const float *x, cons
 {
     if (!check || (unsigned)fn >= GPUCC_MAP_FN_COUNT || (n > 0 && (!x || !out)) ||
         (n > 0 && fn == GPUCC_MAP_SAXPY && !y) || n > SIZE_MAX / sizeof(float))
-        return gpucc_fail(GPUCC_E_INVALID, "gpucc_map_verify: invalid arguments");
-    gpucc_status status = gpucc_threads_resolve(threads, "gpucc_map_verify", &threads);
+        return gpucci_fail(GPUCC_E_INVALID, "gpucc_map_verify: invalid arguments");
+    gpucc_status status = gpucci_threads_resolve(threads, "gpucc_map_verify", &threads);
     if (status != GPUCC_OK)
         return status;
     check->max_ulp = 0.0;
@@ -169,8 +169,8 @@ gpucc_status gpucc_map_verify(gpucc_map_fn fn, float alpha, const float *x, cons
     verify_job job = {fn, alpha, x, fn == GPUCC_MAP_SAXPY ? y : NULL, out, n, gpucc_map_ulp_bound(fn), NULL};
     job.parts = calloc(count, sizeof *job.parts);
     if (!job.parts)
-        return gpucc_fail(GPUCC_E_NOMEM, "cannot allocate %u verification parts", count);
-    status = gpucc_parallel_run(count, verify_part, &job);
+        return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate %u verification parts", count);
+    status = gpucci_parallel_run(count, verify_part, &job);
     if (status == GPUCC_OK) {
         for (unsigned i = 0; i < count; i++) {
             const part_result *r = &job.parts[i];

@@ -30,7 +30,7 @@ static int same_special(double value, double exact)
 int gpucc_reduce_verify(gpucc_reduce_op op, double value, const gpucc_reference *ref, double *error)
 {
     if (!ref || !error || (unsigned)op >= GPUCC_REDUCE_OP_COUNT) {
-        gpucc_fail(GPUCC_E_INVALID, "gpucc_reduce_verify: invalid arguments");
+        gpucci_fail(GPUCC_E_INVALID, "gpucc_reduce_verify: invalid arguments");
         return 0;
     }
     double exact = op == GPUCC_REDUCE_MIN ? ref->min : op == GPUCC_REDUCE_MAX ? ref->max : ref->sum;
@@ -52,11 +52,11 @@ gpucc_status gpucc_measure(const gpucc_plan *plan, gpucc_call_fn call, gpucc_che
                            void *ctx, gpucc_measurement *out)
 {
     if (!plan || plan->repeat == 0 || plan->warmup > UINT_MAX - plan->repeat || !call || !check || !out)
-        return gpucc_fail(GPUCC_E_INVALID, "gpucc_measure: invalid arguments");
+        return gpucci_fail(GPUCC_E_INVALID, "gpucc_measure: invalid arguments");
     memset(out, 0, sizeof *out);
     double *samples = malloc(3 * (size_t)plan->repeat * sizeof *samples);
     if (!samples)
-        return gpucc_fail(GPUCC_E_NOMEM, "cannot allocate %u timing samples", plan->repeat);
+        return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate %u timing samples", plan->repeat);
     double *total = samples, *kernel = samples + plan->repeat, *transfer = samples + 2 * plan->repeat;
     unsigned calls = plan->warmup + plan->repeat;
     out->verified = 1;
@@ -140,7 +140,7 @@ gpucc_status gpucc_reduce_measure(gpucc_backend *backend, gpucc_reduce_op op, co
                                   const gpucc_reference *ref, const gpucc_plan *plan, gpucc_measurement *out)
 {
     if (!ref)
-        return gpucc_fail(GPUCC_E_INVALID, "gpucc_reduce_measure: no reference");
+        return gpucci_fail(GPUCC_E_INVALID, "gpucc_reduce_measure: no reference");
     reduce_ctx ctx = {backend, op, x, n, ref, 0, 0};
     return gpucc_measure(plan, reduce_call, reduce_check, 1, &ctx, out);
 }

@@ -46,8 +46,8 @@ static gpucc_status read_exact(FILE *f, const char *path, void *buf, size_t n)
     if (n == 0 || fread(buf, 1, n, f) == n)
         return GPUCC_OK;
     if (ferror(f))
-        return gpucc_fail(GPUCC_E_IO, "%s: read failed: %s", path, strerror(errno));
-    return gpucc_fail(GPUCC_E_IO, "%s: file ended early (changed while reading?)", path);
+        return gpucci_fail(GPUCC_E_IO, "%s: read failed: %s", path, strerror(errno));
+    return gpucci_fail(GPUCC_E_IO, "%s: file ended early (changed while reading?)", path);
 }
 
 /* Opens path for reading and returns its size. Only regular files are
@@ -56,18 +56,18 @@ static gpucc_status open_regular(const char *path, FILE **out, uint64_t *size)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return gpucc_fail(GPUCC_E_IO, "%s: %s", path, strerror(errno));
+        return gpucci_fail(GPUCC_E_IO, "%s: %s", path, strerror(errno));
     struct stat st;
     if (fstat(fileno(f), &st) != 0) {
         int err = errno;
         fclose(f);
-        return gpucc_fail(GPUCC_E_IO, "%s: %s", path, strerror(err));
+        return gpucci_fail(GPUCC_E_IO, "%s: %s", path, strerror(err));
     }
     if (!S_ISREG(st.st_mode)) {
         fclose(f);
         if (S_ISDIR(st.st_mode))
-            return gpucc_fail(GPUCC_E_IO, "%s: %s", path, strerror(EISDIR));
-        return gpucc_fail(GPUCC_E_IO, "%s: not a regular file", path);
+            return gpucci_fail(GPUCC_E_IO, "%s: %s", path, strerror(EISDIR));
+        return gpucci_fail(GPUCC_E_IO, "%s: not a regular file", path);
     }
     *out = f;
     *size = (uint64_t)st.st_size;
@@ -81,7 +81,7 @@ static gpucc_status read_data(FILE *f, const char *path, gpucc_array *out)
         return GPUCC_OK;
     out->data = gpucc_alloc_floats(out->count);
     if (!out->data)
-        return gpucc_fail(GPUCC_E_NOMEM, "%s: cannot allocate memory for %zu floats", path,
+        return gpucci_fail(GPUCC_E_NOMEM, "%s: cannot allocate memory for %zu floats", path,
                           out->count);
     return read_exact(f, path, out->data, out->count * sizeof(float));
 }
@@ -101,11 +101,11 @@ static int ends_with_npy(const char *path)
 static gpucc_status load_raw(FILE *f, const char *path, uint64_t size, gpucc_array *out)
 {
     if (size % sizeof(float) != 0)
-        return gpucc_fail(GPUCC_E_FORMAT,
+        return gpucci_fail(GPUCC_E_FORMAT,
                           "%s: size %ju bytes is not a multiple of 4 (raw float32 data)", path,
                           (uintmax_t)size);
     if (size / sizeof(float) > SIZE_MAX / sizeof(float))
-        return gpucc_fail(GPUCC_E_FORMAT, "%s: file too large (%ju bytes)", path, (uintmax_t)size);
+        return gpucci_fail(GPUCC_E_FORMAT, "%s: file too large (%ju bytes)", path, (uintmax_t)size);
     out->rank = 1;
     out->count = (size_t)(size / sizeof(float));
     out->shape[0] = out->count;
@@ -150,7 +150,7 @@ static const char *shown_text(char *buf, const char *s, size_t len)
 
 static gpucc_status parse_error(const npy_parser *ps, const char *expected)
 {
-    return gpucc_fail(GPUCC_E_FORMAT, "%s: malformed .npy header: expected %s at header offset %zu",
+    return gpucci_fail(GPUCC_E_FORMAT, "%s: malformed .npy header: expected %s at header offset %zu",
                       ps->path, expected, (size_t)(ps->p - ps->text));
 }
 
@@ -220,7 +220,7 @@ static gpucc_status parse_dim(npy_parser *ps, size_t *value)
     for (; *ps->p >= '0' && *ps->p <= '9'; ps->p++) {
         size_t digit = (size_t)(*ps->p - '0');
         if (v > (SIZE_MAX - digit) / 10)
-            return gpucc_fail(GPUCC_E_FORMAT, "%s: shape dimension too large for size_t",
+            return gpucci_fail(GPUCC_E_FORMAT, "%s: shape dimension too large for size_t",
                               ps->path);
         v = v * 10 + digit;
     }
@@ -240,7 +240,7 @@ static gpucc_status parse_shape(npy_parser *ps, npy_header *h)
     skip_ws(ps);
     while (*ps->p != ')') {
         if (h->rank == NPY_MAX_DIMS)
-            return gpucc_fail(GPUCC_E_FORMAT, "%s: shape has more than %d dimensions", ps->path,
+            return gpucci_fail(GPUCC_E_FORMAT, "%s: shape has more than %d dimensions", ps->path,
                               NPY_MAX_DIMS);
         if ((st = parse_dim(ps, &h->dims[h->rank])) != GPUCC_OK)
             return st;
@@ -277,18 +277,18 @@ static gpucc_status parse_entry(npy_parser *ps, npy_header *h)
         seen = &h->have_shape;
     } else {
         char shown[NPY_DESCR_SHOWN + 1];
-        return gpucc_fail(GPUCC_E_FORMAT, "%s: unexpected key '%s' in .npy header", ps->path,
+        return gpucci_fail(GPUCC_E_FORMAT, "%s: unexpected key '%s' in .npy header", ps->path,
                           shown_text(shown, key, key_len));
     }
     if (*seen)
-        return gpucc_fail(GPUCC_E_FORMAT, "%s: duplicate key '%.*s' in .npy header", ps->path,
+        return gpucci_fail(GPUCC_E_FORMAT, "%s: duplicate key '%.*s' in .npy header", ps->path,
                           (int)key_len, key);
     *seen = 1;
 
     if (seen == &h->have_descr) {
         skip_ws(ps);
         if (*ps->p != '\'' && *ps->p != '"')
-            return gpucc_fail(GPUCC_E_FORMAT, "%s: structured dtype is not float32 ('<f4')",
+            return gpucci_fail(GPUCC_E_FORMAT, "%s: structured dtype is not float32 ('<f4')",
                               ps->path);
         return parse_string(ps, &h->descr, &h->descr_len);
     }
@@ -327,7 +327,7 @@ static gpucc_status parse_header(const char *path, const char *text, size_t len,
                           : !h->have_shape         ? "shape"
                                                    : NULL;
     if (missing)
-        return gpucc_fail(GPUCC_E_FORMAT, "%s: .npy header has no '%s' key", path, missing);
+        return gpucci_fail(GPUCC_E_FORMAT, "%s: .npy header has no '%s' key", path, missing);
     return GPUCC_OK;
 }
 
@@ -338,14 +338,14 @@ static gpucc_status check_header(const char *path, const npy_header *h, size_t m
 {
     if (h->descr_len != 3 || memcmp(h->descr, "<f4", 3) != 0) {
         char shown[NPY_DESCR_SHOWN + 1];
-        return gpucc_fail(GPUCC_E_FORMAT, "%s: dtype '%s' is not float32 ('<f4')", path,
+        return gpucci_fail(GPUCC_E_FORMAT, "%s: dtype '%s' is not float32 ('<f4')", path,
                           shown_text(shown, h->descr, h->descr_len));
     }
     if (h->rank == 0 || h->rank > max_rank)
-        return gpucc_fail(GPUCC_E_FORMAT, "%s: rank %zu array is not supported (expected %s)",
+        return gpucci_fail(GPUCC_E_FORMAT, "%s: rank %zu array is not supported (expected %s)",
                           path, h->rank, max_rank == 1 ? "rank 1" : "rank 1 or 2");
     if (h->fortran_order && h->rank >= 2)
-        return gpucc_fail(GPUCC_E_FORMAT,
+        return gpucci_fail(GPUCC_E_FORMAT,
                           "%s: fortran_order True (column-major) is not supported; save the "
                           "array in C order",
                           path);
@@ -360,17 +360,17 @@ static gpucc_status check_header(const char *path, const npy_header *h, size_t m
     }
     for (size_t i = 0; i < h->rank && count != 0; i++) {
         if (count > SIZE_MAX / sizeof(float) / h->dims[i])
-            return gpucc_fail(GPUCC_E_FORMAT, "%s: shape is too large: its size overflows size_t",
+            return gpucci_fail(GPUCC_E_FORMAT, "%s: shape is too large: its size overflows size_t",
                               path);
         count *= h->dims[i];
     }
 
     uint64_t expected = (uint64_t)count * sizeof(float);
     if (data_bytes < expected)
-        return gpucc_fail(GPUCC_E_FORMAT, "%s: truncated: expected %ju bytes of data, found %ju",
+        return gpucci_fail(GPUCC_E_FORMAT, "%s: truncated: expected %ju bytes of data, found %ju",
                           path, (uintmax_t)expected, (uintmax_t)data_bytes);
     if (data_bytes > expected)
-        return gpucc_fail(GPUCC_E_FORMAT,
+        return gpucci_fail(GPUCC_E_FORMAT,
                           "%s: %ju trailing bytes after the data (expected %ju bytes of data, "
                           "found %ju)",
                           path, (uintmax_t)(data_bytes - expected), (uintmax_t)expected,
@@ -394,20 +394,20 @@ static gpucc_status load_npy(FILE *f, const char *path, uint64_t size, size_t ma
     if (st != GPUCC_OK)
         return st;
     if (n < sizeof NPY_MAGIC || memcmp(pre, NPY_MAGIC, sizeof NPY_MAGIC) != 0)
-        return gpucc_fail(GPUCC_E_FORMAT, "%s: not a .npy file (bad magic, expected \\x93NUMPY)",
+        return gpucci_fail(GPUCC_E_FORMAT, "%s: not a .npy file (bad magic, expected \\x93NUMPY)",
                           path);
     if (n < 8)
-        return gpucc_fail(GPUCC_E_FORMAT, "%s: truncated .npy preamble", path);
+        return gpucci_fail(GPUCC_E_FORMAT, "%s: truncated .npy preamble", path);
 
     unsigned major = pre[6], minor = pre[7];
     if (minor != 0 || major < 1 || major > 3)
-        return gpucc_fail(GPUCC_E_FORMAT,
+        return gpucci_fail(GPUCC_E_FORMAT,
                           "%s: unsupported .npy format version %u.%u (expected 1.0, 2.0 or 3.0)",
                           path, major, minor);
     size_t len_bytes = major == 1 ? 2 : 4;
     size_t preamble = 8 + len_bytes;
     if (size < preamble)
-        return gpucc_fail(GPUCC_E_FORMAT, "%s: truncated .npy preamble", path);
+        return gpucci_fail(GPUCC_E_FORMAT, "%s: truncated .npy preamble", path);
     if ((st = read_exact(f, path, pre + 8, len_bytes)) != GPUCC_OK)
         return st;
     uint64_t header_len = (uint64_t)pre[8] | (uint64_t)pre[9] << 8;
@@ -415,16 +415,16 @@ static gpucc_status load_npy(FILE *f, const char *path, uint64_t size, size_t ma
         header_len |= (uint64_t)pre[10] << 16 | (uint64_t)pre[11] << 24;
 
     if (header_len > size - preamble)
-        return gpucc_fail(GPUCC_E_FORMAT,
+        return gpucci_fail(GPUCC_E_FORMAT,
                           "%s: header length %ju extends beyond the end of the file (%ju bytes)",
                           path, (uintmax_t)header_len, (uintmax_t)size);
     if (header_len > NPY_MAX_HEADER)
-        return gpucc_fail(GPUCC_E_FORMAT, "%s: header length %ju is implausibly large", path,
+        return gpucci_fail(GPUCC_E_FORMAT, "%s: header length %ju is implausibly large", path,
                           (uintmax_t)header_len);
 
     char *text = malloc((size_t)header_len + 1);
     if (!text)
-        return gpucc_fail(GPUCC_E_NOMEM, "%s: cannot allocate the .npy header", path);
+        return gpucci_fail(GPUCC_E_NOMEM, "%s: cannot allocate the .npy header", path);
     st = read_exact(f, path, text, (size_t)header_len);
     if (st == GPUCC_OK) {
         text[header_len] = '\0';
@@ -444,12 +444,12 @@ static gpucc_status load_npy(FILE *f, const char *path, uint64_t size, size_t ma
 gpucc_status gpucc_array_load(const char *path, size_t max_rank, gpucc_array *out)
 {
     if (!out)
-        return gpucc_fail(GPUCC_E_INVALID, "gpucc_array_load: out is NULL");
+        return gpucci_fail(GPUCC_E_INVALID, "gpucc_array_load: out is NULL");
     memset(out, 0, sizeof *out);
     if (!path)
-        return gpucc_fail(GPUCC_E_INVALID, "gpucc_array_load: path is NULL");
+        return gpucci_fail(GPUCC_E_INVALID, "gpucc_array_load: path is NULL");
     if (max_rank < 1 || max_rank > 2)
-        return gpucc_fail(GPUCC_E_INVALID, "%s: max_rank %zu must be 1 or 2", path, max_rank);
+        return gpucci_fail(GPUCC_E_INVALID, "%s: max_rank %zu must be 1 or 2", path, max_rank);
 
     FILE *f = NULL;
     uint64_t size = 0;
@@ -501,27 +501,27 @@ static size_t format_header(char *buf, size_t cap, size_t rank, const size_t *sh
     return total;
 }
 
-/* Checks what gpucc_array_write and gpucc_npy_save are given and returns
+/* Checks what gpucci_array_write and gpucc_npy_save are given and returns
  * the element count in *count. */
 static gpucc_status check_array(const char *path, const float *data, size_t rank, const size_t *shape,
                                 size_t *count)
 {
     if (!path || !shape)
-        return gpucc_fail(GPUCC_E_INVALID, "cannot save an array: path or shape is NULL");
+        return gpucci_fail(GPUCC_E_INVALID, "cannot save an array: path or shape is NULL");
     if (rank != 1 && rank != 2)
-        return gpucc_fail(GPUCC_E_INVALID, "%s: cannot save a rank %zu array (must be 1 or 2)",
+        return gpucci_fail(GPUCC_E_INVALID, "%s: cannot save a rank %zu array (must be 1 or 2)",
                           path, rank);
     size_t n = shape[0];
     if (rank == 2) {
         if (shape[1] != 0 && n > SIZE_MAX / sizeof(float) / shape[1])
-            return gpucc_fail(GPUCC_E_INVALID, "%s: shape %zu x %zu overflows size_t", path,
+            return gpucci_fail(GPUCC_E_INVALID, "%s: shape %zu x %zu overflows size_t", path,
                               shape[0], shape[1]);
         n *= shape[1];
     }
     if (n > SIZE_MAX / sizeof(float))
-        return gpucc_fail(GPUCC_E_INVALID, "%s: shape %zu overflows size_t", path, n);
+        return gpucci_fail(GPUCC_E_INVALID, "%s: shape %zu overflows size_t", path, n);
     if (n && !data)
-        return gpucc_fail(GPUCC_E_INVALID, "%s: data is NULL", path);
+        return gpucci_fail(GPUCC_E_INVALID, "%s: data is NULL", path);
     *count = n;
     return GPUCC_OK;
 }
@@ -534,21 +534,21 @@ static gpucc_status write_array(FILE *stream, const char *path, const float *dat
     char header[256];
     size_t header_len = npy ? format_header(header, sizeof header, rank, shape) : 0;
     if (npy && header_len == 0)
-        return gpucc_fail(GPUCC_E_INVALID, "%s: cannot format the .npy header", path);
+        return gpucci_fail(GPUCC_E_INVALID, "%s: cannot format the .npy header", path);
     errno = 0;
     if (fwrite(header, 1, header_len, stream) != header_len ||
         (count && fwrite(data, sizeof(float), count, stream) != count))
-        return gpucc_fail(GPUCC_E_IO, "cannot write %s: %s", path, strerror(errno ? errno : EIO));
+        return gpucci_fail(GPUCC_E_IO, "cannot write %s: %s", path, strerror(errno ? errno : EIO));
     return GPUCC_OK;
 }
 
-gpucc_status gpucc_array_write(FILE *stream, const char *path, const float *data, size_t rank,
+gpucc_status gpucci_array_write(FILE *stream, const char *path, const float *data, size_t rank,
                                const size_t *shape)
 {
     size_t count;
     gpucc_status st = check_array(path, data, rank, shape, &count);
     if (st == GPUCC_OK && !stream)
-        st = gpucc_fail(GPUCC_E_INVALID, "%s: stream is NULL", path);
+        st = gpucci_fail(GPUCC_E_INVALID, "%s: stream is NULL", path);
     if (st != GPUCC_OK)
         return st;
     return write_array(stream, path, data, rank, shape, count, ends_with_npy(path));
@@ -558,15 +558,15 @@ gpucc_status gpucc_npy_save(const char *path, const float *data, size_t rank, co
 {
     size_t count;
     gpucc_status st = check_array(path, data, rank, shape, &count);
-    gpucc_atomic_file file;
+    gpucci_atomic_file file;
     if (st == GPUCC_OK)
-        st = gpucc_atomic_file_open(&file, path);
+        st = gpucci_atomic_file_open(&file, path);
     if (st != GPUCC_OK)
         return st;
     st = write_array(file.stream, path, data, rank, shape, count, 1);
     if (st != GPUCC_OK) {
-        gpucc_atomic_file_abort(&file);
+        gpucci_atomic_file_abort(&file);
         return st;
     }
-    return gpucc_atomic_file_commit(&file);
+    return gpucci_atomic_file_commit(&file);
 }

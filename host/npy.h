@@ -12,7 +12,7 @@
  * little-endian float32 for any other name. path only chooses the format
  * and names the file in messages. GPUCC_E_INVALID for a bad rank, shape or
  * NULL argument; GPUCC_E_IO ("cannot write PATH: WHY") when writing fails. */
-gpucc_status gpucc_array_write(FILE *stream, const char *path, const float *data, size_t rank,
+gpucc_status gpucci_array_write(FILE *stream, const char *path, const float *data, size_t rank,
                                const size_t *shape);
 
 #endif

@@ -97,14 +97,14 @@ static const char *clblast_status_name(CLBlastStatusCode code)
 
 static gpucc_status clblast_fail(CLBlastStatusCode code, const char *what)
 {
-    return gpucc_fail(GPUCC_E_CLBLAST, "%s: %s (%d)", what, clblast_status_name(code), (int)code);
+    return gpucci_fail(GPUCC_E_CLBLAST, "%s: %s (%d)", what, clblast_status_name(code), (int)code);
 }
 
-gpucc_status gpucc_opencl_dense_open(opencl_state *s, const gpucc_backend_config *config)
+gpucc_status gpucci_opencl_dense_open(opencl_state *s, const gpucc_backend_config *config)
 {
     opencl_dense_state *d = calloc(1, sizeof *d);
     if (!d)
-        return gpucc_fail(GPUCC_E_NOMEM, "cannot allocate the dense state");
+        return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate the dense state");
     s->dense = d;
     d->mode = config->dense_impl; /* in range: checked by gpucc_backend_open */
     d->max_alloc = s->dev.info.max_alloc;
@@ -112,8 +112,8 @@ gpucc_status gpucc_opencl_dense_open(opencl_state *s, const gpucc_backend_config
         d->max_alloc = config->max_alloc;
     d->notice = config->notice;
     d->notice_ctx = config->notice_ctx;
-    const char *sources[] = {gpucc_src_gpucc_map_h, gpucc_src_dense_cl};
-    gpucc_status status = gpucc_cl_build(s->context, s->dev.device, sources, 2, "", &d->program);
+    const char *sources[] = {gpucci_src_gpucc_map_h, gpucci_src_dense_cl};
+    gpucc_status status = gpucci_cl_build(s->context, s->dev.device, sources, 2, "", &d->program);
     if (status != GPUCC_OK)
         return status;
     struct {
@@ -124,12 +124,12 @@ gpucc_status gpucc_opencl_dense_open(opencl_state *s, const gpucc_backend_config
         cl_int err;
         *kernels[i].kernel = clCreateKernel(d->program, kernels[i].name, &err);
         if (err != CL_SUCCESS)
-            return gpucc_cl_fail(err, kernels[i].name);
+            return gpucci_cl_fail(err, kernels[i].name);
     }
     return GPUCC_OK;
 }
 
-void gpucc_opencl_dense_close(opencl_state *s)
+void gpucci_opencl_dense_close(opencl_state *s)
 {
     opencl_dense_state *d = s ? s->dense : NULL;
     if (!d)
@@ -197,7 +197,7 @@ static gpucc_status attach_buffer(opencl_state *s, dense_call *call, int which, 
     if (err != CL_SUCCESS) {
         *out = NULL;
         snprintf(what, sizeof what, "clCreateBuffer(%s)", buffer_names[which]);
-        return gpucc_cl_fail(err, what);
+        return gpucci_cl_fail(err, what);
     }
     if (s->zero_copy)
         return GPUCC_OK;
@@ -208,7 +208,7 @@ static gpucc_status attach_buffer(opencl_state *s, dense_call *call, int which, 
     if (err != CL_SUCCESS) {
         call->writes[which] = NULL;
         snprintf(what, sizeof what, "clEnqueueWriteBuffer(%s)", buffer_names[which]);
-        return gpucc_cl_fail(err, what);
+        return gpucci_cl_fail(err, what);
     }
     return GPUCC_OK;
 }
@@ -218,9 +218,9 @@ static gpucc_status finish_event(cl_event event, double *ms, const char *what)
 {
     cl_int err = clWaitForEvents(1, &event);
     if (err == CL_SUCCESS)
-        *ms += gpucc_cl_event_ms(event);
+        *ms += gpucci_cl_event_ms(event);
     clReleaseEvent(event);
-    return err == CL_SUCCESS ? GPUCC_OK : gpucc_cl_fail(err, what);
+    return err == CL_SUCCESS ? GPUCC_OK : gpucci_cl_fail(err, what);
 }
 
 /* gpucc's kernel: one launch of dense_tile_4x6, or dense_tile_1x8 for a
@@ -239,8 +239,8 @@ static gpucc_status run_kernel(opencl_state *s, const gpucc_dense_shape *shape, 
         local[0] = single ? 1 : CPU_GROUP_ROWS;
         local[1] = 1;
     }
-    size_t global[2] = {gpucc_round_up((shape->batch + rows - 1) / rows, local[0]),
-                        gpucc_round_up((shape->out + cols - 1) / cols, local[1])};
+    size_t global[2] = {gpucci_round_up((shape->batch + rows - 1) / rows, local[0]),
+                        gpucci_round_up((shape->out + cols - 1) / cols, local[1])};
     cl_ulong batch = shape->batch, in = shape->in, out = shape->out;
     cl_int act = (cl_int)shape->act;
     cl_event done;
@@ -279,7 +279,7 @@ static double span_ms(cl_event from, cl_event to)
 static gpucc_status clblast_prime(opencl_state *s, dense_call *call)
 {
     opencl_dense_state *d = s->dense;
-    double start = gpucc_now_ms();
+    double start = gpucci_now_ms();
     d->clblast_used = 1;
     atomic_fetch_add(&clblast_users, 1);
     cl_event done = NULL;
@@ -290,7 +290,7 @@ static gpucc_status clblast_prime(opencl_state *s, dense_call *call)
     double ignored = 0;
     gpucc_status status = finish_event(done, &ignored, "CLBlastSgemm (first use)");
     if (status == GPUCC_OK)
-        gpucc_opencl_notice_slow(d->notice, d->notice_ctx, start, "compiling CLBlast's kernels (first use)");
+        gpucci_opencl_notice_slow(d->notice, d->notice_ctx, start, "compiling CLBlast's kernels (first use)");
     return status;
 }
 
@@ -330,7 +330,7 @@ static gpucc_status run_clblast(opencl_state *s, const gpucc_dense_shape *shape,
     if (s->gpu_shape) {
         per_item = 1;
         local = GPU_BIAS_GROUP;
-        global = gpucc_round_up(n, local);
+        global = gpucci_round_up(n, local);
     } else {
         size_t items = (size_t)s->dev.info.compute_units * CPU_BIAS_ITEMS_PER_UNIT;
         per_item = (n + items - 1) / items;
@@ -350,8 +350,8 @@ static gpucc_status run_clblast(opencl_state *s, const gpucc_dense_shape *shape,
     GPUCC_CL_TRY(clWaitForEvents(1, &bias_done), status, done);
     double gemm_ms = span_ms(marker, gemm_done);
     if (gemm_ms == 0.0)
-        gemm_ms = gpucc_cl_event_ms(gemm_done);
-    call->kernel_ms += gemm_ms + gpucc_cl_event_ms(bias_done);
+        gemm_ms = gpucci_cl_event_ms(gemm_done);
+    call->kernel_ms += gemm_ms + gpucci_cl_event_ms(bias_done);
 done:
     if (bias_done)
         clReleaseEvent(bias_done);
@@ -409,21 +409,21 @@ static gpucc_status auto_choose(opencl_state *s, const gpucc_dense_shape *shape,
     return status;
 }
 
-gpucc_status gpucc_opencl_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, const float *x,
+gpucc_status gpucci_opencl_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, const float *x,
                                 const float *w, const float *b, float *y, gpucc_call_info *info)
 {
     opencl_state *s = backend->impl;
     opencl_dense_state *d = s->dense;
     if (shape->batch == 0 || shape->in == 0 || shape->out == 0 || (unsigned)shape->act >= GPUCC_ACT_COUNT)
-        return gpucc_fail(GPUCC_E_INVALID, "dense: every dimension must be at least 1 and the activation valid");
+        return gpucci_fail(GPUCC_E_INVALID, "dense: every dimension must be at least 1 and the activation valid");
     size_t x_bytes, w_bytes, y_bytes;
     if (!array_bytes(shape->batch, shape->in, &x_bytes) || !array_bytes(shape->out, shape->in, &w_bytes) ||
         !array_bytes(shape->batch, shape->out, &y_bytes))
-        return gpucc_fail(GPUCC_E_INVALID, "dense: an array's size in bytes overflows size_t");
+        return gpucci_fail(GPUCC_E_INVALID, "dense: an array's size in bytes overflows size_t");
     size_t largest = x_bytes > w_bytes ? x_bytes : w_bytes;
     largest = largest > y_bytes ? largest : y_bytes;
     if (largest > d->max_alloc)
-        return gpucc_fail(GPUCC_E_UNSUPPORTED,
+        return gpucci_fail(GPUCC_E_UNSUPPORTED,
                           "dense: an array of %zu bytes exceeds the device's largest allocation (%llu bytes); "
                           "dense arrays larger than one device buffer are not supported",
                           largest, (unsigned long long)d->max_alloc);
@@ -460,7 +460,7 @@ gpucc_status gpucc_opencl_dense(gpucc_backend *backend, const gpucc_dense_shape 
         cl_int err;
         void *mapped = clEnqueueMapBuffer(s->queue, call.y, CL_TRUE, CL_MAP_READ, 0, y_bytes, 0, NULL, NULL, &err);
         if (err != CL_SUCCESS) {
-            status = gpucc_cl_fail(err, "clEnqueueMapBuffer(Y)");
+            status = gpucci_cl_fail(err, "clEnqueueMapBuffer(Y)");
             goto done;
         }
         GPUCC_CL_TRY(clEnqueueUnmapMemObject(s->queue, call.y, mapped, 0, NULL, NULL), status, done);
@@ -472,7 +472,7 @@ gpucc_status gpucc_opencl_dense(gpucc_backend *backend, const gpucc_dense_shape 
         if (status != GPUCC_OK)
             goto done;
         for (int i = 0; i < 3; i++) /* complete: the queue is in order */
-            call.transfer_ms += gpucc_cl_event_ms(call.writes[i]);
+            call.transfer_ms += gpucci_cl_event_ms(call.writes[i]);
     }
     info->impl = impl_names[impl];
     info->flags = s->zero_copy ? 0u : GPUCC_RESULT_COPIED;

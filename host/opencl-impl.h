@@ -11,7 +11,7 @@ typedef struct opencl_map_state opencl_map_state;     /* opencl-map.c */
 typedef struct opencl_dense_state opencl_dense_state; /* opencl-dense.c */
 
 typedef struct {
-    gpucc_cl_device dev;
+    gpucci_cl_device dev;
     cl_context context;
     cl_command_queue queue;  /* in order, with profiling: kernels and reads */
     cl_command_queue transfer_queue; /* copy mode with overlap: host-to-device copies */
@@ -27,33 +27,33 @@ typedef struct {
     cl_mem staging[2];       /* copy mode: pinned host buffers (CL_MEM_ALLOC_HOST_PTR) */
     float *staging_host[2];  /* their mapped addresses, mapped while they exist */
     size_t copy_capacity;    /* floats the input and staging buffers hold (0: none) */
-    struct gpucc_pool *copy_pool; /* copy mode: threads that fill the staging buffers */
+    struct gpucci_pool *copy_pool; /* copy mode: threads that fill the staging buffers */
     cl_mem partials_dev;     /* reduction: partials of one chunk */
-    gpucc_partials partials;
+    gpucci_partials partials;
     opencl_map_state *map;
     opencl_dense_state *dense;
 } opencl_state;
 
-size_t gpucc_round_up(size_t value, size_t multiple);
+size_t gpucci_round_up(size_t value, size_t multiple);
 
-/* After a compilation that began at start_ms (gpucc_now_ms), tells the user
+/* After a compilation that began at start_ms (gpucci_now_ms), tells the user
  * through the notice callback (if any) how long it took, when that was a
  * second or more. A notice before the build could only guess whether the
  * kernel cache is cold, and would claim so on every run; a warm cache loads
  * in well under a second, so a slow build is the one worth explaining. */
-void gpucc_opencl_notice_slow(void (*notice)(void *ctx, const char *message), void *ctx, double start_ms,
+void gpucci_opencl_notice_slow(void (*notice)(void *ctx, const char *message), void *ctx, double start_ms,
                               const char *what);
 
 /* Each sub-module builds its programs when the backend opens (never inside a
  * timed call) and frees everything in close (NULL-safe, idempotent). */
-gpucc_status gpucc_opencl_map_open(opencl_state *s);
-void gpucc_opencl_map_close(opencl_state *s);
-gpucc_status gpucc_opencl_map(gpucc_backend *backend, gpucc_map_fn fn, float alpha, const float *x, const float *y,
+gpucc_status gpucci_opencl_map_open(opencl_state *s);
+void gpucci_opencl_map_close(opencl_state *s);
+gpucc_status gpucci_opencl_map(gpucc_backend *backend, gpucc_map_fn fn, float alpha, const float *x, const float *y,
                               float *out, size_t n, gpucc_call_info *info);
 
-gpucc_status gpucc_opencl_dense_open(opencl_state *s, const gpucc_backend_config *config);
-void gpucc_opencl_dense_close(opencl_state *s);
-gpucc_status gpucc_opencl_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, const float *x,
+gpucc_status gpucci_opencl_dense_open(opencl_state *s, const gpucc_backend_config *config);
+void gpucci_opencl_dense_close(opencl_state *s);
+gpucc_status gpucci_opencl_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, const float *x,
                                 const float *w, const float *b, float *y, gpucc_call_info *info);
 
 #endif

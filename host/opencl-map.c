@@ -47,7 +47,7 @@ static void release_mem(cl_mem *mem, size_t *cap)
     *cap = 0;
 }
 
-void gpucc_opencl_map_close(opencl_state *s)
+void gpucci_opencl_map_close(opencl_state *s)
 {
     if (!s || !s->map)
         return;
@@ -64,11 +64,11 @@ void gpucc_opencl_map_close(opencl_state *s)
     s->map = NULL;
 }
 
-gpucc_status gpucc_opencl_map_open(opencl_state *s)
+gpucc_status gpucci_opencl_map_open(opencl_state *s)
 {
     opencl_map_state *m = calloc(1, sizeof *m);
     if (!m)
-        return gpucc_fail(GPUCC_E_NOMEM, "cannot allocate the OpenCL map state");
+        return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate the OpenCL map state");
     s->map = m; /* on failure the backend's close frees it */
     gpucc_status status = GPUCC_OK;
     cl_device_fp_config fp = 0;
@@ -76,15 +76,15 @@ gpucc_status gpucc_opencl_map_open(opencl_state *s)
     /* A correctly rounded divide where offered: sigmoid divides, and the
      * default single-precision divide may be off by 2.5 ulps. */
     const char *options = fp & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
-    const char *sources[] = {gpucc_src_gpucc_map_h, gpucc_src_map_cl};
-    status = gpucc_cl_build(s->context, s->dev.device, sources, 2, options, &m->program);
+    const char *sources[] = {gpucci_src_gpucc_map_h, gpucci_src_map_cl};
+    status = gpucci_cl_build(s->context, s->dev.device, sources, 2, options, &m->program);
     if (status != GPUCC_OK)
         goto done;
     for (int fn = 0; fn < GPUCC_MAP_FN_COUNT; fn++) {
         cl_int err;
         m->kernels[fn] = clCreateKernel(m->program, kernel_names[fn], &err);
         if (err != CL_SUCCESS) {
-            status = gpucc_cl_fail(err, kernel_names[fn]);
+            status = gpucci_cl_fail(err, kernel_names[fn]);
             goto done;
         }
         size_t max_group = 0;
@@ -108,7 +108,7 @@ static gpucc_status ensure_buffer(opencl_state *s, cl_mem *mem, size_t *cap, siz
     *mem = clCreateBuffer(s->context, flags, floats * sizeof(float), NULL, &err);
     if (err != CL_SUCCESS) {
         *mem = NULL;
-        return gpucc_cl_fail(err, what);
+        return gpucci_cl_fail(err, what);
     }
     *cap = floats;
     return GPUCC_OK;
@@ -120,7 +120,7 @@ static gpucc_status enqueue_map(opencl_state *s, gpucc_map_fn fn, cl_mem xb, cl_
 {
     cl_kernel k = s->map->kernels[fn];
     size_t local = s->map->local_size[fn];
-    size_t global = gpucc_round_up(len, local);
+    size_t global = gpucci_round_up(len, local);
     cl_ulong n = len;
     gpucc_status status = GPUCC_OK;
     GPUCC_CL_TRY(clSetKernelArg(k, 0, sizeof xb, &xb), status, done);
@@ -152,21 +152,21 @@ static gpucc_status chunk_zero_copy(opencl_state *s, gpucc_map_fn fn, float alph
     xb = clCreateBuffer(s->context, CL_MEM_READ_ONLY | CL_MEM_USE_HOST_PTR, bytes, (void *)x, &err);
     if (err != CL_SUCCESS) {
         xb = NULL;
-        status = gpucc_cl_fail(err, "clCreateBuffer(host x)");
+        status = gpucci_cl_fail(err, "clCreateBuffer(host x)");
         goto done;
     }
     if (y) {
         yb = clCreateBuffer(s->context, CL_MEM_READ_ONLY | CL_MEM_USE_HOST_PTR, bytes, (void *)y, &err);
         if (err != CL_SUCCESS) {
             yb = NULL;
-            status = gpucc_cl_fail(err, "clCreateBuffer(host y)");
+            status = gpucci_cl_fail(err, "clCreateBuffer(host y)");
             goto done;
         }
     }
     ob = clCreateBuffer(s->context, CL_MEM_WRITE_ONLY | CL_MEM_USE_HOST_PTR, bytes, out, &err);
     if (err != CL_SUCCESS) {
         ob = NULL;
-        status = gpucc_cl_fail(err, "clCreateBuffer(host out)");
+        status = gpucci_cl_fail(err, "clCreateBuffer(host out)");
         goto done;
     }
     status = enqueue_map(s, fn, xb, yb ? yb : xb, alpha, ob, len, &kernel_done);
@@ -176,13 +176,13 @@ static gpucc_status chunk_zero_copy(opencl_state *s, gpucc_map_fn fn, float alph
      * the host array (the map returns out itself). */
     void *mapped = clEnqueueMapBuffer(s->queue, ob, CL_TRUE, CL_MAP_READ, 0, bytes, 0, NULL, &map_done, &err);
     if (err != CL_SUCCESS) {
-        status = gpucc_cl_fail(err, "clEnqueueMapBuffer(out)");
+        status = gpucci_cl_fail(err, "clEnqueueMapBuffer(out)");
         goto done;
     }
     GPUCC_CL_TRY(clEnqueueUnmapMemObject(s->queue, ob, mapped, 0, NULL, &unmap_done), status, done);
     GPUCC_CL_TRY(clWaitForEvents(1, &unmap_done), status, done);
-    *kernel_ms += gpucc_cl_event_ms(kernel_done);
-    *transfer_ms += gpucc_cl_event_ms(map_done) + gpucc_cl_event_ms(unmap_done);
+    *kernel_ms += gpucci_cl_event_ms(kernel_done);
+    *transfer_ms += gpucci_cl_event_ms(map_done) + gpucci_cl_event_ms(unmap_done);
 done:
     if (status != GPUCC_OK)
         clFinish(s->queue); /* nothing may still use the host arrays */
@@ -215,9 +215,9 @@ static gpucc_status chunk_copy(opencl_state *s, gpucc_map_fn fn, float alpha, co
         goto done;
     GPUCC_CL_TRY(clEnqueueReadBuffer(s->queue, m->out_dev, CL_TRUE, 0, bytes, out, 0, NULL, &read_done), status,
                  done);
-    *kernel_ms += gpucc_cl_event_ms(kernel_done);
-    *transfer_ms += gpucc_cl_event_ms(write_x) + (write_y ? gpucc_cl_event_ms(write_y) : 0.0) +
-                    gpucc_cl_event_ms(read_done);
+    *kernel_ms += gpucci_cl_event_ms(kernel_done);
+    *transfer_ms += gpucci_cl_event_ms(write_x) + (write_y ? gpucci_cl_event_ms(write_y) : 0.0) +
+                    gpucci_cl_event_ms(read_done);
 done:
     if (status != GPUCC_OK)
         clFinish(s->queue); /* the non-blocking writes may still read x and y */
@@ -228,7 +228,7 @@ done:
     return status;
 }
 
-gpucc_status gpucc_opencl_map(gpucc_backend *backend, gpucc_map_fn fn, float alpha, const float *x, const float *y,
+gpucc_status gpucci_opencl_map(gpucc_backend *backend, gpucc_map_fn fn, float alpha, const float *x, const float *y,
                               float *out, size_t n, gpucc_call_info *info)
 {
     opencl_state *s = backend->impl;

@@ -41,9 +41,9 @@ static void peak_release(peak_ctx *c)
 static gpucc_status event_ms(cl_event event, double *ms)
 {
     cl_int err = clWaitForEvents(1, &event);
-    *ms = err == CL_SUCCESS ? gpucc_cl_event_ms(event) : 0;
+    *ms = err == CL_SUCCESS ? gpucci_cl_event_ms(event) : 0;
     clReleaseEvent(event);
-    return err == CL_SUCCESS ? GPUCC_OK : gpucc_cl_fail(err, "clWaitForEvents");
+    return err == CL_SUCCESS ? GPUCC_OK : gpucci_cl_fail(err, "clWaitForEvents");
 }
 
 /* One read kernel's bandwidth: `items` work-items in groups of `local`. */
@@ -51,7 +51,7 @@ static gpucc_status measure_read_kernel(peak_ctx *c, cl_kernel kernel, size_t it
 {
     opencl_state *s = c->s;
     cl_ulong count = c->bytes / (4 * sizeof(float));
-    size_t global = gpucc_round_up(items, local);
+    size_t global = gpucci_round_up(items, local);
     double samples[PEAK_REPEAT];
     gpucc_status status = GPUCC_OK;
     GPUCC_CL_TRY(clSetKernelArg(kernel, 0, sizeof c->buffer, &c->buffer), status, done);
@@ -78,10 +78,10 @@ static gpucc_status measure_read(peak_ctx *c, gpucc_stats *gbps)
     size_t units = c->s->dev.info.compute_units ? c->s->dev.info.compute_units : 1;
     size_t strided_items = units * 2048, chunked_items = units * 16;
     cl_int err;
-    c->out = clCreateBuffer(c->s->context, CL_MEM_WRITE_ONLY, gpucc_round_up(strided_items, 256) * sizeof(float),
+    c->out = clCreateBuffer(c->s->context, CL_MEM_WRITE_ONLY, gpucci_round_up(strided_items, 256) * sizeof(float),
                             NULL, &err);
     if (err != CL_SUCCESS)
-        return gpucc_cl_fail(err, "clCreateBuffer(peak output)");
+        return gpucci_cl_fail(err, "clCreateBuffer(peak output)");
     gpucc_stats strided, chunked;
     gpucc_status status = measure_read_kernel(c, c->read[0], strided_items, 256, &strided);
     if (status == GPUCC_OK)
@@ -104,7 +104,7 @@ static gpucc_status measure_transfer(peak_ctx *c, int to_device, gpucc_stats *gb
                          ? clEnqueueWriteBuffer(c->s->queue, c->buffer, CL_FALSE, 0, c->bytes, c->host, 0, NULL, &event)
                          : clEnqueueReadBuffer(c->s->queue, c->buffer, CL_FALSE, 0, c->bytes, c->host, 0, NULL, &event);
         if (err != CL_SUCCESS)
-            return gpucc_cl_fail(err, to_device ? "clEnqueueWriteBuffer" : "clEnqueueReadBuffer");
+            return gpucci_cl_fail(err, to_device ? "clEnqueueWriteBuffer" : "clEnqueueReadBuffer");
         status = event_ms(event, &ms);
         if (r >= 0)
             samples[r] = (double)c->bytes / (ms * 1e6);
@@ -120,17 +120,17 @@ static gpucc_status measure_map(peak_ctx *c, gpucc_stats *us)
     double samples[PEAK_REPEAT];
     for (int r = -1; r < PEAK_REPEAT; r++) {
         cl_int err;
-        double start = gpucc_now_ms();
+        double start = gpucci_now_ms();
         void *p = clEnqueueMapBuffer(c->s->queue, c->buffer, CL_TRUE, CL_MAP_READ, 0, c->bytes, 0, NULL, NULL, &err);
         if (err != CL_SUCCESS)
-            return gpucc_cl_fail(err, "clEnqueueMapBuffer");
+            return gpucci_cl_fail(err, "clEnqueueMapBuffer");
         err = clEnqueueUnmapMemObject(c->s->queue, c->buffer, p, 0, NULL, NULL);
         if (err == CL_SUCCESS)
             err = clFinish(c->s->queue);
         if (err != CL_SUCCESS)
-            return gpucc_cl_fail(err, "clEnqueueUnmapMemObject");
+            return gpucci_cl_fail(err, "clEnqueueUnmapMemObject");
         if (r >= 0)
-            samples[r] = (gpucc_now_ms() - start) * 1e3;
+            samples[r] = (gpucci_now_ms() - start) * 1e3;
     }
     *us = gpucc_stats_of(samples, PEAK_REPEAT);
     return GPUCC_OK;
@@ -144,11 +144,11 @@ static gpucc_status measure_launch(peak_ctx *c, gpucc_stats *us)
     gpucc_status status = GPUCC_OK;
     GPUCC_CL_TRY(clSetKernelArg(c->empty, 0, sizeof c->out, &c->out), status, done);
     for (int r = -10; r < LAUNCH_REPEAT; r++) {
-        double start = gpucc_now_ms();
+        double start = gpucci_now_ms();
         GPUCC_CL_TRY(clEnqueueNDRangeKernel(c->s->queue, c->empty, 1, NULL, &one, &one, 0, NULL, NULL), status, done);
         GPUCC_CL_TRY(clFinish(c->s->queue), status, done);
         if (r >= 0)
-            samples[r] = (gpucc_now_ms() - start) * 1e3;
+            samples[r] = (gpucci_now_ms() - start) * 1e3;
     }
     *us = gpucc_stats_of(samples, LAUNCH_REPEAT);
 done:
@@ -188,7 +188,7 @@ static gpucc_status measure_gemm(gpucc_backend *backend, gpucc_stats *gflops)
 gpucc_status gpucc_device_peak_measure(gpucc_backend *backend, size_t bytes, gpucc_device_peak *out)
 {
     if (!backend || gpucc_backend_kind_of(backend) != GPUCC_BACKEND_OPENCL || !out || bytes < 4096)
-        return gpucc_fail(GPUCC_E_INVALID, "gpucc_device_peak_measure: needs an OpenCL backend and >= 4 KiB");
+        return gpucci_fail(GPUCC_E_INVALID, "gpucc_device_peak_measure: needs an OpenCL backend and >= 4 KiB");
     memset(out, 0, sizeof *out);
     peak_ctx c = {.s = backend->impl};
     opencl_state *s = c.s;
@@ -197,20 +197,20 @@ gpucc_status gpucc_device_peak_measure(gpucc_backend *backend, size_t bytes, gpu
     c.bytes = bytes;
     snprintf(out->device, sizeof out->device, "%s", backend->device);
     out->bytes = bytes;
-    const char *sources[] = {gpucc_src_peak_cl};
-    gpucc_status status = gpucc_cl_build(s->context, s->dev.device, sources, 1, "", &c.program);
+    const char *sources[] = {gpucci_src_peak_cl};
+    gpucc_status status = gpucci_cl_build(s->context, s->dev.device, sources, 1, "", &c.program);
     cl_int err = CL_SUCCESS;
     if (status == GPUCC_OK && (!(c.read[0] = clCreateKernel(c.program, "peak_read_strided", &err)) ||
                                !(c.read[1] = clCreateKernel(c.program, "peak_read_chunked", &err)) ||
                                !(c.empty = clCreateKernel(c.program, "peak_empty", &err))))
-        status = gpucc_cl_fail(err, "clCreateKernel(peak)");
+        status = gpucci_cl_fail(err, "clCreateKernel(peak)");
     if (status == GPUCC_OK && !(c.host = gpucc_alloc_floats(bytes / sizeof(float))))
         status = GPUCC_E_NOMEM;
     if (status == GPUCC_OK) {
         gpucc_generate(c.host, bytes / sizeof(float), 7, 0);
         c.buffer = clCreateBuffer(s->context, CL_MEM_READ_WRITE, bytes, NULL, &err);
         if (err != CL_SUCCESS)
-            status = gpucc_cl_fail(err, "clCreateBuffer(peak)");
+            status = gpucci_cl_fail(err, "clCreateBuffer(peak)");
     }
     if (status == GPUCC_OK)
         status = measure_transfer(&c, 1, &out->host_to_device_gbps);

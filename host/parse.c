@@ -12,7 +12,7 @@
  * refused as too large without being evaluated. */
 enum { MAX_DIGITS = 20 };
 
-int gpucc_parse_count(const char *text, uint64_t min, uint64_t max, uint64_t *out, char *why, size_t why_size)
+int cli_parse_count(const char *text, uint64_t min, uint64_t max, uint64_t *out, char *why, size_t why_size)
 {
     char digits[MAX_DIGITS + 1]; /* significant digits, no leading zeros */
     size_t count = 0;            /* significant digits seen (may exceed MAX_DIGITS) */
@@ -117,7 +117,7 @@ int gpucc_parse_count(const char *text, uint64_t min, uint64_t max, uint64_t *ou
     return 0;
 }
 
-int gpucc_parse_real(const char *text, int single, double *out, char *why, size_t why_size)
+int cli_parse_real(const char *text, int single, double *out, char *why, size_t why_size)
 {
     const char *type = single ? "float32" : "double";
     double largest = single ? FLT_MAX : DBL_MAX, smallest = single ? FLT_MIN : DBL_MIN;

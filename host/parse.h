@@ -10,7 +10,7 @@
  * [min, max]. The value must be integral ("1.5" is refused) and is computed
  * exactly (no floating point). Returns 0 on success; on failure returns -1
  * and writes a short reason ("is not an integer") into why. */
-int gpucc_parse_count(const char *text, uint64_t min, uint64_t max, uint64_t *out, char *why, size_t why_size);
+int cli_parse_count(const char *text, uint64_t min, uint64_t max, uint64_t *out, char *why, size_t why_size);
 
 /* Parses a real number as strtod reads it (decimal or hexadecimal, no
  * leading white space) into float32 when single is nonzero, else into
@@ -20,6 +20,6 @@ int gpucc_parse_count(const char *text, uint64_t min, uint64_t max, uint64_t *ou
  * (FLT_MIN, DBL_MIN): such a value would silently become 0 or a subnormal
  * that has lost precision and that OpenCL devices may flush to 0. Returns 0
  * on success, else -1 with *out untouched. */
-int gpucc_parse_real(const char *text, int single, double *out, char *why, size_t why_size);
+int cli_parse_real(const char *text, int single, double *out, char *why, size_t why_size);
 
 #endif

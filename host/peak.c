@@ -20,7 +20,7 @@ static void read_part(void *ctx, unsigned index, unsigned count)
 {
     read_job *job = ctx;
     size_t begin, end;
-    gpucc_split_range(job->count, index, count, &begin, &end);
+    gpucci_split_range(job->count, index, count, &begin, &end);
     uint64_t sum = 0;
     for (size_t i = begin; i < end; i++)
         sum += job->words[i];
@@ -40,30 +40,30 @@ static void read_done(void *ctx)
 /* The skeleton of every yardstick: runs task on a pool of `threads` (0 =
  * online CPUs) `repeat` times, calls done(job) after each run (if not
  * NULL), and gives the median, min and max of bytes / time in GB/s. */
-static gpucc_status measure_bandwidth(unsigned threads, unsigned repeat, gpucc_pool_task task, void (*done)(void *),
+static gpucc_status measure_bandwidth(unsigned threads, unsigned repeat, gpucci_pool_task task, void (*done)(void *),
                                       void *job, double bytes, gpucc_stats *gbps)
 {
     double *samples = malloc(repeat * sizeof *samples);
     if (!samples)
-        return gpucc_fail(GPUCC_E_NOMEM, "cannot allocate %u samples", repeat);
-    gpucc_pool *pool;
-    gpucc_status status = gpucc_threads_resolve(threads, "peak bandwidth", &threads);
+        return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate %u samples", repeat);
+    gpucci_pool *pool;
+    gpucc_status status = gpucci_threads_resolve(threads, "peak bandwidth", &threads);
     if (status == GPUCC_OK)
-        status = gpucc_pool_create(threads, &pool);
+        status = gpucci_pool_create(threads, &pool);
     if (status != GPUCC_OK) {
         free(samples);
         return status;
     }
     for (unsigned r = 0; r < repeat; r++) {
-        double start = gpucc_now_ms();
-        gpucc_pool_run(pool, task, job);
-        double ms = gpucc_now_ms() - start;
+        double start = gpucci_now_ms();
+        gpucci_pool_run(pool, task, job);
+        double ms = gpucci_now_ms() - start;
         if (done)
             done(job);
         samples[r] = bytes / (ms * 1e6);
     }
     *gbps = gpucc_stats_of(samples, repeat);
-    gpucc_pool_free(pool);
+    gpucci_pool_free(pool);
     free(samples);
     return GPUCC_OK;
 }
@@ -72,7 +72,7 @@ gpucc_status gpucc_peak_read_bandwidth(const float *x, size_t n, unsigned thread
                                        gpucc_stats *gbps)
 {
     if (!x || n < 2 || n > SIZE_MAX / sizeof(float) || !gbps || repeat == 0)
-        return gpucc_fail(GPUCC_E_INVALID, "gpucc_peak_read_bandwidth: invalid arguments");
+        return gpucci_fail(GPUCC_E_INVALID, "gpucc_peak_read_bandwidth: invalid arguments");
     read_job job;
     memset(&job, 0, sizeof job);
     job.words = (const uint64_t *)(const void *)x;
@@ -85,9 +85,9 @@ gpucc_status gpucc_peak_copy_bandwidth(const float *src, float *dst, size_t n, u
                                        gpucc_stats *gbps)
 {
     if (!src || !dst || n == 0 || !gbps || repeat == 0)
-        return gpucc_fail(GPUCC_E_INVALID, "gpucc_peak_copy_bandwidth: invalid arguments");
-    if (n > SIZE_MAX / sizeof(float) || gpucc_floats_overlap(src, dst, n))
-        return gpucc_fail(GPUCC_E_INVALID, "gpucc_peak_copy_bandwidth: source and destination overlap");
-    gpucc_copy_job job = {dst, src, n};
-    return measure_bandwidth(threads, repeat, gpucc_copy_part, NULL, &job, 2.0 * (double)n * sizeof(float), gbps);
+        return gpucci_fail(GPUCC_E_INVALID, "gpucc_peak_copy_bandwidth: invalid arguments");
+    if (n > SIZE_MAX / sizeof(float) || gpucci_floats_overlap(src, dst, n))
+        return gpucci_fail(GPUCC_E_INVALID, "gpucc_peak_copy_bandwidth: source and destination overlap");
+    gpucci_copy_job job = {dst, src, n};
+    return measure_bandwidth(threads, repeat, gpucci_copy_part, NULL, &job, 2.0 * (double)n * sizeof(float), gbps);
 }

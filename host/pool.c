@@ -8,28 +8,28 @@
 
 #include "error.h"
 
-struct gpucc_pool {
+struct gpucci_pool {
     unsigned size;            /* threads, the caller included */
     pthread_t *workers;       /* size - 1 of them */
     pthread_mutex_t lock;
     pthread_cond_t start;     /* signalled when a new generation begins */
     pthread_cond_t done;      /* signalled when the last worker finishes */
-    unsigned long generation; /* bumped by each gpucc_pool_run */
+    unsigned long generation; /* bumped by each gpucci_pool_run */
     unsigned pending;         /* workers still busy in this generation */
     int stopping;
-    gpucc_pool_task task;
+    gpucci_pool_task task;
     void *ctx;
 };
 
 typedef struct {
-    gpucc_pool *pool;
+    gpucci_pool *pool;
     unsigned index;
 } worker_arg;
 
 static void *worker_main(void *arg_)
 {
     worker_arg *arg = arg_;
-    gpucc_pool *pool = arg->pool;
+    gpucci_pool *pool = arg->pool;
     unsigned index = arg->index;
     free(arg);
     unsigned long seen = 0;
@@ -42,7 +42,7 @@ static void *worker_main(void *arg_)
             return NULL;
         }
         seen = pool->generation;
-        gpucc_pool_task task = pool->task;
+        gpucci_pool_task task = pool->task;
         void *ctx = pool->ctx;
         pthread_mutex_unlock(&pool->lock);
 
@@ -55,7 +55,7 @@ static void *worker_main(void *arg_)
     }
 }
 
-static void stop_workers(gpucc_pool *pool, unsigned started)
+static void stop_workers(gpucci_pool *pool, unsigned started)
 {
     pthread_mutex_lock(&pool->lock);
     pool->stopping = 1;
@@ -65,24 +65,24 @@ static void stop_workers(gpucc_pool *pool, unsigned started)
         pthread_join(pool->workers[i], NULL);
 }
 
-gpucc_status gpucc_threads_resolve(unsigned threads, const char *what, unsigned *out)
+gpucc_status gpucci_threads_resolve(unsigned threads, const char *what, unsigned *out)
 {
     if (threads > GPUCC_MAX_THREADS)
-        return gpucc_fail(GPUCC_E_INVALID, "%s: %u threads is more than the limit of %d", what, threads,
+        return gpucci_fail(GPUCC_E_INVALID, "%s: %u threads is more than the limit of %d", what, threads,
                           GPUCC_MAX_THREADS);
     unsigned cpus = gpucc_cpu_count();
     *out = threads ? threads : cpus < GPUCC_MAX_THREADS ? cpus : GPUCC_MAX_THREADS;
     return GPUCC_OK;
 }
 
-gpucc_status gpucc_pool_create(unsigned threads, gpucc_pool **out)
+gpucc_status gpucci_pool_create(unsigned threads, gpucci_pool **out)
 {
     if (threads == 0 || threads > GPUCC_MAX_THREADS || !out)
-        return gpucc_fail(GPUCC_E_INVALID, "thread pool: %u threads is not in 1..%d", threads, GPUCC_MAX_THREADS);
-    gpucc_pool *pool = calloc(1, sizeof *pool);
+        return gpucci_fail(GPUCC_E_INVALID, "thread pool: %u threads is not in 1..%d", threads, GPUCC_MAX_THREADS);
+    gpucci_pool *pool = calloc(1, sizeof *pool);
     if (!pool || !(pool->workers = calloc(threads, sizeof *pool->workers))) {
         free(pool);
-        return gpucc_fail(GPUCC_E_NOMEM, "cannot allocate a pool of %u threads", threads);
+        return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate a pool of %u threads", threads);
     }
     pool->size = threads;
     pthread_mutex_init(&pool->lock, NULL);
@@ -102,14 +102,14 @@ gpucc_status gpucc_pool_create(unsigned threads, gpucc_pool **out)
             pthread_cond_destroy(&pool->done);
             free(pool->workers);
             free(pool);
-            return gpucc_fail(GPUCC_E_THREAD, "cannot start thread %u of %u", i + 2, threads);
+            return gpucci_fail(GPUCC_E_THREAD, "cannot start thread %u of %u", i + 2, threads);
         }
     }
     *out = pool;
     return GPUCC_OK;
 }
 
-void gpucc_pool_free(gpucc_pool *pool)
+void gpucci_pool_free(gpucci_pool *pool)
 {
     if (!pool)
         return;
@@ -121,12 +121,12 @@ void gpucc_pool_free(gpucc_pool *pool)
     free(pool);
 }
 
-unsigned gpucc_pool_size(const gpucc_pool *pool)
+unsigned gpucci_pool_size(const gpucci_pool *pool)
 {
     return pool->size;
 }
 
-void gpucc_pool_run(gpucc_pool *pool, gpucc_pool_task task, void *ctx)
+void gpucci_pool_run(gpucci_pool *pool, gpucci_pool_task task, void *ctx)
 {
     if (pool->size > 1) {
         pthread_mutex_lock(&pool->lock);
@@ -146,37 +146,37 @@ void gpucc_pool_run(gpucc_pool *pool, gpucc_pool_task task, void *ctx)
     }
 }
 
-gpucc_status gpucc_parallel_run(unsigned threads, gpucc_pool_task task, void *ctx)
+gpucc_status gpucci_parallel_run(unsigned threads, gpucci_pool_task task, void *ctx)
 {
-    gpucc_pool *pool;
-    gpucc_status status = gpucc_threads_resolve(threads, "thread pool", &threads);
+    gpucci_pool *pool;
+    gpucc_status status = gpucci_threads_resolve(threads, "thread pool", &threads);
     if (status == GPUCC_OK)
-        status = gpucc_pool_create(threads, &pool);
+        status = gpucci_pool_create(threads, &pool);
     if (status != GPUCC_OK)
         return status;
-    gpucc_pool_run(pool, task, ctx);
-    gpucc_pool_free(pool);
+    gpucci_pool_run(pool, task, ctx);
+    gpucci_pool_free(pool);
     return GPUCC_OK;
 }
 
-void gpucc_split_range(size_t total, unsigned index, unsigned count, size_t *begin, size_t *end)
+void gpucci_split_range(size_t total, unsigned index, unsigned count, size_t *begin, size_t *end)
 {
     size_t base = total / count, extra = total % count;
     *begin = index * base + (index < extra ? index : extra);
     *end = *begin + base + (index < extra ? 1 : 0);
 }
 
-int gpucc_floats_overlap(const float *a, const float *b, size_t n)
+int gpucci_floats_overlap(const float *a, const float *b, size_t n)
 {
     uintptr_t pa = (uintptr_t)a, pb = (uintptr_t)b, bytes = (uintptr_t)n * sizeof(float);
     return a && b && pa < pb + bytes && pb < pa + bytes;
 }
 
-void gpucc_copy_part(void *job_, unsigned index, unsigned count)
+void gpucci_copy_part(void *job_, unsigned index, unsigned count)
 {
-    const gpucc_copy_job *job = job_;
+    const gpucci_copy_job *job = job_;
     size_t begin, end;
-    gpucc_split_range(job->n, index, count, &begin, &end);
+    gpucci_split_range(job->n, index, count, &begin, &end);
     if (end > begin)
         memcpy(job->dst + begin, job->src + begin, (end - begin) * sizeof(float));
 }

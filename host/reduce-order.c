@@ -5,7 +5,7 @@
 
 #include "error.h"
 
-double gpucc_reduce_identity(gpucc_reduce_op op)
+double gpucci_reduce_identity(gpucc_reduce_op op)
 {
     switch (op) {
     case GPUCC_REDUCE_MIN: return GPUCC_IDENTITY_MIN;
@@ -90,7 +90,7 @@ DEFINE_BLOCK_REDUCER(block_sum, fold_sum, GPUCC_STEP_SUM, GPUCC_IDENTITY_SUM)
 DEFINE_BLOCK_REDUCER(block_min, fold_min, GPUCC_STEP_MIN, GPUCC_IDENTITY_MIN)
 DEFINE_BLOCK_REDUCER(block_max, fold_max, GPUCC_STEP_MAX, GPUCC_IDENTITY_MAX)
 
-void gpucc_reduce_blocks(gpucc_reduce_op op, const float *x, size_t n, size_t first, size_t end,
+void gpucci_reduce_blocks(gpucc_reduce_op op, const float *x, size_t n, size_t first, size_t end,
                          double *partials)
 {
     double (*reduce_block)(const float *, size_t) =
@@ -111,10 +111,10 @@ static double combine_two(gpucc_reduce_op op, double a, double b)
     }
 }
 
-double gpucc_combine_partials(gpucc_reduce_op op, double *p, size_t m)
+double gpucci_combine_partials(gpucc_reduce_op op, double *p, size_t m)
 {
     if (m == 0)
-        return gpucc_reduce_identity(op);
+        return gpucci_reduce_identity(op);
     while (m > 1) {
         size_t pairs = m / 2;
         for (size_t i = 0; i < pairs; i++)
@@ -126,12 +126,12 @@ double gpucc_combine_partials(gpucc_reduce_op op, double *p, size_t m)
     return p[0];
 }
 
-double *gpucc_partials_reserve(gpucc_partials *partials, size_t m)
+double *gpucci_partials_reserve(gpucci_partials *partials, size_t m)
 {
     if (m > partials->capacity) {
         double *grown = realloc(partials->data, m * sizeof *grown);
         if (!grown) {
-            gpucc_fail(GPUCC_E_NOMEM, "cannot allocate %zu partial results", m);
+            gpucci_fail(GPUCC_E_NOMEM, "cannot allocate %zu partial results", m);
             return NULL;
         }
         partials->data = grown;
@@ -140,7 +140,7 @@ double *gpucc_partials_reserve(gpucc_partials *partials, size_t m)
     return partials->data;
 }
 
-void gpucc_partials_free(gpucc_partials *partials)
+void gpucci_partials_free(gpucci_partials *partials)
 {
     free(partials->data);
     partials->data = NULL;

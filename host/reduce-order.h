@@ -1,7 +1,7 @@
 /* Internal: the canonical reduction order on the host (kernels/gpucc-ops.h
  * defines it). Serial and pthreads compute partials with
- * gpucc_reduce_blocks; every backend combines them with
- * gpucc_combine_partials. */
+ * gpucci_reduce_blocks; every backend combines them with
+ * gpucci_combine_partials. */
 #ifndef GPUCC_REDUCE_ORDER_H
 #define GPUCC_REDUCE_ORDER_H
 
@@ -9,30 +9,30 @@
 #include "gpucc-ops.h"
 
 /* Number of blocks (partials) for n elements. */
-static inline size_t gpucc_reduce_block_count(size_t n)
+static inline size_t gpucci_reduce_block_count(size_t n)
 {
     return n / GPUCC_REDUCE_BLOCK + (n % GPUCC_REDUCE_BLOCK != 0);
 }
 
 /* The op's identity (0, +inf, -inf). */
-double gpucc_reduce_identity(gpucc_reduce_op op);
+double gpucci_reduce_identity(gpucc_reduce_op op);
 
 /* Writes partials[b] for each block b in [first, end) of x[0..n). */
-void gpucc_reduce_blocks(gpucc_reduce_op op, const float *x, size_t n, size_t first, size_t end,
+void gpucci_reduce_blocks(gpucc_reduce_op op, const float *x, size_t n, size_t first, size_t end,
                          double *partials);
 
 /* Combines partials[0..m) pairwise, level by level (in place: the array is
  * overwritten). Returns the identity for m == 0. */
-double gpucc_combine_partials(gpucc_reduce_op op, double *partials, size_t m);
+double gpucci_combine_partials(gpucc_reduce_op op, double *partials, size_t m);
 
 /* A growable scratch array of partials, owned by a backend. */
 typedef struct {
     double *data;
     size_t capacity;
-} gpucc_partials;
+} gpucci_partials;
 
 /* Makes room for m partials; returns NULL (last error set) when out of memory. */
-double *gpucc_partials_reserve(gpucc_partials *partials, size_t m);
-void gpucc_partials_free(gpucc_partials *partials);
+double *gpucci_partials_reserve(gpucci_partials *partials, size_t m);
+void gpucci_partials_free(gpucci_partials *partials);
 
 #endif

@@ -256,7 +256,7 @@ static void ref_task(void *ctx, unsigned index, unsigned count)
 {
     ref_job *job = ctx;
     size_t begin, end;
-    gpucc_split_range(job->n, index, count, &begin, &end);
+    gpucci_split_range(job->n, index, count, &begin, &end);
     scan_range(job->x, begin, end, &job->parts[index]);
 }
 
@@ -284,14 +284,14 @@ static void combine_bins(const ref_partial *parts, unsigned count, wide_uint *po
 gpucc_status gpucc_reference_compute(const float *x, size_t n, unsigned threads, gpucc_reference *out)
 {
     if (!out)
-        return gpucc_fail(GPUCC_E_INVALID, "reference: output is NULL");
+        return gpucci_fail(GPUCC_E_INVALID, "reference: output is NULL");
     if (!x && n > 0)
-        return gpucc_fail(GPUCC_E_INVALID, "reference: input is NULL with n = %zu", n);
+        return gpucci_fail(GPUCC_E_INVALID, "reference: input is NULL with n = %zu", n);
     if ((uint64_t)n > REF_MAX_N)
-        return gpucc_fail(GPUCC_E_UNSUPPORTED,
+        return gpucci_fail(GPUCC_E_UNSUPPORTED,
                           "reference: n = %zu exceeds the exact limit of 2^40 elements", n);
 
-    gpucc_status status = gpucc_threads_resolve(threads, "reference", &threads);
+    gpucc_status status = gpucci_threads_resolve(threads, "reference", &threads);
     if (status != GPUCC_OK)
         return status;
     size_t useful = n / REF_MIN_PER_THREAD;
@@ -302,12 +302,12 @@ gpucc_status gpucc_reference_compute(const float *x, size_t n, unsigned threads,
 
     ref_partial *parts = calloc(threads, sizeof *parts);
     if (!parts)
-        return gpucc_fail(GPUCC_E_NOMEM, "reference: cannot allocate %u partial results", threads);
+        return gpucci_fail(GPUCC_E_NOMEM, "reference: cannot allocate %u partial results", threads);
     ref_job job = {x, n, parts};
     if (threads == 1) {
         ref_task(&job, 0, 1);
     } else {
-        status = gpucc_parallel_run(threads, ref_task, &job);
+        status = gpucci_parallel_run(threads, ref_task, &job);
         if (status != GPUCC_OK) {
             free(parts);
             return status;

@@ -9,7 +9,7 @@ static const char *const row_status_names[] = {"ok", "unavailable", "error"};
 static const char *const workload_names[] = {"reduce", "map", "dense"};
 
 /* Throughput of one call taking ms: GFLOP/s for dense, GB/s otherwise. */
-static double throughput(const gpucc_report *r, double ms)
+static double throughput(const cli_report *r, double ms)
 {
     double units = r->workload == GPUCC_WORKLOAD_DENSE ? r->flops : r->bytes;
     return ms > 0 ? units / (ms * 1e6) : 0.0;
@@ -17,7 +17,7 @@ static double throughput(const gpucc_report *r, double ms)
 
 /* Serial's median time over this row's, or NAN when serial did not run or
  * a time is zero (an empty input). */
-static double speedup_vs_serial(const gpucc_report *r, const gpucc_row *row)
+static double speedup_vs_serial(const cli_report *r, const cli_row *row)
 {
     for (size_t i = 0; i < r->row_count; i++)
         if (r->rows[i].backend == GPUCC_BACKEND_SERIAL && r->rows[i].status == GPUCC_ROW_OK &&
@@ -26,20 +26,20 @@ static double speedup_vs_serial(const gpucc_report *r, const gpucc_row *row)
     return NAN;
 }
 
-static const char *check_word(const gpucc_row *row)
+static const char *check_word(const cli_row *row)
 {
     if (row->status != GPUCC_ROW_OK)
         return row->status == GPUCC_ROW_UNAVAILABLE ? "SKIP" : "ERROR";
     return row->m.verified ? "PASS" : "FAIL";
 }
 
-static double reference_value(const gpucc_report *r)
+static double reference_value(const cli_report *r)
 {
     return r->op == GPUCC_REDUCE_SUM ? r->ref.sum : r->op == GPUCC_REDUCE_MIN ? r->ref.min : r->ref.max;
 }
 
 /* The first lines of the table: what ran, and what it is checked against. */
-static void print_heading(FILE *out, const gpucc_report *r)
+static void print_heading(FILE *out, const cli_report *r)
 {
     switch (r->workload) {
     case GPUCC_WORKLOAD_REDUCE:
@@ -82,7 +82,7 @@ enum { DEVICE_COLUMN_MAX = 72 };
 
 /* The device column's width: the longest device name of the rows, at least
  * the heading's, at most DEVICE_COLUMN_MAX. */
-static int device_column_width(const gpucc_report *r)
+static int device_column_width(const cli_report *r)
 {
     size_t width = strlen("device");
     for (size_t i = 0; i < r->row_count; i++)
@@ -111,7 +111,7 @@ static void fit_device_name(const char *name, int width, char *out)
     snprintf(out, DEVICE_COLUMN_MAX + 1, "%.*s ...", (int)keep, name);
 }
 
-static void print_table(FILE *out, const gpucc_report *r)
+static void print_table(FILE *out, const cli_report *r)
 {
     int reduce = r->workload == GPUCC_WORKLOAD_REDUCE, dense = r->workload == GPUCC_WORKLOAD_DENSE;
     const char *unit = dense ? "GFLOP/s" : "GB/s";
@@ -127,7 +127,7 @@ static void print_table(FILE *out, const gpucc_report *r)
     fprintf(out, "%10s %21s %10s %8s %14s %8s %9s  %s\n", "median ms", "[min - max] ms", "kernel ms", unit,
             kernel_unit, "speedup", reduce ? "error" : dense ? "err/bound" : "max ulp", "check");
     for (size_t i = 0; i < r->row_count; i++) {
-        const gpucc_row *row = &r->rows[i];
+        const cli_row *row = &r->rows[i];
         const gpucc_measurement *m = &row->m;
         char device[DEVICE_COLUMN_MAX + 1];
         fit_device_name(row->device, width, device);
@@ -156,7 +156,7 @@ static void print_table(FILE *out, const gpucc_report *r)
 }
 
 /* The workload's own fields of the top-level object. */
-static void json_workload_fields(FILE *out, const gpucc_report *r)
+static void json_workload_fields(FILE *out, const cli_report *r)
 {
     switch (r->workload) {
     case GPUCC_WORKLOAD_REDUCE:
@@ -165,8 +165,8 @@ static void json_workload_fields(FILE *out, const gpucc_report *r)
     case GPUCC_WORKLOAD_MAP:
         fprintf(out, ", \"fn\": \"%s\", \"n\": %zu", gpucc_map_fn_name(r->fn), r->n);
         if (r->fn == GPUCC_MAP_SAXPY)
-            gpucc_json_number(out, "alpha", r->alpha);
-        gpucc_json_number(out, "ulp_bound", gpucc_map_ulp_bound(r->fn));
+            cli_json_number(out, "alpha", r->alpha);
+        cli_json_number(out, "ulp_bound", gpucc_map_ulp_bound(r->fn));
         break;
     default:
         fprintf(out, ", \"batch\": %zu, \"in\": %zu, \"out\": %zu, \"act\": \"%s\"", r->shape.batch, r->shape.in,
@@ -175,57 +175,57 @@ static void json_workload_fields(FILE *out, const gpucc_report *r)
     }
 }
 
-static void print_json(FILE *out, const gpucc_report *r)
+static void print_json(FILE *out, const cli_report *r)
 {
     int dense = r->workload == GPUCC_WORKLOAD_DENSE;
     fprintf(out, "{\"gpucc_version\": \"%s\", \"workload\": \"%s\"", GPUCC_VERSION, workload_names[r->workload]);
     json_workload_fields(out, r);
     fputs(",\n \"source\": ", out);
-    gpucc_json_string(out, r->source);
+    cli_json_string(out, r->source);
     fprintf(out, ", \"warmup\": %u, \"repeat\": %u", r->plan.warmup, r->plan.repeat);
     if (r->workload == GPUCC_WORKLOAD_REDUCE) {
         fputs(",\n \"reference\": {\"kind\": \"exact\"", out);
-        gpucc_json_number(out, "value", reference_value(r));
-        gpucc_json_number(out, "abs_sum", r->ref.abs_sum);
+        cli_json_number(out, "value", reference_value(r));
+        cli_json_number(out, "abs_sum", r->ref.abs_sum);
         fputs("}", out);
     }
     fputs(",\n \"results\": [", out);
     for (size_t i = 0; i < r->row_count; i++) {
-        const gpucc_row *row = &r->rows[i];
+        const cli_row *row = &r->rows[i];
         const gpucc_measurement *m = &row->m;
         fprintf(out, "%s\n  {\"backend\": \"%s\", \"device\": ", i ? "," : "", gpucc_backend_kind_name(row->backend));
-        gpucc_json_string(out, row->device);
+        cli_json_string(out, row->device);
         fprintf(out, ", \"status\": \"%s\"", row_status_names[row->status]);
         if (row->status != GPUCC_ROW_OK) {
             fputs(", \"message\": ", out);
-            gpucc_json_string(out, row->message);
+            cli_json_string(out, row->message);
             fputs(", \"verified\": false}", out);
             continue;
         }
         if (r->workload == GPUCC_WORKLOAD_REDUCE) {
-            gpucc_json_number(out, "value", m->value);
+            cli_json_number(out, "value", m->value);
             if (!isfinite(m->value))
                 fprintf(out, ", \"value_text\": \"%g\"", m->value);
         }
         if (m->impl) {
             fputs(", \"impl\": ", out);
-            gpucc_json_string(out, m->impl);
+            cli_json_string(out, m->impl);
         }
-        gpucc_json_stats(out, "time_ms", m->total_ms);
-        gpucc_json_stats(out, "kernel_ms", m->kernel_ms);
-        gpucc_json_stats(out, "transfer_ms", m->transfer_ms);
-        gpucc_json_number(out, dense ? "gflops" : "gbps", throughput(r, m->total_ms.median));
-        gpucc_json_number(out, dense ? "kernel_gflops" : "kernel_gbps", throughput(r, m->kernel_ms.median));
-        gpucc_json_number(out, "speedup_vs_serial", speedup_vs_serial(r, row));
-        gpucc_json_number(out, r->workload == GPUCC_WORKLOAD_MAP ? "max_ulp" : dense ? "error_to_bound" : "error", m->error);
-        gpucc_json_flag(out, "fp32_fallback", m->flags & GPUCC_RESULT_FP32_FALLBACK);
-        gpucc_json_flag(out, "chunked", m->flags & GPUCC_RESULT_CHUNKED);
-        gpucc_json_flag(out, "copied", m->flags & GPUCC_RESULT_COPIED);
-        gpucc_json_flag(out, "overlapped", m->flags & GPUCC_RESULT_OVERLAPPED);
-        gpucc_json_flag(out, "verified", m->verified);
+        cli_json_stats(out, "time_ms", m->total_ms);
+        cli_json_stats(out, "kernel_ms", m->kernel_ms);
+        cli_json_stats(out, "transfer_ms", m->transfer_ms);
+        cli_json_number(out, dense ? "gflops" : "gbps", throughput(r, m->total_ms.median));
+        cli_json_number(out, dense ? "kernel_gflops" : "kernel_gbps", throughput(r, m->kernel_ms.median));
+        cli_json_number(out, "speedup_vs_serial", speedup_vs_serial(r, row));
+        cli_json_number(out, r->workload == GPUCC_WORKLOAD_MAP ? "max_ulp" : dense ? "error_to_bound" : "error", m->error);
+        cli_json_flag(out, "fp32_fallback", m->flags & GPUCC_RESULT_FP32_FALLBACK);
+        cli_json_flag(out, "chunked", m->flags & GPUCC_RESULT_CHUNKED);
+        cli_json_flag(out, "copied", m->flags & GPUCC_RESULT_COPIED);
+        cli_json_flag(out, "overlapped", m->flags & GPUCC_RESULT_OVERLAPPED);
+        cli_json_flag(out, "verified", m->verified);
         if (!m->verified) {
             fputs(", \"message\": ", out);
-            gpucc_json_string(out, m->reason);
+            cli_json_string(out, m->reason);
         }
         fputs("}", out);
     }
@@ -233,7 +233,7 @@ static void print_json(FILE *out, const gpucc_report *r)
 }
 
 /* The CSV's second column: what exactly ran ("sum", "square", "256x1024x1024/relu"). */
-static void csv_what(FILE *out, const gpucc_report *r)
+static void csv_what(FILE *out, const cli_report *r)
 {
     if (r->workload == GPUCC_WORKLOAD_REDUCE)
         fputs(gpucc_reduce_op_name(r->op), out);
@@ -243,20 +243,20 @@ static void csv_what(FILE *out, const gpucc_report *r)
         fprintf(out, "%zux%zux%zu/%s", r->shape.batch, r->shape.in, r->shape.out, gpucc_activation_name(r->shape.act));
 }
 
-static void print_csv(FILE *out, const gpucc_report *r)
+static void print_csv(FILE *out, const cli_report *r)
 {
     fprintf(out, "workload,what,n,source,backend,device,status,impl,value,time_ms_median,time_ms_min,time_ms_max,"
                  "kernel_ms_median,transfer_ms_median,%s,speedup_vs_serial,error,verified\n",
             r->workload == GPUCC_WORKLOAD_DENSE ? "gflops" : "gbps");
     for (size_t i = 0; i < r->row_count; i++) {
-        const gpucc_row *row = &r->rows[i];
+        const cli_row *row = &r->rows[i];
         const gpucc_measurement *m = &row->m;
         fprintf(out, "%s,", workload_names[r->workload]);
         csv_what(out, r);
         fprintf(out, ",%zu,", r->workload == GPUCC_WORKLOAD_DENSE ? r->shape.batch * r->shape.out : r->n);
-        gpucc_csv_field(out, r->source);
+        cli_csv_field(out, r->source);
         fprintf(out, ",%s,", gpucc_backend_kind_name(row->backend));
-        gpucc_csv_field(out, row->device);
+        cli_csv_field(out, row->device);
         if (row->status != GPUCC_ROW_OK) {
             fprintf(out, ",%s,,,,,,,,,,,,false\n", row_status_names[row->status]);
             continue;
@@ -272,7 +272,7 @@ static void print_csv(FILE *out, const gpucc_report *r)
     }
 }
 
-void gpucc_report_print(FILE *out, const gpucc_report *report, gpucc_format format)
+void cli_report_print(FILE *out, const cli_report *report, cli_format format)
 {
     switch (format) {
     case GPUCC_FORMAT_JSON: print_json(out, report); break;

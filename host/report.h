@@ -8,19 +8,19 @@
 #include "cli.h"
 #include "gpucc.h"
 
-typedef enum { GPUCC_ROW_OK, GPUCC_ROW_UNAVAILABLE, GPUCC_ROW_ERROR } gpucc_row_status;
+typedef enum { GPUCC_ROW_OK, GPUCC_ROW_UNAVAILABLE, GPUCC_ROW_ERROR } cli_row_status;
 
 /* One backend's outcome. `message` says why a row is not ok. */
 typedef struct {
     gpucc_backend_kind backend;
     char device[512];
-    gpucc_row_status status;
+    cli_row_status status;
     char message[512];
     gpucc_measurement m;
-} gpucc_row;
+} cli_row;
 
 typedef struct {
-    gpucc_workload workload;
+    cli_workload workload;
     gpucc_reduce_op op;        /* reduce */
     gpucc_map_fn fn;           /* map */
     float alpha;               /* map: saxpy */
@@ -31,10 +31,10 @@ typedef struct {
     char source[600];          /* "generated:seed=1" or "file:PATH" */
     gpucc_plan plan;
     gpucc_reference ref;       /* reduce */
-    gpucc_row rows[GPUCC_BACKEND_COUNT];
+    cli_row rows[GPUCC_BACKEND_COUNT];
     size_t row_count;
-} gpucc_report;
+} cli_report;
 
-void gpucc_report_print(FILE *out, const gpucc_report *report, gpucc_format format);
+void cli_report_print(FILE *out, const cli_report *report, cli_format format);
 
 #endif

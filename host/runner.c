@@ -17,7 +17,7 @@ static void print_notice(void *ctx, const char *message)
 
 /* Was this backend asked for by name (so that its absence is an error)?
  * --output-backend names one too: without it there is nothing to write. */
-static int explicitly_requested(const gpucc_run_options *o, gpucc_backend_kind kind)
+static int explicitly_requested(const cli_run_options *o, gpucc_backend_kind kind)
 {
     return (o->backends_given && (o->backends & (1u << kind))) ||
            (kind == GPUCC_BACKEND_OPENCL && o->device_given) ||
@@ -26,14 +26,14 @@ static int explicitly_requested(const gpucc_run_options *o, gpucc_backend_kind k
 
 /* Opens every selected backend into backends[] and a row each. Returns 0,
  * or an exit code after printing why a requested one cannot be used. */
-static int open_backends(const gpucc_run_options *o, gpucc_backend **backends, gpucc_report *report)
+static int open_backends(const cli_run_options *o, gpucc_backend **backends, cli_report *report)
 {
     gpucc_backend_config config = o->config;
     config.notice = print_notice;
     for (int k = 0; k < GPUCC_BACKEND_COUNT; k++) {
         if (!(o->backends & (1u << k)))
             continue;
-        gpucc_row *row = &report->rows[report->row_count++];
+        cli_row *row = &report->rows[report->row_count++];
         row->backend = (gpucc_backend_kind)k;
         gpucc_status status = gpucc_backend_open((gpucc_backend_kind)k, &config, &backends[k]);
         if (status == GPUCC_OK) {
@@ -86,7 +86,7 @@ static int generate_array(size_t rows, size_t cols, uint64_t seed, gpucc_array *
 }
 
 /* The 1-D input of reduce and map: --input, or --size generated from --seed. */
-static int prepare_vector(const gpucc_run_options *o, gpucc_array *data, gpucc_report *report)
+static int prepare_vector(const cli_run_options *o, gpucc_array *data, cli_report *report)
 {
     int rc;
     if (o->input) {
@@ -101,13 +101,13 @@ static int prepare_vector(const gpucc_run_options *o, gpucc_array *data, gpucc_r
 }
 
 /* Prints the report; returns 1 if any row failed or did not verify, else 0. */
-static int print_and_judge(const gpucc_run_options *o, const gpucc_report *report)
+static int print_and_judge(const cli_run_options *o, const cli_report *report)
 {
-    gpucc_report_print(stdout, report, o->format);
+    cli_report_print(stdout, report, o->format);
     fflush(stdout);
     int rc = 0;
     for (size_t i = 0; i < report->row_count; i++) {
-        const gpucc_row *row = &report->rows[i];
+        const cli_row *row = &report->rows[i];
         if (row->status == GPUCC_ROW_ERROR || (row->status == GPUCC_ROW_OK && !row->m.verified)) {
             fprintf(stderr, "gpucc: %s: %s\n", gpucc_backend_kind_name(row->backend),
                     row->status == GPUCC_ROW_ERROR ? row->message : row->m.reason);
@@ -118,7 +118,7 @@ static int print_and_judge(const gpucc_run_options *o, const gpucc_report *repor
 }
 
 /* Marks a row failed when the measurement itself could not run. */
-static void record_error(gpucc_row *row, gpucc_status status)
+static void record_error(cli_row *row, gpucc_status status)
 {
     if (status != GPUCC_OK) {
         row->status = GPUCC_ROW_ERROR;
@@ -128,7 +128,7 @@ static void record_error(gpucc_row *row, gpucc_status status)
 
 /* Writes --output, opened before the run, from the chosen backend's result
  * (only after a good run). */
-static int write_output(const gpucc_run_options *o, gpucc_atomic_file *output, const float *data, size_t rank,
+static int write_output(const cli_run_options *o, gpucci_atomic_file *output, const float *data, size_t rank,
                         const size_t *shape)
 {
     if (!output->stream)
@@ -138,8 +138,8 @@ static int write_output(const gpucc_run_options *o, gpucc_atomic_file *output, c
                 gpucc_backend_kind_name(o->output_backend));
         return GPUCC_EXIT_FAILED;
     }
-    if (gpucc_array_write(output->stream, o->output, data, rank, shape) != GPUCC_OK ||
-        gpucc_atomic_file_commit(output) != GPUCC_OK) {
+    if (gpucci_array_write(output->stream, o->output, data, rank, shape) != GPUCC_OK ||
+        gpucci_atomic_file_commit(output) != GPUCC_OK) {
         fprintf(stderr, "gpucc: --output: %s\n", gpucc_last_error());
         return GPUCC_EXIT_CANTCREAT;
     }
@@ -154,7 +154,7 @@ static void close_backends(gpucc_backend **backends)
 
 /* ---- reduce ---- */
 
-static int run_reduce(const gpucc_run_options *o, gpucc_report *report, gpucc_backend **backends)
+static int run_reduce(const cli_run_options *o, cli_report *report, gpucc_backend **backends)
 {
     gpucc_array data = {0};
     report->op = o->op;
@@ -167,7 +167,7 @@ static int run_reduce(const gpucc_run_options *o, gpucc_report *report, gpucc_ba
     }
     report->bytes = (double)data.count * sizeof(float);
     for (size_t i = 0; rc == 0 && i < report->row_count; i++) {
-        gpucc_row *row = &report->rows[i];
+        cli_row *row = &report->rows[i];
         if (row->status == GPUCC_ROW_OK)
             record_error(row, gpucc_reduce_measure(backends[row->backend], o->op, data.data, data.count,
                                                    &report->ref, &o->plan, &row->m));
@@ -180,8 +180,8 @@ static int run_reduce(const gpucc_run_options *o, gpucc_report *report, gpucc_ba
 
 /* ---- map ---- */
 
-static int run_map(const gpucc_run_options *o, gpucc_report *report, gpucc_backend **backends,
-                   gpucc_atomic_file *output)
+static int run_map(const cli_run_options *o, cli_report *report, gpucc_backend **backends,
+                   gpucci_atomic_file *output)
 {
     gpucc_array data = {0}, addend = {0};
     float *outputs[GPUCC_BACKEND_COUNT] = {NULL};
@@ -195,7 +195,7 @@ static int run_map(const gpucc_run_options *o, gpucc_report *report, gpucc_backe
         rc = open_backends(o, backends, report);
     report->bytes = (double)data.count * sizeof(float) * (saxpy ? 3 : 2);
     for (size_t i = 0; rc == 0 && i < report->row_count; i++) {
-        gpucc_row *row = &report->rows[i];
+        cli_row *row = &report->rows[i];
         if (row->status != GPUCC_ROW_OK)
             continue;
         float *out = outputs[row->backend] = gpucc_alloc_floats(data.count);
@@ -203,8 +203,8 @@ static int run_map(const gpucc_run_options *o, gpucc_report *report, gpucc_backe
             record_error(row, GPUCC_E_NOMEM);
             continue;
         }
-        gpucc_map_job job = {backends[row->backend], o->fn, o->alpha, data.data, addend.data, out, data.count};
-        record_error(row, gpucc_map_job_measure(&job, &o->plan, &row->m));
+        cli_map_job job = {backends[row->backend], o->fn, o->alpha, data.data, addend.data, out, data.count};
+        record_error(row, cli_map_job_measure(&job, &o->plan, &row->m));
     }
     if (rc == 0)
         rc = print_and_judge(o, report);
@@ -220,7 +220,7 @@ static int run_map(const gpucc_run_options *o, gpucc_report *report, gpucc_backe
 /* ---- dense ---- */
 
 /* Loads X, W and b, checking that their shapes fit each other. */
-static int load_dense_inputs(const gpucc_run_options *o, gpucc_array *x, gpucc_array *w, gpucc_array *b,
+static int load_dense_inputs(const cli_run_options *o, gpucc_array *x, gpucc_array *w, gpucc_array *b,
                              gpucc_dense_shape *shape)
 {
     int rc = load_array(o->input, 2, x);
@@ -249,8 +249,8 @@ static int load_dense_inputs(const gpucc_run_options *o, gpucc_array *x, gpucc_a
     return 0;
 }
 
-static int run_dense(const gpucc_run_options *o, gpucc_report *report, gpucc_backend **backends,
-                     gpucc_atomic_file *output)
+static int run_dense(const cli_run_options *o, cli_report *report, gpucc_backend **backends,
+                     gpucci_atomic_file *output)
 {
     gpucc_array x = {0}, w = {0}, b = {0};
     float *outputs[GPUCC_BACKEND_COUNT] = {NULL};
@@ -275,7 +275,7 @@ static int run_dense(const gpucc_run_options *o, gpucc_report *report, gpucc_bac
         rc = open_backends(o, backends, report);
     report->flops = 2.0 * (double)shape->batch * (double)shape->in * (double)shape->out;
     for (size_t i = 0; rc == 0 && i < report->row_count; i++) {
-        gpucc_row *row = &report->rows[i];
+        cli_row *row = &report->rows[i];
         if (row->status != GPUCC_ROW_OK)
             continue;
         float *y = outputs[row->backend] = gpucc_alloc_floats(shape->batch * shape->out);
@@ -283,8 +283,8 @@ static int run_dense(const gpucc_run_options *o, gpucc_report *report, gpucc_bac
             record_error(row, GPUCC_E_NOMEM);
             continue;
         }
-        gpucc_dense_job job = {backends[row->backend], shape, x.data, w.data, b.data, y};
-        record_error(row, gpucc_dense_job_measure(&job, &o->plan, &row->m));
+        cli_dense_job job = {backends[row->backend], shape, x.data, w.data, b.data, y};
+        record_error(row, cli_dense_job_measure(&job, &o->plan, &row->m));
     }
     if (rc == 0)
         rc = print_and_judge(o, report);
@@ -299,17 +299,17 @@ static int run_dense(const gpucc_run_options *o, gpucc_report *report, gpucc_bac
     return rc;
 }
 
-int gpucc_run(const gpucc_run_options *o)
+int cli_run(const cli_run_options *o)
 {
-    static gpucc_report report; /* large: keep it off the stack */
+    static cli_report report; /* large: keep it off the stack */
     gpucc_backend *backends[GPUCC_BACKEND_COUNT] = {NULL};
     memset(&report, 0, sizeof report);
     report.workload = o->workload;
     report.plan = o->plan;
     /* --output is created first: a path that cannot be created stops the
      * run before any work, and the file is removed unless committed. */
-    gpucc_atomic_file output = {.slot = -1};
-    if (o->output && gpucc_atomic_file_open(&output, o->output) != GPUCC_OK) {
+    gpucci_atomic_file output = {.slot = -1};
+    if (o->output && gpucci_atomic_file_open(&output, o->output) != GPUCC_OK) {
         fprintf(stderr, "gpucc: --output: %s\n", gpucc_last_error());
         return GPUCC_EXIT_CANTCREAT;
     }
@@ -319,7 +319,7 @@ int gpucc_run(const gpucc_run_options *o)
     case GPUCC_WORKLOAD_DENSE: rc = run_dense(o, &report, backends, &output); break;
     default: rc = run_reduce(o, &report, backends); break;
     }
-    gpucc_atomic_file_abort(&output);
+    gpucci_atomic_file_abort(&output);
     close_backends(backends);
     return rc;
 }

@@ -7,6 +7,6 @@
 /* Prepares the data, opens the selected backends, measures and verifies
  * every backend, prints the report on stdout and writes --output. Returns
  * the exit code. */
-int gpucc_run(const gpucc_run_options *options);
+int cli_run(const cli_run_options *options);
 
 #endif

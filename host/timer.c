@@ -3,7 +3,7 @@
 
 #include <time.h>
 
-double gpucc_now_ms(void)
+double gpucci_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

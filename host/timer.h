@@ -3,6 +3,6 @@
 #define GPUCC_TIMER_H
 
 /* Milliseconds since an arbitrary fixed point (CLOCK_MONOTONIC). */
-double gpucc_now_ms(void);
+double gpucci_now_ms(void);
 
 #endif

@@ -4,14 +4,14 @@
 
 static gpucc_status map_call(void *ctx, gpucc_call_info *info, double *value)
 {
-    const gpucc_map_job *job = ctx;
+    const cli_map_job *job = ctx;
     *value = 0;
     return gpucc_map(job->backend, job->fn, job->alpha, job->x, job->y, job->out, job->n, info);
 }
 
 static int map_check(void *ctx, double value, double *error, char *reason, size_t reason_size)
 {
-    const gpucc_map_job *job = ctx;
+    const cli_map_job *job = ctx;
     gpucc_map_check check;
     (void)value;
     if (gpucc_map_verify(job->fn, job->alpha, job->x, job->y, job->out, job->n, 0, &check) != GPUCC_OK) {
@@ -28,21 +28,21 @@ static int map_check(void *ctx, double value, double *error, char *reason, size_
     return 0;
 }
 
-gpucc_status gpucc_map_job_measure(const gpucc_map_job *job, const gpucc_plan *plan, gpucc_measurement *out)
+gpucc_status cli_map_job_measure(const cli_map_job *job, const gpucc_plan *plan, gpucc_measurement *out)
 {
     return gpucc_measure(plan, map_call, map_check, 0, (void *)job, out);
 }
 
 static gpucc_status dense_call(void *ctx, gpucc_call_info *info, double *value)
 {
-    const gpucc_dense_job *job = ctx;
+    const cli_dense_job *job = ctx;
     *value = 0;
     return gpucc_dense(job->backend, job->shape, job->x, job->w, job->b, job->y, info);
 }
 
 static int dense_check(void *ctx, double value, double *error, char *reason, size_t reason_size)
 {
-    const gpucc_dense_job *job = ctx;
+    const cli_dense_job *job = ctx;
     gpucc_dense_check check;
     (void)value;
     if (gpucc_dense_verify(job->shape, job->x, job->w, job->b, job->y, 0, &check) != GPUCC_OK) {
@@ -58,7 +58,7 @@ static int dense_check(void *ctx, double value, double *error, char *reason, siz
     return 0;
 }
 
-gpucc_status gpucc_dense_job_measure(const gpucc_dense_job *job, const gpucc_plan *plan, gpucc_measurement *out)
+gpucc_status cli_dense_job_measure(const cli_dense_job *job, const gpucc_plan *plan, gpucc_measurement *out)
 {
     return gpucc_measure(plan, dense_call, dense_check, 0, (void *)job, out);
 }

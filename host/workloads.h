@@ -14,7 +14,7 @@ typedef struct {
     const float *x, *y;
     float *out;
     size_t n;
-} gpucc_map_job;
+} cli_map_job;
 
 /* Y = act(X W^T + b) of *shape on backend. */
 typedef struct {
@@ -22,12 +22,12 @@ typedef struct {
     const gpucc_dense_shape *shape;
     const float *x, *w, *b;
     float *y;
-} gpucc_dense_job;
+} cli_dense_job;
 
 /* gpucc_measure of the job: the output of the first and the last call is
  * verified (gpucc_map_verify, gpucc_dense_verify on all online CPUs); a
  * wrong one gives verified = 0 and a reason naming the first bad element. */
-gpucc_status gpucc_map_job_measure(const gpucc_map_job *job, const gpucc_plan *plan, gpucc_measurement *out);
-gpucc_status gpucc_dense_job_measure(const gpucc_dense_job *job, const gpucc_plan *plan, gpucc_measurement *out);
+gpucc_status cli_map_job_measure(const cli_map_job *job, const gpucc_plan *plan, gpucc_measurement *out);
+gpucc_status cli_dense_job_measure(const cli_dense_job *job, const gpucc_plan *plan, gpucc_measurement *out);
 
 #endif

@@ -1,5 +1,5 @@
 /* The dense layer Y = act(X W^T + b) in OpenCL C. The host prepends
- * kernels/gpucc-map.h, whose gpucc_activate() is the one definition of the
+ * kernels/gpucc-map.h, whose gpucci_activate() is the one definition of the
  * activations shared with the C backends.
  *
  * X is [batch x in], W is [out x in] (both row-major, so a row of X and a
@@ -45,7 +45,7 @@
 #define GPUCC_UNROLL _Pragma("unroll")
 
 /* Sum of the 16 lanes, pairwise. */
-static inline float gpucc_hsum16(float16 v)
+static inline float gpucci_hsum16(float16 v)
 {
     float8 a = v.lo + v.hi;
     float4 c = a.lo + a.hi;
@@ -89,10 +89,10 @@ static inline float gpucc_hsum16(float16 v)
             GPUCC_UNROLL for (int j = 0; j < C; j++) {                                                      \
                 if (o0 + j >= out)                                                                          \
                     break;                                                                                  \
-                float s = gpucc_hsum16(acc[i][j]);                                                          \
+                float s = gpucci_hsum16(acc[i][j]);                                                          \
                 for (ulong k = kv; k < in; k++)                                                             \
                     s = fma(xr[i][k], wr[j][k], s);                                                         \
-                y[(r0 + i) * out + o0 + j] = gpucc_activate(act, s + b[o0 + j]);                            \
+                y[(r0 + i) * out + o0 + j] = gpucci_activate(act, s + b[o0 + j]);                            \
             }                                                                                               \
         }                                                                                                   \
     }
@@ -118,7 +118,7 @@ __kernel void dense_bias_act(__global float *restrict y, __global const float *r
     const ulong end = min(start + per_item, n);
     ulong col = start % out;
     for (ulong e = start; e < end; e++) {
-        y[e] = gpucc_activate(act, y[e] + b[col]);
+        y[e] = gpucci_activate(act, y[e] + b[col]);
         if (++col == out)
             col = 0;
     }

@@ -31,7 +31,7 @@
     X(exp, GPUCC_EXPF(x))
 
 #define GPUCC_DEFINE_MAP_FN(name, expr)                                     \
-    static inline float gpucc_fn_##name(float x, float y, float alpha)     \
+    static inline float gpucci_fn_##name(float x, float y, float alpha)     \
     {                                                                       \
         (void)y;                                                            \
         (void)alpha;                                                        \
@@ -42,12 +42,12 @@ GPUCC_MAP_TABLE(GPUCC_DEFINE_MAP_FN)
 
 /* The dense layer's activations, in gpucc_activation order: none, relu,
  * sigmoid, tanh (the same functions as the map's). */
-static inline float gpucc_activate(int act, float v)
+static inline float gpucci_activate(int act, float v)
 {
     switch (act) {
-    case 1: return gpucc_fn_relu(v, 0.0f, 0.0f);
-    case 2: return gpucc_fn_sigmoid(v, 0.0f, 0.0f);
-    case 3: return gpucc_fn_tanh(v, 0.0f, 0.0f);
+    case 1: return gpucci_fn_relu(v, 0.0f, 0.0f);
+    case 2: return gpucci_fn_sigmoid(v, 0.0f, 0.0f);
+    case 3: return gpucci_fn_tanh(v, 0.0f, 0.0f);
     default: return v;
     }
 }

@@ -23,9 +23,9 @@
         size_t i = get_global_id(0);                                                           \
         size_t group_end = i - get_local_id(0) + get_local_size(0);                            \
         if (group_end <= n)                                                                    \
-            out[i] = gpucc_fn_##name(x[i], y[i], alpha);                                       \
+            out[i] = gpucci_fn_##name(x[i], y[i], alpha);                                       \
         else if (i < n)                                                                        \
-            out[i] = gpucc_fn_##name(x[i], y[i], alpha);                                       \
+            out[i] = gpucci_fn_##name(x[i], y[i], alpha);                                       \
     }
 GPUCC_MAP_TABLE(GPUCC_DEFINE_MAP_KERNEL)
 #undef GPUCC_DEFINE_MAP_KERNEL

@@ -8,7 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "gpucc.h"
 #include "backend-impl.h" /* struct gpucc_backend, for the debug-only checks */
-#include "error.h"        /* gpucc_clear_error */
+#include "error.h"        /* gpucci_clear_error */
 
 #include <check.h>
 #include <limits.h>
@@ -27,7 +27,7 @@
  * record a detail of its own. */
 #define EXPECT_STATUS(expected, call)                                                               \
     do {                                                                                            \
-        gpucc_clear_error();                                                                        \
+        gpucci_clear_error();                                                                        \
         gpucc_status got_ = (call);                                                                 \
         ck_assert_msg(got_ == (expected), "%s gave %s, expected %s", #call, gpucc_status_name(got_), \
                       gpucc_status_name(expected));                                                 \
@@ -54,7 +54,7 @@ START_TEST(test_status_text)
         ck_assert_ptr_nonnull(gpucc_strerror((gpucc_status)s));
         ck_assert_ptr_nonnull(gpucc_status_name((gpucc_status)s));
     }
-    gpucc_clear_error();
+    gpucci_clear_error();
     ck_assert_str_eq(gpucc_last_error(), "success");
 }
 END_TEST
@@ -301,7 +301,7 @@ START_TEST(test_measure_invalid)
     ck_assert_int_eq(gpucc_reference_compute(x, 4, 1, &ref), GPUCC_OK);
     double error = -1;
     ck_assert_int_eq(gpucc_reduce_verify(GPUCC_REDUCE_SUM, 10.0, &ref, &error), 1);
-    gpucc_clear_error();
+    gpucci_clear_error();
     ck_assert_int_eq(gpucc_reduce_verify(GPUCC_REDUCE_SUM, 10.0, NULL, &error), 0);
     ck_assert_int_eq(gpucc_reduce_verify(GPUCC_REDUCE_SUM, 10.0, &ref, NULL), 0);
     ck_assert_int_eq(gpucc_reduce_verify(GPUCC_REDUCE_OP_COUNT, 10.0, &ref, &error), 0);
@@ -391,7 +391,7 @@ START_TEST(test_arrays_invalid)
     EXPECT_INVALID(gpucc_npy_save("never-written.npy", data, 1, huge));
     ck_assert_int_ne(access("never-written.npy", F_OK), 0);
 
-    gpucc_clear_error();
+    gpucci_clear_error();
     ck_assert_ptr_null(gpucc_alloc_floats(SIZE_MAX));
     ck_assert_ptr_null(gpucc_alloc_floats(HUGE_N));
     ck_assert(strcmp(gpucc_last_error(), gpucc_strerror(GPUCC_OK)) != 0);

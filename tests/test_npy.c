@@ -312,14 +312,14 @@ END_TEST
 
 /* ---- Writing by extension (host/npy.h) ---- */
 
-/* Writes small as a 2x3 array to name with gpucc_array_write. */
+/* Writes small as a 2x3 array to name with gpucci_array_write. */
 static const char *write_small(const char *name)
 {
     const char *path = tmp_path(name);
     size_t shape[2] = {2, 3};
     FILE *f = fopen(path, "wb");
     ck_assert_ptr_nonnull(f);
-    ck_assert_msg(gpucc_array_write(f, path, small, 2, shape) == GPUCC_OK, "%s", gpucc_last_error());
+    ck_assert_msg(gpucci_array_write(f, path, small, 2, shape) == GPUCC_OK, "%s", gpucc_last_error());
     ck_assert_int_eq(fclose(f), 0);
     return path;
 }
@@ -354,18 +354,18 @@ START_TEST(write_failures)
     size_t shape[2] = {2, 3};
     FILE *f = fopen(tmp_path("bad.f32"), "wb");
     ck_assert_ptr_nonnull(f);
-    ck_assert_int_eq(gpucc_array_write(f, "bad.f32", small, 3, shape), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucci_array_write(f, "bad.f32", small, 3, shape), GPUCC_E_INVALID);
     ck_assert_ptr_nonnull(strstr(gpucc_last_error(), "rank 3"));
-    ck_assert_int_eq(gpucc_array_write(f, "bad.f32", NULL, 1, shape), GPUCC_E_INVALID);
-    ck_assert_int_eq(gpucc_array_write(NULL, "bad.f32", small, 1, shape), GPUCC_E_INVALID);
-    ck_assert_int_eq(gpucc_array_write(f, NULL, small, 1, shape), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucci_array_write(f, "bad.f32", NULL, 1, shape), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucci_array_write(NULL, "bad.f32", small, 1, shape), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucci_array_write(f, NULL, small, 1, shape), GPUCC_E_INVALID);
     ck_assert_int_eq(ftell(f), 0);
     fclose(f);
     /* A stream that cannot take the data. */
     f = fopen("/dev/full", "wb");
     if (f) {
         setvbuf(f, NULL, _IONBF, 0);
-        ck_assert_int_eq(gpucc_array_write(f, "full.npy", small, 2, shape), GPUCC_E_IO);
+        ck_assert_int_eq(gpucci_array_write(f, "full.npy", small, 2, shape), GPUCC_E_IO);
         ck_assert_ptr_nonnull(strstr(gpucc_last_error(), "cannot write full.npy"));
         fclose(f);
     }
@@ -389,28 +389,28 @@ static const char *contents(const char *path)
 START_TEST(atomic_commit_and_abort)
 {
     const char *path = tmp_path("out.txt");
-    gpucc_atomic_file file;
-    ck_assert_int_eq(gpucc_atomic_file_open(&file, path), GPUCC_OK);
+    gpucci_atomic_file file;
+    ck_assert_int_eq(gpucci_atomic_file_open(&file, path), GPUCC_OK);
     ck_assert_int_eq(count_temps(), 1); /* created at open, not at commit */
     ck_assert_int_ne(access(path, F_OK), 0);
     fputs("first", file.stream);
-    ck_assert_int_eq(gpucc_atomic_file_commit(&file), GPUCC_OK);
+    ck_assert_int_eq(gpucci_atomic_file_commit(&file), GPUCC_OK);
     ck_assert_str_eq(contents(path), "first");
     ck_assert_int_eq(count_temps(), 0);
-    gpucc_atomic_file_abort(&file); /* after commit: nothing to do */
+    gpucci_atomic_file_abort(&file); /* after commit: nothing to do */
     ck_assert_str_eq(contents(path), "first");
-    ck_assert_int_eq(gpucc_atomic_file_commit(&file), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucci_atomic_file_commit(&file), GPUCC_E_INVALID);
 
     /* Aborted: the earlier file stays as it was. */
-    ck_assert_int_eq(gpucc_atomic_file_open(&file, path), GPUCC_OK);
+    ck_assert_int_eq(gpucci_atomic_file_open(&file, path), GPUCC_OK);
     fputs("second", file.stream);
-    gpucc_atomic_file_abort(&file);
+    gpucci_atomic_file_abort(&file);
     ck_assert_str_eq(contents(path), "first");
     ck_assert_int_eq(count_temps(), 0);
 
-    gpucc_atomic_file zeroed = {0};
-    gpucc_atomic_file_abort(&zeroed);
-    gpucc_atomic_file_abort(NULL);
+    gpucci_atomic_file zeroed = {0};
+    gpucci_atomic_file_abort(&zeroed);
+    gpucci_atomic_file_abort(NULL);
 }
 END_TEST
 
@@ -418,52 +418,52 @@ END_TEST
  * files stay, and the registry is usable afterwards. */
 START_TEST(atomic_remove_all)
 {
-    gpucc_atomic_file done, a, b;
-    ck_assert_int_eq(gpucc_atomic_file_open(&done, tmp_path("done.txt")), GPUCC_OK);
-    ck_assert_int_eq(gpucc_atomic_file_commit(&done), GPUCC_OK);
-    ck_assert_int_eq(gpucc_atomic_file_open(&a, tmp_path("a.txt")), GPUCC_OK);
-    ck_assert_int_eq(gpucc_atomic_file_open(&b, tmp_path("b.txt")), GPUCC_OK);
+    gpucci_atomic_file done, a, b;
+    ck_assert_int_eq(gpucci_atomic_file_open(&done, tmp_path("done.txt")), GPUCC_OK);
+    ck_assert_int_eq(gpucci_atomic_file_commit(&done), GPUCC_OK);
+    ck_assert_int_eq(gpucci_atomic_file_open(&a, tmp_path("a.txt")), GPUCC_OK);
+    ck_assert_int_eq(gpucci_atomic_file_open(&b, tmp_path("b.txt")), GPUCC_OK);
     ck_assert_int_eq(count_temps(), 2);
-    gpucc_atomic_file_remove_all();
+    gpucci_atomic_file_remove_all();
     ck_assert_int_eq(count_temps(), 0);
     ck_assert_int_eq(access(tmp_path("done.txt"), F_OK), 0);
-    gpucc_atomic_file_abort(&a);
-    gpucc_atomic_file_abort(&b);
+    gpucci_atomic_file_abort(&a);
+    gpucci_atomic_file_abort(&b);
     ck_assert_int_ne(access(tmp_path("a.txt"), F_OK), 0);
 
     /* The registry is bounded; when full, open says so and creates nothing. */
-    gpucc_atomic_file files[64];
+    gpucci_atomic_file files[64];
     int opened = 0;
     char name[32];
     for (; opened < 64; opened++) {
         snprintf(name, sizeof name, "f%d", opened);
-        if (gpucc_atomic_file_open(&files[opened], tmp_path(name)) != GPUCC_OK)
+        if (gpucci_atomic_file_open(&files[opened], tmp_path(name)) != GPUCC_OK)
             break;
     }
     ck_assert_int_lt(opened, 64);
     ck_assert_ptr_nonnull(strstr(gpucc_last_error(), "output files open at once"));
     ck_assert_int_eq(count_temps(), opened);
     while (opened > 0)
-        gpucc_atomic_file_abort(&files[--opened]);
+        gpucci_atomic_file_abort(&files[--opened]);
     ck_assert_int_eq(count_temps(), 0);
-    ck_assert_int_eq(gpucc_atomic_file_open(&a, tmp_path("a.txt")), GPUCC_OK);
-    gpucc_atomic_file_abort(&a);
+    ck_assert_int_eq(gpucci_atomic_file_open(&a, tmp_path("a.txt")), GPUCC_OK);
+    gpucci_atomic_file_abort(&a);
 }
 END_TEST
 
 /* Paths that cannot be created fail at open, leaving nothing behind. */
 START_TEST(atomic_open_failures)
 {
-    gpucc_atomic_file file;
+    gpucci_atomic_file file;
     const char *missing = tmp_path("no-such-dir/x.txt");
-    ck_assert_int_eq(gpucc_atomic_file_open(&file, missing), GPUCC_E_IO);
+    ck_assert_int_eq(gpucci_atomic_file_open(&file, missing), GPUCC_E_IO);
     ck_assert_ptr_nonnull(strstr(gpucc_last_error(), missing));
     ck_assert_ptr_nonnull(strstr(gpucc_last_error(), "cannot create"));
     ck_assert_ptr_nonnull(strstr(gpucc_last_error(), "No such file or directory"));
     ck_assert_ptr_null(file.stream);
-    gpucc_atomic_file_abort(&file);
+    gpucci_atomic_file_abort(&file);
 
-    ck_assert_int_eq(gpucc_atomic_file_open(&file, tmpdir), GPUCC_E_IO);
+    ck_assert_int_eq(gpucci_atomic_file_open(&file, tmpdir), GPUCC_E_IO);
     ck_assert_ptr_nonnull(strstr(gpucc_last_error(), "Is a directory"));
 
     const char *ro = tmp_path("read-only");
@@ -471,24 +471,24 @@ START_TEST(atomic_open_failures)
     if (geteuid() != 0) { /* root writes into it anyway */
         char inside[600];
         snprintf(inside, sizeof inside, "%s/x.txt", ro);
-        ck_assert_int_eq(gpucc_atomic_file_open(&file, inside), GPUCC_E_IO);
+        ck_assert_int_eq(gpucci_atomic_file_open(&file, inside), GPUCC_E_IO);
         ck_assert_ptr_nonnull(strstr(gpucc_last_error(), "Permission denied"));
     }
     rmdir(ro);
     ck_assert_int_eq(count_temps(), 0);
-    ck_assert_int_eq(gpucc_atomic_file_open(&file, NULL), GPUCC_E_INVALID);
-    ck_assert_int_eq(gpucc_atomic_file_open(NULL, "x"), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucci_atomic_file_open(&file, NULL), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucci_atomic_file_open(NULL, "x"), GPUCC_E_INVALID);
 }
 END_TEST
 
 /* A device is written in place, never renamed over. */
 START_TEST(atomic_in_place)
 {
-    gpucc_atomic_file file;
-    ck_assert_int_eq(gpucc_atomic_file_open(&file, "/dev/null"), GPUCC_OK);
+    gpucci_atomic_file file;
+    ck_assert_int_eq(gpucci_atomic_file_open(&file, "/dev/null"), GPUCC_OK);
     ck_assert_int_eq(file.slot, -1);
     fputs("gone", file.stream);
-    ck_assert_int_eq(gpucc_atomic_file_commit(&file), GPUCC_OK);
+    ck_assert_int_eq(gpucci_atomic_file_commit(&file), GPUCC_OK);
     struct stat st;
     ck_assert_int_eq(stat("/dev/null", &st), 0);
     ck_assert(S_ISCHR(st.st_mode));

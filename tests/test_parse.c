@@ -1,5 +1,5 @@
-/* Tests of host/parse.c: gpucc_parse_count, the strict parser behind every
- * count option (--size=1e8, --repeat=10, ...), and gpucc_parse_real, behind
+/* Tests of host/parse.c: cli_parse_count, the strict parser behind every
+ * count option (--size=1e8, --repeat=10, ...), and cli_parse_real, behind
  * the real-valued ones (--alpha, bench's --min-time). */
 #define _POSIX_C_SOURCE 200809L
 
@@ -20,7 +20,7 @@ static void expect_value(const char *text, uint64_t min, uint64_t max, uint64_t 
 {
     uint64_t out = 0xdeadbeef;
     char why[128] = "";
-    int rc = gpucc_parse_count(text, min, max, &out, why, sizeof why);
+    int rc = cli_parse_count(text, min, max, &out, why, sizeof why);
     ck_assert_msg(rc == 0, "'%s' was refused: %s", text, why);
     ck_assert_msg(out == expected, "'%s' parsed as %llu, expected %llu", text, (unsigned long long)out,
                   (unsigned long long)expected);
@@ -32,7 +32,7 @@ static void expect_refused(const char *text, uint64_t min, uint64_t max, const c
 {
     uint64_t out = 0xdeadbeef;
     char why[128] = "";
-    int rc = gpucc_parse_count(text, min, max, &out, why, sizeof why);
+    int rc = cli_parse_count(text, min, max, &out, why, sizeof why);
     ck_assert_msg(rc == -1, "'%.60s' was accepted as %llu (expected: %s)", text, (unsigned long long)out, reason);
     ck_assert_msg(strstr(why, reason) != NULL, "'%.60s' refused with '%s', expected a reason with '%s'", text, why,
                   reason);
@@ -197,14 +197,14 @@ START_TEST(test_reason_fits_small_buffer)
     char why[8];
     memset(why, 'X', sizeof why);
     uint64_t out;
-    ck_assert_int_eq(gpucc_parse_count("1e30", 0, ANY_MAX, &out, why, 6), -1);
+    ck_assert_int_eq(cli_parse_count("1e30", 0, ANY_MAX, &out, why, 6), -1);
     ck_assert_int_eq(why[5], '\0');
     ck_assert_int_eq(why[6], 'X');
     ck_assert_int_eq(why[7], 'X');
 }
 END_TEST
 
-/* ---- gpucc_parse_real ---- */
+/* ---- cli_parse_real ---- */
 
 /* Parses text as a float32 (single) or double. With reason NULL, asserts
  * that it is accepted as expected; otherwise that it is refused with a
@@ -213,7 +213,7 @@ static void check_real(const char *text, int single, const char *reason, double 
 {
     double out = -12345;
     char why[128] = "";
-    int rc = gpucc_parse_real(text, single, &out, why, sizeof why);
+    int rc = cli_parse_real(text, single, &out, why, sizeof why);
     if (!reason) {
         ck_assert_msg(rc == 0, "'%s' was refused: %s", text, why);
         ck_assert_msg(out == expected, "'%s' parsed as %.17g, expected %.17g", text, out, expected);

@@ -1,7 +1,7 @@
 /*
  * libFuzzer target for the command-line number and option parsers: the
- * exact count parser (gpucc_parse_count in host/parse.c) and `gpucc run`'s
- * option parser (gpucc_cli_parse_run in host/cli.c, which also parses
+ * exact count parser (cli_parse_count in host/parse.c) and `gpucc run`'s
+ * option parser (cli_parse_run in host/cli.c, which also parses
  * --alpha and the name lists).
  *
  * Each input is used three ways: as a count under several bounds, as the
@@ -45,7 +45,7 @@ static void check_count(const char *text, uint64_t min, uint64_t max)
 {
     uint64_t value = 0;
     char why[96] = "";
-    if (gpucc_parse_count(text, min, max, &value, why, sizeof why) != 0) {
+    if (cli_parse_count(text, min, max, &value, why, sizeof why) != 0) {
         if (!why[0])
             fail("a refused count has no reason", text);
         return;
@@ -74,9 +74,9 @@ static void reset_getopt(void)
 /* Parses a `gpucc run` command line and checks what an accepted one holds. */
 static void check_run(int argc, char **argv, const char *text)
 {
-    gpucc_run_options o;
+    cli_run_options o;
     reset_getopt();
-    int rc = gpucc_cli_parse_run(argc, argv, &o);
+    int rc = cli_parse_run(argc, argv, &o);
     if (rc == -1 || rc == GPUCC_EXIT_USAGE)
         return;
     if (rc != 0)
