@@ -28,6 +28,14 @@
 extern "C" {
 #endif
 
+/* GPUCC_API marks the functions libgpucc exports; everything else in the
+ * library is hidden (built with -fvisibility=hidden). */
+#if defined(GPUCC_BUILDING) && defined(__GNUC__)
+#define GPUCC_API __attribute__((visibility("default")))
+#else
+#define GPUCC_API
+#endif
+
 #define GPUCC_VERSION "0.1.0"
 
 /* The largest thread count any function accepts. */
@@ -57,13 +65,13 @@ typedef enum {
 
 /* Generic message for a status ("out of memory"); "unknown status" for a
  * value out of range. Never NULL. */
-const char *gpucc_strerror(gpucc_status status);
+GPUCC_API const char *gpucc_strerror(gpucc_status status);
 /* The enum's name as text ("GPUCC_E_NOMEM"); "GPUCC_E_UNKNOWN" for a value
  * out of range. Never NULL. */
-const char *gpucc_status_name(gpucc_status status);
+GPUCC_API const char *gpucc_status_name(gpucc_status status);
 /* Detail of the last failure on this thread ("foo.npy: dtype '<f8' is not
  * float32"), or the generic message if none was recorded. Never NULL. */
-const char *gpucc_last_error(void);
+GPUCC_API const char *gpucc_last_error(void);
 
 /* ---- Backends ---- */
 
@@ -75,11 +83,11 @@ typedef enum {
 } gpucc_backend_kind;
 
 /* "serial", "pthreads", "opencl"; NULL for an out-of-range kind. */
-const char *gpucc_backend_kind_name(gpucc_backend_kind kind);
+GPUCC_API const char *gpucc_backend_kind_name(gpucc_backend_kind kind);
 /* Parses a name as above, ignoring case. Returns GPUCC_E_INVALID for an
  * unknown or NULL name or a NULL out (*out is then unchanged). The other
  * _parse functions below work the same way. */
-gpucc_status gpucc_backend_kind_parse(const char *name, gpucc_backend_kind *out);
+GPUCC_API gpucc_status gpucc_backend_kind_parse(const char *name, gpucc_backend_kind *out);
 
 /* How to open a backend. Zero-initialise, then set what you need. A value
  * out of range (threads above GPUCC_MAX_THREADS, a shape or dense_impl not
@@ -123,24 +131,24 @@ typedef struct gpucc_backend gpucc_backend;
  * On failure *out is set to NULL (when out is not NULL). A NULL config means
  * all defaults. GPUCC_E_UNAVAILABLE means the backend or the requested
  * device is absent. */
-gpucc_status gpucc_backend_open(gpucc_backend_kind kind, const gpucc_backend_config *config,
+GPUCC_API gpucc_status gpucc_backend_open(gpucc_backend_kind kind, const gpucc_backend_config *config,
                                 gpucc_backend **out);
 /* Frees everything the backend holds: memory, threads, OpenCL objects.
  * NULL is a no-op; closing the same backend twice is undefined (see above). */
-void gpucc_backend_close(gpucc_backend *backend);
+GPUCC_API void gpucc_backend_close(gpucc_backend *backend);
 /* The kind the backend was opened with; GPUCC_BACKEND_COUNT for NULL. */
-gpucc_backend_kind gpucc_backend_kind_of(const gpucc_backend *backend);
+GPUCC_API gpucc_backend_kind gpucc_backend_kind_of(const gpucc_backend *backend);
 /* Human-readable device description ("AMD EPYC, 2 threads"); "" for NULL.
  * Never NULL; valid while the backend is open. */
-const char *gpucc_backend_device(const gpucc_backend *backend);
+GPUCC_API const char *gpucc_backend_device(const gpucc_backend *backend);
 
 /* ---- Reduction ---- */
 
 typedef enum { GPUCC_REDUCE_SUM, GPUCC_REDUCE_MIN, GPUCC_REDUCE_MAX, GPUCC_REDUCE_OP_COUNT } gpucc_reduce_op;
 
 /* "sum", "min", "max"; NULL for an out-of-range op. */
-const char *gpucc_reduce_op_name(gpucc_reduce_op op);
-gpucc_status gpucc_reduce_op_parse(const char *name, gpucc_reduce_op *out);
+GPUCC_API const char *gpucc_reduce_op_name(gpucc_reduce_op op);
+GPUCC_API gpucc_status gpucc_reduce_op_parse(const char *name, gpucc_reduce_op *out);
 
 /* Flags of one result. */
 enum {
@@ -173,7 +181,7 @@ typedef struct {
 
 /* Reduces x[0..n) with op. n == 0 gives the identity: 0 for sum, +inf for
  * min, -inf for max. NaN anywhere makes min, max and sum NaN. */
-gpucc_status gpucc_reduce(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
+GPUCC_API gpucc_status gpucc_reduce(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
                           gpucc_reduce_result *out);
 
 /* ---- Element-wise map ---- */
@@ -190,8 +198,8 @@ typedef enum {
 } gpucc_map_fn;
 
 /* "square", "saxpy", "relu", "sigmoid", "tanh", "exp"; NULL out of range. */
-const char *gpucc_map_fn_name(gpucc_map_fn fn);
-gpucc_status gpucc_map_fn_parse(const char *name, gpucc_map_fn *out);
+GPUCC_API const char *gpucc_map_fn_name(gpucc_map_fn fn);
+GPUCC_API gpucc_status gpucc_map_fn_parse(const char *name, gpucc_map_fn *out);
 
 /* What one map or dense call did. */
 typedef struct {
@@ -203,12 +211,12 @@ typedef struct {
 /* out[i] = fn(x[i]) for i in [0, n); saxpy reads y and alpha (y is ignored
  * otherwise and may be NULL). out must not overlap x or y (GPUCC_E_INVALID
  * if it does). */
-gpucc_status gpucc_map(gpucc_backend *backend, gpucc_map_fn fn, float alpha, const float *x, const float *y,
+GPUCC_API gpucc_status gpucc_map(gpucc_backend *backend, gpucc_map_fn fn, float alpha, const float *x, const float *y,
                        float *out, size_t n, gpucc_call_info *info);
 
 /* The documented accuracy of fn in ulps (see README): 1 for square, saxpy
  * and relu, 4 for sigmoid, tanh and exp; NaN for a value out of range. */
-double gpucc_map_ulp_bound(gpucc_map_fn fn);
+GPUCC_API double gpucc_map_ulp_bound(gpucc_map_fn fn);
 
 typedef struct {
     double max_ulp;      /* worst error in ulps over all elements */
@@ -219,7 +227,7 @@ typedef struct {
 /* Checks out[0..n) against fn computed in double precision, with `threads`
  * threads (0 = online CPUs). Returns GPUCC_OK whether or not it verified:
  * check->bad == 0 means every element is within gpucc_map_ulp_bound(fn). */
-gpucc_status gpucc_map_verify(gpucc_map_fn fn, float alpha, const float *x, const float *y, const float *out,
+GPUCC_API gpucc_status gpucc_map_verify(gpucc_map_fn fn, float alpha, const float *x, const float *y, const float *out,
                               size_t n, unsigned threads, gpucc_map_check *check);
 
 /* ---- Dense layer: Y = act(X * W^T + b) ---- */
@@ -227,8 +235,8 @@ gpucc_status gpucc_map_verify(gpucc_map_fn fn, float alpha, const float *x, cons
 typedef enum { GPUCC_ACT_NONE, GPUCC_ACT_RELU, GPUCC_ACT_SIGMOID, GPUCC_ACT_TANH, GPUCC_ACT_COUNT } gpucc_activation;
 
 /* "none", "relu", "sigmoid", "tanh"; NULL for an out-of-range act. */
-const char *gpucc_activation_name(gpucc_activation act);
-gpucc_status gpucc_activation_parse(const char *name, gpucc_activation *out);
+GPUCC_API const char *gpucc_activation_name(gpucc_activation act);
+GPUCC_API gpucc_status gpucc_activation_parse(const char *name, gpucc_activation *out);
 
 /* X is [batch x in], W is [out x in] (PyTorch nn.Linear's layout), b is
  * [out], Y is [batch x out]; all row-major float32. */
@@ -239,12 +247,12 @@ typedef struct {
 
 /* Checks that every dimension is at least 1 and that every array's byte
  * size fits in size_t. GPUCC_E_INVALID with a detail otherwise. */
-gpucc_status gpucc_dense_shape_check(const gpucc_dense_shape *shape);
+GPUCC_API gpucc_status gpucc_dense_shape_check(const gpucc_dense_shape *shape);
 
 /* Computes Y. On OpenCL, config.dense_impl of the backend chooses CLBlast,
  * gpucc's kernel, or the faster of the two for this shape (auto); info->impl
  * says which ran. */
-gpucc_status gpucc_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, const float *x, const float *w,
+GPUCC_API gpucc_status gpucc_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, const float *x, const float *w,
                          const float *b, float *y, gpucc_call_info *info);
 
 typedef struct {
@@ -262,7 +270,7 @@ typedef struct {
  * Returns GPUCC_OK whether or not Y verified (check->bad == 0 means it did);
  * GPUCC_E_INVALID for NULL arguments or a shape gpucc_dense_shape_check
  * refuses. */
-gpucc_status gpucc_dense_verify(const gpucc_dense_shape *shape, const float *x, const float *w, const float *b,
+GPUCC_API gpucc_status gpucc_dense_verify(const gpucc_dense_shape *shape, const float *x, const float *w, const float *b,
                                 const float *y, unsigned threads, gpucc_dense_check *check);
 
 /* ---- Reference (exact) reduction on the host ---- */
@@ -275,7 +283,7 @@ typedef struct {
 
 /* Computes the exact reference of x[0..n) with `threads` threads (0 = all
  * online CPUs). Inf and NaN follow IEEE: NaN if any NaN or +inf meets -inf. */
-gpucc_status gpucc_reference_compute(const float *x, size_t n, unsigned threads, gpucc_reference *out);
+GPUCC_API gpucc_status gpucc_reference_compute(const float *x, size_t n, unsigned threads, gpucc_reference *out);
 
 /* ---- Measurement and verification ---- */
 
@@ -293,7 +301,7 @@ typedef struct {
 
 /* Median, min and max of values[0..count) (values is sorted in place); all
  * three NaN when values is NULL or count is 0. */
-gpucc_stats gpucc_stats_of(double *values, size_t count);
+GPUCC_API gpucc_stats gpucc_stats_of(double *values, size_t count);
 
 /* Checks one reduction result against the exact reference. Returns 1 when
  * it is correct: for sum |value - exact| <= 2^-24 * sum|x_i| (the documented
@@ -301,7 +309,7 @@ gpucc_stats gpucc_stats_of(double *values, size_t count);
  * reference's. *error receives |value - exact| / sum|x_i| for sum, and
  * |value - exact| / |exact| for min/max (0 when equal). Returns 0 (and
  * records a detail) for a NULL ref or error or an op out of range. */
-int gpucc_reduce_verify(gpucc_reduce_op op, double value, const gpucc_reference *ref, double *error);
+GPUCC_API int gpucc_reduce_verify(gpucc_reduce_op op, double value, const gpucc_reference *ref, double *error);
 
 /* The sum's documented error bound relative to sum|x_i|: 2^-24. */
 #define GPUCC_SUM_RELATIVE_BOUND (1.0 / 16777216.0)
@@ -329,12 +337,12 @@ typedef int (*gpucc_check_fn)(void *ctx, double value, double *error, char *reas
  * of every call when check_every_call is set, else of the first and the last
  * call (outputs too large to check each time). A wrong result is not an
  * error status: it gives verified = 0 with a reason. */
-gpucc_status gpucc_measure(const gpucc_plan *plan, gpucc_call_fn call, gpucc_check_fn check, int check_every_call,
+GPUCC_API gpucc_status gpucc_measure(const gpucc_plan *plan, gpucc_call_fn call, gpucc_check_fn check, int check_every_call,
                            void *ctx, gpucc_measurement *out);
 
 /* gpucc_measure for a reduction: every call is verified against ref, and
  * all calls must give bitwise the same value. */
-gpucc_status gpucc_reduce_measure(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
+GPUCC_API gpucc_status gpucc_reduce_measure(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
                                   const gpucc_reference *ref, const gpucc_plan *plan, gpucc_measurement *out);
 
 /* ---- Measured ceilings ---- */
@@ -343,7 +351,7 @@ gpucc_status gpucc_reduce_measure(gpucc_backend *backend, gpucc_reduce_op op, co
  * x[0..n) (n >= 2; use an array well above the last-level cache) with
  * `threads` threads (0 = online CPUs), timed `repeat` >= 1 times. The
  * yardstick that memory-bound throughput is compared with. */
-gpucc_status gpucc_peak_read_bandwidth(const float *x, size_t n, unsigned threads, unsigned repeat,
+GPUCC_API gpucc_status gpucc_peak_read_bandwidth(const float *x, size_t n, unsigned threads, unsigned repeat,
                                        gpucc_stats *gbps);
 
 /* Host memory copy bandwidth in GB/s: memcpy of src[0..n) to dst[0..n)
@@ -351,7 +359,7 @@ gpucc_status gpucc_peak_read_bandwidth(const float *x, size_t n, unsigned thread
  * contiguous parts over `threads` threads (0 = online CPUs), timed `repeat`
  * times. Counts the bytes read and written, 8n per copy: the yardstick of
  * streaming workloads that read and write, such as the map. */
-gpucc_status gpucc_peak_copy_bandwidth(const float *src, float *dst, size_t n, unsigned threads, unsigned repeat,
+GPUCC_API gpucc_status gpucc_peak_copy_bandwidth(const float *src, float *dst, size_t n, unsigned threads, unsigned repeat,
                                        gpucc_stats *gbps);
 
 /* The ceilings of one OpenCL device (gpucc peak). */
@@ -370,14 +378,14 @@ typedef struct {
  * `bytes` (at least 4096; capped at the device's largest allocation). Open
  * the backend with dense_impl = GPUCC_DENSE_CLBLAST for CLBlast's GEMM
  * ceiling. GPUCC_E_INVALID for a backend of another kind. */
-gpucc_status gpucc_device_peak_measure(gpucc_backend *backend, size_t bytes, gpucc_device_peak *out);
+GPUCC_API gpucc_status gpucc_device_peak_measure(gpucc_backend *backend, size_t bytes, gpucc_device_peak *out);
 
 /* ---- Input data ---- */
 
 /* Fills x[0..n) from a counter-based generator: element i depends only on
  * (seed, i), so any split of the work gives the same data. Values have
  * random signs and magnitudes between 2^-10 and 2^10; never zero. */
-gpucc_status gpucc_generate(float *x, size_t n, uint64_t seed, unsigned threads);
+GPUCC_API gpucc_status gpucc_generate(float *x, size_t n, uint64_t seed, unsigned threads);
 
 /* A float32 array read from disk, in C order. */
 typedef struct {
@@ -391,20 +399,20 @@ typedef struct {
  * for any other extension (.f32, .bin), raw little-endian float32. max_rank
  * is 1 or 2. GPUCC_E_IO when the file cannot be read, GPUCC_E_FORMAT with a
  * detail naming the problem when it is malformed. */
-gpucc_status gpucc_array_load(const char *path, size_t max_rank, gpucc_array *out);
+GPUCC_API gpucc_status gpucc_array_load(const char *path, size_t max_rank, gpucc_array *out);
 /* Frees array->data and zeroes *array, so a second call is harmless.
  * NULL-safe. */
-void gpucc_array_free(gpucc_array *array);
+GPUCC_API void gpucc_array_free(gpucc_array *array);
 
 /* Writes a float32 .npy (format 1.0) atomically: to a temporary file in the
  * same directory, renamed over path only when complete. */
-gpucc_status gpucc_npy_save(const char *path, const float *data, size_t rank, const size_t *shape);
+GPUCC_API gpucc_status gpucc_npy_save(const char *path, const float *data, size_t rank, const size_t *shape);
 
 /* Allocates n floats aligned for zero-copy OpenCL buffers (4096 bytes).
  * Free with gpucc_free_floats (NULL-safe; freeing twice is undefined).
  * Returns NULL (and sets the last error) on failure or overflow. */
-float *gpucc_alloc_floats(size_t n);
-void gpucc_free_floats(float *p);
+GPUCC_API float *gpucc_alloc_floats(size_t n);
+GPUCC_API void gpucc_free_floats(float *p);
 
 /* ---- OpenCL devices ---- */
 
@@ -425,10 +433,10 @@ typedef struct {
 /* Lists every OpenCL device. *out is malloc'd (free()), *count may be 0.
  * GPUCC_OK with *count == 0 when no platform is installed. GPUCC_E_INVALID
  * when out or count is NULL; on any other failure *out is NULL and *count 0. */
-gpucc_status gpucc_cl_list_devices(gpucc_cl_device_info **out, size_t *count);
+GPUCC_API gpucc_status gpucc_cl_list_devices(gpucc_cl_device_info **out, size_t *count);
 
 /* Online CPUs (at least 1). */
-unsigned gpucc_cpu_count(void);
+GPUCC_API unsigned gpucc_cpu_count(void);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,79 @@
+/* The backend registry and the public open/close of a backend: one ops
+ * table per backend kind, checked configuration, the open-handle guard. */
+#include <stdlib.h>
+
+#include "backend-impl.h"
+#include "error.h"
+
+static const gpucci_backend_ops *const registry[GPUCC_BACKEND_COUNT] = {
+    [GPUCC_BACKEND_SERIAL] = &gpucci_serial_ops,
+    [GPUCC_BACKEND_PTHREADS] = &gpucci_pthreads_ops,
+    [GPUCC_BACKEND_OPENCL] = &gpucci_opencl_ops,
+};
+
+
+/* Checks the fields of a config that every backend shares the meaning of:
+ * enums in range and a thread count within the limit. */
+static gpucc_status check_config(const gpucc_backend_config *config)
+{
+    if ((unsigned)config->shape > GPUCC_SHAPE_GPU)
+        return gpucci_fail(GPUCC_E_INVALID, "backend config: kernel shape %d is out of range (0..%d)",
+                          (int)config->shape, GPUCC_SHAPE_GPU);
+    if ((unsigned)config->dense_impl > GPUCC_DENSE_KERNEL)
+        return gpucci_fail(GPUCC_E_INVALID, "backend config: dense implementation %d is out of range (0..%d)",
+                          (int)config->dense_impl, GPUCC_DENSE_KERNEL);
+    if (config->threads > GPUCC_MAX_THREADS)
+        return gpucci_fail(GPUCC_E_INVALID, "backend config: %u threads is more than the limit of %d",
+                          config->threads, GPUCC_MAX_THREADS);
+    return GPUCC_OK;
+}
+
+gpucc_status gpucc_backend_open(gpucc_backend_kind kind, const gpucc_backend_config *config,
+                                gpucc_backend **out)
+{
+    static const gpucc_backend_config defaults;
+    if (out)
+        *out = NULL;
+    if (!out || (unsigned)kind >= GPUCC_BACKEND_COUNT)
+        return gpucci_fail(GPUCC_E_INVALID, "gpucc_backend_open: %s", out ? "backend kind out of range"
+                                                                          : "out is NULL");
+    if (!config)
+        config = &defaults;
+    gpucc_status status = check_config(config);
+    if (status != GPUCC_OK)
+        return status;
+    gpucc_backend *backend = calloc(1, sizeof *backend);
+    if (!backend)
+        return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate a backend");
+    backend->ops = registry[kind];
+    status = backend->ops->open(backend, config);
+    if (status != GPUCC_OK) {
+        free(backend);
+        return status;
+    }
+    backend->magic = GPUCC_BACKEND_MAGIC;
+    *out = backend;
+    return GPUCC_OK;
+}
+
+void gpucc_backend_close(gpucc_backend *backend)
+{
+    if (!backend)
+        return;
+    GPUCC_ASSERT_OPEN(backend);
+    backend->magic = 0;
+    backend->ops->close(backend);
+    free(backend);
+}
+
+gpucc_backend_kind gpucc_backend_kind_of(const gpucc_backend *backend)
+{
+    GPUCC_ASSERT_OPEN(backend);
+    return backend ? backend->ops->kind : GPUCC_BACKEND_COUNT;
+}
+
+const char *gpucc_backend_device(const gpucc_backend *backend)
+{
+    GPUCC_ASSERT_OPEN(backend);
+    return backend ? backend->device : "";
+}

@@ -1,0 +1,70 @@
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+gpucc_stats gpucc_stats_of(double *values, size_t count)
+{
+    if (!values || count == 0)
+        return (gpucc_stats){NAN, NAN, NAN};
+    qsort(values, count, sizeof *values, compare_doubles);
+    double median = count % 2 ? values[count / 2] : 0.5 * (values[count / 2 - 1] + values[count / 2]);
+    return (gpucc_stats){median, values[0], values[count - 1]};
+}
+
+/* NaN matches NaN, an infinity matches the same infinity. */
+gpucc_status gpucc_measure(const gpucc_plan *plan, gpucc_call_fn call, gpucc_check_fn check, int check_every_call,
+                           void *ctx, gpucc_measurement *out)
+{
+    if (!plan || plan->repeat == 0 || plan->warmup > UINT_MAX - plan->repeat || !call || !check || !out)
+        return gpucci_fail(GPUCC_E_INVALID, "gpucc_measure: invalid arguments");
+    memset(out, 0, sizeof *out);
+    double *samples = malloc(3 * (size_t)plan->repeat * sizeof *samples);
+    if (!samples)
+        return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate %u timing samples", plan->repeat);
+    double *total = samples, *kernel = samples + plan->repeat, *transfer = samples + 2 * plan->repeat;
+    unsigned calls = plan->warmup + plan->repeat;
+    out->verified = 1;
+    gpucc_status status = GPUCC_OK;
+    for (unsigned i = 0; i < calls; i++) {
+        gpucc_call_info info;
+        double value = 0;
+        status = call(ctx, &info, &value);
+        if (status != GPUCC_OK)
+            break;
+        if (check_every_call || i == 0 || i + 1 == calls) {
+            double error = 0;
+            char reason[160] = "";
+            if (!check(ctx, value, &error, reason, sizeof reason) && out->verified) {
+                out->verified = 0;
+                snprintf(out->reason, sizeof out->reason, "call %u: %s", i + 1, reason);
+            }
+            if (!(error <= out->error))
+                out->error = error;
+        }
+        out->value = value;
+        out->flags = info.flags;
+        out->impl = info.impl;
+        if (i >= plan->warmup) {
+            total[i - plan->warmup] = info.timing.total_ms;
+            kernel[i - plan->warmup] = info.timing.kernel_ms;
+            transfer[i - plan->warmup] = info.timing.transfer_ms;
+        }
+    }
+    if (status == GPUCC_OK) {
+        out->total_ms = gpucc_stats_of(total, plan->repeat);
+        out->kernel_ms = gpucc_stats_of(kernel, plan->repeat);
+        out->transfer_ms = gpucc_stats_of(transfer, plan->repeat);
+    }
+    free(samples);
+    return status;
+}
