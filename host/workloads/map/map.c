@@ -4,6 +4,7 @@
 
 #include "backend-impl.h"
 #include "error.h"
+#include "pool.h"
 #include "timed-call.h"
 
 gpucc_status gpucc_map(gpucc_backend *backend, gpucc_map_fn fn, float alpha, const float *x, const float *y,
