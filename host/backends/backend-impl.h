@@ -1,9 +1,11 @@
 /* Internal: the interface every backend implements (one ops table each).
  *
- * A new backend is one file defining a gpucci_backend_ops, one line in the
- * registry of backend.c and one line in CMakeLists.txt. A new workload is one
- * new entry in the table, implemented by each backend. The public wrappers in
- * backend.c check arguments and time the calls; ops never print. */
+ * A new backend is one folder defining a gpucci_backend_ops, one line in the
+ * registry of backends/backend.c and its sources in host/CMakeLists.txt. A
+ * workload is one entry in the table; a backend may leave it NULL (the call
+ * is then GPUCC_E_UNSUPPORTED). The workloads' public entry points
+ * (host/workloads/<name>/) check arguments and time the calls; ops never
+ * print. */
 #ifndef GPUCC_BACKEND_IMPL_H
 #define GPUCC_BACKEND_IMPL_H
 

@@ -4,7 +4,7 @@
 
 #include "backend-impl.h"
 #include "error.h"
-#include "timed-call.h"
+#include "entry-point.h"
 
 gpucc_status gpucc_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, const float *x, const float *w,
                          const float *b, float *y, gpucc_call_info *info)
@@ -15,6 +15,7 @@ gpucc_status gpucc_dense(gpucc_backend *backend, const gpucc_dense_shape *shape,
     gpucc_status status = gpucc_dense_shape_check(shape);
     if (status != GPUCC_OK)
         return status;
+    GPUCCI_REQUIRE_OP(backend, dense);
     memset(info, 0, sizeof *info);
     TIMED_CALL(info->timing, backend->ops->dense(backend, shape, x, w, b, y, info));
     return status;

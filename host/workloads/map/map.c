@@ -5,7 +5,7 @@
 #include "backend-impl.h"
 #include "error.h"
 #include "pool.h"
-#include "timed-call.h"
+#include "entry-point.h"
 
 gpucc_status gpucc_map(gpucc_backend *backend, gpucc_map_fn fn, float alpha, const float *x, const float *y,
                        float *out, size_t n, gpucc_call_info *info)
@@ -16,6 +16,7 @@ gpucc_status gpucc_map(gpucc_backend *backend, gpucc_map_fn fn, float alpha, con
         return gpucci_fail(GPUCC_E_INVALID, "gpucc_map: invalid arguments");
     if (gpucci_floats_overlap(out, x, n) || (fn == GPUCC_MAP_SAXPY && gpucci_floats_overlap(out, y, n)))
         return gpucci_fail(GPUCC_E_INVALID, "gpucc_map: out overlaps an input");
+    GPUCCI_REQUIRE_OP(backend, map);
     memset(info, 0, sizeof *info);
     if (n == 0)
         return GPUCC_OK;

@@ -8,7 +8,7 @@
 #include "backend-impl.h"
 #include "error.h"
 #include "reduce-order.h"
-#include "timed-call.h"
+#include "entry-point.h"
 
 gpucc_status gpucc_reduce(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
                           gpucc_reduce_result *out)
@@ -17,6 +17,7 @@ gpucc_status gpucc_reduce(gpucc_backend *backend, gpucc_reduce_op op, const floa
     if (!backend || !out || (!x && n > 0) || (unsigned)op >= GPUCC_REDUCE_OP_COUNT ||
         n > SIZE_MAX / sizeof(float))
         return gpucci_fail(GPUCC_E_INVALID, "gpucc_reduce: invalid arguments");
+    GPUCCI_REQUIRE_OP(backend, reduce);
     memset(out, 0, sizeof *out);
     if (n == 0) {
         out->value = gpucci_reduce_identity(op);
