@@ -76,9 +76,9 @@ done
 check "gpucc.h defines GPUCC_VERSION" test -n "$VERSION"
 check "libgpucc.a is installed" test -f "$LIBDIR/libgpucc.a"
 check "libgpucc.so.$VERSION is installed" test -f "$LIBDIR/libgpucc.so.$VERSION" -a ! -L "$LIBDIR/libgpucc.so.$VERSION"
+REAL_SO=$(readlink -f "$LIBDIR/libgpucc.so.$VERSION")
 check "libgpucc.so and libgpucc.so.$MAJOR lead to libgpucc.so.$VERSION" \
-    test "$(readlink -f "$SO")" = "$LIBDIR/libgpucc.so.$VERSION" \
-    -a "$(readlink -f "$LIBDIR/libgpucc.so.$MAJOR")" = "$LIBDIR/libgpucc.so.$VERSION"
+    test "$(readlink -f "$SO")" = "$REAL_SO" -a "$(readlink -f "$LIBDIR/libgpucc.so.$MAJOR")" = "$REAL_SO"
 soname=$(readelf -d "$SO" 2>/dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 check "the SONAME is libgpucc.so.$MAJOR (got '$soname')" test "$soname" = "libgpucc.so.$MAJOR"
 check "the CMake package is installed" test -f "$LIBDIR/cmake/gpucc/gpuccConfig.cmake" \
