@@ -15,65 +15,13 @@ if [[ ! -x $GPUCC ]]; then
     exit 2
 fi
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/gpucc-cli-test.XXXXXX") || exit 2
-trap 'rm -rf "$WORK"' EXIT
-OUT=$WORK/stdout
-ERR=$WORK/stderr
+# shellcheck source=../support/cli-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../support/cli-lib.sh"
+cli_lib_init gpucc-cli-test
 FAST=(--repeat=2 --warmup=1)
 BACKENDS=(serial pthreads opencl)
 
-passed=0
-failed=0
-LAST_CMD="(nothing run yet)"
-LAST_RC=
-
-# ---- The framework ----
-
-pass() { passed=$((passed + 1)); }
-
-# fail WHAT: records a failed check of the last command and shows its output.
-fail() {
-    failed=$((failed + 1))
-    printf 'FAIL: gpucc %s\n  %s\n' "$LAST_CMD" "$1"
-    printf '  exit status: %s\n' "$LAST_RC"
-    [[ -s $OUT ]] && head -n 8 "$OUT" | sed 's/^/  stdout: /'
-    [[ -s $ERR ]] && head -n 8 "$ERR" | sed 's/^/  stderr: /'
-    return 0
-}
-
-# run ARGS...: runs gpucc, keeping its stdout, stderr and exit status.
-run() {
-    LAST_CMD="$*"
-    "$GPUCC" "$@" >"$OUT" 2>"$ERR" </dev/null
-    LAST_RC=$?
-}
-
-# expect_exit CODE -- ARGS...: runs gpucc ARGS and checks its exit status.
-expect_exit() {
-    local code=$1
-    shift
-    [[ ${1-} == -- ]] && shift
-    run "$@"
-    if [[ $LAST_RC == "$code" ]]; then pass; else fail "expected exit status $code, got $LAST_RC"; fi
-}
-
-# The checks below look at the last command run.
-
-expect_stderr_contains() {
-    if grep -qF -- "$1" "$ERR"; then pass; else fail "stderr does not contain: $1"; fi
-}
-
-expect_stdout_contains() {
-    if grep -qF -- "$1" "$OUT"; then pass; else fail "stdout does not contain: $1"; fi
-}
-
-expect_stdout_lacks() {
-    if ! grep -qF -- "$1" "$OUT"; then pass; else fail "stdout contains: $1"; fi
-}
-
-expect_output_contains() {
-    if cat "$OUT" "$ERR" | grep -qF -- "$1"; then pass; else fail "neither stdout nor stderr contains: $1"; fi
-}
+# ---- The framework (more in tests/support/cli-lib.sh) ----
 
 # expect_stdout_lines REGEX N: exactly N lines of stdout match REGEX (ERE).
 expect_stdout_lines() {
@@ -87,25 +35,6 @@ expect_stdout_count() {
     local n
     n=$(grep -oF -- "$1" "$OUT" | wc -l)
     if [[ $n == "$2" ]]; then pass; else fail "expected $2 occurrences of '$1' in stdout, found $n"; fi
-}
-
-expect_stdout_empty() {
-    if [[ ! -s $OUT ]]; then pass; else fail "stdout is not empty"; fi
-}
-
-expect_stderr_empty() {
-    if [[ ! -s $ERR ]]; then pass; else fail "stderr is not empty"; fi
-}
-
-# Exactly one line on stderr, ending in a newline.
-expect_stderr_one_line() {
-    local lines
-    lines=$(wc -l <"$ERR")
-    if [[ $lines == 1 && $(tail -c 1 "$ERR" | od -An -c | tr -d ' ') == '\n' ]]; then
-        pass
-    else
-        fail "expected exactly one line on stderr, got $lines"
-    fi
 }
 
 # expect_usage_error ARGS...: exit 64, nothing on stdout, one line on stderr.
@@ -135,6 +64,14 @@ expect_pass_rows() {
 # expect_json_value BACKEND VALUE: that backend's JSON result has this value.
 expect_json_value() {
     expect_stdout_lines "\"backend\": \"$1\".*\"value\": $2," 1
+}
+
+# expect_json_values VALUE: every backend's JSON result has this value.
+expect_json_values() {
+    local b
+    for b in "${BACKENDS[@]}"; do
+        expect_json_value "$b" "$1"
+    done
 }
 
 HAVE_PYTHON=0
@@ -304,34 +241,24 @@ expect_stderr_contains "multiple of 4"
 expect_exit 0 -- run reduce "${FAST[@]}" --format=json "--input=$WORK/three.f32"
 expect_valid_json
 expect_stdout_contains '"n": 3,'
-for b in "${BACKENDS[@]}"; do
-    expect_json_value "$b" 6.5
-done
+expect_json_values 6.5
 expect_stdout_count '"verified": true' 3
 
 expect_exit 0 -- run reduce "${FAST[@]}" --format=json --op=max "--input=$WORK/three.f32"
 expect_valid_json
-for b in "${BACKENDS[@]}"; do
-    expect_json_value "$b" 3.5
-done
+expect_json_values 3.5
 
 expect_exit 0 -- run reduce "${FAST[@]}" --format=json --op=min "--input=$WORK/three.f32"
-for b in "${BACKENDS[@]}"; do
-    expect_json_value "$b" 1
-done
+expect_json_values 1
 
 expect_exit 0 -- run reduce "${FAST[@]}" --format=json "--input=$WORK/three.npy"
 expect_valid_json
-for b in "${BACKENDS[@]}"; do
-    expect_json_value "$b" 6.5
-done
+expect_json_values 6.5
 
 expect_exit 0 -- run reduce "${FAST[@]}" --format=json "--input=$WORK/empty.f32"
 expect_valid_json
 expect_stdout_contains '"n": 0,'
-for b in "${BACKENDS[@]}"; do
-    expect_json_value "$b" 0
-done
+expect_json_values 0
 expect_stdout_count '"verified": true' 3
 
 expect_exit 0 -- run reduce "${FAST[@]}" "--input=$WORK/empty.f32"
@@ -519,9 +446,7 @@ expect_exit 0 -- run map "${FAST[@]}" --backend=serial "--input=$WORK/three.f32"
 if [[ $(wc -c <"$WORK/squares.f32") == 12 ]]; then pass; else fail "squares.f32 is not 3 raw floats"; fi
 if cmp -s "$WORK/squares.f32" <(tail -c 12 "$WORK/squares.npy"); then pass; else fail "raw output differs from the .npy data"; fi
 expect_exit 0 -- run reduce "${FAST[@]}" "--input=$WORK/squares.f32" --format=json
-for b in "${BACKENDS[@]}"; do
-    expect_json_value "$b" 17.25
-done
+expect_json_values 17.25
 expect_stdout_count '"verified": true' 3
 # .npy written, read back by map again: 1, 16, 150.0625 sum to 167.0625.
 expect_exit 0 -- run map "${FAST[@]}" --backend=serial "--input=$WORK/squares.npy" "--output=$WORK/fourth.npy"
@@ -586,7 +511,7 @@ stop_while_writing() {
     kill -s "$signal" "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null # (no "Hangup" line from bash)
     LAST_RC=$?
-    if [[ $LAST_RC == "$code" ]]; then pass; else fail "expected exit status $code, got $LAST_RC"; fi
+    expect_status "$code"
     if ! compgen -G "$target.tmp-*" >/dev/null; then pass; else fail "left behind: $(echo "$target".tmp-*)"; fi
     if [[ $existed == 1 || ! -e $target ]]; then pass; else fail "$target was created"; fi
 }
@@ -713,5 +638,4 @@ else
     fi
 fi
 
-echo "$passed passed, $failed failed"
-[[ $failed == 0 ]]
+cli_summary

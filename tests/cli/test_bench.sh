@@ -13,22 +13,14 @@ set -u
 
 GPUCC=${1:?usage: test_bench.sh PATH/TO/gpucc PATH/TO/plot.sh}
 PLOT=${2:?usage: test_bench.sh PATH/TO/gpucc PATH/TO/plot.sh}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/gpucc-bench-test.XXXXXX") || exit 2
-trap 'rm -rf "$WORK"' EXIT
-passed=0
-failed=0
+# shellcheck source=../support/cli-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../support/cli-lib.sh"
+cli_lib_init gpucc-bench-test
 
-# check WHAT COMMAND...: one check; passes when COMMAND succeeds.
-check() {
-    local what=$1
-    shift
-    if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $what"; fi
-}
-
-# bench ARGS...: runs gpucc bench; stdout, stderr and status in $WORK/out, err, RC.
+# bench ARGS...: runs gpucc bench ARGS (see run); its exit status also in RC.
 bench() {
-    "$GPUCC" bench "$@" >"$WORK/out" 2>"$WORK/err" </dev/null
-    RC=$?
+    run bench "$@"
+    RC=$LAST_RC
 }
 
 JSON=$WORK/run.json
@@ -219,5 +211,4 @@ stop_bench() {
 stop_bench INT 130
 stop_bench TERM 143
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+cli_summary

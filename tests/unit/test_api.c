@@ -7,6 +7,7 @@
  * that is not open trips an assertion. */
 #define _POSIX_C_SOURCE 200809L
 #include "gpucc.h"
+#include "support.h"
 #include "backend-impl.h" /* struct gpucc_backend, for the debug-only checks */
 #include "error.h"        /* gpucci_clear_error */
 
@@ -19,7 +20,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 /* An element count whose size in bytes overflows size_t. */
 #define HUGE_N (SIZE_MAX / sizeof(float) + 1)
 
@@ -34,14 +34,6 @@
         ck_assert_msg(strcmp(gpucc_last_error(), gpucc_strerror(got_)) != 0, "%s recorded no detail", #call); \
     } while (0)
 #define EXPECT_INVALID(call) EXPECT_STATUS(GPUCC_E_INVALID, call)
-
-static gpucc_backend *open_serial(void)
-{
-    gpucc_backend *b = NULL;
-    ck_assert_int_eq(gpucc_backend_open(GPUCC_BACKEND_SERIAL, NULL, &b), GPUCC_OK);
-    ck_assert_ptr_nonnull(b);
-    return b;
-}
 
 START_TEST(test_status_text)
 {
@@ -74,6 +66,30 @@ START_TEST(test_enum_names)
     ck_assert_ptr_null(gpucc_map_fn_name(GPUCC_MAP_FN_COUNT));
     ck_assert_ptr_null(gpucc_activation_name(GPUCC_ACT_COUNT));
     ck_assert(isnan(gpucc_map_ulp_bound(GPUCC_MAP_FN_COUNT)));
+
+    /* Each list is generated from one table: every value in range has its
+     * name, in enum order, and the name parses back to the value. */
+#define CHECK_NAMES(type, name_of, parse, count, expected)            \
+    do {                                                              \
+        char joined_[128] = "";                                       \
+        for (int v_ = 0; v_ < (count); v_++) {                        \
+            const char *name_ = name_of((type)v_);                    \
+            ck_assert_ptr_nonnull(name_);                             \
+            type parsed_;                                             \
+            ck_assert_int_eq(parse(name_, &parsed_), GPUCC_OK);       \
+            ck_assert_int_eq(parsed_, v_);                            \
+            strcat(strcat(joined_, v_ ? "," : ""), name_);            \
+        }                                                             \
+        ck_assert_str_eq(joined_, expected);                          \
+    } while (0)
+    CHECK_NAMES(gpucc_backend_kind, gpucc_backend_kind_name, gpucc_backend_kind_parse, GPUCC_BACKEND_COUNT,
+                "serial,pthreads,opencl");
+    CHECK_NAMES(gpucc_reduce_op, gpucc_reduce_op_name, gpucc_reduce_op_parse, GPUCC_REDUCE_OP_COUNT, "sum,min,max");
+    CHECK_NAMES(gpucc_map_fn, gpucc_map_fn_name, gpucc_map_fn_parse, GPUCC_MAP_FN_COUNT,
+                "square,saxpy,relu,sigmoid,tanh,exp");
+    CHECK_NAMES(gpucc_activation, gpucc_activation_name, gpucc_activation_parse, GPUCC_ACT_COUNT,
+                "none,relu,sigmoid,tanh");
+#undef CHECK_NAMES
 }
 END_TEST
 
@@ -154,7 +170,7 @@ START_TEST(test_backend_null_handle)
     ck_assert_ptr_nonnull(gpucc_backend_device(NULL));
     ck_assert_str_eq(gpucc_backend_device(NULL), "");
 
-    gpucc_backend *b = open_serial();
+    gpucc_backend *b = support_open(GPUCC_BACKEND_SERIAL, NULL, "serial");
     ck_assert_int_eq(gpucc_backend_kind_of(b), GPUCC_BACKEND_SERIAL);
     ck_assert(strlen(gpucc_backend_device(b)) > 0);
     gpucc_backend_close(b);
@@ -163,7 +179,7 @@ END_TEST
 
 START_TEST(test_reduce_invalid)
 {
-    gpucc_backend *b = open_serial();
+    gpucc_backend *b = support_open(GPUCC_BACKEND_SERIAL, NULL, "serial");
     float x[8] = {1, 2, 3, 4, 5, 6, 7, 8};
     gpucc_reduce_result r;
     EXPECT_INVALID(gpucc_reduce(NULL, GPUCC_REDUCE_SUM, x, 8, &r));
@@ -184,7 +200,7 @@ END_TEST
 
 START_TEST(test_map_invalid)
 {
-    gpucc_backend *b = open_serial();
+    gpucc_backend *b = support_open(GPUCC_BACKEND_SERIAL, NULL, "serial");
     float x[16] = {0}, y[16] = {0}, out[16];
     gpucc_call_info info;
     EXPECT_INVALID(gpucc_map(NULL, GPUCC_MAP_SQUARE, 0, x, NULL, out, 16, &info));
@@ -224,7 +240,7 @@ END_TEST
 
 START_TEST(test_dense_invalid)
 {
-    gpucc_backend *b = open_serial();
+    gpucc_backend *b = support_open(GPUCC_BACKEND_SERIAL, NULL, "serial");
     float x[6] = {1, 2, 3, 4, 5, 6}, w[6] = {1, 0, 0, 0, 1, 0}, bias[2] = {0, 0}, y[4];
     gpucc_dense_shape shape = {2, 3, 2, GPUCC_ACT_NONE};
     gpucc_call_info info;
@@ -309,7 +325,7 @@ START_TEST(test_measure_invalid)
     ck_assert(strstr(gpucc_last_error(), "gpucc_reduce_verify") != NULL);
 
     /* gpucc_measure and gpucc_reduce_measure. */
-    gpucc_backend *b = open_serial();
+    gpucc_backend *b = support_open(GPUCC_BACKEND_SERIAL, NULL, "serial");
     gpucc_measurement m;
     const gpucc_plan ok = {0, 1}, no_repeat = {1, 0}, wraps = {UINT_MAX, 1}, wraps2 = {2, UINT_MAX};
     EXPECT_INVALID(gpucc_reduce_measure(b, GPUCC_REDUCE_SUM, x, 4, NULL, &ok, &m));
@@ -355,7 +371,7 @@ START_TEST(test_peak_invalid)
 
     /* The device ceilings need an OpenCL backend: a serial one is refused
      * without touching OpenCL. */
-    gpucc_backend *b = open_serial();
+    gpucc_backend *b = support_open(GPUCC_BACKEND_SERIAL, NULL, "serial");
     gpucc_device_peak peak;
     EXPECT_INVALID(gpucc_device_peak_measure(NULL, 1 << 20, &peak));
     EXPECT_INVALID(gpucc_device_peak_measure(b, 1 << 20, &peak));
@@ -440,37 +456,20 @@ START_TEST(test_debug_device_not_open)
 END_TEST
 #endif
 
-static Suite *api_suite(void)
+Suite *test_suite(void)
 {
+    const TTest *const invalid_input[] = {
+        test_status_text, test_enum_names, test_parse_null, test_backend_open_invalid, test_backend_null_handle,
+        test_reduce_invalid, test_map_invalid, test_dense_invalid, test_reference_and_generate_invalid,
+        test_measure_invalid, test_peak_invalid, test_arrays_invalid, test_devices_invalid};
     Suite *s = suite_create("api");
-    TCase *tc = tcase_create("invalid input");
-    tcase_add_test(tc, test_status_text);
-    tcase_add_test(tc, test_enum_names);
-    tcase_add_test(tc, test_parse_null);
-    tcase_add_test(tc, test_backend_open_invalid);
-    tcase_add_test(tc, test_backend_null_handle);
-    tcase_add_test(tc, test_reduce_invalid);
-    tcase_add_test(tc, test_map_invalid);
-    tcase_add_test(tc, test_dense_invalid);
-    tcase_add_test(tc, test_reference_and_generate_invalid);
-    tcase_add_test(tc, test_measure_invalid);
-    tcase_add_test(tc, test_peak_invalid);
-    tcase_add_test(tc, test_arrays_invalid);
-    tcase_add_test(tc, test_devices_invalid);
-#ifndef NDEBUG
+#ifdef NDEBUG
+    support_tcase(s, "invalid input", 0, invalid_input, COUNT(invalid_input));
+#else
+    TCase *tc = support_tcase(s, "invalid input", 0, invalid_input, COUNT(invalid_input));
     tcase_add_test_raise_signal(tc, test_debug_close_not_open, SIGABRT);
     tcase_add_test_raise_signal(tc, test_debug_reduce_not_open, SIGABRT);
     tcase_add_test_raise_signal(tc, test_debug_device_not_open, SIGABRT);
 #endif
-    suite_add_tcase(s, tc);
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(api_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -14,6 +14,7 @@
  * GPUCC_E_UNSUPPORTED, that test prints a note and passes; set
  * GPUCC_TEST_REQUIRE_OPENCL_DENSE=1 to make GPUCC_E_UNSUPPORTED a failure. */
 #include "gpucc.h"
+#include "support.h"
 
 #include <check.h>
 #include <float.h>
@@ -22,12 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-enum { GUARD = 64 };
-static const uint32_t CANARY_BITS = 0x7fc0dead; /* a quiet NaN no computation makes */
-static const uint32_t UNWRITTEN_BITS = 0x7fa11ed0;
 
 static const gpucc_activation all_acts[] = {GPUCC_ACT_NONE, GPUCC_ACT_RELU, GPUCC_ACT_SIGMOID, GPUCC_ACT_TANH};
 
@@ -44,21 +39,6 @@ static const gpucc_dense_shape small_shapes[] = {
 
 /* ---- Data ---- */
 
-static float *random_floats(size_t n, uint64_t seed)
-{
-    float *x = gpucc_alloc_floats(n);
-    ck_assert_msg(x != NULL, "gpucc_alloc_floats(%zu): %s", n, gpucc_last_error());
-    ck_assert_msg(gpucc_generate(x, n, seed, 0) == GPUCC_OK, "gpucc_generate: %s", gpucc_last_error());
-    return x;
-}
-
-static float float_of_bits(uint32_t bits)
-{
-    float f;
-    memcpy(&f, &bits, sizeof f);
-    return f;
-}
-
 /* X, W and b of one shape, with different seeds. */
 typedef struct {
     gpucc_dense_shape shape;
@@ -67,8 +47,9 @@ typedef struct {
 
 static dense_data make_data(gpucc_dense_shape shape, uint64_t seed)
 {
-    dense_data d = {shape, random_floats(shape.batch * shape.in, seed),
-                    random_floats(shape.out * shape.in, seed + 1000), random_floats(shape.out, seed + 2000)};
+    dense_data d = {shape, support_random_floats(shape.batch * shape.in, seed),
+                    support_random_floats(shape.out * shape.in, seed + 1000),
+                    support_random_floats(shape.out, seed + 2000)};
     return d;
 }
 
@@ -77,42 +58,6 @@ static void free_data(dense_data *d)
     gpucc_free_floats(d->x);
     gpucc_free_floats(d->w);
     gpucc_free_floats(d->b);
-}
-
-/* An output buffer of n floats with GUARD canary floats on each side; the
- * outputs start `shift` floats past a 64-byte boundary. */
-typedef struct {
-    float *base;
-    float *y;
-    size_t n, shift;
-} guarded;
-
-static guarded guarded_alloc(size_t n, size_t shift)
-{
-    guarded g = {gpucc_alloc_floats(n + 2 * GUARD + shift), NULL, n, shift};
-    ck_assert_ptr_nonnull(g.base);
-    g.y = g.base + GUARD + shift;
-    for (size_t i = 0; i < n + 2 * GUARD + shift; i++)
-        g.base[i] = float_of_bits(CANARY_BITS);
-    for (size_t i = 0; i < n; i++)
-        g.y[i] = float_of_bits(UNWRITTEN_BITS);
-    return g;
-}
-
-static void guarded_check(const guarded *g, const char *what)
-{
-    for (size_t i = 0; i < GUARD + g->shift + GUARD; i++) {
-        const float *p = i < GUARD + g->shift ? g->base + i : g->y + g->n + (i - GUARD - g->shift);
-        uint32_t bits;
-        memcpy(&bits, p, sizeof bits);
-        ck_assert_msg(bits == CANARY_BITS, "%s: canary %+td floats from Y overwritten (0x%08x)", what,
-                      p < g->y ? p - g->y : p - (g->y + g->n), bits);
-    }
-}
-
-static void guarded_free(guarded *g)
-{
-    gpucc_free_floats(g->base);
 }
 
 /* ---- Oracle ---- */
@@ -192,68 +137,64 @@ static const cpu_spec cpu_specs[] = {
 };
 enum { CPU_SPECS = sizeof cpu_specs / sizeof cpu_specs[0], FIRST_PTHREADS = 1 };
 
-static gpucc_backend *open_backend(gpucc_backend_kind kind, const gpucc_backend_config *config, const char *label)
-{
-    gpucc_backend *b = NULL;
-    gpucc_status st = gpucc_backend_open(kind, config, &b);
-    ck_assert_msg(st == GPUCC_OK, "open %s: %s (%s)", label, gpucc_status_name(st), gpucc_last_error());
-    return b;
-}
+/* One backend per cpu_specs entry, opened before each test and closed after
+ * it (a checked fixture: in the test's own process). */
+static gpucc_backend *backends[CPU_SPECS];
 
-static void open_cpu_backends(gpucc_backend **out)
+static void open_cpu_backends(void)
 {
     for (size_t i = 0; i < CPU_SPECS; i++) {
         gpucc_backend_config c;
         memset(&c, 0, sizeof c);
         c.threads = cpu_specs[i].threads;
-        out[i] = open_backend(cpu_specs[i].kind, &c, cpu_specs[i].label);
+        backends[i] = support_open(cpu_specs[i].kind, &c, cpu_specs[i].label);
     }
 }
 
-static void close_backends(gpucc_backend **b, size_t count)
+static void close_cpu_backends(void)
 {
-    for (size_t i = 0; i < count; i++)
-        gpucc_backend_close(b[i]);
+    for (size_t i = 0; i < CPU_SPECS; i++)
+        gpucc_backend_close(backends[i]);
 }
 
 /* Runs gpucc_dense into g, asserting success and untouched canaries. */
-static gpucc_call_info run_dense(gpucc_backend *backend, const dense_data *d, guarded *g, const char *what)
+static gpucc_call_info run_dense(gpucc_backend *backend, const dense_data *d, support_guarded *g, const char *what)
 {
     gpucc_call_info info;
     memset(&info, 0x5a, sizeof info);
-    gpucc_status st = gpucc_dense(backend, &d->shape, d->x, d->w, d->b, g->y, &info);
+    gpucc_status st = gpucc_dense(backend, &d->shape, d->x, d->w, d->b, g->out, &info);
     ck_assert_msg(st == GPUCC_OK, "%s: %s (%s)", what, gpucc_status_name(st), gpucc_last_error());
     ck_assert_msg(info.impl != NULL, "%s: info.impl not set", what);
     ck_assert_msg(info.timing.total_ms >= 0 && isfinite(info.timing.total_ms), "%s: total_ms %g", what,
                   info.timing.total_ms);
-    guarded_check(g, what);
+    support_guarded_check(g, what);
     return info;
 }
 
 /* Every CPU backend on d, with every activation: correct outputs, canaries
  * intact, pthreads bitwise identical for 1, 2 and 3 threads. */
-static void check_cpu_shape(gpucc_backend **backends, dense_data *d)
+static void check_cpu_shape(dense_data *d)
 {
     size_t n = d->shape.batch * d->shape.out;
     for (size_t a = 0; a < COUNT(all_acts); a++) {
         d->shape.act = all_acts[a];
-        guarded out[CPU_SPECS];
+        support_guarded out[CPU_SPECS];
         for (size_t i = 0; i < CPU_SPECS; i++) {
             char what[160];
             describe(&d->shape, cpu_specs[i].label, what, sizeof what);
-            out[i] = guarded_alloc(n, 0);
+            out[i] = support_guarded_alloc(n, 0);
             gpucc_call_info info = run_dense(backends[i], d, &out[i], what);
             ck_assert_str_eq(info.impl, cpu_specs[i].kind == GPUCC_BACKEND_SERIAL ? "loop nest" : "tiled");
-            assert_correct(d, out[i].y, what);
+            assert_correct(d, out[i].out, what);
         }
         for (size_t i = FIRST_PTHREADS + 1; i < CPU_SPECS; i++) {
             char what[160];
             describe(&d->shape, cpu_specs[i].label, what, sizeof what);
-            ck_assert_msg(memcmp(out[i].y, out[FIRST_PTHREADS].y, n * sizeof(float)) == 0,
+            ck_assert_msg(memcmp(out[i].out, out[FIRST_PTHREADS].out, n * sizeof(float)) == 0,
                           "%s differs bitwise from pthreads(1)", what);
         }
         for (size_t i = 0; i < CPU_SPECS; i++)
-            guarded_free(&out[i]);
+            support_guarded_free(&out[i]);
     }
 }
 
@@ -261,55 +202,47 @@ static void check_cpu_shape(gpucc_backend **backends, dense_data *d)
 
 START_TEST(test_cpu_shapes)
 {
-    gpucc_backend *backends[CPU_SPECS];
-    open_cpu_backends(backends);
     for (size_t s = 0; s < COUNT(small_shapes); s++) {
         dense_data d = make_data(small_shapes[s], 100 + 10 * s);
-        check_cpu_shape(backends, &d);
+        check_cpu_shape(&d);
         free_data(&d);
     }
-    close_backends(backends, CPU_SPECS);
 }
 END_TEST
 
 /* The shape, once, with relu (and the oracle's 2.7e8 products). */
 START_TEST(test_cpu_large)
 {
-    gpucc_backend *backends[CPU_SPECS];
-    open_cpu_backends(backends);
     gpucc_dense_shape shape = {256, 1024, 1024, GPUCC_ACT_RELU};
     dense_data d = make_data(shape, 7);
     size_t n = shape.batch * shape.out;
-    guarded out[CPU_SPECS];
+    support_guarded out[CPU_SPECS];
     for (size_t i = 0; i < CPU_SPECS; i++) {
         char what[160];
         describe(&shape, cpu_specs[i].label, what, sizeof what);
-        out[i] = guarded_alloc(n, 0);
+        out[i] = support_guarded_alloc(n, 0);
         run_dense(backends[i], &d, &out[i], what);
         gpucc_dense_check check;
-        ck_assert_int_eq(gpucc_dense_verify(&shape, d.x, d.w, d.b, out[i].y, 0, &check), GPUCC_OK);
+        ck_assert_int_eq(gpucc_dense_verify(&shape, d.x, d.w, d.b, out[i].out, 0, &check), GPUCC_OK);
         ck_assert_msg(check.bad == 0, "%s: %zu bad, first %zu", what, check.bad, check.first_bad);
         if (i >= FIRST_PTHREADS + 1)
-            ck_assert_msg(memcmp(out[i].y, out[FIRST_PTHREADS].y, n * sizeof(float)) == 0,
+            ck_assert_msg(memcmp(out[i].out, out[FIRST_PTHREADS].out, n * sizeof(float)) == 0,
                           "%s differs bitwise from pthreads(1)", what);
     }
     size_t first = 0;
     static const size_t oracle_specs[] = {0, FIRST_PTHREADS}; /* the other pthreads are bitwise equal */
     for (size_t j = 0; j < COUNT(oracle_specs); j++)
-        ck_assert_msg(oracle_check(&d, out[oracle_specs[j]].y, &first) == 0, "%s: oracle: first bad %zu",
+        ck_assert_msg(oracle_check(&d, out[oracle_specs[j]].out, &first) == 0, "%s: oracle: first bad %zu",
                       cpu_specs[oracle_specs[j]].label, first);
     for (size_t i = 0; i < CPU_SPECS; i++)
-        guarded_free(&out[i]);
+        support_guarded_free(&out[i]);
     free_data(&d);
-    close_backends(backends, CPU_SPECS);
 }
 END_TEST
 
 /* X, W, b and Y at addresses that are no multiple of the vector size. */
 START_TEST(test_cpu_unaligned)
 {
-    gpucc_backend *backends[CPU_SPECS];
-    open_cpu_backends(backends);
     gpucc_dense_shape shape = {21, 67, 70, GPUCC_ACT_RELU};
     dense_data src = make_data(shape, 31);
     float *x = gpucc_alloc_floats(shape.batch * shape.in + 1), *w = gpucc_alloc_floats(shape.out * shape.in + 3),
@@ -320,31 +253,28 @@ START_TEST(test_cpu_unaligned)
     memcpy(b + 5, src.b, shape.out * sizeof(float));
     dense_data d = {shape, x + 1, w + 3, b + 5};
     size_t n = shape.batch * shape.out;
-    guarded ref = guarded_alloc(n, 0);
+    support_guarded ref = support_guarded_alloc(n, 0);
     run_dense(backends[FIRST_PTHREADS], &src, &ref, "pthreads(1) aligned");
     for (size_t i = 0; i < CPU_SPECS; i++) {
-        guarded out = guarded_alloc(n, 7);
+        support_guarded out = support_guarded_alloc(n, 7);
         run_dense(backends[i], &d, &out, cpu_specs[i].label);
-        assert_correct(&d, out.y, cpu_specs[i].label);
+        assert_correct(&d, out.out, cpu_specs[i].label);
         if (i >= FIRST_PTHREADS)
-            ck_assert_msg(memcmp(out.y, ref.y, n * sizeof(float)) == 0, "%s: alignment changes the result",
+            ck_assert_msg(memcmp(out.out, ref.out, n * sizeof(float)) == 0, "%s: alignment changes the result",
                           cpu_specs[i].label);
-        guarded_free(&out);
+        support_guarded_free(&out);
     }
-    guarded_free(&ref);
+    support_guarded_free(&ref);
     gpucc_free_floats(x);
     gpucc_free_floats(w);
     gpucc_free_floats(b);
     free_data(&src);
-    close_backends(backends, CPU_SPECS);
 }
 END_TEST
 
 /* A case small enough to work out by hand. */
 START_TEST(test_known_values)
 {
-    gpucc_backend *backends[CPU_SPECS];
-    open_cpu_backends(backends);
     float x[] = {1, 2, -1, 0.5f};                          /* 2 x 2 */
     float w[] = {1, 1, -3, 0.5f, 0.25f, -0.25f};           /* 3 x 2 */
     float b[] = {0.5f, 0, -1};
@@ -366,7 +296,6 @@ START_TEST(test_known_values)
             }
         }
     }
-    close_backends(backends, CPU_SPECS);
 }
 END_TEST
 
@@ -374,8 +303,6 @@ END_TEST
  * through) and leaves the other rows correct; verify accepts it. */
 START_TEST(test_nan_propagates)
 {
-    gpucc_backend *backends[CPU_SPECS];
-    open_cpu_backends(backends);
     dense_data d = make_data((gpucc_dense_shape){11, 45, 70, GPUCC_ACT_NONE}, 55);
     const size_t nan_row = 6, nan_k = 44;
     d.x[nan_row * d.shape.in + nan_k] = NAN;
@@ -385,24 +312,23 @@ START_TEST(test_nan_propagates)
         for (size_t i = 0; i < CPU_SPECS; i++) {
             char what[160];
             describe(&d.shape, cpu_specs[i].label, what, sizeof what);
-            guarded g = guarded_alloc(n, 0);
+            support_guarded g = support_guarded_alloc(n, 0);
             run_dense(backends[i], &d, &g, what);
             for (size_t r = 0; r < d.shape.batch; r++)
                 for (size_t o = 0; o < d.shape.out; o++)
-                    ck_assert_msg(isnan(g.y[r * d.shape.out + o]) == (r == nan_row), "%s: y[%zu][%zu] = %g", what,
-                                  r, o, g.y[r * d.shape.out + o]);
-            assert_correct(&d, g.y, what);
+                    ck_assert_msg(isnan(g.out[r * d.shape.out + o]) == (r == nan_row), "%s: y[%zu][%zu] = %g", what,
+                                  r, o, g.out[r * d.shape.out + o]);
+            assert_correct(&d, g.out, what);
             /* A finite value where NaN is expected is an error. */
-            g.y[nan_row * d.shape.out + 3] = 1.0f;
+            g.out[nan_row * d.shape.out + 3] = 1.0f;
             gpucc_dense_check check;
-            ck_assert_int_eq(gpucc_dense_verify(&d.shape, d.x, d.w, d.b, g.y, 2, &check), GPUCC_OK);
+            ck_assert_int_eq(gpucc_dense_verify(&d.shape, d.x, d.w, d.b, g.out, 2, &check), GPUCC_OK);
             ck_assert_uint_eq(check.bad, 1);
             ck_assert_uint_eq(check.first_bad, nan_row * d.shape.out + 3);
-            guarded_free(&g);
+            support_guarded_free(&g);
         }
     }
     free_data(&d);
-    close_backends(backends, CPU_SPECS);
 }
 END_TEST
 
@@ -411,7 +337,7 @@ END_TEST
  * (NaN) one; first_bad is the first in index order whatever the threads. */
 START_TEST(test_verify_catches_errors)
 {
-    gpucc_backend *serial = open_backend(GPUCC_BACKEND_SERIAL, NULL, "serial");
+    gpucc_backend *serial = support_open(GPUCC_BACKEND_SERIAL, NULL, "serial");
     dense_data d = make_data((gpucc_dense_shape){64, 128, 96, GPUCC_ACT_NONE}, 77);
     size_t n = d.shape.batch * d.shape.out;
     /* Scaled by 2^-10 (exactly) so that sigmoid and tanh do not saturate. */
@@ -493,7 +419,7 @@ static void expect_bad_shape(gpucc_backend *backend, gpucc_dense_shape shape, co
 
 START_TEST(test_shape_check)
 {
-    gpucc_backend *serial = open_backend(GPUCC_BACKEND_SERIAL, NULL, "serial");
+    gpucc_backend *serial = support_open(GPUCC_BACKEND_SERIAL, NULL, "serial");
     const size_t big = SIZE_MAX / 2;
     char detail[200];
 
@@ -533,8 +459,6 @@ END_TEST
 
 START_TEST(test_invalid_arguments)
 {
-    gpucc_backend *backends[CPU_SPECS];
-    open_cpu_backends(backends);
     gpucc_dense_shape shape = {2, 3, 4, GPUCC_ACT_RELU};
     float x[6] = {1, 2, 3, 4, 5, 6}, w[12] = {0}, b[4] = {1, 2, 3, 4}, y[8];
     gpucc_call_info info;
@@ -561,7 +485,6 @@ START_TEST(test_invalid_arguments)
     ck_assert_int_eq(gpucc_dense_verify(&shape, x, w, b, y, 0, NULL), GPUCC_E_INVALID);
     ck_assert_int_eq(gpucc_dense_verify(&shape, x, w, b, y, 0, &check), GPUCC_OK);
     ck_assert_uint_eq(check.bad, 0);
-    close_backends(backends, CPU_SPECS);
 }
 END_TEST
 
@@ -593,7 +516,7 @@ START_TEST(test_opencl_dense)
         gpucc_backend_config c;
         memset(&c, 0, sizeof c);
         c.dense_impl = impls[m].impl;
-        gpucc_backend *cl = open_backend(GPUCC_BACKEND_OPENCL, &c, impls[m].label);
+        gpucc_backend *cl = support_open(GPUCC_BACKEND_OPENCL, &c, impls[m].label);
         for (size_t s = 0; s < COUNT(shapes); s++) {
             dense_data d = make_data(shapes[s], 300 + 10 * s);
             size_t n = d.shape.batch * d.shape.out;
@@ -601,77 +524,62 @@ START_TEST(test_opencl_dense)
                 d.shape.act = all_acts[a];
                 char what[160];
                 describe(&d.shape, impls[m].label, what, sizeof what);
-                guarded g = guarded_alloc(n, 0);
+                support_guarded g = support_guarded_alloc(n, 0);
                 gpucc_call_info info;
-                gpucc_status st = gpucc_dense(cl, &d.shape, d.x, d.w, d.b, g.y, &info);
+                gpucc_status st = gpucc_dense(cl, &d.shape, d.x, d.w, d.b, g.out, &info);
                 if (st == GPUCC_E_UNSUPPORTED && !required) {
                     fprintf(stderr,
                             "test_opencl_dense: NOTE: %s returns GPUCC_E_UNSUPPORTED (%s); OpenCL dense not "
                             "tested (set GPUCC_TEST_REQUIRE_OPENCL_DENSE=1 to fail instead)\n",
                             what, gpucc_last_error());
-                    guarded_free(&g);
+                    support_guarded_free(&g);
                     free_data(&d);
                     gpucc_backend_close(cl);
                     return;
                 }
                 ck_assert_msg(st == GPUCC_OK, "%s: gpucc_dense failed: %s (%s)", what, gpucc_status_name(st),
                               gpucc_last_error());
-                guarded_check(&g, what);
+                support_guarded_check(&g, what);
                 ck_assert_msg(info.impl != NULL, "%s: info.impl not set", what);
                 if (impls[m].expect_impl)
                     ck_assert_msg(strcmp(info.impl, impls[m].expect_impl) == 0, "%s: info.impl '%s', expected '%s'",
                                   what, info.impl, impls[m].expect_impl);
                 if (d.shape.batch * d.shape.in * d.shape.out <= (size_t)1 << 24)
-                    assert_correct(&d, g.y, what);
+                    assert_correct(&d, g.out, what);
                 else { /* the large shape: verify only (the oracle is slow) */
                     gpucc_dense_check check;
-                    ck_assert_int_eq(gpucc_dense_verify(&d.shape, d.x, d.w, d.b, g.y, 0, &check), GPUCC_OK);
+                    ck_assert_int_eq(gpucc_dense_verify(&d.shape, d.x, d.w, d.b, g.out, 0, &check), GPUCC_OK);
                     ck_assert_msg(check.bad == 0, "%s: %zu bad, first %zu, max ratio %g", what, check.bad,
                                   check.first_bad, check.max_ratio);
                 }
-                guarded_free(&g);
+                support_guarded_free(&g);
             }
             free_data(&d);
         }
         /* A NaN in one row of X gives a NaN row of Y. */
         dense_data d = make_data((gpucc_dense_shape){11, 45, 70, GPUCC_ACT_RELU}, 99);
         d.x[6 * d.shape.in + 2] = NAN;
-        guarded g = guarded_alloc(d.shape.batch * d.shape.out, 0);
+        support_guarded g = support_guarded_alloc(d.shape.batch * d.shape.out, 0);
         run_dense(cl, &d, &g, impls[m].label);
         for (size_t i = 0; i < d.shape.batch * d.shape.out; i++)
-            ck_assert_msg(isnan(g.y[i]) == (i / d.shape.out == 6), "%s NaN row: y[%zu] = %g", impls[m].label, i,
-                          g.y[i]);
-        assert_correct(&d, g.y, impls[m].label);
-        guarded_free(&g);
+            ck_assert_msg(isnan(g.out[i]) == (i / d.shape.out == 6), "%s NaN row: y[%zu] = %g", impls[m].label, i,
+                          g.out[i]);
+        assert_correct(&d, g.out, impls[m].label);
+        support_guarded_free(&g);
         free_data(&d);
         gpucc_backend_close(cl);
     }
 }
 END_TEST
 
-static Suite *dense_suite(void)
+Suite *test_suite(void)
 {
+    const TTest *const core[] = {
+        test_cpu_shapes, test_cpu_large, test_cpu_unaligned, test_known_values, test_nan_propagates,
+        test_verify_catches_errors, test_shape_check, test_invalid_arguments, test_opencl_dense};
     Suite *s = suite_create("dense");
-    TCase *tc = tcase_create("core");
-    tcase_set_timeout(tc, 300); /* OpenCL: a cold PoCL kernel cache takes a while */
-    tcase_add_test(tc, test_cpu_shapes);
-    tcase_add_test(tc, test_cpu_large);
-    tcase_add_test(tc, test_cpu_unaligned);
-    tcase_add_test(tc, test_known_values);
-    tcase_add_test(tc, test_nan_propagates);
-    tcase_add_test(tc, test_verify_catches_errors);
-    tcase_add_test(tc, test_shape_check);
-    tcase_add_test(tc, test_invalid_arguments);
-    tcase_add_test(tc, test_opencl_dense);
-    suite_add_tcase(s, tc);
+    /* OpenCL: a cold PoCL kernel cache takes a while */
+    tcase_add_checked_fixture(support_tcase(s, "core", 300, core, COUNT(core)), open_cpu_backends,
+                              close_cpu_backends);
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(dense_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -13,6 +13,7 @@
  * cache) and Check forks one process per test, so each test opens one
  * backend per implementation it needs and runs many shapes through it. */
 #include "gpucc.h"
+#include "support.h"
 
 #include <check.h>
 #include <math.h>
@@ -20,10 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-enum { GUARD = 64 };
-static const float guard_value = -12345.678f;
 
 typedef struct {
     size_t batch, in, out;
@@ -33,56 +30,6 @@ typedef struct {
  * one float16, edge tiles in both directions. */
 static const dims small_shapes[] = {{1, 1, 1}, {1, 64, 10}, {7, 33, 65}, {13, 100, 37}, {64, 128, 96}};
 static const dims big_shape = {256, 1024, 1024};
-
-/* ---- Data ---- */
-
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
-
-/* Uniform in [-1, 1): keeps sigmoid and tanh off their flat tails. */
-static float *random_floats(size_t n, uint64_t seed)
-{
-    float *x = gpucc_alloc_floats(n);
-    ck_assert_msg(x != NULL, "gpucc_alloc_floats(%zu): %s", n, gpucc_last_error());
-    for (size_t i = 0; i < n; i++)
-        x[i] = (float)((double)(splitmix64(&seed) >> 11) * 0x1p-52 - 1.0);
-    return x;
-}
-
-/* Y with GUARD floats on each side: y = base + GUARD. */
-typedef struct {
-    float *base, *y;
-    size_t n;
-} guarded;
-
-static guarded guarded_alloc(size_t n)
-{
-    guarded g = {gpucc_alloc_floats(n + 2 * GUARD), NULL, n};
-    ck_assert_ptr_nonnull(g.base);
-    g.y = g.base + GUARD;
-    return g;
-}
-
-static void guarded_reset(guarded *g)
-{
-    for (size_t i = 0; i < GUARD; i++)
-        g->base[i] = g->base[GUARD + g->n + i] = guard_value;
-    for (size_t i = 0; i < g->n; i++)
-        g->y[i] = NAN;
-}
-
-static void guarded_check(const guarded *g, const char *what)
-{
-    for (size_t i = 0; i < GUARD; i++) {
-        ck_assert_msg(g->base[i] == guard_value, "%s: guard before Y overwritten at -%zu", what, GUARD - i);
-        ck_assert_msg(g->base[GUARD + g->n + i] == guard_value, "%s: guard after Y overwritten at +%zu", what, i);
-    }
-}
 
 /* ---- Reference ---- */
 
@@ -196,14 +143,11 @@ static gpucc_backend *open_shaped(int impl, int shape, int force_copy, uint64_t 
     c.dense_impl = impl;
     c.force_copy = force_copy;
     c.max_alloc = max_alloc;
-    gpucc_backend *backend = NULL;
     if (notices) {
         c.notice = count_notice;
         c.notice_ctx = notices;
     }
-    gpucc_status st = gpucc_backend_open(GPUCC_BACKEND_OPENCL, &c, &backend);
-    ck_assert_msg(st == GPUCC_OK, "open opencl: %s (%s)", gpucc_status_name(st), gpucc_last_error());
-    return backend;
+    return support_open(GPUCC_BACKEND_OPENCL, &c, "opencl");
 }
 
 static gpucc_backend *open_dense(int impl, int force_copy, uint64_t max_alloc, int *notices)
@@ -215,13 +159,13 @@ static gpucc_backend *open_dense(int impl, int force_copy, uint64_t max_alloc, i
 typedef struct {
     dims d;
     float *x, *w, *b;
-    guarded y;
+    support_guarded y;
 } problem;
 
 static problem problem_make(dims d, uint64_t seed)
 {
-    problem p = {d, random_floats(d.batch * d.in, seed), random_floats(d.out * d.in, seed + 1),
-                 random_floats(d.out, seed + 2), guarded_alloc(d.batch * d.out)};
+    problem p = {d, support_uniform_floats(d.batch * d.in, seed), support_uniform_floats(d.out * d.in, seed + 1),
+                 support_uniform_floats(d.out, seed + 2), support_guarded_alloc(d.batch * d.out, 0)};
     return p;
 }
 
@@ -230,7 +174,7 @@ static void problem_free(problem *p)
     gpucc_free_floats(p->x);
     gpucc_free_floats(p->w);
     gpucc_free_floats(p->b);
-    gpucc_free_floats(p->y.base);
+    support_guarded_free(&p->y);
 }
 
 /* Runs one call into p's guarded Y, checks the status, the guards, the
@@ -243,10 +187,10 @@ static gpucc_call_info run_dense(gpucc_backend *backend, problem *p, gpucc_activ
     gpucc_dense_shape shape = {p->d.batch, p->d.in, p->d.out, act};
     gpucc_call_info info;
     memset(&info, 0x5a, sizeof info);
-    guarded_reset(&p->y);
-    gpucc_status st = gpucc_dense(backend, &shape, p->x, p->w, p->b, p->y.y, &info);
+    support_guarded_poison(&p->y);
+    gpucc_status st = gpucc_dense(backend, &shape, p->x, p->w, p->b, p->y.out, &info);
     ck_assert_msg(st == GPUCC_OK, "%s: %s (%s)", what, gpucc_status_name(st), gpucc_last_error());
-    guarded_check(&p->y, what);
+    support_guarded_check(&p->y, what);
     ck_assert_ptr_nonnull(info.impl);
     if (want_impl)
         ck_assert_msg(strcmp(info.impl, want_impl) == 0, "%s: impl '%s', want '%s'", what, info.impl, want_impl);
@@ -277,18 +221,18 @@ static void run_all_shapes(gpucc_backend *backend, const char *label, const char
         for (int act = 0; act < GPUCC_ACT_COUNT; act++) {
             describe(what, sizeof what, label, &p.d, (gpucc_activation)act);
             run_dense(backend, &p, (gpucc_activation)act, want_impl, copied, what);
-            check_against_reference(&p.d, (gpucc_activation)act, p.x, p.w, p.b, p.y.y, what);
+            check_against_reference(&p.d, (gpucc_activation)act, p.x, p.w, p.b, p.y.out, what);
             gpucc_dense_shape shape = {p.d.batch, p.d.in, p.d.out, (gpucc_activation)act};
-            check_with_library(&shape, p.x, p.w, p.b, p.y.y, what);
+            check_with_library(&shape, p.x, p.w, p.b, p.y.out, what);
         }
         problem_free(&p);
     }
     problem p = problem_make(big_shape, 77);
     describe(what, sizeof what, label, &p.d, GPUCC_ACT_RELU);
     run_dense(backend, &p, GPUCC_ACT_RELU, want_impl, copied, what);
-    check_against_reference(&p.d, GPUCC_ACT_RELU, p.x, p.w, p.b, p.y.y, what);
+    check_against_reference(&p.d, GPUCC_ACT_RELU, p.x, p.w, p.b, p.y.out, what);
     gpucc_dense_shape shape = {p.d.batch, p.d.in, p.d.out, GPUCC_ACT_RELU};
-    check_with_library(&shape, p.x, p.w, p.b, p.y.y, what);
+    check_with_library(&shape, p.x, p.w, p.b, p.y.out, what);
     problem_free(&p);
 }
 
@@ -313,10 +257,10 @@ static void check_nan_rows(gpucc_backend *backend, const char *label, const char
             strncat(what, " NaN row", sizeof what - strlen(what) - 1);
             run_dense(backend, &p, (gpucc_activation)act, want_impl, 0, what);
             for (size_t o = 0; o < p.d.out; o++)
-                ck_assert_msg(isnan(p.y.y[nan_row * p.d.out + o]), "%s: Y[%zu][%zu] = %g, not NaN", what, nan_row,
-                              o, p.y.y[nan_row * p.d.out + o]);
+                ck_assert_msg(isnan(p.y.out[nan_row * p.d.out + o]), "%s: Y[%zu][%zu] = %g, not NaN", what, nan_row,
+                              o, p.y.out[nan_row * p.d.out + o]);
             /* The other rows, the infinite row included. */
-            check_against_reference(&p.d, (gpucc_activation)act, p.x, p.w, p.b, p.y.y, what);
+            check_against_reference(&p.d, (gpucc_activation)act, p.x, p.w, p.b, p.y.out, what);
         }
         problem_free(&p);
     }
@@ -358,14 +302,14 @@ START_TEST(test_clblast_shapes_and_agreement)
         ck_assert_ptr_nonnull(first);
         describe(what, sizeof what, "agreement", &p.d, GPUCC_ACT_TANH);
         run_dense(own, &p, GPUCC_ACT_TANH, "kernel", 0, what);
-        memcpy(first, p.y.y, p.d.batch * p.d.out * sizeof *first);
+        memcpy(first, p.y.out, p.d.batch * p.d.out * sizeof *first);
         run_dense(blas, &p, GPUCC_ACT_TANH, "clblast", 0, what);
         for (size_t r = 0; r < p.d.batch; r++)
             for (size_t o = 0; o < p.d.out; o++) {
                 double mag = fabs((double)p.b[o]);
                 for (size_t k = 0; k < p.d.in; k++)
                     mag += fabs((double)p.x[r * p.d.in + k] * p.w[o * p.d.in + k]);
-                double want = first[r * p.d.out + o], got = p.y.y[r * p.d.out + o];
+                double want = first[r * p.d.out + o], got = p.y.out[r * p.d.out + o];
                 double bound = 2 * (2.0 * (double)p.d.in * 0x1p-24 * mag + 4 * ulp_of(want));
                 ck_assert_msg(fabs(got - want) <= bound, "%s: Y[%zu][%zu] kernel %.9g, clblast %.9g", what, r, o,
                               want, got);
@@ -390,10 +334,10 @@ START_TEST(test_auto)
         problem p = problem_make(small_shapes[i], 2000 + i);
         describe(what, sizeof what, "auto again", &p.d, GPUCC_ACT_SIGMOID);
         gpucc_call_info first = run_dense(backend, &p, GPUCC_ACT_SIGMOID, NULL, 0, what);
-        check_against_reference(&p.d, GPUCC_ACT_SIGMOID, p.x, p.w, p.b, p.y.y, what);
+        check_against_reference(&p.d, GPUCC_ACT_SIGMOID, p.x, p.w, p.b, p.y.out, what);
         for (int again = 0; again < 3; again++) {
             run_dense(backend, &p, GPUCC_ACT_SIGMOID, first.impl, 0, what);
-            check_against_reference(&p.d, GPUCC_ACT_SIGMOID, p.x, p.w, p.b, p.y.y, what);
+            check_against_reference(&p.d, GPUCC_ACT_SIGMOID, p.x, p.w, p.b, p.y.out, what);
         }
         problem_free(&p);
     }
@@ -403,7 +347,7 @@ START_TEST(test_auto)
         problem p = problem_make(d, 3000 + n);
         describe(what, sizeof what, "auto many shapes", &p.d, GPUCC_ACT_NONE);
         run_dense(backend, &p, GPUCC_ACT_NONE, NULL, 0, what);
-        check_against_reference(&p.d, GPUCC_ACT_NONE, p.x, p.w, p.b, p.y.y, what);
+        check_against_reference(&p.d, GPUCC_ACT_NONE, p.x, p.w, p.b, p.y.out, what);
         problem_free(&p);
     }
     check_nan_rows(backend, "auto", NULL);
@@ -424,7 +368,7 @@ START_TEST(test_force_copy)
         const char *what = i ? "clblast copy" : "kernel copy";
         gpucc_call_info info = run_dense(i ? blas : own, &p, GPUCC_ACT_RELU, i ? "clblast" : "kernel", 1, what);
         ck_assert_msg(info.timing.transfer_ms > 0, "%s: transfer_ms %g", what, info.timing.transfer_ms);
-        check_against_reference(&p.d, GPUCC_ACT_RELU, p.x, p.w, p.b, p.y.y, what);
+        check_against_reference(&p.d, GPUCC_ACT_RELU, p.x, p.w, p.b, p.y.out, what);
     }
     problem_free(&p);
     gpucc_backend_close(own);
@@ -447,7 +391,7 @@ START_TEST(test_gpu_launch_shape)
                 describe(what, sizeof what, which ? "gpu-shaped clblast" : "gpu-shaped kernel", &p.d,
                          (gpucc_activation)act);
                 run_dense(which ? blas : own, &p, (gpucc_activation)act, which ? "clblast" : "kernel", 0, what);
-                check_against_reference(&p.d, (gpucc_activation)act, p.x, p.w, p.b, p.y.y, what);
+                check_against_reference(&p.d, (gpucc_activation)act, p.x, p.w, p.b, p.y.out, what);
             }
         problem_free(&p);
     }
@@ -467,16 +411,16 @@ START_TEST(test_too_large_for_one_buffer)
     problem p = problem_make((dims){4, 1100, 2}, 5000); /* X is 17600 bytes */
     gpucc_dense_shape shape = {4, 1100, 2, GPUCC_ACT_NONE};
     gpucc_call_info info;
-    guarded_reset(&p.y);
-    gpucc_status st = gpucc_dense(backend, &shape, p.x, p.w, p.b, p.y.y, &info);
+    support_guarded_poison(&p.y);
+    gpucc_status st = gpucc_dense(backend, &shape, p.x, p.w, p.b, p.y.out, &info);
     ck_assert_int_eq(st, GPUCC_E_UNSUPPORTED);
     ck_assert_msg(strstr(gpucc_last_error(), "allocation") != NULL, "detail: %s", gpucc_last_error());
-    guarded_check(&p.y, "too large");
-    ck_assert(isnan(p.y.y[0]));
+    support_guarded_check(&p.y, "too large");
+    ck_assert(isnan(p.y.out[0]));
     problem_free(&p);
     p = problem_make((dims){4, 1000, 2}, 5001); /* 16000 bytes: fits */
     run_dense(backend, &p, GPUCC_ACT_NONE, "kernel", 0, "fits");
-    check_against_reference(&p.d, GPUCC_ACT_NONE, p.x, p.w, p.b, p.y.y, "fits");
+    check_against_reference(&p.d, GPUCC_ACT_NONE, p.x, p.w, p.b, p.y.out, "fits");
     problem_free(&p);
     gpucc_backend_close(backend);
 }
@@ -498,49 +442,34 @@ START_TEST(test_unaligned_and_exact)
         wu[i] = (float)((int)(i % 5) - 2);
     for (size_t i = 0; i < d.out; i++)
         bu[i] = (float)i;
-    guarded y = guarded_alloc(d.batch * d.out);
-    guarded_reset(&y);
+    support_guarded y = support_guarded_alloc(d.batch * d.out, 0);
     gpucc_dense_shape shape = {d.batch, d.in, d.out, GPUCC_ACT_NONE};
     gpucc_call_info info;
-    gpucc_status st = gpucc_dense(backend, &shape, xu, wu, bu, y.y, &info);
+    gpucc_status st = gpucc_dense(backend, &shape, xu, wu, bu, y.out, &info);
     ck_assert_msg(st == GPUCC_OK, "%s", gpucc_last_error());
-    guarded_check(&y, "unaligned");
+    support_guarded_check(&y, "unaligned");
     for (size_t r = 0; r < d.batch; r++)
         for (size_t o = 0; o < d.out; o++) {
             double z = bu[o];
             for (size_t k = 0; k < d.in; k++)
                 z += (double)xu[r * d.in + k] * wu[o * d.in + k];
-            ck_assert_msg(y.y[r * d.out + o] == (float)z, "Y[%zu][%zu] = %g, want %g", r, o, y.y[r * d.out + o], z);
+            ck_assert_msg(y.out[r * d.out + o] == (float)z, "Y[%zu][%zu] = %g, want %g", r, o, y.out[r * d.out + o],
+                          z);
         }
     gpucc_free_floats(x);
     gpucc_free_floats(w);
     gpucc_free_floats(b);
-    gpucc_free_floats(y.base);
+    support_guarded_free(&y);
     gpucc_backend_close(backend);
 }
 END_TEST
 
-static Suite *dense_opencl_suite(void)
+Suite *test_suite(void)
 {
+    const TTest *const core[] = {
+        test_kernel_shapes, test_clblast_shapes_and_agreement, test_auto, test_force_copy, test_gpu_launch_shape,
+        test_too_large_for_one_buffer, test_unaligned_and_exact};
     Suite *s = suite_create("dense_opencl");
-    TCase *tc = tcase_create("core");
-    tcase_set_timeout(tc, 300); /* CLBlast's first compilation, a cold PoCL cache */
-    tcase_add_test(tc, test_kernel_shapes);
-    tcase_add_test(tc, test_clblast_shapes_and_agreement);
-    tcase_add_test(tc, test_auto);
-    tcase_add_test(tc, test_force_copy);
-    tcase_add_test(tc, test_gpu_launch_shape);
-    tcase_add_test(tc, test_too_large_for_one_buffer);
-    tcase_add_test(tc, test_unaligned_and_exact);
-    suite_add_tcase(s, tc);
+    support_tcase(s, "core", 300, core, COUNT(core)); /* CLBlast's first compilation, a cold PoCL cache */
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(dense_opencl_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

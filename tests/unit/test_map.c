@@ -19,6 +19,7 @@
  * OpenCL backends are opened inside each test (Check forks one process per
  * test; OpenCL must not be initialised before the fork). */
 #include "gpucc.h"
+#include "support.h"
 
 #include <check.h>
 #include <float.h>
@@ -28,41 +29,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 enum {
-    GUARD = 64,                /* floats of padding on each side of an output */
     CHUNK_BYTES = 16384,       /* smallest allocation limit: one 4096-float block */
     CHUNK_FLOATS = CHUNK_BYTES / 4,
 };
-static const uint32_t GUARD_BITS = 0x7fbadbadu;  /* a NaN payload no backend produces */
-static const uint32_t POISON_BITS = 0x7fa5a5a5u; /* out before each call */
 
 static const size_t awkward_sizes[] = {1, 2, 15, 16, 17, 255, 257, 4097, 65537, 1000003};
 
 static const gpucc_map_fn all_fns[] = {GPUCC_MAP_SQUARE,  GPUCC_MAP_SAXPY, GPUCC_MAP_RELU,
                                        GPUCC_MAP_SIGMOID, GPUCC_MAP_TANH,  GPUCC_MAP_EXP};
 
-/* ---- Bits ---- */
-
-static uint32_t bits_of(float f)
-{
-    uint32_t u;
-    memcpy(&u, &f, sizeof u);
-    return u;
-}
-
-static float float_of(uint32_t u)
-{
-    float f;
-    memcpy(&f, &u, sizeof f);
-    return f;
-}
-
 /* Equal bits, or both NaN. */
 static int same_value(float a, float b)
 {
-    return isnan(a) ? isnan(b) : bits_of(a) == bits_of(b);
+    return isnan(a) ? isnan(b) : support_bits_of(a) == support_bits_of(b);
 }
 
 /* ---- Backends ---- */
@@ -109,8 +89,7 @@ static void open_all(opened *o)
         c.threads = s->threads;
         c.max_alloc = s->max_alloc;
         c.force_copy = s->force_copy;
-        gpucc_status st = gpucc_backend_open(s->kind, &c, &o[i].backend);
-        ck_assert_msg(st == GPUCC_OK, "open %s: %s (%s)", o[i].label, gpucc_status_name(st), gpucc_last_error());
+        o[i].backend = support_open(s->kind, &c, o[i].label);
     }
 }
 
@@ -122,67 +101,15 @@ static void close_all(opened *o)
 
 /* ---- Guarded outputs ---- */
 
-typedef struct {
-    float *raw;  /* what was allocated */
-    float *base; /* GUARD + n + GUARD floats */
-    float *out;  /* base + GUARD */
-    size_t n;
-} guarded;
-
-static void poison(guarded *g)
+/* Fails the test if a guard around g's output was overwritten. */
+static void guards_intact(const support_guarded *g, const char *label, const char *what)
 {
-    for (size_t i = 0; i < g->n; i++)
-        g->out[i] = float_of(POISON_BITS);
-}
-
-/* An output of n floats that starts `offset` floats past a 4096-byte
- * boundary plus the guard. */
-static guarded guarded_alloc_at(size_t n, size_t offset)
-{
-    guarded g;
-    g.raw = gpucc_alloc_floats(offset + n + 2 * GUARD);
-    ck_assert_msg(g.raw != NULL, "gpucc_alloc_floats(%zu): %s", n + 2 * GUARD, gpucc_last_error());
-    g.base = g.raw + offset;
-    g.out = g.base + GUARD;
-    g.n = n;
-    for (size_t i = 0; i < GUARD; i++) {
-        g.base[i] = float_of(GUARD_BITS);
-        g.out[n + i] = float_of(GUARD_BITS);
-    }
-    poison(&g);
-    return g;
-}
-
-static guarded guarded_alloc(size_t n)
-{
-    return guarded_alloc_at(n, 0);
-}
-
-/* (Loops over elements find the first failure and assert once: each
- * passing ck_assert costs a write to Check's log.) */
-static void guards_intact(const guarded *g, const char *label, const char *what)
-{
-    size_t before = GUARD, after = GUARD;
-    for (size_t i = 0; i < GUARD; i++) {
-        if (before == GUARD && bits_of(g->base[i]) != GUARD_BITS)
-            before = i;
-        if (after == GUARD && bits_of(g->out[g->n + i]) != GUARD_BITS)
-            after = i;
-    }
-    ck_assert_msg(before == GUARD, "%s %s n=%zu: guard before out[] at -%zu overwritten", label, what, g->n,
-                  GUARD - before);
-    ck_assert_msg(after == GUARD, "%s %s n=%zu: guard after out[] at +%zu overwritten", label, what, g->n, after);
+    char where[256];
+    snprintf(where, sizeof where, "%s %s", label, what);
+    support_guarded_check(g, where);
 }
 
 /* ---- Data ---- */
-
-static float *random_floats(size_t n, uint64_t seed)
-{
-    float *x = gpucc_alloc_floats(n);
-    ck_assert_msg(x != NULL, "gpucc_alloc_floats(%zu): %s", n, gpucc_last_error());
-    ck_assert_int_eq(gpucc_generate(x, n, seed, 0), GPUCC_OK);
-    return x;
-}
 
 /* n values spanning [-100, 100] (both ends included), evenly spaced, with
  * the middle of the range hit too when n is odd. */
@@ -198,11 +125,11 @@ static float *spanning_floats(size_t n)
 /* ---- Calls and checks ---- */
 
 static gpucc_call_info run_map(const opened *b, gpucc_map_fn fn, float alpha, const float *x, const float *y,
-                               guarded *g)
+                               support_guarded *g)
 {
     gpucc_call_info info;
     memset(&info, 0x5a, sizeof info);
-    poison(g);
+    support_guarded_poison(g);
     gpucc_status st = gpucc_map(b->backend, fn, alpha, x, y, g->out, g->n, &info);
     ck_assert_msg(st == GPUCC_OK, "%s %s n=%zu: %s (%s)", b->label, gpucc_map_fn_name(fn), g->n,
                   gpucc_status_name(st), gpucc_last_error());
@@ -211,7 +138,7 @@ static gpucc_call_info run_map(const opened *b, gpucc_map_fn fn, float alpha, co
 }
 
 static void assert_verified(const opened *b, gpucc_map_fn fn, float alpha, const float *x, const float *y,
-                            const guarded *g)
+                            const support_guarded *g)
 {
     gpucc_map_check check;
     ck_assert_int_eq(gpucc_map_verify(fn, alpha, x, y, g->out, g->n, 0, &check), GPUCC_OK);
@@ -260,7 +187,7 @@ static void assert_flags(const opened *b, const gpucc_call_info *info, size_t n)
  * each output and comparing it with serial's. */
 static void check_all(opened *o, const float *x, const float *y, size_t n, float alpha)
 {
-    guarded ref = guarded_alloc(n), got = guarded_alloc(n);
+    support_guarded ref = support_guarded_alloc(n, 0), got = support_guarded_alloc(n, 0);
     for (size_t f = 0; f < COUNT(all_fns); f++) {
         gpucc_map_fn fn = all_fns[f];
         const float *yy = fn == GPUCC_MAP_SAXPY ? y : NULL;
@@ -274,8 +201,8 @@ static void check_all(opened *o, const float *x, const float *y, size_t n, float
                 assert_same_outputs(&o[k], fn, x, ref.out, got.out, n);
         }
     }
-    gpucc_free_floats(ref.raw);
-    gpucc_free_floats(got.raw);
+    support_guarded_free(&ref);
+    support_guarded_free(&got);
 }
 
 /* ---- Tests ---- */
@@ -286,7 +213,7 @@ START_TEST(test_random_awkward_sizes)
     open_all(o);
     for (size_t s = 0; s < COUNT(awkward_sizes); s++) {
         size_t n = awkward_sizes[s];
-        float *x = random_floats(n, 100 + s), *y = random_floats(n, 200 + s);
+        float *x = support_random_floats(n, 100 + s), *y = support_random_floats(n, 200 + s);
         check_all(o, x, y, n, -0.75f);
         gpucc_free_floats(x);
         gpucc_free_floats(y);
@@ -304,7 +231,7 @@ START_TEST(test_spanning_range)
     static const size_t sizes[] = {17, 4097, 1000003};
     for (size_t s = 0; s < COUNT(sizes); s++) {
         size_t n = sizes[s];
-        float *x = spanning_floats(n), *y = random_floats(n, 300 + s);
+        float *x = spanning_floats(n), *y = support_random_floats(n, 300 + s);
         check_all(o, x, y, n, 1.25f);
         gpucc_free_floats(x);
         gpucc_free_floats(y);
@@ -357,7 +284,7 @@ START_TEST(test_special_values)
     }
     opened o[SPEC_COUNT];
     open_all(o);
-    guarded g = guarded_alloc(N);
+    support_guarded g = support_guarded_alloc(N, 0);
     for (size_t k = 0; k < SPEC_COUNT; k++) {
         for (size_t f = 0; f < COUNT(all_fns); f++) {
             gpucc_map_fn fn = all_fns[f];
@@ -394,7 +321,7 @@ START_TEST(test_special_values)
     const float sy[] = {-inf, 1.0f, NAN, -inf, -0.0f, -0.0f};
     const float alphas[] = {1.0f, 0.0f, 1.0f, 1.0f, 1.0f, 1.0f};
     const float want[] = {NAN, NAN, NAN, -inf, -0.0f, 0.0f};
-    guarded one = guarded_alloc(1);
+    support_guarded one = support_guarded_alloc(1, 0);
     for (size_t k = 0; k < SPEC_COUNT; k++)
         for (size_t i = 0; i < COUNT(sx); i++) {
             run_map(&o[k], GPUCC_MAP_SAXPY, alphas[i], &sx[i], &sy[i], &one);
@@ -402,8 +329,8 @@ START_TEST(test_special_values)
                           (double)alphas[i], (double)sx[i], (double)sy[i], (double)one.out[0], (double)want[i]);
             assert_verified(&o[k], GPUCC_MAP_SAXPY, alphas[i], &sx[i], &sy[i], &one);
         }
-    gpucc_free_floats(one.raw);
-    gpucc_free_floats(g.raw);
+    support_guarded_free(&one);
+    support_guarded_free(&g);
     close_all(o);
 }
 END_TEST
@@ -416,8 +343,8 @@ START_TEST(test_unaligned_arrays)
     opened o[SPEC_COUNT];
     open_all(o);
     size_t n = 65537;
-    float *xs = random_floats(n + 3, 7), *ys = random_floats(n + 5, 8);
-    guarded ref = guarded_alloc(n), got = guarded_alloc_at(n, 1);
+    float *xs = support_random_floats(n + 3, 7), *ys = support_random_floats(n + 5, 8);
+    support_guarded ref = support_guarded_alloc(n, 0), got = support_guarded_alloc(n, 1);
     for (size_t f = 0; f < COUNT(all_fns); f++) {
         gpucc_map_fn fn = all_fns[f];
         const float *x = xs + 3, *y = fn == GPUCC_MAP_SAXPY ? ys + 1 : NULL;
@@ -429,8 +356,8 @@ START_TEST(test_unaligned_arrays)
                 assert_same_outputs(&o[k], fn, x, ref.out, got.out, n);
         }
     }
-    gpucc_free_floats(ref.raw);
-    gpucc_free_floats(got.raw);
+    support_guarded_free(&ref);
+    support_guarded_free(&got);
     gpucc_free_floats(xs);
     gpucc_free_floats(ys);
     close_all(o);
@@ -446,8 +373,8 @@ START_TEST(test_reuse_across_sizes)
     static const size_t sizes[] = {65537, 17, 1000003, 4097, 1};
     for (size_t s = 0; s < COUNT(sizes); s++) {
         size_t n = sizes[s];
-        float *x = random_floats(n, 40 + s), *y = random_floats(n, 50 + s);
-        guarded g = guarded_alloc(n);
+        float *x = support_random_floats(n, 40 + s), *y = support_random_floats(n, 50 + s);
+        support_guarded g = support_guarded_alloc(n, 0);
         for (size_t k = 0; k < SPEC_COUNT; k++)
             for (size_t f = 0; f < COUNT(all_fns); f++) {
                 gpucc_map_fn fn = all_fns[COUNT(all_fns) - 1 - f];
@@ -455,7 +382,7 @@ START_TEST(test_reuse_across_sizes)
                 run_map(&o[k], fn, 3.0f, x, yy, &g);
                 assert_verified(&o[k], fn, 3.0f, x, yy, &g);
             }
-        gpucc_free_floats(g.raw);
+        support_guarded_free(&g);
         gpucc_free_floats(x);
         gpucc_free_floats(y);
     }
@@ -467,7 +394,7 @@ START_TEST(test_empty)
 {
     opened o[SPEC_COUNT];
     open_all(o);
-    guarded g = guarded_alloc(0);
+    support_guarded g = support_guarded_alloc(0, 0);
     for (size_t k = 0; k < SPEC_COUNT; k++)
         for (size_t f = 0; f < COUNT(all_fns); f++) {
             gpucc_call_info info;
@@ -480,7 +407,7 @@ START_TEST(test_empty)
     ck_assert_int_eq(gpucc_map_verify(GPUCC_MAP_SAXPY, 1.0f, NULL, NULL, NULL, 0, 0, &check), GPUCC_OK);
     ck_assert_uint_eq(check.bad, 0);
     ck_assert(check.max_ulp == 0.0);
-    gpucc_free_floats(g.raw);
+    support_guarded_free(&g);
     close_all(o);
 }
 END_TEST
@@ -529,7 +456,7 @@ END_TEST
 START_TEST(test_verify_catches_errors)
 {
     size_t n = 300007; /* above the size where verification goes parallel */
-    float *x = random_floats(n, 9), *out = gpucc_alloc_floats(n);
+    float *x = support_random_floats(n, 9), *out = gpucc_alloc_floats(n);
     ck_assert_ptr_nonnull(out);
     for (size_t i = 0; i < n; i++)
         out[i] = x[i] * x[i];
@@ -541,7 +468,7 @@ START_TEST(test_verify_catches_errors)
     /* One element 2 ulps off (away from zero), in the last thread's part. */
     size_t k = n - 1000;
     float good = out[k];
-    out[k] = float_of(bits_of(good) + 2);
+    out[k] = support_float_of(support_bits_of(good) + 2);
     for (unsigned threads = 1; threads <= 4; threads++) {
         ck_assert_int_eq(gpucc_map_verify(GPUCC_MAP_SQUARE, 0, x, NULL, out, n, threads, &check), GPUCC_OK);
         ck_assert_uint_eq(check.bad, 1);
@@ -646,7 +573,7 @@ END_TEST
 START_TEST(test_peak_copy_bandwidth)
 {
     size_t n = (size_t)1 << 22; /* 16 MB each way */
-    float *src = random_floats(n, 11), *dst = gpucc_alloc_floats(n);
+    float *src = support_random_floats(n, 11), *dst = gpucc_alloc_floats(n);
     ck_assert_ptr_nonnull(dst);
     gpucc_stats gbps;
     for (unsigned threads = 0; threads <= 3; threads++) {
@@ -670,32 +597,13 @@ START_TEST(test_peak_copy_bandwidth)
 }
 END_TEST
 
-static Suite *map_suite(void)
+Suite *test_suite(void)
 {
+    const TTest *const core[] = {
+        test_random_awkward_sizes, test_spanning_range, test_special_values, test_unaligned_arrays,
+        test_reuse_across_sizes, test_empty, test_invalid_arguments, test_ulp_bounds, test_verify_catches_errors,
+        test_verify_saxpy_scale, test_verify_flushed_subnormals, test_peak_copy_bandwidth};
     Suite *s = suite_create("map");
-    TCase *tc = tcase_create("core");
-    tcase_set_timeout(tc, 300); /* a cold PoCL kernel cache takes a while */
-    tcase_add_test(tc, test_random_awkward_sizes);
-    tcase_add_test(tc, test_spanning_range);
-    tcase_add_test(tc, test_special_values);
-    tcase_add_test(tc, test_unaligned_arrays);
-    tcase_add_test(tc, test_reuse_across_sizes);
-    tcase_add_test(tc, test_empty);
-    tcase_add_test(tc, test_invalid_arguments);
-    tcase_add_test(tc, test_ulp_bounds);
-    tcase_add_test(tc, test_verify_catches_errors);
-    tcase_add_test(tc, test_verify_saxpy_scale);
-    tcase_add_test(tc, test_verify_flushed_subnormals);
-    tcase_add_test(tc, test_peak_copy_bandwidth);
-    suite_add_tcase(s, tc);
+    support_tcase(s, "core", 300, core, COUNT(core)); /* a cold PoCL kernel cache takes a while */
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(map_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

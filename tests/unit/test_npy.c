@@ -13,6 +13,7 @@
 
 #include "atomic-file.h"
 #include "gpucc.h"
+#include "support.h"
 #include "npy.h"
 
 /* Every test writes into its own fresh directory (Check forks per test). */
@@ -151,6 +152,25 @@ static int count_temps(void)
 static const float small[6] = {1.5f, -2.25f, 3.0f, 0.125f, -1e30f, 7.0f};
 static const char *const valid_2x3 = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }";
 
+/* Loads path with max_rank and asserts the array: its rank, shape (rows x
+ * cols), count and, where data is not NULL, its floats; then that
+ * gpucc_array_free empties it. */
+static void expect_loaded(const char *path, size_t max_rank, size_t rank, size_t rows, size_t cols,
+                          const float *data)
+{
+    gpucc_array a;
+    ck_assert_msg(gpucc_array_load(path, max_rank, &a) == GPUCC_OK, "%s", gpucc_last_error());
+    ck_assert_uint_eq(a.rank, rank);
+    ck_assert_uint_eq(a.shape[0], rows);
+    ck_assert_uint_eq(a.shape[1], cols);
+    ck_assert_uint_eq(a.count, rows * cols);
+    if (data && rows * cols != 0)
+        ck_assert_int_eq(memcmp(a.data, data, rows * cols * sizeof *data), 0);
+    gpucc_array_free(&a);
+    ck_assert_ptr_null(a.data);
+    ck_assert_uint_eq(a.count, 0);
+}
+
 /* ---- Round trips ---- */
 
 static void check_round_trip(size_t rank, size_t rows, size_t cols, uint64_t seed)
@@ -163,17 +183,7 @@ static void check_round_trip(size_t rank, size_t rows, size_t cols, uint64_t see
     size_t shape[2] = {rows, cols};
     ck_assert_int_eq(gpucc_npy_save(path, x, rank, shape), GPUCC_OK);
 
-    gpucc_array a;
-    ck_assert_msg(gpucc_array_load(path, 2, &a) == GPUCC_OK, "%s", gpucc_last_error());
-    ck_assert_uint_eq(a.rank, rank);
-    ck_assert_uint_eq(a.shape[0], rows);
-    ck_assert_uint_eq(a.shape[1], rank == 1 ? 1 : cols);
-    ck_assert_uint_eq(a.count, count);
-    if (count)
-        ck_assert_int_eq(memcmp(a.data, x, count * sizeof *x), 0);
-    gpucc_array_free(&a);
-    ck_assert_ptr_null(a.data);
-    ck_assert_uint_eq(a.count, 0);
+    expect_loaded(path, 2, rank, rows, rank == 1 ? 1 : cols, x);
     free(x);
 }
 
@@ -329,15 +339,8 @@ static const char *write_small(const char *name)
 START_TEST(write_follows_extension)
 {
     static const char *const npy_names[] = {"w.npy", "w.NPY"};
-    for (size_t i = 0; i < 2; i++) {
-        gpucc_array a;
-        ck_assert_int_eq(gpucc_array_load(write_small(npy_names[i]), 2, &a), GPUCC_OK);
-        ck_assert_uint_eq(a.rank, 2);
-        ck_assert_uint_eq(a.shape[0], 2);
-        ck_assert_uint_eq(a.shape[1], 3);
-        ck_assert_int_eq(memcmp(a.data, small, sizeof small), 0);
-        gpucc_array_free(&a);
-    }
+    for (size_t i = 0; i < 2; i++)
+        expect_loaded(write_small(npy_names[i]), 2, 2, 2, 3, small);
     static const char *const raw_names[] = {"w.f32", "w.bin", "w", "w.npy.f32"};
     for (size_t i = 0; i < 4; i++) {
         size_t n;
@@ -504,14 +507,7 @@ START_TEST(valid_v1_unusual_header)
     const char *path = tmp_path("v1.npy");
     write_npy(path, 1, "{ \"shape\" :( 2 ,3 ) ,'fortran_order':False,\t'descr':'<f4'}", 0, small,
               sizeof small);
-    gpucc_array a;
-    ck_assert_msg(gpucc_array_load(path, 2, &a) == GPUCC_OK, "%s", gpucc_last_error());
-    ck_assert_uint_eq(a.rank, 2);
-    ck_assert_uint_eq(a.shape[0], 2);
-    ck_assert_uint_eq(a.shape[1], 3);
-    ck_assert_uint_eq(a.count, 6);
-    ck_assert_int_eq(memcmp(a.data, small, sizeof small), 0);
-    gpucc_array_free(&a);
+    expect_loaded(path, 2, 2, 2, 3, small);
 }
 END_TEST
 
@@ -521,14 +517,7 @@ START_TEST(valid_v2_and_v3)
         const char *path = tmp_path("v2.npy");
         write_npy(path, major, "{'descr': '<f4', 'fortran_order': False, 'shape': (6,), }", 118,
                   small, sizeof small);
-        gpucc_array a;
-        ck_assert_msg(gpucc_array_load(path, 1, &a) == GPUCC_OK, "%s", gpucc_last_error());
-        ck_assert_uint_eq(a.rank, 1);
-        ck_assert_uint_eq(a.shape[0], 6);
-        ck_assert_uint_eq(a.shape[1], 1);
-        ck_assert_uint_eq(a.count, 6);
-        ck_assert_int_eq(memcmp(a.data, small, sizeof small), 0);
-        gpucc_array_free(&a);
+        expect_loaded(path, 1, 1, 6, 1, small);
     }
 }
 END_TEST
@@ -538,16 +527,10 @@ START_TEST(valid_fortran_rank1_and_empty)
     const char *path = tmp_path("f1.npy");
     write_npy(path, 1, "{'descr': '<f4', 'fortran_order': True, 'shape': (6,), }", 0, small,
               sizeof small);
-    gpucc_array a;
-    ck_assert_msg(gpucc_array_load(path, 2, &a) == GPUCC_OK, "%s", gpucc_last_error());
-    ck_assert_uint_eq(a.count, 6);
-    gpucc_array_free(&a);
+    expect_loaded(path, 2, 1, 6, 1, small);
 
     write_npy(path, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (0,), }", 0, NULL, 0);
-    ck_assert_msg(gpucc_array_load(path, 1, &a) == GPUCC_OK, "%s", gpucc_last_error());
-    ck_assert_uint_eq(a.count, 0);
-    ck_assert_uint_eq(a.rank, 1);
-    gpucc_array_free(&a);
+    expect_loaded(path, 1, 1, 0, 1, NULL);
 }
 END_TEST
 
@@ -557,28 +540,16 @@ START_TEST(raw_f32)
 {
     const char *path = tmp_path("x.f32");
     write_file(path, small, sizeof small);
-    gpucc_array a;
-    ck_assert_msg(gpucc_array_load(path, 1, &a) == GPUCC_OK, "%s", gpucc_last_error());
-    ck_assert_uint_eq(a.rank, 1);
-    ck_assert_uint_eq(a.shape[0], 6);
-    ck_assert_uint_eq(a.shape[1], 1);
-    ck_assert_uint_eq(a.count, 6);
-    ck_assert_int_eq(memcmp(a.data, small, sizeof small), 0);
-    gpucc_array_free(&a);
+    expect_loaded(path, 1, 1, 6, 1, small);
 
     /* Any non-.npy extension is raw, even when the content is a .npy. */
     const char *bin = tmp_path("x.bin");
     write_npy(bin, 1, valid_2x3, 118, small, sizeof small);
-    ck_assert_int_eq(gpucc_array_load(bin, 2, &a), GPUCC_OK);
-    ck_assert_uint_eq(a.count, (128 + sizeof small) / 4);
-    gpucc_array_free(&a);
+    expect_loaded(bin, 2, 1, (128 + sizeof small) / 4, 1, NULL);
 
     const char *empty = tmp_path("empty.f32");
     write_file(empty, "", 0);
-    ck_assert_int_eq(gpucc_array_load(empty, 1, &a), GPUCC_OK);
-    ck_assert_uint_eq(a.count, 0);
-    ck_assert_uint_eq(a.rank, 1);
-    gpucc_array_free(&a);
+    expect_loaded(empty, 1, 1, 0, 1, NULL);
 }
 END_TEST
 
@@ -756,61 +727,22 @@ START_TEST(control_characters_in_details)
 }
 END_TEST
 
-static Suite *npy_suite(void)
+Suite *test_suite(void)
 {
+    const TTest *const save[] = {
+        round_trip_rank1, round_trip_rank2, rank1_when_max_rank_1, header_alignment, save_replaces_atomically,
+        save_respects_umask, save_failures, write_follows_extension, write_failures};
+    const TTest *const atomic_file[] = {
+        atomic_commit_and_abort, atomic_remove_all, atomic_open_failures, atomic_in_place};
+    const TTest *const valid[] = {
+        valid_v1_unusual_header, valid_v2_and_v3, valid_fortran_rank1_and_empty, raw_f32, free_is_null_safe};
+    const TTest *const malformed[] = {
+        raw_bad_size, bad_dtype, fortran_2d, bad_rank, truncated_and_trailing, bad_magic_and_version,
+        header_length_beyond_file, malformed_headers, io_errors, control_characters_in_details};
     Suite *s = suite_create("npy");
-
-    TCase *tc = tcase_create("save");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, round_trip_rank1);
-    tcase_add_test(tc, round_trip_rank2);
-    tcase_add_test(tc, rank1_when_max_rank_1);
-    tcase_add_test(tc, header_alignment);
-    tcase_add_test(tc, save_replaces_atomically);
-    tcase_add_test(tc, save_respects_umask);
-    tcase_add_test(tc, save_failures);
-    tcase_add_test(tc, write_follows_extension);
-    tcase_add_test(tc, write_failures);
-    suite_add_tcase(s, tc);
-
-    tc = tcase_create("atomic file");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, atomic_commit_and_abort);
-    tcase_add_test(tc, atomic_remove_all);
-    tcase_add_test(tc, atomic_open_failures);
-    tcase_add_test(tc, atomic_in_place);
-    suite_add_tcase(s, tc);
-
-    tc = tcase_create("valid");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, valid_v1_unusual_header);
-    tcase_add_test(tc, valid_v2_and_v3);
-    tcase_add_test(tc, valid_fortran_rank1_and_empty);
-    tcase_add_test(tc, raw_f32);
-    tcase_add_test(tc, free_is_null_safe);
-    suite_add_tcase(s, tc);
-
-    tc = tcase_create("malformed");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, raw_bad_size);
-    tcase_add_test(tc, bad_dtype);
-    tcase_add_test(tc, fortran_2d);
-    tcase_add_test(tc, bad_rank);
-    tcase_add_test(tc, truncated_and_trailing);
-    tcase_add_test(tc, bad_magic_and_version);
-    tcase_add_test(tc, header_length_beyond_file);
-    tcase_add_test(tc, malformed_headers);
-    tcase_add_test(tc, io_errors);
-    tcase_add_test(tc, control_characters_in_details);
-    suite_add_tcase(s, tc);
+    tcase_add_checked_fixture(support_tcase(s, "save", 0, save, COUNT(save)), setup, teardown);
+    tcase_add_checked_fixture(support_tcase(s, "atomic file", 0, atomic_file, COUNT(atomic_file)), setup, teardown);
+    tcase_add_checked_fixture(support_tcase(s, "valid", 0, valid, COUNT(valid)), setup, teardown);
+    tcase_add_checked_fixture(support_tcase(s, "malformed", 0, malformed, COUNT(malformed)), setup, teardown);
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(npy_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "parse.h"
+#include "support.h"
 
 /* ---- Helpers ---- */
 
@@ -39,66 +40,73 @@ static void expect_refused(const char *text, uint64_t min, uint64_t max, const c
     ck_assert_msg(out == 0xdeadbeef, "'%.60s': *out was written on failure", text);
 }
 
+/* One input of cli_parse_count and the value it must give. */
+typedef struct {
+    const char *text;
+    uint64_t expected;
+} count_case;
+
+/* expect_value on each case. */
+static void expect_values(const count_case *cases, size_t count, uint64_t min, uint64_t max)
+{
+    for (size_t i = 0; i < count; i++)
+        expect_value(cases[i].text, min, max, cases[i].expected);
+}
+
+/* expect_refused on each text, with the same reason. */
+static void expect_all_refused(const char *const *texts, size_t count, uint64_t min, uint64_t max, const char *reason)
+{
+    for (size_t i = 0; i < count; i++)
+        expect_refused(texts[i], min, max, reason);
+}
+
 #define ANY_MAX UINT64_MAX
 
 /* ---- Valid input ---- */
 
 START_TEST(test_plain_digits)
 {
-    expect_value("1", 0, ANY_MAX, 1);
-    expect_value("0", 0, ANY_MAX, 0);
-    expect_value("100000000", 0, ANY_MAX, 100000000);
-    expect_value("+7", 0, ANY_MAX, 7);
-    expect_value("007", 0, ANY_MAX, 7);
+    static const count_case cases[] = {{"1", 1}, {"0", 0}, {"100000000", 100000000}, {"+7", 7}, {"007", 7}};
+    expect_values(cases, COUNT(cases), 0, ANY_MAX);
 }
 END_TEST
 
 START_TEST(test_exponent)
 {
-    expect_value("1e8", 0, ANY_MAX, 100000000);
-    expect_value("1E8", 0, ANY_MAX, 100000000);
-    expect_value("1e0", 0, ANY_MAX, 1);
-    expect_value("1e+3", 0, ANY_MAX, 1000);
-    expect_value("1e18", 0, ANY_MAX, UINT64_C(1000000000000000000));
-    expect_value("1e19", 0, ANY_MAX, UINT64_C(10000000000000000000));
-    expect_value("100e-2", 0, ANY_MAX, 1);
-    expect_value("0e99999999999", 0, ANY_MAX, 0);
+    static const count_case cases[] = {{"1e8", 100000000}, {"1E8", 100000000}, {"1e0", 1}, {"1e+3", 1000},
+        {"1e18", UINT64_C(1000000000000000000)}, {"1e19", UINT64_C(10000000000000000000)}, {"100e-2", 1},
+        {"0e99999999999", 0}};
+    expect_values(cases, COUNT(cases), 0, ANY_MAX);
 }
 END_TEST
 
 START_TEST(test_fraction)
 {
-    expect_value("2.5e6", 0, ANY_MAX, 2500000);
-    expect_value("1.0", 0, ANY_MAX, 1);
-    expect_value("10.50e1", 0, ANY_MAX, 105);
-    expect_value("0.5e1", 0, ANY_MAX, 5);
-    expect_value("1.000000000000000000000000000000", 0, ANY_MAX, 1);
-    expect_value("0.0000000000000000000000001e25", 0, ANY_MAX, 1);
+    static const count_case cases[] = {{"2.5e6", 2500000}, {"1.0", 1}, {"10.50e1", 105}, {"0.5e1", 5},
+        {"1.000000000000000000000000000000", 1}, {"0.0000000000000000000000001e25", 1}};
+    expect_values(cases, COUNT(cases), 0, ANY_MAX);
 }
 END_TEST
 
 START_TEST(test_max_boundary)
 {
-    expect_value("1000", 1, 1000, 1000);
-    expect_value("1e3", 1, 1000, 1000);
-    expect_value("1", 1, 1000, 1);
-    expect_refused("1001", 1, 1000, "too large");
-    expect_refused("1.001e3", 1, 1000, "too large");
-    expect_refused("1e4", 1, 1000, "too large");
+    static const count_case cases[] = {{"1000", 1000}, {"1e3", 1000}, {"1", 1}};
+    expect_values(cases, COUNT(cases), 1, 1000);
+    static const char *const texts[] = {"1001", "1.001e3", "1e4"};
+    expect_all_refused(texts, COUNT(texts), 1, 1000, "too large");
 }
 END_TEST
 
 START_TEST(test_uint64_limit)
 {
-    expect_value("18446744073709551615", 0, UINT64_MAX, UINT64_MAX);
-    expect_value("1.8446744073709551615e19", 0, UINT64_MAX, UINT64_MAX);
-    expect_refused("18446744073709551616", 0, UINT64_MAX, "too large");
-    expect_refused("18446744073709551620", 0, UINT64_MAX, "too large");
+    static const count_case cases[] = {{"18446744073709551615", UINT64_MAX}, {"1.8446744073709551615e19", UINT64_MAX}};
+    expect_values(cases, COUNT(cases), 0, UINT64_MAX);
+    static const char *const texts[] = {"18446744073709551616", "18446744073709551620", "2e19",
+                                        "99999999999999999999"};
+    expect_all_refused(texts, COUNT(texts), 0, UINT64_MAX, "too large");
     /* Refused; the reason is not asserted: it currently reads "is not an
      * integer" (the fraction digit past uint64 is taken as a dropped one). */
     expect_refused("1.8446744073709551616e19", 0, UINT64_MAX, "");
-    expect_refused("2e19", 0, UINT64_MAX, "too large");
-    expect_refused("99999999999999999999", 0, UINT64_MAX, "too large");
 }
 END_TEST
 
@@ -106,17 +114,8 @@ END_TEST
 
 START_TEST(test_not_a_number)
 {
-    expect_refused("abc", 0, ANY_MAX, "not a number");
-    expect_refused("e5", 0, ANY_MAX, "not a number");
-    expect_refused(".", 0, ANY_MAX, "not a number");
-    expect_refused("+", 0, ANY_MAX, "not a number");
-    expect_refused("1..2", 0, ANY_MAX, "not a number");
-    expect_refused("1e8x", 0, ANY_MAX, "not a number");
-    expect_refused(" 1", 0, ANY_MAX, "not a number");
-    expect_refused("1 ", 0, ANY_MAX, "not a number");
-    expect_refused("0x10", 0, ANY_MAX, "not a number");
-    expect_refused("1,000", 0, ANY_MAX, "not a number");
-    expect_refused("++1", 0, ANY_MAX, "not a number");
+    static const char *const texts[] = {"abc", "e5", ".", "+", "1..2", "1e8x", " 1", "1 ", "0x10", "1,000", "++1"};
+    expect_all_refused(texts, COUNT(texts), 0, ANY_MAX, "not a number");
 }
 END_TEST
 
@@ -129,39 +128,30 @@ END_TEST
 
 START_TEST(test_negative)
 {
-    expect_refused("-1", 0, ANY_MAX, "negative");
-    expect_refused("-0", 0, ANY_MAX, "negative");
-    expect_refused("-1e8", 0, ANY_MAX, "negative");
+    static const char *const texts[] = {"-1", "-0", "-1e8"};
+    expect_all_refused(texts, COUNT(texts), 0, ANY_MAX, "negative");
 }
 END_TEST
 
 START_TEST(test_malformed_exponent)
 {
-    expect_refused("1e", 0, ANY_MAX, "exponent");
-    expect_refused("1e+", 0, ANY_MAX, "exponent");
-    expect_refused("1e-", 0, ANY_MAX, "exponent");
-    expect_refused("1ee5", 0, ANY_MAX, "exponent");
-    expect_refused("1e 5", 0, ANY_MAX, "exponent");
+    static const char *const texts[] = {"1e", "1e+", "1e-", "1ee5", "1e 5"};
+    expect_all_refused(texts, COUNT(texts), 0, ANY_MAX, "exponent");
 }
 END_TEST
 
 START_TEST(test_not_an_integer)
 {
-    expect_refused("1.5", 0, ANY_MAX, "not an integer");
-    expect_refused("1e-1", 0, ANY_MAX, "not an integer");
-    expect_refused("0.5", 0, ANY_MAX, "not an integer");
-    expect_refused("2.55e1", 0, ANY_MAX, "not an integer");
-    expect_refused("0.0000000000000000000000000000001", 0, ANY_MAX, "not an integer");
+    static const char *const texts[] = {"1.5", "1e-1", "0.5", "2.55e1", "0.0000000000000000000000000000001"};
+    expect_all_refused(texts, COUNT(texts), 0, ANY_MAX, "not an integer");
 }
 END_TEST
 
 START_TEST(test_too_large)
 {
-    expect_refused("1e30", 0, ANY_MAX, "too large");
-    expect_refused("1e20", 0, ANY_MAX, "too large");
-    /* A huge exponent must be refused promptly, not looped over. */
-    expect_refused("1e99999999999", 0, ANY_MAX, "too large");
-    expect_refused("1e999999999999999999999999999999", 0, ANY_MAX, "too large");
+    /* Huge exponents must be refused promptly, not looped over. */
+    static const char *const texts[] = {"1e30", "1e20", "1e99999999999", "1e999999999999999999999999999999"};
+    expect_all_refused(texts, COUNT(texts), 0, ANY_MAX, "too large");
     /* The reason names the limit. */
     expect_refused("1e30", 1, UINT64_C(1) << 40, "at most 1099511627776");
 }
@@ -225,94 +215,88 @@ static void check_real(const char *text, int single, const char *reason, double 
     ck_assert_msg(out == -12345, "'%s': *out was written on failure", text);
 }
 
-#define expect_real(text, single, expected) check_real(text, single, NULL, expected)
-#define expect_real_refused(text, single, reason) check_real(text, single, reason, 0)
+/* One input of cli_parse_real: accepted as `expected` when reason is NULL,
+ * else refused with a reason containing `reason`. */
+typedef struct {
+    const char *text;
+    int single;
+    const char *reason;
+    double expected;
+} real_case;
+
+static void check_reals(const real_case *cases, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        check_real(cases[i].text, cases[i].single, cases[i].reason, cases[i].expected);
+}
 
 START_TEST(test_real_valid)
 {
-    expect_real("2", 1, 2.0);
-    expect_real("-2.5", 1, -2.5);
-    expect_real("0", 1, 0.0);
-    expect_real("-0", 1, 0.0);
-    expect_real("0e-999", 1, 0.0); /* an exact zero is no underflow */
-    expect_real("1e-3", 1, (double)1e-3f);
-    expect_real("0x1p-3", 1, 0.125);
-    expect_real("1e-300", 0, 1e-300); /* normal as a double */
-    expect_real("3.4028234e38", 1, (double)FLT_MAX);
-    expect_real("1.17549435e-38", 1, (double)FLT_MIN); /* the smallest normal float32 */
+    static const real_case cases[] = {
+        {"2", 1, NULL, 2.0},
+        {"-2.5", 1, NULL, -2.5},
+        {"0", 1, NULL, 0.0},
+        {"-0", 1, NULL, 0.0},
+        {"0e-999", 1, NULL, 0.0}, /* an exact zero is no underflow */
+        {"1e-3", 1, NULL, (double)1e-3f},
+        {"0x1p-3", 1, NULL, 0.125},
+        {"1e-300", 0, NULL, 1e-300}, /* normal as a double */
+        {"3.4028234e38", 1, NULL, (double)FLT_MAX},
+        {"1.17549435e-38", 1, NULL, (double)FLT_MIN}, /* the smallest normal float32 */
+    };
+    check_reals(cases, COUNT(cases));
 }
 END_TEST
 
 START_TEST(test_real_underflow)
 {
-    /* 1e-50 is not representable as a nonzero float32: before the fix it
-     * silently became 0. */
-    expect_real_refused("1e-50", 1, "too small for float32");
-    expect_real_refused("-1e-50", 1, "too small for float32");
-    /* Subnormal float32 values: precision lost, and devices may flush them. */
-    expect_real_refused("1e-40", 1, "too small for float32");
-    expect_real_refused("0x1p-149", 1, "too small for float32");
-    expect_real_refused("1e-400", 0, "too small for double");
-    expect_real_refused("1e-310", 0, "too small for double");
+    static const real_case cases[] = {
+        /* 1e-50 is not representable as a nonzero float32: before the fix it
+         * silently became 0. */
+        {"1e-50", 1, "too small for float32", 0},
+        {"-1e-50", 1, "too small for float32", 0},
+        /* Subnormal float32 values: precision lost, and devices may flush them. */
+        {"1e-40", 1, "too small for float32", 0},
+        {"0x1p-149", 1, "too small for float32", 0},
+        {"1e-400", 0, "too small for double", 0},
+        {"1e-310", 0, "too small for double", 0},
+    };
+    check_reals(cases, COUNT(cases));
 }
 END_TEST
 
 START_TEST(test_real_overflow)
 {
-    expect_real_refused("1e39", 1, "too large for float32");
-    expect_real_refused("-1e39", 1, "too large for float32");
-    expect_real_refused("1e309", 0, "too large for double");
-    expect_real("1e39", 0, 1e39);
+    static const real_case cases[] = {
+        {"1e39", 1, "too large for float32", 0},
+        {"-1e39", 1, "too large for float32", 0},
+        {"1e309", 0, "too large for double", 0},
+        {"1e39", 0, NULL, 1e39},
+    };
+    check_reals(cases, COUNT(cases));
 }
 END_TEST
 
 START_TEST(test_real_malformed)
 {
-    expect_real_refused("", 1, "is empty");
-    expect_real_refused("abc", 1, "not a number");
-    expect_real_refused("2x", 1, "not a number");
-    expect_real_refused(" 2", 1, "not a number");
-    expect_real_refused("2 ", 1, "not a number");
-    expect_real_refused("inf", 1, "must be finite");
-    expect_real_refused("-infinity", 0, "must be finite");
-    expect_real_refused("nan", 1, "must be finite");
+    static const real_case cases[] = {
+        {"", 1, "is empty", 0},           {"abc", 1, "not a number", 0},       {"2x", 1, "not a number", 0},
+        {" 2", 1, "not a number", 0},     {"2 ", 1, "not a number", 0},        {"inf", 1, "must be finite", 0},
+        {"-infinity", 0, "must be finite", 0}, {"nan", 1, "must be finite", 0},
+    };
+    check_reals(cases, COUNT(cases));
 }
 END_TEST
 
-static Suite *parse_suite(void)
+Suite *test_suite(void)
 {
+    const TTest *const count[] = {
+        test_plain_digits, test_exponent, test_fraction, test_max_boundary, test_uint64_limit, test_not_a_number,
+        test_empty, test_negative, test_malformed_exponent, test_not_an_integer, test_too_large,
+        test_huge_digit_string, test_below_min, test_reason_fits_small_buffer};
+    const TTest *const real[] = {test_real_valid, test_real_underflow, test_real_overflow, test_real_malformed};
     Suite *s = suite_create("parse");
-    TCase *tc = tcase_create("count");
-    tcase_set_timeout(tc, 30);
-    tcase_add_test(tc, test_plain_digits);
-    tcase_add_test(tc, test_exponent);
-    tcase_add_test(tc, test_fraction);
-    tcase_add_test(tc, test_max_boundary);
-    tcase_add_test(tc, test_uint64_limit);
-    tcase_add_test(tc, test_not_a_number);
-    tcase_add_test(tc, test_empty);
-    tcase_add_test(tc, test_negative);
-    tcase_add_test(tc, test_malformed_exponent);
-    tcase_add_test(tc, test_not_an_integer);
-    tcase_add_test(tc, test_too_large);
-    tcase_add_test(tc, test_huge_digit_string);
-    tcase_add_test(tc, test_below_min);
-    tcase_add_test(tc, test_reason_fits_small_buffer);
-    suite_add_tcase(s, tc);
-    TCase *real = tcase_create("real");
-    tcase_add_test(real, test_real_valid);
-    tcase_add_test(real, test_real_underflow);
-    tcase_add_test(real, test_real_overflow);
-    tcase_add_test(real, test_real_malformed);
-    suite_add_tcase(s, real);
+    support_tcase(s, "count", 30, count, COUNT(count));
+    support_tcase(s, "real", 0, real, COUNT(real));
     return s;
-}
-
-int main(void)
-{
-    SRunner *runner = srunner_create(parse_suite());
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -16,6 +16,7 @@
  * memory); 64-bit indexing is exercised instead by chunked runs whose chunk
  * offsets go past 2^24 elements (see test_chunked_large_offsets). */
 #include "gpucc.h"
+#include "support.h"
 #include "gpucc-ops.h" /* GPUCC_REDUCE_BLOCK and GPUCC_REDUCE_LANES only */
 
 #include <check.h>
@@ -29,7 +30,6 @@
 enum { BLOCK = GPUCC_REDUCE_BLOCK, LANES = GPUCC_REDUCE_LANES };
 #define BLOCK_BYTES ((uint64_t)BLOCK * sizeof(float))
 #define TWO_POW_24_PLUS_1 (((size_t)1 << 24) + 1)
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const gpucc_reduce_op all_ops[] = {GPUCC_REDUCE_SUM, GPUCC_REDUCE_MIN, GPUCC_REDUCE_MAX};
 
@@ -114,9 +114,7 @@ static opened *open_all(const spec *specs, size_t count)
         o[i].spec = specs[i];
         describe(&specs[i], o[i].label, sizeof o[i].label);
         gpucc_backend_config c = config_of(&specs[i]);
-        gpucc_status st = gpucc_backend_open(specs[i].kind, &c, &o[i].backend);
-        ck_assert_msg(st == GPUCC_OK, "open %s: %s (%s)", o[i].label, gpucc_status_name(st),
-                      gpucc_last_error());
+        o[i].backend = support_open(specs[i].kind, &c, o[i].label);
         ck_assert_int_eq(gpucc_backend_kind_of(o[i].backend), specs[i].kind);
         ck_assert(gpucc_backend_device(o[i].backend)[0] != '\0');
     }
@@ -142,23 +140,6 @@ static gpucc_reduce_result run(const opened *b, gpucc_reduce_op op, const float 
 
 /* ---- Data ---- */
 
-static float *random_floats(size_t n, uint64_t seed)
-{
-    float *x = gpucc_alloc_floats(n);
-    ck_assert_msg(x != NULL, "gpucc_alloc_floats(%zu): %s", n, gpucc_last_error());
-    gpucc_status st = gpucc_generate(x, n, seed, 0);
-    ck_assert_msg(st == GPUCC_OK, "gpucc_generate: %s", gpucc_last_error());
-    return x;
-}
-
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
-
 /* Random floats over a wide range: random signs and mantissas, exponents
  * spread over [-20, 20] around a scale that changes from block to block
  * (2^-32 to 2^32). gpucc_generate's data (|x| in [2^-10, 2^10)) has lane
@@ -170,21 +151,12 @@ static float *wide_floats(size_t n, uint64_t seed)
     float *x = gpucc_alloc_floats(n);
     ck_assert_msg(x != NULL, "gpucc_alloc_floats(%zu): %s", n, gpucc_last_error());
     for (size_t i = 0; i < n; i++) {
-        uint64_t r = splitmix64(&seed);
+        uint64_t r = support_splitmix64(&seed);
         uint32_t scale = (uint32_t)(8 * (i / BLOCK * 5 % 9)); /* 2^-32 .. 2^32 */
         uint32_t exponent = 127 - 32 - 20 + scale + (uint32_t)((r >> 32) % 41);
         uint32_t bits = (uint32_t)(r >> 63) << 31 | exponent << 23 | ((uint32_t)r & 0x7fffffu);
         memcpy(&x[i], &bits, sizeof x[i]);
     }
-    return x;
-}
-
-static float *filled_floats(size_t n, float value)
-{
-    float *x = gpucc_alloc_floats(n);
-    ck_assert_msg(x != NULL, "gpucc_alloc_floats(%zu): %s", n, gpucc_last_error());
-    for (size_t i = 0; i < n; i++)
-        x[i] = value;
     return x;
 }
 
@@ -352,7 +324,7 @@ START_TEST(test_random_awkward_sizes)
     /* Every size is a prefix of one large generated array: the element
      * after the end is random (not 0), so reading past n changes the sum.
      * gpucc_generate's data first, then wide-range data (see wide_floats). */
-    float *data[2] = {random_floats(TWO_POW_24_PLUS_1 + 1, 1234), wide_floats(TWO_POW_24_PLUS_1 + 1, 1234)};
+    float *data[2] = {support_random_floats(TWO_POW_24_PLUS_1 + 1, 1234), wide_floats(TWO_POW_24_PLUS_1 + 1, 1234)};
     for (size_t d = 0; d < COUNT(data); d++) {
         for (size_t s = 0; s < COUNT(awkward_sizes); s++)
             check_all(o, COUNT(specs), data[d], awkward_sizes[s]);
@@ -389,7 +361,7 @@ START_TEST(test_bitwise_sum)
     };
     opened *o = open_all(specs, COUNT(specs));
     size_t max_n = 2000000 + 14;
-    float *data[2] = {random_floats(max_n, 99), wide_floats(max_n, 99)};
+    float *data[2] = {support_random_floats(max_n, 99), wide_floats(max_n, 99)};
     for (size_t d = 0; d < COUNT(data); d++) {
         const float *x = data[d];
         for (size_t s = 0; s < COUNT(sizes); s++) {
@@ -579,7 +551,7 @@ static const spec every_kind[] = {
 
 static void check_ones(const opened *o, size_t count, size_t n)
 {
-    float *x = filled_floats(n, 1.0f);
+    float *x = support_filled(n, 1.0f);
     for (size_t i = 0; i < count; i++) {
         gpucc_reduce_result r = run(&o[i], GPUCC_REDUCE_SUM, x, n);
         ck_assert_msg(same_bits(r.value, (double)n), "%s: %zu ones sum to %.17g", o[i].label, n, r.value);
@@ -602,7 +574,7 @@ END_TEST
 /* Writes big, tiny, -big at the given positions of an array of zeros. */
 static float *cancellation_case(size_t n, size_t at_big, size_t at_tiny, size_t at_minus)
 {
-    float *x = filled_floats(n, 0.0f);
+    float *x = support_filled(n, 0.0f);
     x[at_big] = 1e30f;
     x[at_tiny] = 1.0f;
     x[at_minus] = -1e30f;
@@ -654,7 +626,7 @@ START_TEST(test_nan_anywhere)
 {
     opened *o = open_all(every_kind, COUNT(every_kind));
     size_t n = 6 * BLOCK + 21; /* chunk boundaries at 3 and 16 blocks */
-    float *x = random_floats(n, 21);
+    float *x = support_random_floats(n, 21);
     const size_t positions[] = {0, 1, 15, 16, BLOCK - 1, BLOCK, 3 * BLOCK - 1, 3 * BLOCK, n / 2,
                                 n - 17, n - 1};
     static const uint32_t nan_bits[] = {0x7fc00000u, 0xffc00001u, 0x7f800001u /* signalling */};
@@ -689,7 +661,7 @@ END_TEST
 static void check_infinities(const opened *o, size_t count)
 {
     size_t n = 5 * BLOCK + 7;
-    float *x = random_floats(n, 33);
+    float *x = support_random_floats(n, 33);
     for (size_t i = 0; i < count; i++) {
         const opened *b = &o[i];
         /* +inf only (once, then everywhere). */
@@ -716,7 +688,7 @@ static void check_infinities(const opened *o, size_t count)
     /* Arrays of nothing but infinities. */
     static const size_t sizes[] = {1, 17, BLOCK + 1};
     for (size_t s = 0; s < COUNT(sizes); s++) {
-        float *inf = filled_floats(sizes[s], INFINITY);
+        float *inf = support_filled(sizes[s], INFINITY);
         check_all(o, count, inf, sizes[s]);
         for (size_t i = 0; i < count; i++) {
             ck_assert(same_bits(run(&o[i], GPUCC_REDUCE_SUM, inf, sizes[s]).value, INFINITY));
@@ -758,7 +730,7 @@ END_TEST
  * checked bit for bit), since every partial is a double. */
 static float *huge_values(size_t n)
 {
-    float *x = filled_floats(n, FLT_MAX);
+    float *x = support_filled(n, FLT_MAX);
     for (size_t i = 0; i < n; i += 7)
         x[i] = -0x1p127f;
     return x;
@@ -825,7 +797,7 @@ static void check_signed_zeros(const opened *o, size_t count)
     static const size_t sizes[] = {1, 17, BLOCK + 1};
     for (size_t s = 0; s < COUNT(sizes); s++) {
         size_t n = sizes[s];
-        float *x = filled_floats(n, -0.0f);
+        float *x = support_filled(n, -0.0f);
         for (size_t i = 0; i < count; i++) {
             ck_assert_msg(same_bits(run(&o[i], GPUCC_REDUCE_SUM, x, n).value, 0.0), "%s: sum of -0.0",
                           o[i].label);
@@ -901,7 +873,7 @@ START_TEST(test_fp32_fallback)
     };
     opened *o = open_all(specs, COUNT(specs));
     size_t n = 1000007;
-    float *x = random_floats(n, 77);
+    float *x = support_random_floats(n, 77);
     static const size_t sizes[] = {1000007, 1, 17, 4097, 65537};
     for (size_t s = 0; s < COUNT(sizes); s++) {
         expected e = expect_of(x, sizes[s]);
@@ -992,6 +964,25 @@ START_TEST(test_invalid_open)
 }
 END_TEST
 
+/* The last error names text in single quotes. */
+static void expect_error_quotes(const char *text)
+{
+    char quoted[64];
+    snprintf(quoted, sizeof quoted, "'%s'", text);
+    ck_assert_msg(strstr(gpucc_last_error(), quoted) != NULL, "%s", gpucc_last_error());
+}
+
+/* parse (gpucc_backend_kind_parse or gpucc_reduce_op_parse) refuses each
+ * name of the array bad with GPUCC_E_INVALID, leaves out at keep, and quotes
+ * the name in the last error. */
+#define EXPECT_PARSE_REFUSED(parse, bad, out, keep)                                                 \
+    for (size_t i_ = 0; i_ < COUNT(bad); i_++) {                                                    \
+        (out) = (keep);                                                                             \
+        ck_assert_int_eq(parse((bad)[i_], &(out)), GPUCC_E_INVALID);                                \
+        ck_assert_int_eq((out), (keep));                                                            \
+        expect_error_quotes((bad)[i_]);                                                             \
+    }
+
 START_TEST(test_parse_names)
 {
     gpucc_backend_kind kind = GPUCC_BACKEND_COUNT;
@@ -1013,63 +1004,23 @@ START_TEST(test_parse_names)
     ck_assert_ptr_null(gpucc_reduce_op_name(GPUCC_REDUCE_OP_COUNT));
 
     static const char *const bad_kinds[] = {"cuda-xyz", "", "serial ", "openc", "pthread"};
-    for (size_t i = 0; i < COUNT(bad_kinds); i++) {
-        kind = GPUCC_BACKEND_SERIAL;
-        ck_assert_int_eq(gpucc_backend_kind_parse(bad_kinds[i], &kind), GPUCC_E_INVALID);
-        ck_assert_int_eq(kind, GPUCC_BACKEND_SERIAL);
-        char quoted[64];
-        snprintf(quoted, sizeof quoted, "'%s'", bad_kinds[i]);
-        ck_assert_msg(strstr(gpucc_last_error(), quoted) != NULL, "%s", gpucc_last_error());
-    }
+    EXPECT_PARSE_REFUSED(gpucc_backend_kind_parse, bad_kinds, kind, GPUCC_BACKEND_SERIAL);
     static const char *const bad_ops[] = {"mean-xyz", "", "summ", "mi"};
-    for (size_t i = 0; i < COUNT(bad_ops); i++) {
-        op = GPUCC_REDUCE_SUM;
-        ck_assert_int_eq(gpucc_reduce_op_parse(bad_ops[i], &op), GPUCC_E_INVALID);
-        ck_assert_int_eq(op, GPUCC_REDUCE_SUM);
-        char quoted[64];
-        snprintf(quoted, sizeof quoted, "'%s'", bad_ops[i]);
-        ck_assert_msg(strstr(gpucc_last_error(), quoted) != NULL, "%s", gpucc_last_error());
-    }
+    EXPECT_PARSE_REFUSED(gpucc_reduce_op_parse, bad_ops, op, GPUCC_REDUCE_SUM);
     ck_assert_int_eq(gpucc_backend_kind_parse(NULL, &kind), GPUCC_E_INVALID);
     ck_assert_int_eq(gpucc_reduce_op_parse(NULL, &op), GPUCC_E_INVALID);
 }
 END_TEST
 
-static Suite *reduce_suite(void)
+Suite *test_suite(void)
 {
+    const TTest *const core[] = {
+        test_random_awkward_sizes, test_bitwise_sum, test_unaligned_input, test_chunked, test_copy_overlap,
+        test_chunked_large_offsets, test_chunk_limit_below_one_block, test_ones_past_float_range, test_cancellation,
+        test_nan_anywhere, test_infinities, test_infinity_fp32_fallback, test_sum_beyond_float_range,
+        test_sum_beyond_float_range_fp32_fallback, test_signed_zeros, test_signed_zeros_fp32_fallback, test_empty,
+        test_fp32_fallback, test_invalid_reduce_arguments, test_invalid_open, test_parse_names};
     Suite *s = suite_create("reduce");
-    TCase *tc = tcase_create("core");
-    tcase_set_timeout(tc, 300); /* a cold PoCL kernel cache takes a while */
-    tcase_add_test(tc, test_random_awkward_sizes);
-    tcase_add_test(tc, test_bitwise_sum);
-    tcase_add_test(tc, test_unaligned_input);
-    tcase_add_test(tc, test_chunked);
-    tcase_add_test(tc, test_copy_overlap);
-    tcase_add_test(tc, test_chunked_large_offsets);
-    tcase_add_test(tc, test_chunk_limit_below_one_block);
-    tcase_add_test(tc, test_ones_past_float_range);
-    tcase_add_test(tc, test_cancellation);
-    tcase_add_test(tc, test_nan_anywhere);
-    tcase_add_test(tc, test_infinities);
-    tcase_add_test(tc, test_infinity_fp32_fallback);
-    tcase_add_test(tc, test_sum_beyond_float_range);
-    tcase_add_test(tc, test_sum_beyond_float_range_fp32_fallback);
-    tcase_add_test(tc, test_signed_zeros);
-    tcase_add_test(tc, test_signed_zeros_fp32_fallback);
-    tcase_add_test(tc, test_empty);
-    tcase_add_test(tc, test_fp32_fallback);
-    tcase_add_test(tc, test_invalid_reduce_arguments);
-    tcase_add_test(tc, test_invalid_open);
-    tcase_add_test(tc, test_parse_names);
-    suite_add_tcase(s, tc);
+    support_tcase(s, "core", 300, core, COUNT(core)); /* a cold PoCL kernel cache takes a while */
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(reduce_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

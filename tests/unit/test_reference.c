@@ -1,6 +1,7 @@
 /* Unit tests of gpucc_reference_compute: the exact, correctly rounded
  * reference that every backend is verified against. */
 #include "gpucc.h"
+#include "support.h"
 
 #include <check.h>
 #include <float.h>
@@ -44,22 +45,6 @@ static void check_sum(const float *x, size_t n, double want_sum, double want_abs
     }
 }
 
-static float *filled(size_t n, float value)
-{
-    float *x = malloc(n * sizeof *x);
-    ck_assert_ptr_nonnull(x);
-    for (size_t i = 0; i < n; i++)
-        x[i] = value;
-    return x;
-}
-
-static float float_from_bits(uint32_t u)
-{
-    float f;
-    memcpy(&f, &u, sizeof f);
-    return f;
-}
-
 START_TEST(test_empty)
 {
     gpucc_reference r = ref_of(NULL, 0, 0);
@@ -86,19 +71,19 @@ END_TEST
 START_TEST(test_ones)
 {
     size_t n = 1000000;
-    float *x = filled(n, 1.0f);
+    float *x = support_filled(n, 1.0f);
     check_sum(x, n, 1e6, 1e6);
-    free(x);
+    gpucc_free_floats(x);
 
     /* Beyond float's integer range: a float accumulator sticks at 2^24. */
     n = ((size_t)1 << 24) + 1;
-    x = filled(n, 1.0f);
+    x = support_filled(n, 1.0f);
     check_sum(x, n, 16777217.0, 16777217.0);
     gpucc_reference r = ref_of(x, n, 7);
     ASSERT_EXACT(r.sum, 16777217.0);
     ASSERT_EXACT(r.min, 1.0);
     ASSERT_EXACT(r.max, 1.0);
-    free(x);
+    gpucc_free_floats(x);
 }
 END_TEST
 
@@ -183,9 +168,9 @@ START_TEST(test_large_values)
     check_sum(b, 4, -4.0 * FLT_MAX, 4.0 * FLT_MAX);
     /* Many FLT_MAX: 10^6 * (2^24 - 1) * 2^104 is exact in double. */
     size_t n = 1000000;
-    float *x = filled(n, FLT_MAX);
+    float *x = support_filled(n, FLT_MAX);
     check_sum(x, n, 1e6 * FLT_MAX, 1e6 * FLT_MAX);
-    free(x);
+    gpucc_free_floats(x);
 }
 END_TEST
 
@@ -239,7 +224,7 @@ START_TEST(test_nonfinite)
         for (size_t pos = 0; pos < n; pos++) {
             for (size_t i = 0; i < n; i++)
                 e[i] = (float)i;
-            e[pos] = float_from_bits(0xffc00001u);
+            e[pos] = support_float_of(0xffc00001u);
             r = ref_of(e, n, 1);
             ck_assert(isnan(r.sum));
             ck_assert(isnan(r.abs_sum));
@@ -250,7 +235,7 @@ START_TEST(test_nonfinite)
 
     /* Non-finite values deep inside a multi-threaded run. */
     size_t n = (size_t)1 << 20;
-    float *x = filled(n, 0.5f);
+    float *x = support_filled(n, 0.5f);
     x[n - 3] = -INFINITY;
     r = ref_of(x, n, 3);
     ASSERT_EXACT(r.sum, -INFINITY);
@@ -267,7 +252,7 @@ START_TEST(test_nonfinite)
     ck_assert(isnan(r.abs_sum));
     ck_assert(isnan(r.min));
     ck_assert(isnan(r.max));
-    free(x);
+    gpucc_free_floats(x);
 }
 END_TEST
 
@@ -295,14 +280,6 @@ START_TEST(test_min_max)
     ASSERT_EXACT(r.abs_sum, 0x1p-148);
 }
 END_TEST
-
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
 
 /* Double-double accumulation (Knuth's TwoSum): error far below 1 ulp of the
  * result for these well-conditioned sums. */
@@ -334,14 +311,14 @@ START_TEST(test_random_thread_independence)
     uint64_t state = 42;
     float lo = INFINITY, hi = -INFINITY;
     for (size_t i = 0; i < n; i++) {
-        uint64_t r = splitmix64(&state);
+        uint64_t r = support_splitmix64(&state);
         /* Random sign, mantissa and exponent in [-40, 40], some subnormals. */
         uint32_t sign = (uint32_t)(r >> 63) << 31;
         uint32_t exp = 127 - 40 + (uint32_t)((r >> 32) % 81);
         if (i % 1000 == 7)
             exp = 0;
         uint32_t mant = (uint32_t)r & 0x7fffffu;
-        x[i] = float_from_bits(sign | exp << 23 | mant);
+        x[i] = support_float_of(sign | exp << 23 | mant);
         lo = x[i] < lo ? x[i] : lo;
         hi = x[i] > hi ? x[i] : hi;
     }
@@ -362,31 +339,12 @@ START_TEST(test_random_thread_independence)
 }
 END_TEST
 
-static Suite *reference_suite(void)
+Suite *test_suite(void)
 {
+    const TTest *const core[] = {
+        test_empty, test_invalid, test_ones, test_cancellation, test_rounding, test_subnormals, test_large_values,
+        test_negative_and_abs, test_nonfinite, test_min_max, test_random_thread_independence};
     Suite *s = suite_create("reference");
-    TCase *tc = tcase_create("core");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, test_empty);
-    tcase_add_test(tc, test_invalid);
-    tcase_add_test(tc, test_ones);
-    tcase_add_test(tc, test_cancellation);
-    tcase_add_test(tc, test_rounding);
-    tcase_add_test(tc, test_subnormals);
-    tcase_add_test(tc, test_large_values);
-    tcase_add_test(tc, test_negative_and_abs);
-    tcase_add_test(tc, test_nonfinite);
-    tcase_add_test(tc, test_min_max);
-    tcase_add_test(tc, test_random_thread_independence);
-    suite_add_tcase(s, tc);
+    support_tcase(s, "core", 120, core, COUNT(core));
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(reference_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

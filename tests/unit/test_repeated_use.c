@@ -17,6 +17,7 @@
  * programs, so it runs fewer cycles than the CPU backends. */
 #define _POSIX_C_SOURCE 200809L
 #include "gpucc.h"
+#include "support.h"
 
 #include <check.h>
 #include <dirent.h>
@@ -212,23 +213,10 @@ START_TEST(test_opencl_cycles)
 }
 END_TEST
 
-static Suite *repeated_use_suite(void)
+Suite *test_suite(void)
 {
+    const TTest *const cycles[] = {test_serial_cycles, test_pthreads_cycles, test_opencl_cycles};
     Suite *s = suite_create("repeated use");
-    TCase *tc = tcase_create("cycles");
-    tcase_set_timeout(tc, 600); /* a cold PoCL kernel cache on a busy machine */
-    tcase_add_test(tc, test_serial_cycles);
-    tcase_add_test(tc, test_pthreads_cycles);
-    tcase_add_test(tc, test_opencl_cycles);
-    suite_add_tcase(s, tc);
+    support_tcase(s, "cycles", 600, cycles, COUNT(cycles)); /* a cold PoCL kernel cache on a busy machine */
     return s;
-}
-
-int main(void)
-{
-    SRunner *sr = srunner_create(repeated_use_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -1,0 +1,77 @@
+/* Helpers shared by the unit tests (tests/unit): test data, float bits,
+ * guarded output buffers and backend opening. Every helper that can fail
+ * fails the running Check test with a message instead of returning an
+ * error. check-main.c holds the one main(); each test program defines
+ * test_suite(). */
+#ifndef GPUCC_TEST_SUPPORT_H
+#define GPUCC_TEST_SUPPORT_H
+
+#include "gpucc.h"
+
+#include <check.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The suite of one test program, run by check-main.c's main(). */
+Suite *test_suite(void);
+
+/* Adds to s a test case `name` holding tests[0..count), with a timeout of
+ * timeout_s seconds (0: Check's default); returns it for fixtures and more
+ * tests. */
+TCase *support_tcase(Suite *s, const char *name, double timeout_s, const TTest *const tests[], size_t count);
+
+/* ---- Data ---- */
+
+/* The next value of the splitmix64 generator whose state is *state. */
+uint64_t support_splitmix64(uint64_t *state);
+
+/* n floats from gpucc_generate(seed) (|x| in [2^-10, 2^10)), in a buffer
+ * from gpucc_alloc_floats (free it with gpucc_free_floats). */
+float *support_random_floats(size_t n, uint64_t seed);
+
+/* n floats uniform in [-1, 1) from splitmix64(seed), in a buffer from
+ * gpucc_alloc_floats. */
+float *support_uniform_floats(size_t n, uint64_t seed);
+
+/* n copies of value, in a buffer from gpucc_alloc_floats. */
+float *support_filled(size_t n, float value);
+
+/* The bits of f, and the float whose bits are bits. */
+uint32_t support_bits_of(float f);
+float support_float_of(uint32_t bits);
+
+/* ---- Guarded outputs ---- */
+
+enum { SUPPORT_GUARD = 64 }; /* guard floats on each side of a guarded output */
+
+/* An output of n floats that starts `offset` floats past a 4096-byte boundary
+ * plus SUPPORT_GUARD floats. The floats before out (SUPPORT_GUARD + offset)
+ * and after it (SUPPORT_GUARD) hold a NaN bit pattern no computation makes;
+ * out holds another NaN pattern until something writes it, so that an
+ * unwritten output fails any check of its value. */
+typedef struct {
+    float *raw; /* what was allocated */
+    float *out; /* raw + SUPPORT_GUARD + offset */
+    size_t n, offset;
+} support_guarded;
+
+/* Allocates a guarded output of n floats, guards and out filled. */
+support_guarded support_guarded_alloc(size_t n, size_t offset);
+
+/* Refills out with the unwritten pattern (before each call into it). */
+void support_guarded_poison(support_guarded *g);
+
+/* Fails the test, naming `what`, if any guard float lost its pattern. */
+void support_guarded_check(const support_guarded *g, const char *what);
+
+void support_guarded_free(support_guarded *g);
+
+/* ---- Backends ---- */
+
+/* Opens a backend of `kind` with config (NULL: defaults); fails the test,
+ * naming `label`, unless it opens. */
+gpucc_backend *support_open(gpucc_backend_kind kind, const gpucc_backend_config *config, const char *label);
+
+#endif
