@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gpucc-elementwise.h" /* gpucc_map_fn and gpucc_activation, from their tables */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -75,10 +77,16 @@ GPUCC_API const char *gpucc_last_error(void);
 
 /* ---- Backends ---- */
 
+/* X(enumerator, name): one table gives the enum and the names. */
+#define GPUCC_BACKEND_TABLE(X)                  \
+    X(GPUCC_BACKEND_SERIAL, "serial")           \
+    X(GPUCC_BACKEND_PTHREADS, "pthreads")       \
+    X(GPUCC_BACKEND_OPENCL, "opencl")
+
 typedef enum {
-    GPUCC_BACKEND_SERIAL,
-    GPUCC_BACKEND_PTHREADS,
-    GPUCC_BACKEND_OPENCL,
+#define GPUCC_BACKEND_ENUM(name, text) name,
+    GPUCC_BACKEND_TABLE(GPUCC_BACKEND_ENUM)
+#undef GPUCC_BACKEND_ENUM
     GPUCC_BACKEND_COUNT
 } gpucc_backend_kind;
 
@@ -144,7 +152,18 @@ GPUCC_API const char *gpucc_backend_device(const gpucc_backend *backend);
 
 /* ---- Reduction ---- */
 
-typedef enum { GPUCC_REDUCE_SUM, GPUCC_REDUCE_MIN, GPUCC_REDUCE_MAX, GPUCC_REDUCE_OP_COUNT } gpucc_reduce_op;
+/* X(enumerator, name): one table gives the enum and the names. */
+#define GPUCC_REDUCE_OP_TABLE(X)                \
+    X(GPUCC_REDUCE_SUM, "sum")                  \
+    X(GPUCC_REDUCE_MIN, "min")                  \
+    X(GPUCC_REDUCE_MAX, "max")
+
+typedef enum {
+#define GPUCC_REDUCE_OP_ENUM(name, text) name,
+    GPUCC_REDUCE_OP_TABLE(GPUCC_REDUCE_OP_ENUM)
+#undef GPUCC_REDUCE_OP_ENUM
+    GPUCC_REDUCE_OP_COUNT
+} gpucc_reduce_op;
 
 /* "sum", "min", "max"; NULL for an out-of-range op. */
 GPUCC_API const char *gpucc_reduce_op_name(gpucc_reduce_op op);
@@ -186,16 +205,9 @@ GPUCC_API gpucc_status gpucc_reduce(gpucc_backend *backend, gpucc_reduce_op op, 
 
 /* ---- Element-wise map ---- */
 
-/* The functions, defined once in kernels/gpucc-map.h for C and OpenCL C. */
-typedef enum {
-    GPUCC_MAP_SQUARE,  /* x * x */
-    GPUCC_MAP_SAXPY,   /* alpha * x + y */
-    GPUCC_MAP_RELU,    /* x < 0 ? 0 : x (NaN passes through) */
-    GPUCC_MAP_SIGMOID, /* 1 / (1 + exp(-x)) */
-    GPUCC_MAP_TANH,
-    GPUCC_MAP_EXP,
-    GPUCC_MAP_FN_COUNT
-} gpucc_map_fn;
+/* The functions (gpucc_map_fn: GPUCC_MAP_SQUARE, GPUCC_MAP_SAXPY, ...,
+ * GPUCC_MAP_FN_COUNT) are defined, each in one line, by GPUCC_MAP_FN_TABLE
+ * in gpucc-elementwise.h. */
 
 /* "square", "saxpy", "relu", "sigmoid", "tanh", "exp"; NULL out of range. */
 GPUCC_API const char *gpucc_map_fn_name(gpucc_map_fn fn);
@@ -214,7 +226,8 @@ typedef struct {
 GPUCC_API gpucc_status gpucc_map(gpucc_backend *backend, gpucc_map_fn fn, float alpha, const float *x, const float *y,
                        float *out, size_t n, gpucc_call_info *info);
 
-/* The documented accuracy of fn in ulps (see README): 1 for square, saxpy
+/* The documented accuracy of fn in ulps, the bound of GPUCC_MAP_FN_TABLE
+ * (see README): 1 for square, saxpy
  * and relu, 4 for sigmoid, tanh and exp; NaN for a value out of range. */
 GPUCC_API double gpucc_map_ulp_bound(gpucc_map_fn fn);
 
@@ -232,7 +245,9 @@ GPUCC_API gpucc_status gpucc_map_verify(gpucc_map_fn fn, float alpha, const floa
 
 /* ---- Dense layer: Y = act(X * W^T + b) ---- */
 
-typedef enum { GPUCC_ACT_NONE, GPUCC_ACT_RELU, GPUCC_ACT_SIGMOID, GPUCC_ACT_TANH, GPUCC_ACT_COUNT } gpucc_activation;
+/* The activations (gpucc_activation: GPUCC_ACT_NONE, GPUCC_ACT_RELU,
+ * GPUCC_ACT_SIGMOID, GPUCC_ACT_TANH, GPUCC_ACT_COUNT) are defined by
+ * GPUCC_ACTIVATION_TABLE in gpucc-elementwise.h. */
 
 /* "none", "relu", "sigmoid", "tanh"; NULL for an out-of-range act. */
 GPUCC_API const char *gpucc_activation_name(gpucc_activation act);

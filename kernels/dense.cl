@@ -1,6 +1,7 @@
 /* The dense layer Y = act(X W^T + b) in OpenCL C. The host prepends
- * kernels/gpucc-map.h, whose gpucci_activate() is the one definition of the
- * activations shared with the C backends.
+ * include/gpucc-elementwise.h and kernels/gpucc-map.h, whose
+ * gpucci_activate() applies GPUCC_ACTIVATION_TABLE, the one definition of
+ * the activations shared with the C backends; act is a gpucc_activation.
  *
  * X is [batch x in], W is [out x in] (both row-major, so a row of X and a
  * row of W are both contiguous along k), b is [out], Y is [batch x out].

@@ -1,6 +1,7 @@
 /*
- * Element-wise map kernels, one per function of gpucc-map.h (prepended by
- * the host), generated from GPUCC_MAP_TABLE: map_square, map_saxpy, ...
+ * Element-wise map kernels, one per function of GPUCC_MAP_FN_TABLE
+ * (include/gpucc-elementwise.h; the host prepends it and gpucc-map.h):
+ * map_square, map_saxpy, ...
  *
  * One work-item per element, with a bounds check so that the global size
  * can be rounded up to a whole number of work-groups. The check is written
@@ -16,16 +17,16 @@
  * (coalesced). The host passes x as y for the functions that ignore y (the
  * load is dead code).
  */
-#define GPUCC_DEFINE_MAP_KERNEL(name, expr)                                                    \
+#define GPUCC_DEFINE_MAP_KERNEL(enumerator, name, ulps, expr)                                    \
     __kernel void map_##name(__global const float *restrict x, __global const float *restrict y, \
-                             float alpha, __global float *restrict out, ulong n)                \
-    {                                                                                          \
-        size_t i = get_global_id(0);                                                           \
-        size_t group_end = i - get_local_id(0) + get_local_size(0);                            \
-        if (group_end <= n)                                                                    \
-            out[i] = gpucci_fn_##name(x[i], y[i], alpha);                                       \
-        else if (i < n)                                                                        \
-            out[i] = gpucci_fn_##name(x[i], y[i], alpha);                                       \
+                             float alpha, __global float *restrict out, ulong n)                 \
+    {                                                                                            \
+        size_t i = get_global_id(0);                                                             \
+        size_t group_end = i - get_local_id(0) + get_local_size(0);                              \
+        if (group_end <= n)                                                                      \
+            out[i] = gpucci_fn_##name(x[i], y[i], alpha);                                        \
+        else if (i < n)                                                                          \
+            out[i] = gpucci_fn_##name(x[i], y[i], alpha);                                        \
     }
-GPUCC_MAP_TABLE(GPUCC_DEFINE_MAP_KERNEL)
+GPUCC_MAP_FN_TABLE(GPUCC_DEFINE_MAP_KERNEL)
 #undef GPUCC_DEFINE_MAP_KERNEL

@@ -16,6 +16,47 @@
 
 static const char *const workload_names[GPUCC_WORKLOAD_COUNT] = {"reduce", "map", "dense"};
 
+/* The names of the library's enums; the lists in the help come from them,
+ * so that the help shows what the parsers accept. */
+static const char *reduce_op_name(unsigned op)
+{
+    return gpucc_reduce_op_name((gpucc_reduce_op)op);
+}
+
+static const char *map_fn_name(unsigned fn)
+{
+    return gpucc_map_fn_name((gpucc_map_fn)fn);
+}
+
+static const char *activation_name(unsigned act)
+{
+    return gpucc_activation_name((gpucc_activation)act);
+}
+
+static const char *cli_backend_name(unsigned kind)
+{
+    return gpucc_backend_kind_name((gpucc_backend_kind)kind);
+}
+
+/* Prints name_of(0 .. count - 1) separated by sep; returns the characters
+ * printed. */
+static int print_names(const char *(*name_of)(unsigned), unsigned count, const char *sep)
+{
+    int width = 0;
+    for (unsigned i = 0; i < count; i++)
+        width += printf("%s%s", i ? sep : "", name_of(i));
+    return width;
+}
+
+/* Prints one option of the help, "  --OPTION=a|b|c", then text from column
+ * 25 (or two spaces after a longer option). */
+static void print_choice_option(const char *option, const char *(*name_of)(unsigned), unsigned count,
+                                const char *text)
+{
+    int width = printf("  %s=", option) + print_names(name_of, count, "|");
+    printf("%*s%s\n", width < 23 ? 25 - width : 2, "", text);
+}
+
 void cli_run_help(void)
 {
     printf("usage: gpucc run reduce|map|dense [options]\n"
@@ -28,28 +69,30 @@ void cli_run_help(void)
            "  dense    Y = act(X W^T + b) (verified against double precision, per element)\n"
            "\n"
            "every workload:\n"
-           "  --backend=LIST         comma list of serial,pthreads,opencl (default: all available)\n"
+           "  --backend=LIST         comma list of ");
+    print_names(cli_backend_name, GPUCC_BACKEND_COUNT, ",");
+    printf(" (default: all available)\n"
            "  --threads=N            pthreads worker count (default: online CPUs)\n"
            "  --device=N|gpu|cpu|NAME  OpenCL device: index from 'gpucc devices', type, or name\n"
            "  --repeat=N             timed calls per backend (default: 10)\n"
            "  --warmup=N             untimed calls first (default: 2; dense: at least 1)\n"
            "  --seed=N               seed of generated data (default: 1)\n"
            "  --format=table|json|csv  output format (default: table)\n"
-           "reduce:\n"
-           "  --op=sum|min|max       reduction (default: sum)\n"
-           "  --size=N               elements to generate: 100000000, 1e8, 2.5e6 (default: 1e8)\n"
+           "reduce:\n");
+    print_choice_option("--op", reduce_op_name, GPUCC_REDUCE_OP_COUNT, "reduction (default: sum)");
+    printf("  --size=N               elements to generate: 100000000, 1e8, 2.5e6 (default: 1e8)\n"
            "  --input=PATH           data: .npy (1-D float32) or raw float32 (.f32, .bin)\n"
-           "map:\n"
-           "  --fn=square|saxpy|relu|sigmoid|tanh|exp  function (default: square)\n"
-           "  --alpha=A              saxpy's a in y = a*x + y (default: 2; y is generated)\n"
+           "map:\n");
+    print_choice_option("--fn", map_fn_name, GPUCC_MAP_FN_COUNT, "function (default: square)");
+    printf("  --alpha=A              saxpy's a in y = a*x + y (default: 2; y is generated)\n"
            "  --size=N, --input=PATH as for reduce\n"
            "  --output=PATH          write the result (only if all verified): .npy, or raw\n"
            "                         float32 for any other extension, as --input reads it\n"
            "  --output-backend=NAME  backend whose result is written (default: first selected)\n"
            "dense:\n"
-           "  --batch=N --in=N --out=N  shape of X [batch x in], W [out x in], b [out] (256, 1024, 1024)\n"
-           "  --act=none|relu|sigmoid|tanh  activation (default: relu)\n"
-           "  --impl=auto|clblast|kernel  OpenCL implementation (default: auto, the faster)\n"
+           "  --batch=N --in=N --out=N  shape of X [batch x in], W [out x in], b [out] (256, 1024, 1024)\n");
+    print_choice_option("--act", activation_name, GPUCC_ACT_COUNT, "activation (default: relu)");
+    printf("  --impl=auto|clblast|kernel  OpenCL implementation (default: auto, the faster)\n"
            "  --input=X.npy --weights=W.npy --bias=B.npy  read all three instead of generating\n"
            "  --output=PATH, --output-backend=NAME  as for map\n"
            "OpenCL tuning (results are verified the same way for every value):\n"

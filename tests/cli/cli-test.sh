@@ -130,6 +130,11 @@ expect_stdout_contains "usage: gpucc run reduce"
 expect_exit 0 -- run reduce --help
 expect_stdout_contains "usage: gpucc run reduce"
 expect_stdout_contains "--size=N"
+# The lists in the help come from the library's tables, aligned as before.
+expect_stdout_contains "  --backend=LIST         comma list of serial,pthreads,opencl (default: all available)"
+expect_stdout_contains "  --op=sum|min|max       reduction (default: sum)"
+expect_stdout_contains "  --fn=square|saxpy|relu|sigmoid|tanh|exp  function (default: square)"
+expect_stdout_contains "  --act=none|relu|sigmoid|tanh  activation (default: relu)"
 expect_stderr_empty
 
 # No arguments at all is a usage error that shows the usage.

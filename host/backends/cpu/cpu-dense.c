@@ -66,19 +66,18 @@
 /* ---- Both ---- */
 
 /* y[j] = gpucci_activate(act, z[j]) for j < n, with one loop per activation
- * so that the switch is resolved outside the loop (none and relu then
- * vectorise; sigmoid and tanh call libm). z may equal y (in place). */
+ * of GPUCC_ACTIVATION_TABLE, so that the switch is resolved outside the loop
+ * (none and relu then vectorise; sigmoid and tanh call libm). z may equal y
+ * (in place); act is in range (gpucc_dense checks it). */
 static void activate_row(int act, const float *z, float *y, size_t n)
 {
-#define ACTIVATE_LOOP(a)                                                                                          \
-    for (size_t j = 0; j < n; j++)                                                                               \
-        y[j] = gpucci_activate((a), z[j]);                                                                        \
-    break
+#define ACTIVATE_LOOP(enumerator, name, ulps, expr)                                                               \
+    case enumerator:                                                                                              \
+        for (size_t j = 0; j < n; j++)                                                                            \
+            y[j] = gpucci_activate(enumerator, z[j]);                                                             \
+        break;
     switch (act) {
-    case GPUCC_ACT_RELU: ACTIVATE_LOOP(GPUCC_ACT_RELU);
-    case GPUCC_ACT_SIGMOID: ACTIVATE_LOOP(GPUCC_ACT_SIGMOID);
-    case GPUCC_ACT_TANH: ACTIVATE_LOOP(GPUCC_ACT_TANH);
-    default: ACTIVATE_LOOP(GPUCC_ACT_NONE);
+        GPUCC_ACTIVATION_TABLE(ACTIVATE_LOOP)
     }
 #undef ACTIVATE_LOOP
 }

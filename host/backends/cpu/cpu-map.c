@@ -1,5 +1,5 @@
 /* The CPU map: one loop per function of kernels/gpucc-map.h, generated from
- * GPUCC_MAP_TABLE, so that adding a function there adds its loop here.
+ * GPUCC_MAP_FN_TABLE, so that adding a function there adds its loop here.
  *
  * Each loop is a plain element-wise loop over restrict-qualified arrays
  * that GCC vectorises (-O3 -march=native; check with -fopt-info-vec):
@@ -16,26 +16,23 @@
 /* One loop per function. y is never NULL here: gpucci_cpu_map_range passes x
  * in its place for the functions that ignore it, and the load is dead code
  * after inlining, so it costs nothing. */
-#define GPUCC_DEFINE_MAP_LOOP(name, expr)                                                                        \
+#define GPUCC_DEFINE_MAP_LOOP(enumerator, name, ulps, expr)                                                      \
     static void map_loop_##name(float alpha, const float *restrict x, const float *restrict y,                   \
                                 float *restrict out, size_t begin, size_t end)                                   \
     {                                                                                                            \
         for (size_t i = begin; i < end; i++)                                                                     \
-            out[i] = gpucci_fn_##name(x[i], y[i], alpha);                                                         \
+            out[i] = gpucci_fn_##name(x[i], y[i], alpha);                                                        \
     }
-GPUCC_MAP_TABLE(GPUCC_DEFINE_MAP_LOOP)
+GPUCC_MAP_FN_TABLE(GPUCC_DEFINE_MAP_LOOP)
 #undef GPUCC_DEFINE_MAP_LOOP
 
 typedef void (*map_loop)(float alpha, const float *restrict x, const float *restrict y, float *restrict out,
                          size_t begin, size_t end);
 
-/* In gpucc_map_fn order (GPUCC_MAP_TABLE's order by contract). */
-#define GPUCC_MAP_LOOP_ENTRY(name, expr) map_loop_##name,
-static const map_loop map_loops[] = {GPUCC_MAP_TABLE(GPUCC_MAP_LOOP_ENTRY)};
+/* Indexed by gpucc_map_fn, which the same table defines. */
+#define GPUCC_MAP_LOOP_ENTRY(enumerator, name, ulps, expr) [enumerator] = map_loop_##name,
+static const map_loop map_loops[GPUCC_MAP_FN_COUNT] = {GPUCC_MAP_FN_TABLE(GPUCC_MAP_LOOP_ENTRY)};
 #undef GPUCC_MAP_LOOP_ENTRY
-
-_Static_assert(sizeof map_loops / sizeof map_loops[0] == GPUCC_MAP_FN_COUNT,
-               "GPUCC_MAP_TABLE and gpucc_map_fn must list the same functions");
 
 void gpucci_cpu_map_range(gpucc_map_fn fn, float alpha, const float *x, const float *y, float *out, size_t begin,
                          size_t end)

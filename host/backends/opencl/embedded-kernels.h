@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+extern const char gpucci_src_gpucc_elementwise_h[];
 extern const char gpucci_src_gpucc_ops_h[];
 extern const char gpucci_src_reduce_cl[];
 extern const char gpucci_src_gpucc_map_h[];

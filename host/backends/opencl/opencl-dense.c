@@ -112,8 +112,9 @@ gpucc_status gpucci_opencl_dense_open(opencl_state *s, const gpucc_backend_confi
         d->max_alloc = config->max_alloc;
     d->notice = config->notice;
     d->notice_ctx = config->notice_ctx;
-    const char *sources[] = {gpucci_src_gpucc_map_h, gpucci_src_dense_cl};
-    gpucc_status status = gpucci_cl_build(s->context, s->dev.device, sources, 2, "", &d->program);
+    const char *sources[] = {gpucci_src_gpucc_elementwise_h, gpucci_src_gpucc_map_h, gpucci_src_dense_cl};
+    gpucc_status status =
+        gpucci_cl_build(s->context, s->dev.device, sources, sizeof sources / sizeof sources[0], "", &d->program);
     if (status != GPUCC_OK)
         return status;
     struct {

@@ -1,7 +1,7 @@
 /* The OpenCL backend's element-wise map (kernels/map.cl).
  *
  * The program is built when the backend opens, one kernel per function of
- * GPUCC_MAP_TABLE. A call processes x, y and out in chunks of
+ * GPUCC_MAP_FN_TABLE. A call processes x, y and out in chunks of
  * s->chunk_elems floats, so that inputs larger than one device allocation
  * work. Where the device shares host memory (s->zero_copy), each chunk's
  * arrays are wrapped in CL_MEM_USE_HOST_PTR buffers and the output is
@@ -13,7 +13,6 @@
 
 #include "embedded-kernels.h"
 #include "error.h"
-#include "gpucc-map.h"
 #include "opencl-impl.h"
 
 /* Work-group size of the map kernels (clamped to what each kernel allows).
@@ -32,12 +31,10 @@ struct opencl_map_state {
     size_t x_cap, y_cap, out_cap;
 };
 
-#define GPUCC_MAP_KERNEL_NAME(name, expr) "map_" #name,
-static const char *const kernel_names[] = {GPUCC_MAP_TABLE(GPUCC_MAP_KERNEL_NAME)};
+/* Indexed by gpucc_map_fn, which the same table defines. */
+#define GPUCC_MAP_KERNEL_NAME(enumerator, name, ulps, expr) [enumerator] = "map_" #name,
+static const char *const kernel_names[GPUCC_MAP_FN_COUNT] = {GPUCC_MAP_FN_TABLE(GPUCC_MAP_KERNEL_NAME)};
 #undef GPUCC_MAP_KERNEL_NAME
-
-_Static_assert(sizeof kernel_names / sizeof kernel_names[0] == GPUCC_MAP_FN_COUNT,
-               "GPUCC_MAP_TABLE and gpucc_map_fn must list the same functions");
 
 static void release_mem(cl_mem *mem, size_t *cap)
 {
@@ -76,8 +73,9 @@ gpucc_status gpucci_opencl_map_open(opencl_state *s)
     /* A correctly rounded divide where offered: sigmoid divides, and the
      * default single-precision divide may be off by 2.5 ulps. */
     const char *options = fp & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
-    const char *sources[] = {gpucci_src_gpucc_map_h, gpucci_src_map_cl};
-    status = gpucci_cl_build(s->context, s->dev.device, sources, 2, options, &m->program);
+    const char *sources[] = {gpucci_src_gpucc_elementwise_h, gpucci_src_gpucc_map_h, gpucci_src_map_cl};
+    status =
+        gpucci_cl_build(s->context, s->dev.device, sources, sizeof sources / sizeof sources[0], options, &m->program);
     if (status != GPUCC_OK)
         goto done;
     for (int fn = 0; fn < GPUCC_MAP_FN_COUNT; fn++) {

@@ -21,7 +21,8 @@
  * (slope <= 1/4) and tanh (slope <= 1) carry the bound through too, but
  * they are evaluated in float with their own error of a few ulps (expf or
  * tanhf plus a division; gpucc_map_ulp_bound documents 4 ulps for the map),
- * so for them the bound also gets 4 ulps of |act(z_ref)| as a float.
+ * so for them the bound also gets 4 ulps of |act(z_ref)| as a float (the
+ * bound column of GPUCC_ACTIVATION_TABLE).
  *
  * Special values. A NaN reference (a NaN input, inf - inf, 0 * inf) needs a
  * NaN output; a non-NaN reference refuses a NaN output. An infinite
@@ -76,14 +77,28 @@ gpucc_status gpucc_dense_shape_check(const gpucc_dense_shape *shape)
 
 /* ---- Verification ---- */
 
-/* act(z) in double, the same functions as kernels/gpucc-map.h. */
-static double activate_double(gpucc_activation act, double z)
+/* act(x) in double: GPUCC_ACTIVATION_TABLE's expression evaluated in
+ * double, the same functions the backends evaluate in float. */
+static double activate_double(gpucc_activation act, double x)
 {
     switch (act) {
-    case GPUCC_ACT_RELU: return z < 0.0 ? 0.0 : z;
-    case GPUCC_ACT_SIGMOID: return 1.0 / (1.0 + exp(-z));
-    case GPUCC_ACT_TANH: return tanh(z);
-    default: return z;
+#define ACTIVATE_CASE(enumerator, name, ulps, expr) \
+    case enumerator: return expr;
+        GPUCC_ACTIVATION_TABLE(ACTIVATE_CASE)
+#undef ACTIVATE_CASE
+    default: return x;
+    }
+}
+
+/* The error, in ulps of the result, that evaluating act in float adds. */
+static double activation_ulps(gpucc_activation act)
+{
+    switch (act) {
+#define ULPS_CASE(enumerator, name, ulps, expr) \
+    case enumerator: return ulps;
+        GPUCC_ACTIVATION_TABLE(ULPS_CASE)
+#undef ULPS_CASE
+    default: return 0;
     }
 }
 
@@ -161,7 +176,7 @@ static void verify_rows(void *ctx, unsigned index, unsigned count)
     size_t begin, end;
     gpucci_split_range(shape->batch, index, count, &begin, &end);
     const double u2in = 2.0 * (double)in * 0x1p-24;
-    const int ulps = shape->act == GPUCC_ACT_SIGMOID || shape->act == GPUCC_ACT_TANH;
+    const double act_ulps = activation_ulps(shape->act);
     size_t block = VERIFY_W_BLOCK_BYTES / (in * sizeof(float));
     if (block < 1)
         block = 1;
@@ -177,8 +192,8 @@ static void verify_rows(void *ctx, unsigned index, unsigned count)
                 double z = sum + bo, a = abs_sum + fabs(bo);
                 double expected = activate_double(shape->act, z);
                 double bound = u2in * a + FLT_MIN;
-                if (ulps)
-                    bound += 4.0 * float_ulp(expected);
+                if (act_ulps > 0.0)
+                    bound += act_ulps * float_ulp(expected);
                 double got = job->y[r * out + o];
 
                 double ratio;

@@ -1,0 +1,58 @@
+/*
+ * gpucc's element-wise functions: the functions of gpucc_map and the
+ * activations of the dense layer, one table each. gpucc.h includes this
+ * header; the library also compiles it as OpenCL C (it is prepended to the
+ * map and dense kernels), so it holds nothing but macros and enums.
+ *
+ * Why the tables live here, in a public header: the enums of gpucc.h, the
+ * names, the error bounds, the C loops, the OpenCL kernels and the double
+ * reference are all generated from them, so a function is defined in one
+ * line and no two lists can disagree. A public header is the one place that
+ * both the public enums and the kernels can read.
+ *
+ * Each function is one expression in x (and y, alpha for saxpy), written in
+ * the subset of C that is type-generic in both languages: integer constants
+ * and exp/tanh, which are overloaded in OpenCL C and in C's <tgmath.h>.
+ * Evaluated in float it is the function every backend computes; evaluated in
+ * double (with <math.h>) it is the reference that verification compares
+ * against. Special values: NaN in gives NaN out; relu(-0) = -0;
+ * sigmoid(+inf) = 1, sigmoid(-inf) = 0; exp(-inf) = 0, exp(+inf) = +inf.
+ */
+#ifndef GPUCC_ELEMENTWISE_H
+#define GPUCC_ELEMENTWISE_H
+
+/* The two functions the map and the activations share. */
+#define GPUCC_RELU(x) ((x) < 0 ? 0 : (x))
+#define GPUCC_SIGMOID(x) (1 / (1 + exp(-(x))))
+
+/* X(enumerator, name, ulp bound, f(x, y, alpha)), in enum order. The bound
+ * is the documented accuracy in ulps against the double reference (see
+ * gpucc_map_ulp_bound). */
+#define GPUCC_MAP_FN_TABLE(X)                              \
+    X(GPUCC_MAP_SQUARE, square, 1, (x) * (x))              \
+    X(GPUCC_MAP_SAXPY, saxpy, 1, (alpha) * (x) + (y))      \
+    X(GPUCC_MAP_RELU, relu, 1, GPUCC_RELU(x))              \
+    X(GPUCC_MAP_SIGMOID, sigmoid, 4, GPUCC_SIGMOID(x))     \
+    X(GPUCC_MAP_TANH, tanh, 4, tanh(x))                    \
+    X(GPUCC_MAP_EXP, exp, 4, exp(x))
+
+/* X(enumerator, name, ulp bound, act(x)), in enum order. The bound is what
+ * evaluating the activation in float adds to the dense layer's error bound
+ * (0 where the activation is exact; see gpucc_dense_verify). */
+#define GPUCC_ACTIVATION_TABLE(X)                          \
+    X(GPUCC_ACT_NONE, none, 0, (x))                        \
+    X(GPUCC_ACT_RELU, relu, 0, GPUCC_RELU(x))              \
+    X(GPUCC_ACT_SIGMOID, sigmoid, 4, GPUCC_SIGMOID(x))     \
+    X(GPUCC_ACT_TANH, tanh, 4, tanh(x))
+
+#define GPUCC_ELEMENTWISE_ENUMERATOR(enumerator, name, ulps, expr) enumerator,
+
+/* The functions of gpucc_map. */
+typedef enum { GPUCC_MAP_FN_TABLE(GPUCC_ELEMENTWISE_ENUMERATOR) GPUCC_MAP_FN_COUNT } gpucc_map_fn;
+
+/* The activations of the dense layer. */
+typedef enum { GPUCC_ACTIVATION_TABLE(GPUCC_ELEMENTWISE_ENUMERATOR) GPUCC_ACT_COUNT } gpucc_activation;
+
+#undef GPUCC_ELEMENTWISE_ENUMERATOR
+
+#endif
