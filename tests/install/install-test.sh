@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Install test: `cmake --install` of a build into a temporary prefix, then
-# what a user of the library relies on there: the header, the shared library
+# what a user of the library relies on there: the headers, the shared library
 # (with a SONAME carrying the major version, exporting exactly the functions
-# of include/gpucc.h), the static library, the gpucc program, and a program
+# of the public headers), the static library, the gpucc program, and a program
 # outside the tree (consumer.c) built against the installed tree both ways,
 # with find_package(gpucc) (CMakeLists.txt here) and with pkg-config, and run:
 # each sums 1..1000 through the library on the serial backend and checks it.
@@ -12,8 +12,9 @@
 # The build must be complete (ctest runs after the build). The environment
 # may name the tools: CMAKE (default cmake), CC (default cc), and
 # GPUCC_CONSUMER_CFLAGS, flags the consumers need to link the library (the
-# sanitizer flags of an instrumented build). Prints one line per failed check
-# and finally "N passed, M failed"; exits nonzero when any check failed.
+# sanitizer flags of an instrumented build). The checks are those of
+# tests/support/cli-lib.sh: prints each failed check and finally "N passed,
+# M failed"; exits nonzero when any check failed.
 set -u
 
 BUILD=${1:?usage: install-test.sh BUILD_DIR SOURCE_DIR}
@@ -21,26 +22,28 @@ SOURCE=${2:?usage: install-test.sh BUILD_DIR SOURCE_DIR}
 CMAKE=${CMAKE:-cmake}
 CC=${CC:-cc}
 read -r -a CONSUMER_CFLAGS <<<"${GPUCC_CONSUMER_CFLAGS:-}"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/gpucc-install-test.XXXXXX") || exit 2
-trap 'rm -rf "$WORK"' EXIT
+# shellcheck source=../support/cli-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../support/cli-lib.sh"
+cli_lib_init gpucc-install-test
 PREFIX=$WORK/prefix
-passed=0
-failed=0
 
-# check WHAT COMMAND...: one check; passes when COMMAND succeeds.
-check() {
-    local what=$1
-    shift
-    if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $what"; fi
+# step WHAT LOG COMMAND...: one check that runs a build step, its output in
+# LOG; shows LOG when the step fails.
+step() {
+    local what=$1 log=$2
+    shift 2
+    if "$@" >"$log" 2>&1; then
+        pass
+        return 0
+    fi
+    fail "$what"
+    sed 's/^/  | /' "$log"
+    return 1
 }
 
-# stop WHAT LOG: a failed step that the remaining checks need; shows its log,
-# prints the totals and exits.
+# stop: ends the test after a failed step that the remaining checks need.
 stop() {
-    failed=$((failed + 1))
-    echo "FAIL: $1"
-    sed 's/^/  | /' "$2"
-    echo "$passed passed, $failed failed (stopped: nothing to check without it)"
+    echo "$passed passed, $failed failed (stopped: nothing to check without that step)"
     exit 1
 }
 
@@ -55,13 +58,11 @@ consumer_runs() {
 # needs PROGRAM: the shared libraries PROGRAM names in its dynamic section.
 needs() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; }
 
-"$CMAKE" --install "$BUILD" --prefix "$PREFIX" >"$WORK/install.log" 2>&1 || stop "cmake --install $BUILD" "$WORK/install.log"
-passed=$((passed + 1))
+step "cmake --install $BUILD" "$WORK/install.log" "$CMAKE" --install "$BUILD" --prefix "$PREFIX" || stop
 
 # The library folder is CMAKE_INSTALL_LIBDIR: lib, or lib/<multiarch> for /usr.
 PC=$(find "$PREFIX" -path '*/pkgconfig/gpucc.pc' | head -n 1)
-[[ -n $PC ]] || stop "gpucc.pc is installed under $PREFIX" "$WORK/install.log"
-passed=$((passed + 1))
+check "gpucc.pc is installed under $PREFIX" test -n "$PC" || stop
 LIBDIR=$(dirname "$(dirname "$PC")")
 HEADER=$PREFIX/include/gpucc.h
 VERSION=$(sed -n 's/^#define GPUCC_VERSION "\(.*\)"$/\1/p' "$HEADER" 2>/dev/null)
@@ -84,9 +85,6 @@ check "the SONAME is libgpucc.so.$MAJOR (got '$soname')" test "$soname" = "libgp
 check "the CMake package is installed" test -f "$LIBDIR/cmake/gpucc/gpuccConfig.cmake" \
     -a -f "$LIBDIR/cmake/gpucc/gpuccConfigVersion.cmake" -a -f "$LIBDIR/cmake/gpucc/gpuccTargets.cmake"
 check "the gpucc program is installed" test -x "$PREFIX/bin/gpucc"
-"$PREFIX/bin/gpucc" --help >"$WORK/help" 2>&1
-check "the installed gpucc --help exits 0" test $? -eq 0
-check "the installed gpucc --help prints the usage" grep -q 'gpucc run' "$WORK/help"
 
 # The symbols: the library exports exactly the functions that the public
 # headers declare with GPUCC_API, and they declare no function without it.
@@ -101,43 +99,33 @@ check "every function the public headers declare is marked GPUCC_API" \
 
 # (a) find_package(gpucc): tests/install/CMakeLists.txt, configured against
 # the prefix only.
-if "$CMAKE" -S "$SOURCE/tests/install" -B "$WORK/consumer" -DCMAKE_PREFIX_PATH="$PREFIX" \
-    -DCMAKE_C_COMPILER="$CC" -DCMAKE_C_FLAGS="${CONSUMER_CFLAGS[*]}" >"$WORK/configure.log" 2>&1; then
-    passed=$((passed + 1))
+if step "the find_package consumer configures with CMAKE_PREFIX_PATH=$PREFIX" "$WORK/configure.log" \
+    "$CMAKE" -S "$SOURCE/tests/install" -B "$WORK/consumer" -DCMAKE_PREFIX_PATH="$PREFIX" \
+    -DCMAKE_C_COMPILER="$CC" -DCMAKE_C_FLAGS="${CONSUMER_CFLAGS[*]}"; then
     check "find_package found the installed package" grep -q "^gpucc_DIR:PATH=$LIBDIR/cmake/gpucc$" \
         "$WORK/consumer/CMakeCache.txt"
-    if "$CMAKE" --build "$WORK/consumer" >"$WORK/build.log" 2>&1; then
-        passed=$((passed + 1))
+    if step "the find_package consumer builds" "$WORK/build.log" "$CMAKE" --build "$WORK/consumer"; then
         consumer_runs "the find_package consumer (gpucc::gpucc)" "$WORK/consumer/consumer"
         check "the gpucc::gpucc consumer needs libgpucc.so.$MAJOR" grep -qx "libgpucc.so.$MAJOR" \
             <(needs "$WORK/consumer/consumer")
         consumer_runs "the find_package consumer (gpucc::gpucc_static)" "$WORK/consumer/consumer-static"
         check "the gpucc::gpucc_static consumer needs no libgpucc.so" \
             test "$(needs "$WORK/consumer/consumer-static" | grep -c libgpucc)" -eq 0
-    else
-        failed=$((failed + 1))
-        echo "FAIL: the find_package consumer builds"
-        sed 's/^/  | /' "$WORK/build.log"
     fi
-else
-    failed=$((failed + 1))
-    echo "FAIL: the find_package consumer configures with CMAKE_PREFIX_PATH=$PREFIX"
-    sed 's/^/  | /' "$WORK/configure.log"
 fi
 
 # (b) pkg-config, with nothing but the installed gpucc.pc on its path.
 export PKG_CONFIG_PATH=$LIBDIR/pkgconfig
 check "pkg-config --modversion gpucc is $VERSION" test "$(pkg-config --modversion gpucc 2>&1)" = "$VERSION"
 read -r -a PC_FLAGS <<<"$(pkg-config --cflags --libs gpucc)"
-if "$CC" "${CONSUMER_CFLAGS[@]}" "$SOURCE/tests/install/consumer.c" -o "$WORK/consumer-pc" "${PC_FLAGS[@]}" \
-    >"$WORK/cc.log" 2>&1; then
-    passed=$((passed + 1))
+if step "cc consumer.c \$(pkg-config --cflags --libs gpucc) builds" "$WORK/cc.log" \
+    "$CC" "${CONSUMER_CFLAGS[@]}" "$SOURCE/tests/install/consumer.c" -o "$WORK/consumer-pc" "${PC_FLAGS[@]}"; then
     consumer_runs "the pkg-config consumer" "$WORK/consumer-pc"
-else
-    failed=$((failed + 1))
-    echo "FAIL: cc consumer.c \$(pkg-config --cflags --libs gpucc) builds"
-    sed 's/^/  | /' "$WORK/cc.log"
 fi
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+# The installed program (last: a failed check shows the last command run).
+GPUCC=$PREFIX/bin/gpucc
+expect_exit 0 -- --help
+expect_stdout_contains 'gpucc run'
+
+cli_summary
