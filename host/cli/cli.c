@@ -16,6 +16,11 @@
 
 static const char *const workload_names[GPUCC_WORKLOAD_COUNT] = {"reduce", "map", "dense"};
 
+const char *cli_workload_name(cli_workload workload)
+{
+    return (unsigned)workload < GPUCC_WORKLOAD_COUNT ? workload_names[workload] : "?";
+}
+
 /* The names of the library's enums; the lists in the help come from them,
  * so that the help shows what the parsers accept. */
 static const char *reduce_op_name(unsigned op)
@@ -31,11 +36,6 @@ static const char *map_fn_name(unsigned fn)
 static const char *activation_name(unsigned act)
 {
     return gpucc_activation_name((gpucc_activation)act);
-}
-
-static const char *cli_backend_name(unsigned kind)
-{
-    return gpucc_backend_kind_name((gpucc_backend_kind)kind);
 }
 
 /* Prints name_of(0 .. count - 1) separated by sep; returns the characters
@@ -108,85 +108,6 @@ void cli_run_help(void)
            "69 requested backend or device unavailable, 73 output file not writable.\n");
 }
 
-int cli_usage_error(const char *command, const char *option, const char *value, const char *why)
-{
-    fprintf(stderr, "gpucc %s: %s: '%s' %s (see 'gpucc %s --help')\n", command, option, value, why, command);
-    return GPUCC_EXIT_USAGE;
-}
-
-/* The long option of the table whose val is val, or NULL. */
-static const struct option *option_of(const struct option *options, int val)
-{
-    for (; options->name; options++)
-        if (options->val == val)
-            return options;
-    return NULL;
-}
-
-/* Does word name an option rather than a value: "--NAME", "--" or "-h"?
- * Other words that start with '-' ("-2.5", "-") can be values. */
-static int is_option_word(const char *word)
-{
-    return strncmp(word, "--", 2) == 0 || strcmp(word, "-h") == 0;
-}
-
-/* Options of the table that "--PREFIX[=...]" abbreviates. */
-static int count_abbreviated(const struct option *options, const char *word)
-{
-    size_t length = strcspn(word + 2, "=");
-    int count = 0;
-    for (; options->name; options++)
-        count += strncmp(options->name, word + 2, length) == 0;
-    return count;
-}
-
-/* Prints why word (the argument being read) was not accepted as an option. */
-static void print_bad_option(const char *command, const char *word, const struct option *options)
-{
-    const struct option *known = option_of(options, optopt);
-    if (strncmp(word, "--", 2) != 0)
-        fprintf(stderr, "gpucc %s: unknown option '-%c'", command, optopt);
-    else if (known && strchr(word, '='))
-        fprintf(stderr, "gpucc %s: option --%s takes no value", command, known->name);
-    else if (count_abbreviated(options, word) > 1)
-        fprintf(stderr, "gpucc %s: option '%s' is ambiguous", command, word);
-    else
-        fprintf(stderr, "gpucc %s: unknown option '%s'", command, word);
-    fprintf(stderr, " (see 'gpucc %s --help')\n", command);
-}
-
-int cli_next_option(const char *command, int argc, char **argv, const struct option *options)
-{
-    opterr = 0;
-    int index = -1;
-    /* The argument getopt reads now: with '+' (options first) nothing is
-     * permuted, and optind moves past a cluster ("-hx") only at its end. */
-    int at = optind > 0 ? optind : 1;
-    const char *word = at < argc ? argv[at] : "";
-    int opt = getopt_long(argc, argv, "+:h", options, &index); /* ':': a missing value returns ':' */
-    const struct option *needs_value = NULL;
-    if (opt == ':')
-        needs_value = option_of(options, optopt);
-    else if (opt != -1 && opt != '?' && index >= 0 && options[index].has_arg == required_argument &&
-             optarg == argv[optind - 1] && is_option_word(optarg))
-        needs_value = &options[index]; /* "--size --backend=serial": the next option is no value */
-    if (needs_value) {
-        fprintf(stderr, "gpucc %s: option --%s needs a value (see 'gpucc %s --help')\n", command, needs_value->name,
-                command);
-        return '?';
-    }
-    if (opt == '?' || opt == ':') {
-        print_bad_option(command, word, options);
-        return '?';
-    }
-    if (opt == -1 && optind < argc) {
-        fprintf(stderr, "gpucc %s: unexpected argument '%s' (see 'gpucc %s --help')\n", command, argv[optind],
-                command);
-        return '?';
-    }
-    return opt;
-}
-
 static int usage_error(const char *option, const char *value, const char *why)
 {
     return cli_usage_error("run", option, value, why);
@@ -199,23 +120,6 @@ static int parse_option_count(const char *option, const char *value, uint64_t mi
     if (cli_parse_count(value, min, max, out, why, sizeof why) != 0)
         return usage_error(option, value, why);
     return 0;
-}
-
-static int parse_backends(const char *list, unsigned *mask)
-{
-    char buf[128];
-    if (!*list || strlen(list) >= sizeof buf)
-        return usage_error("--backend", list, "is not a list of serial, pthreads, opencl");
-    strcpy(buf, list);
-    *mask = 0;
-    char *save = NULL;
-    for (char *name = strtok_r(buf, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
-        gpucc_backend_kind kind;
-        if (gpucc_backend_kind_parse(name, &kind) != GPUCC_OK)
-            return usage_error("--backend", name, "is not one of serial, pthreads, opencl");
-        *mask |= 1u << kind;
-    }
-    return *mask ? 0 : usage_error("--backend", list, "names no backend");
 }
 
 static int parse_alpha(const char *value, float *out)
@@ -282,13 +186,10 @@ static unsigned option_workloads(int opt)
     }
 }
 
-/* A string option's value: non-empty. */
+/* A path or name option's value: non-empty. */
 static int take_path(const char *option, const char *arg, const char **out)
 {
-    if (!*arg)
-        return usage_error(option, arg, "is empty");
-    *out = arg;
-    return 0;
+    return cli_take_path("run", option, arg, out);
 }
 
 /* Parses a dense dimension into *dim. */
@@ -306,8 +207,11 @@ static int parse_dim(const char *option, const char *arg, size_t *dim, int *give
 /* Applies one parsed option; returns 0 or an exit code. */
 static int apply_option(int opt, const char *arg, cli_run_options *o)
 {
+    static const char *const format_names[] = {"table", "json", "csv"}; /* in cli_format's order */
+    static const char *const shape_names[] = {"cpu", "gpu"};
+    static const char *const impl_names[] = {"auto", "clblast", "kernel"}; /* GPUCC_DENSE_AUTO ... */
     uint64_t v;
-    int rc = 0;
+    int choice, rc = 0;
     switch (opt) {
     case OPT_OP:
         if (gpucc_reduce_op_parse(arg, &o->op) != GPUCC_OK)
@@ -323,7 +227,7 @@ static int apply_option(int opt, const char *arg, cli_run_options *o)
     case OPT_BIAS: return take_path("--bias", arg, &o->bias);
     case OPT_SEED: return parse_option_count("--seed", arg, 0, UINT64_MAX, &o->seed);
     case OPT_BACKEND:
-        if (!(rc = parse_backends(arg, &o->backends)))
+        if (!(rc = cli_parse_list("run", "--backend", arg, cli_backend_name, GPUCC_BACKEND_COUNT, &o->backends)))
             o->backends_given = 1;
         break;
     case OPT_OUTPUT_BACKEND:
@@ -348,26 +252,16 @@ static int apply_option(int opt, const char *arg, cli_run_options *o)
             o->plan.warmup = (unsigned)v;
         break;
     case OPT_FORMAT:
-        if (strcmp(arg, "table") == 0)
-            o->format = GPUCC_FORMAT_TABLE;
-        else if (strcmp(arg, "json") == 0)
-            o->format = GPUCC_FORMAT_JSON;
-        else if (strcmp(arg, "csv") == 0)
-            o->format = GPUCC_FORMAT_CSV;
-        else
-            return usage_error("--format", arg, "is not one of table, json, csv");
+        if (!(rc = cli_parse_choice("run", "--format", arg, format_names, 3, &choice)))
+            o->format = (cli_format)choice;
         break;
     case OPT_LOCAL_SIZE:
         if (!(rc = parse_option_count("--local-size", arg, 1, 1u << 16, &v)))
             o->config.local_size = (size_t)v;
         break;
     case OPT_CL_SHAPE:
-        if (strcmp(arg, "cpu") == 0)
-            o->config.shape = GPUCC_SHAPE_CPU;
-        else if (strcmp(arg, "gpu") == 0)
-            o->config.shape = GPUCC_SHAPE_GPU;
-        else
-            return usage_error("--cl-shape", arg, "is not one of cpu, gpu");
+        if (!(rc = cli_parse_choice("run", "--cl-shape", arg, shape_names, 2, &choice)))
+            o->config.shape = choice ? GPUCC_SHAPE_GPU : GPUCC_SHAPE_CPU;
         break;
     case OPT_CL_MAX_ALLOC: return parse_option_count("--cl-max-alloc", arg, 1, UINT64_MAX, &o->config.max_alloc);
     case OPT_CL_COPY: o->config.force_copy = 1; break;
@@ -389,17 +283,24 @@ static int apply_option(int opt, const char *arg, cli_run_options *o)
             return usage_error("--act", arg, "is not one of none, relu, sigmoid, tanh");
         break;
     case OPT_IMPL:
-        if (strcmp(arg, "auto") == 0)
-            o->config.dense_impl = GPUCC_DENSE_AUTO;
-        else if (strcmp(arg, "clblast") == 0)
-            o->config.dense_impl = GPUCC_DENSE_CLBLAST;
-        else if (strcmp(arg, "kernel") == 0)
-            o->config.dense_impl = GPUCC_DENSE_KERNEL;
-        else
-            return usage_error("--impl", arg, "is not one of auto, clblast, kernel");
+        if (!(rc = cli_parse_choice("run", "--impl", arg, impl_names, 3, &choice)))
+            o->config.dense_impl = choice;
         break;
     }
     return rc;
+}
+
+/* Applies one option after checking that it applies to the workload. */
+static int apply_run_option(int opt, const char *arg, void *ctx)
+{
+    cli_run_options *o = ctx;
+    if (!(option_workloads(opt) & (1u << o->workload))) {
+        const char *name = workload_names[o->workload];
+        fprintf(stderr, "gpucc run %s: option --%s does not apply to %s (see 'gpucc run --help')\n", name,
+                cli_option_of(run_options, opt)->name, name);
+        return GPUCC_EXIT_USAGE;
+    }
+    return apply_option(opt, arg, o);
 }
 
 /* Cross-option rules, once everything is parsed. Returns 0 or 64. */
@@ -463,22 +364,6 @@ int cli_parse_run(int argc, char **argv, cli_run_options *o)
         return GPUCC_EXIT_USAGE;
     }
     set_defaults(o, (cli_workload)workload);
-    optind = 0; /* GNU getopt: start afresh */
-    for (int opt; (opt = cli_next_option("run", argc, argv, run_options)) != -1;) {
-        if (opt == '?')
-            return GPUCC_EXIT_USAGE;
-        if (opt == 'h') {
-            cli_run_help();
-            return -1;
-        }
-        if (!(option_workloads(opt) & (1u << workload))) {
-            fprintf(stderr, "gpucc run %s: option --%s does not apply to %s (see 'gpucc run --help')\n",
-                    workload_names[workload], option_of(run_options, opt)->name, workload_names[workload]);
-            return GPUCC_EXIT_USAGE;
-        }
-        int rc = apply_option(opt, optarg, o);
-        if (rc)
-            return rc;
-    }
-    return check_combination(o);
+    int rc = cli_read_options("run", argc, argv, run_options, cli_run_help, apply_run_option, o);
+    return rc ? rc : check_combination(o);
 }

@@ -5,9 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "blas-peak.h"
+#include "ceilings.h"
 #include "cli.h"
 #include "commands.h"
 #include "context.h"
@@ -36,31 +35,29 @@ static void print_help(void)
            "well above the last-level cache), random data.\n");
 }
 
-/* Host ceilings over buffers of `bytes` (shrunk to a quarter of memory). */
+/* Host ceilings over buffers of `bytes` (shrunk to a quarter of available
+ * memory, see cli_ceiling_buffer_bytes). */
 static int measure_host(size_t bytes, host_peak *out)
 {
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    if (pages > 0 && page > 0 && bytes > (size_t)pages * (size_t)page / 4) {
-        bytes = (size_t)pages * (size_t)page / 4;
+    size_t fitting = cli_ceiling_buffer_bytes(bytes);
+    if (fitting < bytes) {
+        bytes = fitting;
         fprintf(stderr, "gpucc peak: buffers shrunk to %zu MB (a quarter of memory)\n", bytes >> 20);
     }
-    size_t n = bytes / sizeof(float);
-    float *src = gpucc_alloc_floats(n), *dst = gpucc_alloc_floats(n);
-    int rc = src && dst ? 0 : GPUCC_EXIT_FAILED;
+    cli_host_buffers buffers;
+    int rc = cli_host_buffers_alloc(bytes, &buffers) == GPUCC_OK ? 0 : GPUCC_EXIT_FAILED;
     if (rc == 0) {
-        gpucc_generate(src, n, 1, 0);
-        gpucc_generate(dst, n, 2, 0); /* touch every page before timing */
-        out->bytes = n * sizeof(float);
-        if (gpucc_peak_read_bandwidth(src, n, 1, HOST_REPEAT, &out->read_1) != GPUCC_OK ||
-            gpucc_peak_read_bandwidth(src, n, 0, HOST_REPEAT, &out->read_all) != GPUCC_OK ||
-            gpucc_peak_copy_bandwidth(src, dst, n, 0, HOST_REPEAT, &out->copy_all) != GPUCC_OK)
+        out->bytes = buffers.n * sizeof(float);
+        if (gpucc_peak_read_bandwidth(buffers.src, buffers.n, 1, HOST_REPEAT, &out->read_1) != GPUCC_OK ||
+            gpucc_peak_read_bandwidth(buffers.src, buffers.n, 0, HOST_REPEAT, &out->read_all) != GPUCC_OK ||
+            gpucc_peak_copy_bandwidth(buffers.src, buffers.dst, buffers.n, 0, HOST_REPEAT, &out->copy_all) !=
+                GPUCC_OK)
             rc = GPUCC_EXIT_FAILED;
     }
     if (rc != 0)
         fprintf(stderr, "gpucc peak: %s\n", gpucc_last_error());
-    gpucc_free_floats(src);
-    gpucc_free_floats(dst);
-    out->have_blas = rc == 0 && cli_blas_sgemm_gflops(1024, 5, &out->blas) == 0;
+    cli_host_buffers_free(&buffers);
+    out->have_blas = rc == 0 && cli_blas_sgemm_gflops(1024, 0, 5, &out->blas) == 0;
     return rc;
 }
 
@@ -70,12 +67,8 @@ static int measure_host(size_t bytes, host_peak *out)
 static int measure_device(const char *option, const char *selector, gpucc_device_peak *peaks, size_t *count)
 {
     gpucc_backend_config config = {.device = selector, .dense_impl = GPUCC_DENSE_CLBLAST};
-    gpucc_backend *backend;
-    gpucc_status status = gpucc_backend_open(GPUCC_BACKEND_OPENCL, &config, &backend);
-    if (status == GPUCC_OK) {
-        status = gpucc_device_peak_measure(backend, DEVICE_BYTES, &peaks[*count]);
-        gpucc_backend_close(backend);
-    }
+    int opened;
+    gpucc_status status = cli_device_peaks(&config, DEVICE_BYTES, &peaks[*count], &opened);
     if (status == GPUCC_OK) {
         (*count)++;
         return 0;
@@ -166,6 +159,28 @@ static void print_json(const cli_context *ctx, const host_peak *host, const gpuc
     printf("\n ]\n}\n");
 }
 
+typedef struct {
+    uint64_t size_mb;
+    const char *device;
+    int json;
+} peak_options;
+
+static int apply_option(int opt, const char *arg, void *ctx)
+{
+    static const char *const format_names[] = {"table", "json"};
+    peak_options *o = ctx;
+    char why[96];
+    switch (opt) {
+    case 's':
+        if (cli_parse_count(arg, 16, UINT64_C(1) << 20, &o->size_mb, why, sizeof why) != 0)
+            return cli_usage_error("peak", "--size-mb", arg, why);
+        return 0;
+    case 'd': return cli_take_path("peak", "--device", arg, &o->device);
+    case 'f': return cli_parse_choice("peak", "--format", arg, format_names, 2, &o->json);
+    }
+    return GPUCC_EXIT_USAGE;
+}
+
 int cli_cmd_peak(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -173,45 +188,21 @@ int cli_cmd_peak(int argc, char **argv)
         {"format", required_argument, NULL, 'f'},  {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    uint64_t size_mb = 1536;
-    const char *device = NULL;
-    int json = 0;
-    optind = 0; /* GNU getopt: start afresh */
-    for (int opt; (opt = cli_next_option("peak", argc, argv, options)) != -1;) {
-        char why[96];
-        switch (opt) {
-        case 's':
-            if (cli_parse_count(optarg, 16, UINT64_C(1) << 20, &size_mb, why, sizeof why) != 0)
-                return cli_usage_error("peak", "--size-mb", optarg, why);
-            break;
-        case 'd':
-            if (!*optarg)
-                return cli_usage_error("peak", "--device", optarg, "is empty");
-            device = optarg;
-            break;
-        case 'f':
-            if (strcmp(optarg, "json") != 0 && strcmp(optarg, "table") != 0)
-                return cli_usage_error("peak", "--format", optarg, "is not one of table, json");
-            json = strcmp(optarg, "json") == 0;
-            break;
-        case 'h':
-            print_help();
-            return GPUCC_EXIT_OK;
-        default:
-            return GPUCC_EXIT_USAGE;
-        }
-    }
+    peak_options o = {.size_mb = 1536};
+    int rc = cli_read_options("peak", argc, argv, options, print_help, apply_option, &o);
+    if (rc)
+        return rc == -1 ? GPUCC_EXIT_OK : rc;
     cli_context ctx;
     host_peak host = {0};
     gpucc_device_peak peaks[8];
     size_t count = 0;
     cli_context_collect(&ctx);
-    int rc = measure_devices(device, peaks, &count);
+    rc = measure_devices(o.device, peaks, &count);
     if (rc == 0)
-        rc = measure_host((size_t)size_mb << 20, &host);
+        rc = measure_host((size_t)o.size_mb << 20, &host);
     if (rc != 0)
         return rc;
-    if (json)
+    if (o.json)
         print_json(&ctx, &host, peaks, count);
     else
         print_table(&ctx, &host, peaks, count);

@@ -6,7 +6,6 @@
 #include <string.h>
 
 static const char *const row_status_names[] = {"ok", "unavailable", "error"};
-static const char *const workload_names[] = {"reduce", "map", "dense"};
 
 /* Throughput of one call taking ms: GFLOP/s for dense, GB/s otherwise. */
 static double throughput(const cli_report *r, double ms)
@@ -178,7 +177,7 @@ static void json_workload_fields(FILE *out, const cli_report *r)
 static void print_json(FILE *out, const cli_report *r)
 {
     int dense = r->workload == GPUCC_WORKLOAD_DENSE;
-    fprintf(out, "{\"gpucc_version\": \"%s\", \"workload\": \"%s\"", GPUCC_VERSION, workload_names[r->workload]);
+    fprintf(out, "{\"gpucc_version\": \"%s\", \"workload\": \"%s\"", GPUCC_VERSION, cli_workload_name(r->workload));
     json_workload_fields(out, r);
     fputs(",\n \"source\": ", out);
     cli_json_string(out, r->source);
@@ -251,7 +250,7 @@ static void print_csv(FILE *out, const cli_report *r)
     for (size_t i = 0; i < r->row_count; i++) {
         const cli_row *row = &r->rows[i];
         const gpucc_measurement *m = &row->m;
-        fprintf(out, "%s,", workload_names[r->workload]);
+        fprintf(out, "%s,", cli_workload_name(r->workload));
         csv_what(out, r);
         fprintf(out, ",%zu,", r->workload == GPUCC_WORKLOAD_DENSE ? r->shape.batch * r->shape.out : r->n);
         cli_csv_field(out, r->source);

@@ -45,11 +45,11 @@ static int open_backends(const cli_run_options *o, gpucc_backend **backends, cli
         if (status == GPUCC_E_UNAVAILABLE && explicitly_requested(o, (gpucc_backend_kind)k)) {
             fprintf(stderr, "gpucc: %s backend unavailable: %s\n", gpucc_backend_kind_name((gpucc_backend_kind)k),
                     gpucc_last_error());
-            return GPUCC_EXIT_UNAVAILABLE;
+            return cli_exit_of(status);
         }
         if (status == GPUCC_E_INVALID) {
             fprintf(stderr, "gpucc: %s\n", gpucc_last_error());
-            return GPUCC_EXIT_USAGE;
+            return cli_exit_of(status);
         }
     }
     return 0;
@@ -62,7 +62,7 @@ static int load_array(const char *path, size_t max_rank, gpucc_array *out)
     if (status == GPUCC_OK)
         return 0;
     fprintf(stderr, "gpucc: %s\n", gpucc_last_error());
-    return status == GPUCC_E_FORMAT ? GPUCC_EXIT_DATAERR : status == GPUCC_E_IO ? GPUCC_EXIT_NOINPUT : GPUCC_EXIT_FAILED;
+    return cli_exit_of(status);
 }
 
 /* Allocates and fills a generated rank-1 or rank-2 array. */

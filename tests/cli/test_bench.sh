@@ -211,4 +211,19 @@ stop_bench() {
 stop_bench INT 130
 stop_bench TERM 143
 
+# Backend and suite names ignore case, as in `gpucc run --backend=OpenCL`
+# (both commands read lists with one parser): the run works, and the JSON
+# settings name the suite and backend in lower case.
+CASED=$WORK/cased.json
+bench --backend=Serial --suite=SIZE --max-size=1e3 --min-time=0.01 --ceilings=skip --json="$CASED" --quiet
+check "bench --backend=Serial --suite=SIZE exits 0 (got $RC: $(head -c 300 "$WORK/err"))" test "$RC" -eq 0
+check "bench --backend=Serial: the JSON settings name serial and size" \
+    grep -q '"settings": {"suites": "size", "backends": "serial"' "$CASED"
+bench --backend=Serial,nosuch --suite=size --quiet
+check "bench --backend=Serial,nosuch exits 64 (got $RC)" test "$RC" -eq 64
+check "bench --backend=Serial,nosuch names the bad one" grep -q "'nosuch' is not one of serial, pthreads, opencl" "$WORK/err"
+run run reduce --backend=Serial,PThreads --size=1e3 --repeat=1 --format=csv
+check "run --backend=Serial,PThreads exits 0 (got $LAST_RC: $(head -c 300 "$WORK/err"))" test "$LAST_RC" -eq 0
+check "run --backend=Serial,PThreads runs both" test "$(grep -c '^reduce,' "$WORK/out")" -eq 2
+
 cli_summary

@@ -1,5 +1,7 @@
-/* Internal: the records of `gpucc bench` (host/cmd-bench.c measures them,
- * host/bench-report.c renders and compares them). */
+/* Internal: the records of `gpucc bench` (bench-report.c), their
+ * renderers (bench-table.c, bench-files.c), where its ceilings come from
+ * (bench-ceilings.c) and --compare (bench-compare.c). The command that
+ * measures them is in bench-cmd.h. */
 #ifndef GPUCC_BENCH_H
 #define GPUCC_BENCH_H
 
@@ -42,8 +44,13 @@ typedef struct {
 
 /* "host_read_1t", ...; "none" for CEIL_NONE. */
 const char *bench_ceiling_name(bench_ceiling_id id);
+/* "GB/s", "GFLOP/s" or "us"; "" for CEIL_NONE. */
+const char *bench_ceiling_unit(bench_ceiling_id id);
 
-typedef enum { ROW_PENDING, ROW_OK, ROW_ERROR, ROW_SKIPPED } bench_row_status;
+typedef enum { ROW_PENDING, ROW_OK, ROW_ERROR, ROW_SKIPPED, ROW_STATE_COUNT } bench_row_status;
+
+/* "pending", "ok", "error", "skipped". */
+const char *bench_status_name(bench_row_status status);
 
 /* One measured point. Fields that do not apply are 0 (threads of OpenCL,
  * n of dense, batch/in/out of reduce and map, local_size = default). */
