@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "build-info.h"
 #include "parse.h"
 
 /* Largest accepted --size: 2^40 elements (4 TiB), far beyond any memory
@@ -285,6 +286,10 @@ static int apply_option(int opt, const char *arg, cli_run_options *o)
     case OPT_IMPL:
         if (!(rc = cli_parse_choice("run", "--impl", arg, impl_names, 3, &choice)))
             o->config.dense_impl = choice;
+        if (!rc && o->config.dense_impl == GPUCC_DENSE_CLBLAST && !gpucci_build()->clblast) {
+            fprintf(stderr, "gpucc run: --impl=clblast: gpucc built without CLBlast\n");
+            return GPUCC_EXIT_UNAVAILABLE;
+        }
         break;
     }
     return rc;

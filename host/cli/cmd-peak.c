@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "build-info.h"
 #include "ceilings.h"
 #include "cli.h"
 #include "commands.h"
@@ -66,7 +67,9 @@ static int measure_host(size_t bytes, host_peak *out)
  * device is absent (also when there is no OpenCL platform at all), else 1. */
 static int measure_device(const char *option, const char *selector, gpucc_device_peak *peaks, size_t *count)
 {
-    gpucc_backend_config config = {.device = selector, .dense_impl = GPUCC_DENSE_CLBLAST};
+    /* The GEMM ceiling is CLBlast's; a build without CLBlast measures gpucc's kernel. */
+    gpucc_backend_config config = {.device = selector,
+                                   .dense_impl = gpucci_build()->clblast ? GPUCC_DENSE_CLBLAST : GPUCC_DENSE_KERNEL};
     int opened;
     gpucc_status status = cli_device_peaks(&config, DEVICE_BYTES, &peaks[*count], &opened);
     if (status == GPUCC_OK) {
@@ -128,7 +131,8 @@ static void print_table(const cli_context *ctx, const host_peak *host, const gpu
         print_stats_row("device to host (pageable)", p->device_to_host_gbps, "GB/s");
         print_stats_row("map + unmap, whole buffer", p->map_us, "us");
         print_stats_row("kernel launch latency", p->launch_us, "us");
-        print_stats_row("CLBlast SGEMM 1024^3 (kernel)", p->gemm_gflops, "GFLOP/s");
+        print_stats_row(gpucci_build()->clblast ? "CLBlast SGEMM 1024^3 (kernel)" : "gpucc dense kernel 1024^3",
+                        p->gemm_gflops, "GFLOP/s");
     }
 }
 

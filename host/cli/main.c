@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "atomic-file.h"
+#include "build-info.h"
 #include "cli.h"
 #include "commands.h"
 #include "gpucc.h"
@@ -26,7 +27,26 @@ static void print_help(FILE *out)
            "  peak [options]         measure the machine's ceilings (bandwidth, latency, GEMM)\n"
            "  bench [options]        sweeps against those ceilings, JSON/CSV, --compare; see 'gpucc bench --help'\n"
            "  --help                 this help\n"
-           "  --version              print the version\n");
+           "  --version              print the version, the build's options and its compiler\n");
+}
+
+/* gpucc --version: the version, the source tree's git description, the
+ * build options and the compiler, one item per line. */
+static void print_version(void)
+{
+    const gpucci_build_info *b = gpucci_build();
+#ifdef GPUCC_HAVE_OPENBLAS
+    const char *openblas = "ON";
+#else
+    const char *openblas = "OFF";
+#endif
+    printf("gpucc %s\n"
+           "git: %s\n"
+           "build type: %s\n"
+           "options: GPUCC_OPENCL=%s CLBlast=%s GPUCC_NATIVE=%s OpenBLAS=%s sanitizer=%s\n"
+           "compiler: %s\n",
+           b->version, b->git, b->build_type, b->opencl ? "ON" : "OFF", b->clblast ? "ON" : "OFF",
+           b->native ? "ON" : "OFF", openblas, b->sanitizer[0] ? b->sanitizer : "none", b->compiler);
 }
 
 static int cmd_run(int argc, char **argv)
@@ -66,7 +86,9 @@ static int cmd_devices(int argc, char **argv)
         return GPUCC_EXIT_FAILED;
     }
     printf("CPU: %u online threads\n", gpucc_cpu_count());
-    if (count == 0)
+    if (!gpucci_build()->opencl)
+        printf("OpenCL: unavailable (gpucc built without OpenCL)\n");
+    else if (count == 0)
         printf("OpenCL: no platform or device found\n");
     for (size_t i = 0; i < count; i++) {
         const gpucc_cl_device_info *d = &devices[i];
@@ -128,7 +150,7 @@ int main(int argc, char **argv)
         return GPUCC_EXIT_OK;
     }
     if (strcmp(argv[1], "--version") == 0) {
-        printf("gpucc %s\n", GPUCC_VERSION);
+        print_version();
         return GPUCC_EXIT_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

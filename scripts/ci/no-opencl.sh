@@ -6,7 +6,8 @@
 # --device) must exit 69 with a one-line message and leave no file behind.
 #
 # Run locally (the same as CI): scripts/ci/no-opencl.sh
-# CI_BUILD_DIR (default build) is the Release build it uses (built if needed).
+# CI_BUILD_DIR (default build) is the Release build it uses (built if needed);
+# scripts/ci/cpu-only.sh runs these checks on its GPUCC_OPENCL=OFF build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/ci/lib.sh
@@ -50,10 +51,10 @@ expect() {
 small=(--size=10000 --repeat=1 --warmup=0)
 dense=(--batch=3 --in=5 --out=7 --repeat=1)
 bench=("--suite=size,threads,batch" --max-size=1e4 --min-time=0.01 --ceilings=skip --quiet)
-unavailable='SKIP: no OpenCL|OpenCL: unavailable|opencl backend unavailable|"status": "unavailable"|,opencl,,unavailable,'
+unavailable='SKIP: (no OpenCL|gpucc built without OpenCL)|OpenCL: unavailable|opencl backend unavailable|"status": "unavailable"|,opencl,,unavailable,'
 
 # Default backend lists: OpenCL shown as unavailable, success.
-expect 0 'OpenCL: no platform' devices
+expect 0 'OpenCL: (no platform|unavailable \(gpucc built without OpenCL\))' devices
 expect 0 "$unavailable" run reduce "${small[@]}"
 expect 0 "$unavailable" run reduce --op=max --format=json "${small[@]}"
 expect 0 "$unavailable" run map --fn=saxpy "${small[@]}" --format=csv

@@ -12,6 +12,7 @@
 
 #include "embedded-kernels.h"
 #include "error.h"
+#include "opencl-clblast.h"
 #include "opencl-impl.h"
 #include "pool.h"
 #include "reduce-order.h"
@@ -132,6 +133,8 @@ static gpucc_status build_kernels(opencl_state *s, const gpucc_backend_config *c
 
 static gpucc_status opencl_open(gpucc_backend *backend, const gpucc_backend_config *config)
 {
+    if (config->dense_impl == GPUCC_DENSE_CLBLAST && !gpucci_clblast_available())
+        return gpucci_fail(GPUCC_E_UNAVAILABLE, "gpucc built without CLBlast");
     opencl_state *s = calloc(1, sizeof *s);
     if (!s)
         return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate the OpenCL backend");

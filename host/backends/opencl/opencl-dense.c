@@ -2,6 +2,8 @@
  * (kernels/dense.cl, bias and activation fused), CLBlast's SGEMM followed by
  * a small bias + activation kernel, or, with GPUCC_DENSE_AUTO, whichever of
  * the two is faster for the shape (measured once per shape, then cached).
+ * In a build without CLBlast, auto is gpucc's kernel and asking for CLBlast
+ * is GPUCC_E_UNAVAILABLE when the backend opens.
  *
  * Where the device shares host memory (PoCL) each call wraps the caller's
  * arrays in buffers (CL_MEM_USE_HOST_PTR) and maps Y once at the end so
@@ -15,15 +17,13 @@
  * No result is trusted here, CLBlast's included: a CLBlast success status
  * only means that it ran. The caller verifies Y (gpucc_dense_verify), as
  * the tests and the benchmarks do for every call. */
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <clblast_c.h>
-
 #include "embedded-kernels.h"
 #include "error.h"
+#include "opencl-clblast.h"
 #include "opencl-impl.h"
 #include "timer.h"
 
@@ -55,7 +55,7 @@ struct opencl_dense_state {
     uint64_t max_alloc; /* bytes per buffer */
     void (*notice)(void *ctx, const char *message);
     void *notice_ctx;
-    int clblast_used;   /* counted in clblast_users */
+    int clblast_used;   /* retained CLBlast (gpucci_clblast_retain) */
     auto_entry cache[AUTO_CACHE_SIZE];
     size_t cache_next;
     /* Copy mode: device buffers for X, W, b and Y, kept between calls and
@@ -65,40 +65,6 @@ struct opencl_dense_state {
 };
 
 enum { BUF_X, BUF_W, BUF_B, BUF_Y };
-
-/* Backends in this process that have called CLBlast and are still open.
- * CLBlast keeps its compiled programs in a process-wide cache, and each one
- * holds a reference to its context; the last such backend to close clears
- * the cache so that the contexts are freed. */
-static atomic_int clblast_users;
-
-/* The name of a CLBlast status ("CLBlastInvalidLeadDimB" for -1015), or
- * "CLBlastUnknownCode" for one not listed here. */
-static const char *clblast_status_name(CLBlastStatusCode code)
-{
-    switch (code) {
-#define NAME(code) case code: return #code;
-        NAME(CLBlastSuccess) NAME(CLBlastNotImplemented) NAME(CLBlastInvalidMatrixA) NAME(CLBlastInvalidMatrixB)
-        NAME(CLBlastInvalidMatrixC) NAME(CLBlastInvalidDimension) NAME(CLBlastInvalidLeadDimA)
-        NAME(CLBlastInvalidLeadDimB) NAME(CLBlastInvalidLeadDimC) NAME(CLBlastInsufficientMemoryA)
-        NAME(CLBlastInsufficientMemoryB) NAME(CLBlastInsufficientMemoryC) NAME(CLBlastInsufficientMemoryTemp)
-        NAME(CLBlastInvalidLocalMemUsage) NAME(CLBlastNoHalfPrecision) NAME(CLBlastNoDoublePrecision)
-        NAME(CLBlastDatabaseError) NAME(CLBlastUnknownError) NAME(CLBlastUnexpectedError)
-        NAME(CLBlastOpenCLCompilerNotAvailable) NAME(CLBlastTempBufferAllocFailure)
-        NAME(CLBlastOpenCLOutOfResources) NAME(CLBlastOpenCLOutOfHostMemory)
-        NAME(CLBlastOpenCLBuildProgramFailure) NAME(CLBlastInvalidValue) NAME(CLBlastInvalidCommandQueue)
-        NAME(CLBlastInvalidMemObject) NAME(CLBlastInvalidLocalThreadsTotal) NAME(CLBlastInvalidLocalThreadsDim)
-        NAME(CLBlastInvalidEvent) NAME(CLBlastInvalidOperation) NAME(CLBlastInvalidBufferSize)
-        NAME(CLBlastInvalidGlobalWorkSize)
-#undef NAME
-    default: return "CLBlastUnknownCode";
-    }
-}
-
-static gpucc_status clblast_fail(CLBlastStatusCode code, const char *what)
-{
-    return gpucci_fail(GPUCC_E_CLBLAST, "%s: %s (%d)", what, clblast_status_name(code), (int)code);
-}
 
 gpucc_status gpucci_opencl_dense_open(opencl_state *s, const gpucc_backend_config *config)
 {
@@ -146,8 +112,8 @@ void gpucci_opencl_dense_close(opencl_state *s)
         clReleaseKernel(d->tile);
     if (d->program)
         clReleaseProgram(d->program);
-    if (d->clblast_used && atomic_fetch_sub(&clblast_users, 1) == 1)
-        CLBlastClearCache();
+    if (d->clblast_used)
+        gpucci_clblast_release();
     free(d);
     s->dense = NULL;
 }
@@ -282,14 +248,14 @@ static gpucc_status clblast_prime(opencl_state *s, dense_call *call)
     opencl_dense_state *d = s->dense;
     double start = gpucci_now_ms();
     d->clblast_used = 1;
-    atomic_fetch_add(&clblast_users, 1);
-    cl_event done = NULL;
-    CLBlastStatusCode code = CLBlastSgemm(CLBlastLayoutRowMajor, CLBlastTransposeNo, CLBlastTransposeYes, 1, 1, 1,
-                                          1.0f, call->x, 0, 1, call->w, 0, 1, 0.0f, call->y, 0, 1, &s->queue, &done);
-    if (code != CLBlastSuccess)
-        return clblast_fail(code, "CLBlastSgemm (first use)");
+    gpucci_clblast_retain();
+    cl_event done;
+    gpucc_status status = gpucci_clblast_gemm(&s->queue, 1, 1, 1, call->x, call->w, call->y, &done,
+                                              "CLBlastSgemm (first use)");
+    if (status != GPUCC_OK)
+        return status;
     double ignored = 0;
-    gpucc_status status = finish_event(done, &ignored, "CLBlastSgemm (first use)");
+    status = finish_event(done, &ignored, "CLBlastSgemm (first use)");
     if (status == GPUCC_OK)
         gpucci_opencl_notice_slow(d->notice, d->notice_ctx, start, "compiling CLBlast's kernels (first use)");
     return status;
@@ -317,15 +283,10 @@ static gpucc_status run_clblast(opencl_state *s, const gpucc_dense_shape *shape,
     }
     cl_event marker = NULL, gemm_done = NULL, bias_done = NULL;
     GPUCC_CL_TRY(clEnqueueMarkerWithWaitList(s->queue, 0, NULL, &marker), status, done);
-    CLBlastStatusCode code =
-        CLBlastSgemm(CLBlastLayoutRowMajor, CLBlastTransposeNo, CLBlastTransposeYes, shape->batch, shape->out,
-                     shape->in, 1.0f, call->x, 0, shape->in, call->w, 0, shape->in, 0.0f, call->y, 0, shape->out,
-                     &s->queue, &gemm_done);
-    if (code != CLBlastSuccess) {
-        gemm_done = NULL; /* not set on failure */
-        status = clblast_fail(code, "CLBlastSgemm");
+    status = gpucci_clblast_gemm(&s->queue, shape->batch, shape->out, shape->in, call->x, call->w, call->y,
+                                 &gemm_done, "CLBlastSgemm");
+    if (status != GPUCC_OK)
         goto done;
-    }
     size_t n = shape->batch * shape->out, local, global;
     cl_ulong per_item;
     if (s->gpu_shape) {
@@ -440,8 +401,9 @@ gpucc_status gpucci_opencl_dense(gpucc_backend *backend, const gpucc_dense_shape
     if (status != GPUCC_OK)
         goto done;
 
-    dense_impl impl;
-    if (d->mode == GPUCC_DENSE_AUTO) {
+    /* auto without CLBlast has nothing to choose from: the kernel. */
+    dense_impl impl = d->mode == GPUCC_DENSE_CLBLAST ? IMPL_CLBLAST : IMPL_KERNEL;
+    if (d->mode == GPUCC_DENSE_AUTO && gpucci_clblast_available()) {
         auto_entry *known = auto_lookup(d, shape);
         if (known) {
             impl = known->choice;
@@ -450,7 +412,6 @@ gpucc_status gpucci_opencl_dense(gpucc_backend *backend, const gpucc_dense_shape
             status = auto_choose(s, shape, &call, &impl);
         }
     } else {
-        impl = d->mode == GPUCC_DENSE_CLBLAST ? IMPL_CLBLAST : IMPL_KERNEL;
         status = run_impl(s, impl, shape, &call);
     }
     if (status != GPUCC_OK)

@@ -7,6 +7,7 @@
 
 #include "bench-cmd.h"
 #include "bench-json-read.h"
+#include "build-info.h"
 #include "ceilings.h"
 
 /* OpenBLAS's SGEMM (ceilings.c) with 1 thread and with all, where gpucc
@@ -76,7 +77,7 @@ static void measure_device(bench_report *r, const bench_options *o, progress *p)
     /* The GEMM ceiling only serves the batch suite, and is CLBlast's: without
      * either, gpucc's own kernel stands in (built already) and CLBlast's
      * compilation is saved. */
-    int gemm = (o->suites & (1u << BENCH_BATCH)) != 0;
+    int gemm = (o->suites & (1u << BENCH_BATCH)) != 0 && gpucci_build()->clblast;
     gpucc_backend_config config = {.device = o->device, .dense_impl = gemm ? GPUCC_DENSE_CLBLAST : GPUCC_DENSE_KERNEL,
                                    .notice = bench_progress_notice, .notice_ctx = p};
     gpucc_device_peak peak;
