@@ -124,7 +124,8 @@ typedef struct {
     int no_overlap;
     /* opencl: reduction kernel shape; GPUCC_SHAPE_AUTO picks by device type. */
     enum { GPUCC_SHAPE_AUTO, GPUCC_SHAPE_CPU, GPUCC_SHAPE_GPU } shape;
-    /* opencl: dense-layer implementation. */
+    /* opencl: dense-layer implementation. In a build without CLBlast, AUTO
+     * is gpucc's kernel and CLBLAST makes the open GPUCC_E_UNAVAILABLE. */
     enum { GPUCC_DENSE_AUTO, GPUCC_DENSE_CLBLAST, GPUCC_DENSE_KERNEL } dense_impl;
     /* Optional: called with one-line notices worth showing a user (such as
      * "building OpenCL kernels"); the library never prints by itself. Both
@@ -138,7 +139,7 @@ typedef struct gpucc_backend gpucc_backend;
 /* Opens a backend. On success *out owns it; free it with gpucc_backend_close.
  * On failure *out is set to NULL (when out is not NULL). A NULL config means
  * all defaults. GPUCC_E_UNAVAILABLE means the backend or the requested
- * device is absent. */
+ * device is absent (OpenCL always, in a build with GPUCC_OPENCL=OFF). */
 GPUCC_API gpucc_status gpucc_backend_open(gpucc_backend_kind kind, const gpucc_backend_config *config,
                                 gpucc_backend **out);
 /* Frees everything the backend holds: memory, threads, OpenCL objects.
@@ -446,7 +447,8 @@ typedef struct {
 } gpucc_cl_device_info;
 
 /* Lists every OpenCL device. *out is malloc'd (free()), *count may be 0.
- * GPUCC_OK with *count == 0 when no platform is installed. GPUCC_E_INVALID
+ * GPUCC_OK with *count == 0 when no platform is installed, or in a build
+ * with GPUCC_OPENCL=OFF. GPUCC_E_INVALID
  * when out or count is NULL; on any other failure *out is NULL and *count 0. */
 GPUCC_API gpucc_status gpucc_cl_list_devices(gpucc_cl_device_info **out, size_t *count);
 

@@ -122,7 +122,8 @@ static void print_table(const cli_context *ctx, const host_peak *host, const gpu
     else
         printf("  %-34s (gpucc built without OpenBLAS)\n", "OpenBLAS SGEMM");
     if (count == 0)
-        printf("\nOpenCL: unavailable (no platform or device found)\n");
+        printf("\nOpenCL: unavailable (%s)\n",
+               gpucci_build()->opencl ? "no platform or device found" : "gpucc built without OpenCL");
     for (size_t i = 0; i < count; i++) {
         const gpucc_device_peak *p = &peaks[i];
         printf("\nOpenCL %s (%zu MB buffer)\n", p->device, p->bytes >> 20);
