@@ -19,8 +19,8 @@
 # fix the code, then copy the file into the target's corpus folder under a
 # name saying what it is (tests/fuzz/corpus/npy/v1-newline-in-descr.npy is
 # one): every run of this script, and `ctest -R fuzz` in the fuzz build,
-# replays it. Where the case fits, add a unit test to tests/test_npy.c or
-# tests/test_parse.c as well.
+# replays it. Where the case fits, add a unit test to tests/unit/test_npy.c or
+# tests/unit/test_parse.c as well.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
