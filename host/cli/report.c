@@ -5,7 +5,10 @@
 #include <math.h>
 #include <string.h>
 
-static const char *const row_status_names[] = {"ok", "unavailable", "error"};
+static const char *const row_status_names[] = {[GPUCC_ROW_OK] = "ok",
+                                               [GPUCC_ROW_UNAVAILABLE] = "unavailable",
+                                               [GPUCC_ROW_ERROR] = "error",
+                                               [GPUCC_ROW_UNSUPPORTED] = "unsupported"};
 
 /* Throughput of one call taking ms: GFLOP/s for dense, GB/s otherwise. */
 static double throughput(const cli_report *r, double ms)
@@ -28,7 +31,9 @@ static double speedup_vs_serial(const cli_report *r, const cli_row *row)
 static const char *check_word(const cli_row *row)
 {
     if (row->status != GPUCC_ROW_OK)
-        return row->status == GPUCC_ROW_UNAVAILABLE ? "SKIP" : "ERROR";
+        return row->status == GPUCC_ROW_UNAVAILABLE   ? "SKIP"
+               : row->status == GPUCC_ROW_UNSUPPORTED ? "UNSUPPORTED"
+                                                      : "ERROR";
     return row->m.verified ? "PASS" : "FAIL";
 }
 

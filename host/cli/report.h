@@ -8,7 +8,9 @@
 #include "cli.h"
 #include "gpucc.h"
 
-typedef enum { GPUCC_ROW_OK, GPUCC_ROW_UNAVAILABLE, GPUCC_ROW_ERROR } cli_row_status;
+/* UNSUPPORTED: the backend leaves this workload out (optional ops); like
+ * UNAVAILABLE it is no failure of the run. */
+typedef enum { GPUCC_ROW_OK, GPUCC_ROW_UNAVAILABLE, GPUCC_ROW_ERROR, GPUCC_ROW_UNSUPPORTED } cli_row_status;
 
 /* One backend's outcome. `message` says why a row is not ok. */
 typedef struct {

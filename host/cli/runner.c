@@ -117,11 +117,12 @@ static int print_and_judge(const cli_run_options *o, const cli_report *report)
     return rc;
 }
 
-/* Marks a row failed when the measurement itself could not run. */
+/* Marks a row failed when the measurement itself could not run, or
+ * unsupported when its backend leaves the workload out. */
 static void record_error(cli_row *row, gpucc_status status)
 {
     if (status != GPUCC_OK) {
-        row->status = GPUCC_ROW_ERROR;
+        row->status = status == GPUCC_E_UNSUPPORTED ? GPUCC_ROW_UNSUPPORTED : GPUCC_ROW_ERROR;
         snprintf(row->message, sizeof row->message, "%s", gpucc_last_error());
     }
 }
