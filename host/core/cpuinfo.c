@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dispatch.h"
 #include "gpucc.h"
 
 unsigned gpucc_cpu_count(void)
@@ -30,4 +31,22 @@ void gpucci_cpu_model(char *buf, size_t size)
         }
     }
     fclose(f);
+}
+
+const char *gpucci_cpu_isa(void)
+{
+#if defined(GPUCCI_NATIVE)
+    return "native";
+#elif GPUCCI_DISPATCH
+    /* The order of GPUCCI_HOT's clones: the resolver takes the first the
+     * CPU supports. */
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("x86-64-v4"))
+        return "x86-64-v4";
+    if (__builtin_cpu_supports("x86-64-v3"))
+        return "x86-64-v3";
+    return "default";
+#else
+    return "default";
+#endif
 }

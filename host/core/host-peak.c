@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dispatch.h"
 #include "error.h"
 #include "pool.h"
 #include "timer.h"
@@ -16,7 +17,7 @@ typedef struct {
 
 /* A plain read loop: integer adds are associative, so the compiler
  * vectorises it and memory, not arithmetic, sets the pace. */
-static void read_part(void *ctx, unsigned index, unsigned count)
+GPUCCI_HOT static void read_part(void *ctx, unsigned index, unsigned count)
 {
     read_job *job = ctx;
     size_t begin, end;

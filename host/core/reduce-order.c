@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dispatch.h"
 #include "error.h"
 
 double gpucci_reduce_identity(gpucc_reduce_op op)
@@ -19,7 +20,8 @@ double gpucci_reduce_identity(gpucc_reduce_op op)
  * The sum is a plain array loop, which GCC vectorises with its widest
  * vectors. GCC keeps an array of NaN-aware min/max selects as scalars (5x
  * slower), so min and max use GNU C vectors (GCC and Clang) of 4 lanes, four
- * of them side by side. Both compute exactly the canonical order.
+ * of them side by side. Both compute exactly the canonical order, in every
+ * instruction set GPUCCI_HOT compiles them for.
  */
 #if !defined(__GNUC__)
 #error "gpucc needs GCC or Clang (GNU C vector extensions)"
@@ -50,7 +52,7 @@ static inline quarter_d quarter_pick(quarter_mask take_x, quarter_d x, quarter_d
 #define QUARTER_MAX(acc, x) quarter_pick(((x) > (acc)) | ((x) != (x)), (x), (acc))
 
 #define DEFINE_VECTOR_FOLD(name, QUARTER_STEP)                                 \
-    static void name(double *lane, const float *x, size_t full)               \
+    GPUCCI_HOT static void name(double *lane, const float *x, size_t full)    \
     {                                                                          \
         quarter_d acc[4];                                                      \
         memcpy(acc, lane, sizeof acc);                                         \
@@ -63,7 +65,7 @@ static inline quarter_d quarter_pick(quarter_mask take_x, quarter_d x, quarter_d
 DEFINE_VECTOR_FOLD(fold_min, QUARTER_MIN)
 DEFINE_VECTOR_FOLD(fold_max, QUARTER_MAX)
 
-static void fold_sum(double *lane, const float *x, size_t full)
+GPUCCI_HOT static void fold_sum(double *lane, const float *x, size_t full)
 {
     for (size_t i = 0; i < full; i += GPUCC_REDUCE_LANES)
         for (int j = 0; j < GPUCC_REDUCE_LANES; j++)

@@ -7,4 +7,11 @@
 /* Writes the CPU model name ("AMD EPYC") into buf; "unknown CPU" if unknown. */
 void gpucci_cpu_model(char *buf, size_t size);
 
+/* The instruction set the hot CPU loops run with (host/core/dispatch.h):
+ * "native" in a build for this machine (-march=native); in a portable build
+ * the level picked at load time, "x86-64-v4" (AVX-512), "x86-64-v3" (AVX2
+ * and FMA) or "default" (the compiler's baseline; also any build that does
+ * not dispatch, such as one by Clang or for another architecture). */
+const char *gpucci_cpu_isa(void);
+
 #endif

@@ -57,8 +57,14 @@
  * registers: with AVX-512 (the build uses -march=native by default) VL = 16
  * floats, MR = 8, NR = 32; with AVX 8 floats and MR = 6; else 4 and 6. The
  * tiles (and so the bits of Y) depend on that choice, never on the threads.
+ *
+ * A portable build (no -march=native) compiles the loops marked GPUCCI_HOT
+ * once per instruction set and runs the best one the CPU has
+ * (host/core/dispatch.h), FMA included where the CPU has it; its tiles are
+ * those of AVX (VL = 8, MR = 6) on every CPU.
  */
 #include "cpu-kernels.h"
+#include "dispatch.h"
 #include "gpucc-map.h"
 
 #include <string.h>
@@ -69,7 +75,7 @@
  * of GPUCC_ACTIVATION_TABLE, so that the switch is resolved outside the loop
  * (none and relu then vectorise; sigmoid and tanh call libm). z may equal y
  * (in place); act is in range (gpucc_dense checks it). */
-static void activate_row(int act, const float *z, float *y, size_t n)
+GPUCCI_HOT static void activate_row(int act, const float *z, float *y, size_t n)
 {
 #define ACTIVATE_LOOP(enumerator, name, ulps, expr)                                                               \
     case enumerator:                                                                                              \
@@ -101,7 +107,7 @@ static inline float sum_lanes(float acc[SERIAL_LANES])
 }
 
 /* sum_k x[k] * w[k] in the order described at the top of the file. */
-static float dot_lanes(const float *restrict x, const float *restrict w, size_t n)
+GPUCCI_HOT static float dot_lanes(const float *restrict x, const float *restrict w, size_t n)
 {
     float acc[SERIAL_LANES] = {0};
     size_t k = 0;
@@ -119,7 +125,8 @@ static float dot_lanes(const float *restrict x, const float *restrict w, size_t 
  * loaded once for all of them. */
 enum { SERIAL_DOTS = 4 };
 
-static inline void dot_lanes_multi(const float *restrict x, const float *restrict w, size_t n, float out[SERIAL_DOTS])
+GPUCCI_HOT static void dot_lanes_multi(const float *restrict x, const float *restrict w, size_t n,
+                                       float out[SERIAL_DOTS])
 {
     const float *restrict w0 = w, *restrict w1 = w + n, *restrict w2 = w + 2 * n, *restrict w3 = w + 3 * n;
     float a0[SERIAL_LANES] = {0}, a1[SERIAL_LANES] = {0}, a2[SERIAL_LANES] = {0}, a3[SERIAL_LANES] = {0};
@@ -175,12 +182,14 @@ void gpucci_cpu_dense_serial(const gpucc_dense_shape *shape, const float *x, con
 
 /* The vector width and micro-tile rows for the target: 16 floats (one zmm)
  * x 8 rows with AVX-512 (16 accumulators of 32 registers); 8 floats (ymm)
- * x 6 rows with AVX; 4 floats (xmm) x 6 rows otherwise (12 accumulators of
- * 16 registers). */
+ * x 6 rows with AVX, and in a portable build, whose clones for x86-64-v3
+ * and v4 then use ymm registers (the default clone runs each vector as two
+ * xmm halves); 4 floats (xmm) x 6 rows otherwise (12 accumulators of 16
+ * registers). */
 #if defined(__AVX512F__)
 #define DENSE_VL 16
 #define DENSE_MR 8
-#elif defined(__AVX__)
+#elif defined(__AVX__) || GPUCCI_DISPATCH
 #define DENSE_VL 8
 #define DENSE_MR 6
 #else
@@ -247,8 +256,8 @@ static inline __attribute__((always_inline)) void transpose16(vf r[VL])
 /* P[k][j] = W[n0 + j][k0 + k] for k < kc, j < nr; 0 for j in [nr, NR). A
  * full strip moves 16 x 16 blocks through registers (transpose16, with
  * AVX-512 and GCC); the rest is copied element by element. */
-static void pack_panel(float *restrict p, const float *restrict w, size_t in, size_t n0, size_t nr, size_t k0,
-                       size_t kc)
+GPUCCI_HOT static void pack_panel(float *restrict p, const float *restrict w, size_t in, size_t n0, size_t nr,
+                                  size_t k0, size_t kc)
 {
     size_t k = 0;
 #if DENSE_VL == 16 && !defined(__clang__) /* GCC's __builtin_shuffle */
@@ -347,8 +356,8 @@ static inline __attribute__((always_inline)) void micro_kernel(const int m, cons
 
 /* One instance per row count, so that edge rows cost only what they use. */
 #define DEFINE_MICRO(M)                                                                                           \
-    static void micro_##M(const float *x, size_t ldx, const float *p, size_t kc, float *y, size_t ldy,            \
-                          const micro_step *step)                                                                \
+    GPUCCI_HOT static void micro_##M(const float *x, size_t ldx, const float *p, size_t kc, float *y, size_t ldy, \
+                                     const micro_step *step)                                                     \
     {                                                                                                            \
         micro_kernel(M, x, ldx, p, kc, y, ldy, step);                                                            \
     }

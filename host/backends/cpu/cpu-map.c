@@ -9,16 +9,18 @@
  * the CPU: the same bits as the serial reference on every CPU backend.
  * sigmoid, tanh and exp call libm's expf/tanhf, which GCC does not
  * vectorise without -ffast-math's vector-math declarations; those loops
- * are scalar calls (compute-bound, not memory-bound). */
+ * are scalar calls (compute-bound, not memory-bound). A portable build
+ * compiles each loop for several instruction sets (GPUCCI_HOT). */
 #include "cpu-kernels.h"
+#include "dispatch.h"
 #include "gpucc-map.h"
 
 /* One loop per function. y is never NULL here: gpucci_cpu_map_range passes x
  * in its place for the functions that ignore it, and the load is dead code
  * after inlining, so it costs nothing. */
 #define GPUCC_DEFINE_MAP_LOOP(enumerator, name, ulps, expr)                                                      \
-    static void map_loop_##name(float alpha, const float *restrict x, const float *restrict y,                   \
-                                float *restrict out, size_t begin, size_t end)                                   \
+    GPUCCI_HOT static void map_loop_##name(float alpha, const float *restrict x, const float *restrict y,        \
+                                           float *restrict out, size_t begin, size_t end)                        \
     {                                                                                                            \
         for (size_t i = begin; i < end; i++)                                                                     \
             out[i] = gpucci_fn_##name(x[i], y[i], alpha);                                                        \

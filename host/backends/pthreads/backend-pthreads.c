@@ -33,8 +33,8 @@ static gpucc_status pthreads_open(gpucc_backend *backend, const gpucc_backend_co
     }
     char model[200];
     gpucci_cpu_model(model, sizeof model);
-    snprintf(backend->device, sizeof backend->device, "%s, %u thread%s", model, threads,
-             threads == 1 ? "" : "s");
+    snprintf(backend->device, sizeof backend->device, "%s, %u thread%s, %s", model, threads,
+             threads == 1 ? "" : "s", gpucci_cpu_isa());
     backend->impl = state;
     return GPUCC_OK;
 }

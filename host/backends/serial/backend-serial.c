@@ -21,7 +21,7 @@ static gpucc_status serial_open(gpucc_backend *backend, const gpucc_backend_conf
         return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate the serial backend");
     char model[200];
     gpucci_cpu_model(model, sizeof model);
-    snprintf(backend->device, sizeof backend->device, "%s, 1 thread", model);
+    snprintf(backend->device, sizeof backend->device, "%s, 1 thread, %s", model, gpucci_cpu_isa());
     backend->impl = state;
     return GPUCC_OK;
 }
