@@ -105,6 +105,9 @@ check "--ceilings missing file exits 66 (got $RC)" test "$RC" -eq 66
 sed '/"ceilings": {/,$d' "$CEILINGS" >"$WORK/no-ceilings.json"
 bench --suite=threads --backend=pthreads --max-size=1e3 --ceilings="$WORK/no-ceilings.json"
 check "--ceilings without a ceilings block exits 65 (got $RC)" test "$RC" -eq 65
+bench --suite=threads --backend=pthreads --max-size=1e3 --ceilings=
+check "empty --ceilings exits 64 (got $RC)" test "$RC" -eq 64
+check "empty --ceilings: one line naming the option" test "$(grep -c -- "--ceilings" "$WORK/err")" -eq 1
 
 # --compare of the run with itself: ratios of exactly 1, nothing new or missing.
 bench --compare="$JSON" --from="$JSON"

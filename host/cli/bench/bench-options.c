@@ -34,7 +34,7 @@ static void print_help(void)
            "  --json=PATH          write the results as JSON (schema_version 1; one row per line)\n"
            "  --csv=PATH           write the results as CSV (header + one row per line)\n"
            "  --ceilings=measure|skip|RUN.json\n"
-           "                       measure the ceilings (default, 15-45 s), skip them (rows get\n"
+           "                       measure the ceilings (default; tens of seconds), skip them (rows get\n"
            "                       no %% of ceiling), or reuse those of an earlier run on this machine\n"
            "  --compare=OLD.json   print old vs new throughput of matching rows\n"
            "  --from=RUN.json      with --compare: take the new side from RUN.json, run nothing\n"
