@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "build-info.h"
 #include "parse.h"
@@ -14,30 +15,6 @@
 #define MAX_SIZE (UINT64_C(1) << 40)
 /* Largest accepted dense dimension; products are checked by the library. */
 #define MAX_DIM (UINT64_C(1) << 32)
-
-static const char *const workload_names[GPUCC_WORKLOAD_COUNT] = {"reduce", "map", "dense"};
-
-const char *cli_workload_name(cli_workload workload)
-{
-    return (unsigned)workload < GPUCC_WORKLOAD_COUNT ? workload_names[workload] : "?";
-}
-
-/* The names of the library's enums; the lists in the help come from them,
- * so that the help shows what the parsers accept. */
-static const char *reduce_op_name(unsigned op)
-{
-    return gpucc_reduce_op_name((gpucc_reduce_op)op);
-}
-
-static const char *map_fn_name(unsigned fn)
-{
-    return gpucc_map_fn_name((gpucc_map_fn)fn);
-}
-
-static const char *activation_name(unsigned act)
-{
-    return gpucc_activation_name((gpucc_activation)act);
-}
 
 /* Prints name_of(0 .. count - 1) separated by sep; returns the characters
  * printed. */
@@ -58,17 +35,26 @@ static void print_choice_option(const char *option, const char *(*name_of)(unsig
     printf("%*s%s\n", width < 23 ? 25 - width : 2, "", text);
 }
 
+/* Prints "reduce|map|dense" (sep "|") or "reduce, map or dense" (sep NULL). */
+static void print_workload_names(FILE *out, const char *sep)
+{
+    for (size_t i = 0; i < gpucci_workload_count; i++)
+        fprintf(out, "%s%s", i == 0 ? "" : sep ? sep : i + 1 == gpucci_workload_count ? " or " : ", ",
+               gpucci_workloads[i]->name);
+}
+
 void cli_run_help(void)
 {
-    printf("usage: gpucc run reduce|map|dense [options]\n"
+    printf("usage: gpucc run ");
+    print_workload_names(stdout, "|");
+    printf(" [options]\n"
            "\n"
            "Runs a workload on every selected backend, verifies each result against a\n"
            "higher-precision reference on the host, and prints a table.\n"
-           "\n"
-           "  reduce   sum, min or max of float32 data (verified against the exact value)\n"
-           "  map      element-wise function (verified in ulps against double precision)\n"
-           "  dense    Y = act(X W^T + b) (verified against double precision, per element)\n"
-           "\n"
+           "\n");
+    for (size_t i = 0; i < gpucci_workload_count; i++)
+        printf("  %-8s %s\n", gpucci_workloads[i]->name, gpucci_workloads[i]->summary);
+    printf("\n"
            "every workload:\n"
            "  --backend=LIST         comma list of ");
     print_names(cli_backend_name, GPUCC_BACKEND_COUNT, ",");
@@ -78,25 +64,15 @@ void cli_run_help(void)
            "  --repeat=N             timed calls per backend (default: 10)\n"
            "  --warmup=N             untimed calls first (default: 2; dense: at least 1)\n"
            "  --seed=N               seed of generated data (default: 1)\n"
-           "  --format=table|json|csv  output format (default: table)\n"
-           "reduce:\n");
-    print_choice_option("--op", reduce_op_name, GPUCC_REDUCE_OP_COUNT, "reduction (default: sum)");
-    printf("  --size=N               elements to generate: 100000000, 1e8, 2.5e6 (default: 1e8)\n"
-           "  --input=PATH           data: .npy (1-D float32) or raw float32 (.f32, .bin)\n"
-           "map:\n");
-    print_choice_option("--fn", map_fn_name, GPUCC_MAP_FN_COUNT, "function (default: square)");
-    printf("  --alpha=A              saxpy's a in y = a*x + y (default: 2; y is generated)\n"
-           "  --size=N, --input=PATH as for reduce\n"
-           "  --output=PATH          write the result (only if all verified): .npy, or raw\n"
-           "                         float32 for any other extension, as --input reads it\n"
-           "  --output-backend=NAME  backend whose result is written (default: first selected)\n"
-           "dense:\n"
-           "  --batch=N --in=N --out=N  shape of X [batch x in], W [out x in], b [out] (256, 1024, 1024)\n");
-    print_choice_option("--act", activation_name, GPUCC_ACT_COUNT, "activation (default: relu)");
-    printf("  --impl=auto|clblast|kernel  OpenCL implementation (default: auto, the faster)\n"
-           "  --input=X.npy --weights=W.npy --bias=B.npy  read all three instead of generating\n"
-           "  --output=PATH, --output-backend=NAME  as for map\n"
-           "OpenCL tuning (results are verified the same way for every value):\n"
+           "  --format=table|json|csv  output format (default: table)\n");
+    for (size_t i = 0; i < gpucci_workload_count; i++) {
+        const gpucci_workload *w = gpucci_workloads[i];
+        printf("%s:\n", w->name);
+        if (w->variant_option)
+            print_choice_option(w->variant_option, w->variant_name, w->variant_count, w->variant_help);
+        fputs(w->help, stdout);
+    }
+    printf("OpenCL tuning (results are verified the same way for every value):\n"
            "  --local-size=N         work-group size of the reduction kernels\n"
            "  --cl-shape=cpu|gpu     reduction kernel shape (default: by device type)\n"
            "  --cl-max-alloc=BYTES   cap one device buffer; larger inputs run in chunks\n"
@@ -134,15 +110,16 @@ static int parse_alpha(const char *value, float *out)
 }
 
 enum {
-    OPT_OP = 256, OPT_SIZE, OPT_INPUT, OPT_SEED, OPT_BACKEND, OPT_THREADS, OPT_DEVICE, OPT_REPEAT, OPT_WARMUP,
-    OPT_FORMAT, OPT_LOCAL_SIZE, OPT_CL_SHAPE, OPT_CL_MAX_ALLOC, OPT_CL_COPY, OPT_CL_FP32, OPT_FN, OPT_ALPHA,
-    OPT_OUTPUT, OPT_OUTPUT_BACKEND, OPT_BATCH, OPT_IN, OPT_OUT, OPT_ACT, OPT_IMPL, OPT_WEIGHTS, OPT_BIAS, OPT_CL_NO_OVERLAP,
+    OPT_SIZE = 256, OPT_INPUT, OPT_INPUT_Y, OPT_SEED, OPT_BACKEND, OPT_THREADS, OPT_DEVICE, OPT_REPEAT, OPT_WARMUP,
+    OPT_FORMAT, OPT_LOCAL_SIZE, OPT_CL_SHAPE, OPT_CL_MAX_ALLOC, OPT_CL_COPY, OPT_CL_FP32, OPT_ALPHA, OPT_OUTPUT,
+    OPT_OUTPUT_BACKEND, OPT_BATCH, OPT_IN, OPT_OUT, OPT_IMPL, OPT_WEIGHTS, OPT_BIAS, OPT_CL_NO_OVERLAP,
+    OPT_VARIANT, /* OPT_VARIANT + i: the i-th distinct variant option of the registry (--op, --fn, --act) */
 };
 
-static const struct option run_options[] = {
-    {"op", required_argument, NULL, OPT_OP},
+static const struct option common_options[] = {
     {"size", required_argument, NULL, OPT_SIZE},
     {"input", required_argument, NULL, OPT_INPUT},
+    {"input-y", required_argument, NULL, OPT_INPUT_Y},
     {"seed", required_argument, NULL, OPT_SEED},
     {"backend", required_argument, NULL, OPT_BACKEND},
     {"threads", required_argument, NULL, OPT_THREADS},
@@ -156,34 +133,54 @@ static const struct option run_options[] = {
     {"cl-copy", no_argument, NULL, OPT_CL_COPY},
     {"cl-fp32", no_argument, NULL, OPT_CL_FP32},
     {"cl-no-overlap", no_argument, NULL, OPT_CL_NO_OVERLAP},
-    {"fn", required_argument, NULL, OPT_FN},
     {"alpha", required_argument, NULL, OPT_ALPHA},
     {"output", required_argument, NULL, OPT_OUTPUT},
     {"output-backend", required_argument, NULL, OPT_OUTPUT_BACKEND},
     {"batch", required_argument, NULL, OPT_BATCH},
     {"in", required_argument, NULL, OPT_IN},
     {"out", required_argument, NULL, OPT_OUT},
-    {"act", required_argument, NULL, OPT_ACT},
     {"impl", required_argument, NULL, OPT_IMPL},
     {"weights", required_argument, NULL, OPT_WEIGHTS},
     {"bias", required_argument, NULL, OPT_BIAS},
     {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
 };
 
-/* The workloads each workload-specific option applies to (bit mask). */
-static unsigned option_workloads(int opt)
+enum { COMMON_OPTIONS = sizeof common_options / sizeof common_options[0], MAX_VARIANT_OPTIONS = 16 };
+
+/* The options of `gpucc run`: the common ones, then each distinct variant
+ * option of the registered workloads, then the terminator. */
+static const struct option *run_options(void)
 {
-    const unsigned reduce = 1u << GPUCC_WORKLOAD_REDUCE, map = 1u << GPUCC_WORKLOAD_MAP,
-                   dense = 1u << GPUCC_WORKLOAD_DENSE;
+    static struct option table[COMMON_OPTIONS + MAX_VARIANT_OPTIONS + 1];
+    static size_t count;
+    if (count)
+        return table;
+    memcpy(table, common_options, sizeof common_options);
+    count = COMMON_OPTIONS;
+    for (size_t i = 0; i < gpucci_workload_count; i++) {
+        const char *option = gpucci_workloads[i]->variant_option;
+        size_t k = COMMON_OPTIONS;
+        while (option && k < count && strcmp(table[k].name, option + 2) != 0)
+            k++;
+        if (option && k == count && count < COMMON_OPTIONS + MAX_VARIANT_OPTIONS)
+            table[count++] = (struct option){option + 2, required_argument, NULL, OPT_VARIANT + (int)(k - COMMON_OPTIONS)};
+    }
+    return table;
+}
+
+/* The GPUCCI_OPT_* an option needs the workload to read; 0 for the options of
+ * every workload (variant options are checked by name). */
+static unsigned option_need(int opt)
+{
     switch (opt) {
-    case OPT_OP: return reduce;
-    case OPT_SIZE: return reduce | map;
-    case OPT_FN: case OPT_ALPHA: return map;
-    case OPT_OUTPUT: case OPT_OUTPUT_BACKEND: return map | dense;
-    case OPT_BATCH: case OPT_IN: case OPT_OUT: case OPT_ACT: case OPT_IMPL: case OPT_WEIGHTS: case OPT_BIAS:
-        return dense;
-    default: return reduce | map | dense;
+    case OPT_SIZE: return GPUCCI_OPT_SIZE;
+    case OPT_INPUT: return GPUCCI_OPT_INPUT;
+    case OPT_INPUT_Y: return GPUCCI_OPT_INPUT_Y;
+    case OPT_ALPHA: return GPUCCI_OPT_ALPHA;
+    case OPT_OUTPUT: case OPT_OUTPUT_BACKEND: return GPUCCI_OPT_OUTPUT;
+    case OPT_BATCH: case OPT_IN: case OPT_OUT: return GPUCCI_OPT_SHAPE;
+    case OPT_IMPL: case OPT_WEIGHTS: case OPT_BIAS: return GPUCCI_OPT_DENSE;
+    default: return 0;
     }
 }
 
@@ -205,28 +202,44 @@ static int parse_dim(const char *option, const char *arg, size_t *dim, int *give
     return rc;
 }
 
+/* Parses a workload's variant (--op, --fn, --act) by name, ignoring case. */
+static int parse_variant(const gpucci_workload *w, const char *arg, unsigned *out)
+{
+    for (unsigned v = 0; v < w->variant_count; v++)
+        if (strcasecmp(arg, w->variant_name(v)) == 0) {
+            *out = v;
+            return 0;
+        }
+    char why[200] = "is not one of ";
+    for (unsigned v = 0; v < w->variant_count; v++) {
+        size_t len = strlen(why);
+        snprintf(why + len, sizeof why - len, "%s%s", v ? ", " : "", w->variant_name(v));
+    }
+    return usage_error(w->variant_option, arg, why);
+}
+
 /* Applies one parsed option; returns 0 or an exit code. */
 static int apply_option(int opt, const char *arg, cli_run_options *o)
 {
     static const char *const format_names[] = {"table", "json", "csv"}; /* in cli_format's order */
     static const char *const shape_names[] = {"cpu", "gpu"};
     static const char *const impl_names[] = {"auto", "clblast", "kernel"}; /* GPUCC_DENSE_AUTO ... */
+    gpucci_workload_params *p = &o->params;
     uint64_t v;
     int choice, rc = 0;
+    if (opt >= OPT_VARIANT)
+        return parse_variant(o->workload, arg, &p->variant);
     switch (opt) {
-    case OPT_OP:
-        if (gpucc_reduce_op_parse(arg, &o->op) != GPUCC_OK)
-            return usage_error("--op", arg, "is not one of sum, min, max");
-        break;
     case OPT_SIZE:
-        if (!(rc = parse_option_count("--size", arg, 1, MAX_SIZE, &o->size)))
+        if (!(rc = parse_option_count("--size", arg, 1, MAX_SIZE, &p->size)))
             o->size_given = 1;
         break;
-    case OPT_INPUT: return take_path("--input", arg, &o->input);
+    case OPT_INPUT: return take_path("--input", arg, &p->input);
+    case OPT_INPUT_Y: return take_path("--input-y", arg, &p->input_y);
     case OPT_OUTPUT: return take_path("--output", arg, &o->output);
-    case OPT_WEIGHTS: return take_path("--weights", arg, &o->weights);
-    case OPT_BIAS: return take_path("--bias", arg, &o->bias);
-    case OPT_SEED: return parse_option_count("--seed", arg, 0, UINT64_MAX, &o->seed);
+    case OPT_WEIGHTS: return take_path("--weights", arg, &p->weights);
+    case OPT_BIAS: return take_path("--bias", arg, &p->bias);
+    case OPT_SEED: return parse_option_count("--seed", arg, 0, UINT64_MAX, &p->seed);
     case OPT_BACKEND:
         if (!(rc = cli_parse_list("run", "--backend", arg, cli_backend_name, GPUCC_BACKEND_COUNT, &o->backends)))
             o->backends_given = 1;
@@ -268,21 +281,10 @@ static int apply_option(int opt, const char *arg, cli_run_options *o)
     case OPT_CL_COPY: o->config.force_copy = 1; break;
     case OPT_CL_FP32: o->config.force_no_fp64 = 1; break;
     case OPT_CL_NO_OVERLAP: o->config.no_overlap = 1; break;
-    case OPT_FN:
-        if (gpucc_map_fn_parse(arg, &o->fn) != GPUCC_OK)
-            return usage_error("--fn", arg, "is not one of square, saxpy, relu, sigmoid, tanh, exp");
-        break;
-    case OPT_ALPHA:
-        if (!(rc = parse_alpha(arg, &o->alpha)))
-            o->alpha_given = 1;
-        break;
-    case OPT_BATCH: return parse_dim("--batch", arg, &o->shape.batch, &o->shape_given);
-    case OPT_IN: return parse_dim("--in", arg, &o->shape.in, &o->shape_given);
-    case OPT_OUT: return parse_dim("--out", arg, &o->shape.out, &o->shape_given);
-    case OPT_ACT:
-        if (gpucc_activation_parse(arg, &o->shape.act) != GPUCC_OK)
-            return usage_error("--act", arg, "is not one of none, relu, sigmoid, tanh");
-        break;
+    case OPT_ALPHA: return parse_alpha(arg, &p->alpha);
+    case OPT_BATCH: return parse_dim("--batch", arg, &p->batch, &p->shape_given);
+    case OPT_IN: return parse_dim("--in", arg, &p->in, &p->shape_given);
+    case OPT_OUT: return parse_dim("--out", arg, &p->out, &p->shape_given);
     case OPT_IMPL:
         if (!(rc = cli_parse_choice("run", "--impl", arg, impl_names, 3, &choice)))
             o->config.dense_impl = choice;
@@ -295,14 +297,22 @@ static int apply_option(int opt, const char *arg, cli_run_options *o)
     return rc;
 }
 
+/* Does the workload read this option? */
+static int applies(const gpucci_workload *w, int opt)
+{
+    if (opt >= OPT_VARIANT)
+        return w->variant_option && strcmp(cli_option_of(run_options(), opt)->name, w->variant_option + 2) == 0;
+    return (w->options & option_need(opt)) == option_need(opt);
+}
+
 /* Applies one option after checking that it applies to the workload. */
 static int apply_run_option(int opt, const char *arg, void *ctx)
 {
     cli_run_options *o = ctx;
-    if (!(option_workloads(opt) & (1u << o->workload))) {
-        const char *name = workload_names[o->workload];
+    if (!applies(o->workload, opt)) {
+        const char *name = o->workload->name;
         fprintf(stderr, "gpucc run %s: option --%s does not apply to %s (see 'gpucc run --help')\n", name,
-                cli_option_of(run_options, opt)->name, name);
+                cli_option_of(run_options(), opt)->name, name);
         return GPUCC_EXIT_USAGE;
     }
     return apply_option(opt, arg, o);
@@ -311,31 +321,25 @@ static int apply_run_option(int opt, const char *arg, void *ctx)
 /* Cross-option rules, once everything is parsed. Returns 0 or 64. */
 static int check_combination(cli_run_options *o)
 {
-    const char *name = workload_names[o->workload];
-    if (o->input && o->size_given) {
-        fprintf(stderr, "gpucc run %s: --size and --input exclude each other (the file sets the size)\n", name);
+    const gpucci_workload *w = o->workload;
+    if (o->params.input && o->size_given) {
+        fprintf(stderr, "gpucc run %s: --size and --input exclude each other (the file sets the size)\n", w->name);
         return GPUCC_EXIT_USAGE;
     }
-    if (o->workload == GPUCC_WORKLOAD_DENSE) {
-        int files = !!o->input + !!o->weights + !!o->bias;
-        if (files != 0 && files != 3) {
-            fprintf(stderr, "gpucc run dense: --input, --weights and --bias go together (X, W and b)\n");
-            return GPUCC_EXIT_USAGE;
-        }
-        if (files == 3 && o->shape_given) {
-            fprintf(stderr, "gpucc run dense: --batch, --in and --out exclude --input (the files set the shape)\n");
-            return GPUCC_EXIT_USAGE;
-        }
-        if (o->plan.warmup == 0)
-            o->plan.warmup = 1; /* CLBlast compiles and auto chooses on the first call */
+    const char *why = w->check_options ? w->check_options(&o->params) : NULL;
+    if (why) {
+        fprintf(stderr, "gpucc run %s: %s\n", w->name, why);
+        return GPUCC_EXIT_USAGE;
     }
+    if (o->plan.warmup < w->min_warmup)
+        o->plan.warmup = w->min_warmup;
     if (o->output_backend_given && !(o->backends & (1u << o->output_backend))) {
-        fprintf(stderr, "gpucc run %s: --output-backend=%s is not among the selected backends\n", name,
+        fprintf(stderr, "gpucc run %s: --output-backend=%s is not among the selected backends\n", w->name,
                 gpucc_backend_kind_name(o->output_backend));
         return GPUCC_EXIT_USAGE;
     }
     if (o->output_backend_given && !o->output) {
-        fprintf(stderr, "gpucc run %s: --output-backend needs --output\n", name);
+        fprintf(stderr, "gpucc run %s: --output-backend needs --output\n", w->name);
         return GPUCC_EXIT_USAGE;
     }
     if (!o->output_backend_given) /* the first selected backend */
@@ -345,30 +349,27 @@ static int check_combination(cli_run_options *o)
     return 0;
 }
 
-static void set_defaults(cli_run_options *o, cli_workload workload)
+static void set_defaults(cli_run_options *o, const gpucci_workload *workload)
 {
     memset(o, 0, sizeof *o);
     o->workload = workload;
-    o->op = GPUCC_REDUCE_SUM;
-    o->size = 100000000;
+    o->params = (gpucci_workload_params){
+        .variant = workload->default_variant, .size = 100000000, .seed = 1, .alpha = 2.0f,
+        .batch = 256, .in = 1024, .out = 1024};
     o->backends = (1u << GPUCC_BACKEND_COUNT) - 1;
     o->plan = (gpucc_plan){.warmup = 2, .repeat = 10};
-    o->seed = 1;
-    o->fn = GPUCC_MAP_SQUARE;
-    o->alpha = 2.0f;
-    o->shape = (gpucc_dense_shape){.batch = 256, .in = 1024, .out = 1024, .act = GPUCC_ACT_RELU};
 }
 
 int cli_parse_run(int argc, char **argv, cli_run_options *o)
 {
-    int workload = 0;
-    while (workload < GPUCC_WORKLOAD_COUNT && strcmp(argv[0], workload_names[workload]) != 0)
-        workload++;
-    if (workload == GPUCC_WORKLOAD_COUNT) {
-        fprintf(stderr, "gpucc run: unknown workload '%s' (expected reduce, map or dense)\n", argv[0]);
+    const gpucci_workload *workload = gpucci_workload_named(argv[0]);
+    if (!workload) {
+        fprintf(stderr, "gpucc run: unknown workload '%s' (expected ", argv[0]);
+        print_workload_names(stderr, NULL);
+        fprintf(stderr, ")\n");
         return GPUCC_EXIT_USAGE;
     }
-    set_defaults(o, (cli_workload)workload);
-    int rc = cli_read_options("run", argc, argv, run_options, cli_run_help, apply_run_option, o);
+    set_defaults(o, workload);
+    int rc = cli_read_options("run", argc, argv, run_options(), cli_run_help, apply_run_option, o);
     return rc ? rc : check_combination(o);
 }

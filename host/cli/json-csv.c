@@ -24,8 +24,7 @@ void cli_json_key_string(FILE *out, const char *key, const char *value)
     cli_json_string(out, value);
 }
 
-/* A double that round-trips, or null when not finite. */
-static void json_value(FILE *out, double value)
+void cli_json_double(FILE *out, double value)
 {
     if (isfinite(value))
         fprintf(out, "%.17g", value);
@@ -36,17 +35,17 @@ static void json_value(FILE *out, double value)
 void cli_json_number(FILE *out, const char *key, double value)
 {
     fprintf(out, ", \"%s\": ", key);
-    json_value(out, value);
+    cli_json_double(out, value);
 }
 
 void cli_json_stats(FILE *out, const char *key, gpucc_stats s)
 {
     fprintf(out, ", \"%s\": {\"median\": ", key);
-    json_value(out, s.median);
+    cli_json_double(out, s.median);
     fputs(", \"min\": ", out);
-    json_value(out, s.min);
+    cli_json_double(out, s.min);
     fputs(", \"max\": ", out);
-    json_value(out, s.max);
+    cli_json_double(out, s.max);
     fputs("}", out);
 }
 

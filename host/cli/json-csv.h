@@ -8,10 +8,12 @@
 
 /* s as a JSON string literal (quotes, backslashes and control bytes escaped). */
 void cli_json_string(FILE *out, const char *s);
+/* A double with enough digits to round-trip, or null when not finite (JSON
+ * has no NaN or infinity). */
+void cli_json_double(FILE *out, double value);
 /* `, "key": "value"` */
 void cli_json_key_string(FILE *out, const char *key, const char *value);
-/* `, "key": number` with enough digits to round-trip a double, or null when
- * not finite (JSON has no NaN or infinity). */
+/* `, "key": number` as cli_json_double writes it. */
 void cli_json_number(FILE *out, const char *key, double value);
 /* `, "key": {"median": m, "min": a, "max": b}` */
 void cli_json_stats(FILE *out, const char *key, gpucc_stats s);

@@ -13,8 +13,13 @@ static const char *const row_status_names[] = {[GPUCC_ROW_OK] = "ok",
 /* Throughput of one call taking ms: GFLOP/s for dense, GB/s otherwise. */
 static double throughput(const cli_report *r, double ms)
 {
-    double units = r->workload == GPUCC_WORKLOAD_DENSE ? r->flops : r->bytes;
-    return ms > 0 ? units / (ms * 1e6) : 0.0;
+    return ms > 0 ? r->job->work / (ms * 1e6) : 0.0;
+}
+
+/* Rates in GFLOP/s for compute-bound workloads, else GB/s. */
+static int in_flops(const cli_report *r)
+{
+    return r->workload->bound == GPUCCI_BOUND_FMA;
 }
 
 /* Serial's median time over this row's, or NAN when serial did not run or
@@ -37,47 +42,11 @@ static const char *check_word(const cli_row *row)
     return row->m.verified ? "PASS" : "FAIL";
 }
 
-static double reference_value(const cli_report *r)
-{
-    return r->op == GPUCC_REDUCE_SUM ? r->ref.sum : r->op == GPUCC_REDUCE_MIN ? r->ref.min : r->ref.max;
-}
-
 /* The first lines of the table: what ran, and what it is checked against. */
 static void print_heading(FILE *out, const cli_report *r)
 {
-    switch (r->workload) {
-    case GPUCC_WORKLOAD_REDUCE:
-        fprintf(out, "reduce %s over %zu float32 (%.1f MB, %s)", gpucc_reduce_op_name(r->op), r->n, r->n * 4e-6,
-                r->source);
-        break;
-    case GPUCC_WORKLOAD_MAP:
-        fprintf(out, "map %s over %zu float32 (%.1f MB moved per call, %s)", gpucc_map_fn_name(r->fn), r->n,
-                r->bytes * 1e-6, r->source);
-        if (r->fn == GPUCC_MAP_SAXPY)
-            fprintf(out, ", alpha %g", r->alpha);
-        break;
-    default:
-        fprintf(out, "dense %zux%zux%zu (batch x in x out), act %s, %.3f GFLOP per call (%s)", r->shape.batch,
-                r->shape.in, r->shape.out, gpucc_activation_name(r->shape.act), r->flops * 1e-9, r->source);
-        break;
-    }
-    fprintf(out, "; %u warm-up + %u timed calls per backend\n", r->plan.warmup, r->plan.repeat);
-    switch (r->workload) {
-    case GPUCC_WORKLOAD_REDUCE:
-        if (r->op == GPUCC_REDUCE_SUM)
-            fprintf(out, "reference: exact sum %.17g, sum|x| %.17g; bound |error| <= 2^-24 * sum|x|\n", r->ref.sum,
-                    r->ref.abs_sum);
-        else
-            fprintf(out, "reference: exact %s %.9g\n", gpucc_reduce_op_name(r->op), reference_value(r));
-        break;
-    case GPUCC_WORKLOAD_MAP:
-        fprintf(out, "reference: double precision, every element; bound %.0f ulp\n", gpucc_map_ulp_bound(r->fn));
-        break;
-    default:
-        fprintf(out, "reference: double precision, every output; bound 2*in*2^-24*(|X||W^T|+|b|) per element "
-                     "(error column: worst error / bound)\n");
-        break;
-    }
+    fprintf(out, "%s; %u warm-up + %u timed calls per backend\n%s\n", r->job->title, r->plan.warmup,
+            r->plan.repeat, r->job->reference);
 }
 
 /* Widest device column of the table: a longer name is shortened in it (the
@@ -117,19 +86,19 @@ static void fit_device_name(const char *name, int width, char *out)
 
 static void print_table(FILE *out, const cli_report *r)
 {
-    int reduce = r->workload == GPUCC_WORKLOAD_REDUCE, dense = r->workload == GPUCC_WORKLOAD_DENSE;
-    const char *unit = dense ? "GFLOP/s" : "GB/s";
+    int value = r->workload->single_value, impl = r->workload->has_impl;
+    const char *unit = in_flops(r) ? "GFLOP/s" : "GB/s";
     char kernel_unit[24];
     snprintf(kernel_unit, sizeof kernel_unit, "kernel %s", unit);
     int width = device_column_width(r);
     print_heading(out, r);
     fprintf(out, "\n%-9s %-*s ", "backend", width, "device");
-    if (reduce)
+    if (value)
         fprintf(out, "%24s ", "result");
-    if (dense)
+    if (impl)
         fprintf(out, "%-9s ", "impl");
     fprintf(out, "%10s %21s %10s %8s %14s %8s %9s  %s\n", "median ms", "[min - max] ms", "kernel ms", unit,
-            kernel_unit, "speedup", reduce ? "error" : dense ? "err/bound" : "max ulp", "check");
+            kernel_unit, "speedup", r->workload->error_column, "check");
     for (size_t i = 0; i < r->row_count; i++) {
         const cli_row *row = &r->rows[i];
         const gpucc_measurement *m = &row->m;
@@ -147,9 +116,9 @@ static void print_table(FILE *out, const cli_report *r)
             snprintf(speedup, sizeof speedup, "-");
         else
             snprintf(speedup, sizeof speedup, "%.2fx", ratio);
-        if (reduce)
+        if (value)
             fprintf(out, "%24.17g ", m->value);
-        if (dense)
+        if (impl)
             fprintf(out, "%-9s ", m->impl ? m->impl : "-");
         fprintf(out, "%10.3f %21s %10.3f %8.2f %14.2f %8s %9.2e  %s\n", m->total_ms.median, range, m->kernel_ms.median,
                 throughput(r, m->total_ms.median), throughput(r, m->kernel_ms.median), speedup, m->error,
@@ -159,38 +128,33 @@ static void print_table(FILE *out, const cli_report *r)
     }
 }
 
-/* The workload's own fields of the top-level object. */
-static void json_workload_fields(FILE *out, const cli_report *r)
+/* A workload's facts as JSON members, each after a ", " but the first
+ * when `first` is set (the start of an object). */
+static void json_facts(FILE *out, const gpucci_fact *facts, size_t count, int first)
 {
-    switch (r->workload) {
-    case GPUCC_WORKLOAD_REDUCE:
-        fprintf(out, ", \"op\": \"%s\", \"n\": %zu", gpucc_reduce_op_name(r->op), r->n);
-        break;
-    case GPUCC_WORKLOAD_MAP:
-        fprintf(out, ", \"fn\": \"%s\", \"n\": %zu", gpucc_map_fn_name(r->fn), r->n);
-        if (r->fn == GPUCC_MAP_SAXPY)
-            cli_json_number(out, "alpha", r->alpha);
-        cli_json_number(out, "ulp_bound", gpucc_map_ulp_bound(r->fn));
-        break;
-    default:
-        fprintf(out, ", \"batch\": %zu, \"in\": %zu, \"out\": %zu, \"act\": \"%s\"", r->shape.batch, r->shape.in,
-                r->shape.out, gpucc_activation_name(r->shape.act));
-        break;
+    for (size_t i = 0; i < count; i++) {
+        const gpucci_fact *f = &facts[i];
+        fprintf(out, "%s\"%s\": ", first && i == 0 ? "" : ", ", f->key);
+        switch (f->kind) {
+        case GPUCCI_FACT_TEXT: cli_json_string(out, f->text); break;
+        case GPUCCI_FACT_COUNT: fprintf(out, "%zu", f->count); break;
+        default: cli_json_double(out, f->number); break;
+        }
     }
 }
 
 static void print_json(FILE *out, const cli_report *r)
 {
-    int dense = r->workload == GPUCC_WORKLOAD_DENSE;
-    fprintf(out, "{\"gpucc_version\": \"%s\", \"workload\": \"%s\"", GPUCC_VERSION, cli_workload_name(r->workload));
-    json_workload_fields(out, r);
+    const gpucci_job *job = r->job;
+    int flops = in_flops(r);
+    fprintf(out, "{\"gpucc_version\": \"%s\", \"workload\": \"%s\"", GPUCC_VERSION, r->workload->name);
+    json_facts(out, job->facts, job->fact_count, 0);
     fputs(",\n \"source\": ", out);
-    cli_json_string(out, r->source);
+    cli_json_string(out, job->source);
     fprintf(out, ", \"warmup\": %u, \"repeat\": %u", r->plan.warmup, r->plan.repeat);
-    if (r->workload == GPUCC_WORKLOAD_REDUCE) {
-        fputs(",\n \"reference\": {\"kind\": \"exact\"", out);
-        cli_json_number(out, "value", reference_value(r));
-        cli_json_number(out, "abs_sum", r->ref.abs_sum);
+    if (job->reference_fact_count) {
+        fputs(",\n \"reference\": {", out);
+        json_facts(out, job->reference_facts, job->reference_fact_count, 1);
         fputs("}", out);
     }
     fputs(",\n \"results\": [", out);
@@ -206,7 +170,7 @@ static void print_json(FILE *out, const cli_report *r)
             fputs(", \"verified\": false}", out);
             continue;
         }
-        if (r->workload == GPUCC_WORKLOAD_REDUCE) {
+        if (r->workload->single_value) {
             cli_json_number(out, "value", m->value);
             if (!isfinite(m->value))
                 fprintf(out, ", \"value_text\": \"%g\"", m->value);
@@ -218,10 +182,10 @@ static void print_json(FILE *out, const cli_report *r)
         cli_json_stats(out, "time_ms", m->total_ms);
         cli_json_stats(out, "kernel_ms", m->kernel_ms);
         cli_json_stats(out, "transfer_ms", m->transfer_ms);
-        cli_json_number(out, dense ? "gflops" : "gbps", throughput(r, m->total_ms.median));
-        cli_json_number(out, dense ? "kernel_gflops" : "kernel_gbps", throughput(r, m->kernel_ms.median));
+        cli_json_number(out, flops ? "gflops" : "gbps", throughput(r, m->total_ms.median));
+        cli_json_number(out, flops ? "kernel_gflops" : "kernel_gbps", throughput(r, m->kernel_ms.median));
         cli_json_number(out, "speedup_vs_serial", speedup_vs_serial(r, row));
-        cli_json_number(out, r->workload == GPUCC_WORKLOAD_MAP ? "max_ulp" : dense ? "error_to_bound" : "error", m->error);
+        cli_json_number(out, r->workload->error_key, m->error);
         cli_json_flag(out, "fp32_fallback", m->flags & GPUCC_RESULT_FP32_FALLBACK);
         cli_json_flag(out, "chunked", m->flags & GPUCC_RESULT_CHUNKED);
         cli_json_flag(out, "copied", m->flags & GPUCC_RESULT_COPIED);
@@ -236,29 +200,18 @@ static void print_json(FILE *out, const cli_report *r)
     fputs("\n ]\n}\n", out);
 }
 
-/* The CSV's second column: what exactly ran ("sum", "square", "256x1024x1024/relu"). */
-static void csv_what(FILE *out, const cli_report *r)
-{
-    if (r->workload == GPUCC_WORKLOAD_REDUCE)
-        fputs(gpucc_reduce_op_name(r->op), out);
-    else if (r->workload == GPUCC_WORKLOAD_MAP)
-        fputs(gpucc_map_fn_name(r->fn), out);
-    else
-        fprintf(out, "%zux%zux%zu/%s", r->shape.batch, r->shape.in, r->shape.out, gpucc_activation_name(r->shape.act));
-}
-
 static void print_csv(FILE *out, const cli_report *r)
 {
     fprintf(out, "workload,what,n,source,backend,device,status,impl,value,time_ms_median,time_ms_min,time_ms_max,"
                  "kernel_ms_median,transfer_ms_median,%s,speedup_vs_serial,error,verified\n",
-            r->workload == GPUCC_WORKLOAD_DENSE ? "gflops" : "gbps");
+            in_flops(r) ? "gflops" : "gbps");
     for (size_t i = 0; i < r->row_count; i++) {
         const cli_row *row = &r->rows[i];
         const gpucc_measurement *m = &row->m;
-        fprintf(out, "%s,", cli_workload_name(r->workload));
-        csv_what(out, r);
-        fprintf(out, ",%zu,", r->workload == GPUCC_WORKLOAD_DENSE ? r->shape.batch * r->shape.out : r->n);
-        cli_csv_field(out, r->source);
+        fprintf(out, "%s,", r->workload->name);
+        cli_csv_field(out, r->job->what);
+        fprintf(out, ",%zu,", r->job->n);
+        cli_csv_field(out, r->job->source);
         fprintf(out, ",%s,", gpucc_backend_kind_name(row->backend));
         cli_csv_field(out, row->device);
         if (row->status != GPUCC_ROW_OK) {
@@ -266,7 +219,7 @@ static void print_csv(FILE *out, const cli_report *r)
             continue;
         }
         fprintf(out, ",ok,%s,", m->impl ? m->impl : "");
-        if (r->workload == GPUCC_WORKLOAD_REDUCE)
+        if (r->workload->single_value)
             fprintf(out, "%.17g", m->value);
         fprintf(out, ",%.6f,%.6f,%.6f,%.6f,%.6f,%.4f,", m->total_ms.median, m->total_ms.min, m->total_ms.max,
                 m->kernel_ms.median, m->transfer_ms.median, throughput(r, m->total_ms.median));

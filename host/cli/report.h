@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "gpucc.h"
+#include "workload.h"
 
 /* UNSUPPORTED: the backend leaves this workload out (optional ops); like
  * UNAVAILABLE it is no failure of the run. */
@@ -22,17 +23,9 @@ typedef struct {
 } cli_row;
 
 typedef struct {
-    cli_workload workload;
-    gpucc_reduce_op op;        /* reduce */
-    gpucc_map_fn fn;           /* map */
-    float alpha;               /* map: saxpy */
-    gpucc_dense_shape shape;   /* dense */
-    size_t n;                  /* reduce, map: elements */
-    double bytes;              /* bytes read and written per call: GB/s (reduce, map) */
-    double flops;              /* floating-point operations per call: GFLOP/s (dense) */
-    char source[600];          /* "generated:seed=1" or "file:PATH" */
+    const gpucci_workload *workload;
+    const gpucci_job *job;     /* what ran: its title, facts and work per call */
     gpucc_plan plan;
-    gpucc_reference ref;       /* reduce */
     cli_row rows[GPUCC_BACKEND_COUNT];
     size_t row_count;
 } cli_report;

@@ -81,19 +81,19 @@ static void check_run(int argc, char **argv, const char *text)
         return;
     if (rc != 0)
         fail("an unexpected return value", text);
-    if (o.workload >= GPUCC_WORKLOAD_COUNT)
-        fail("workload out of range", text);
+    if (!o.workload)
+        fail("no workload", text);
     if (!o.backends || o.backends >> GPUCC_BACKEND_COUNT)
         fail("backend mask empty or out of range", text);
-    if (o.size < 1 || o.size > UINT64_C(1) << 40)
+    if (o.params.size < 1 || o.params.size > UINT64_C(1) << 40)
         fail("size out of range", text);
     if (o.plan.repeat < 1)
         fail("repeat below 1", text);
     if (o.config.threads > 1024)
         fail("threads out of range", text);
-    if (!isfinite(o.alpha))
+    if (!isfinite(o.params.alpha))
         fail("alpha not finite", text);
-    if (o.input && o.size_given)
+    if (o.params.input && o.size_given)
         fail("--input and --size both accepted", text);
     if (o.output_backend >= GPUCC_BACKEND_COUNT || !(o.backends & (1u << o.output_backend)))
         fail("output backend not among the selected backends", text);

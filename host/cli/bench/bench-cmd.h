@@ -17,10 +17,6 @@ enum {
 #define SWEEP_N 100000000.0   /* threads, wgsize, overlap: elements (capped by --max-size) */
 #define DENSE_DIM 1024        /* batch suite: in = out */
 #define CEILING_BYTES 1.5e9   /* per host buffer: well above this machine's 480 MB L3 */
-/* What every point of a workload computes. */
-#define BENCH_OP GPUCC_REDUCE_SUM
-#define BENCH_FN GPUCC_MAP_SQUARE
-#define BENCH_ACT GPUCC_ACT_RELU
 
 typedef struct {
     unsigned suites;      /* bit mask of bench_suite */
@@ -73,7 +69,7 @@ typedef struct {
 } bench_slot;
 
 /* One bench run: its report and options, the plan (rows and the
- * configuration slot of each), and the input data the points share. */
+ * configuration slot of each), and the prepared job of the current point. */
 typedef struct {
     bench_report *report;
     size_t row_cap;
@@ -83,12 +79,10 @@ typedef struct {
     size_t slot_count, slot_cap;
     const bench_options *o;
     progress *p;
-    /* data */
-    float *x, *out;        /* x[0..x_count) random; out as long (map) */
-    size_t x_count;
-    float *dx, *dw, *db, *dy; /* dense */
-    struct { size_t n; gpucc_reference ref; } refs[32];
-    int ref_count;
+    gpucci_job job;        /* inputs and reference of job_row's point */
+    const bench_row *job_row; /* NULL: none prepared */
+    float *output;         /* the job's result array, when it has one */
+    size_t output_cap;
 } bench_run;
 
 /* Plans every point of the selected suites as a pending row. Returns 0; 69
@@ -96,14 +90,12 @@ typedef struct {
  * not open; 1 when out of memory. */
 int bench_plan_points(bench_run *run);
 
-/* Allocates and fills the inputs of every planned point. Returns 0 or 1. */
-int bench_prepare_data(bench_run *run);
 /* Runs every planned row, printing each suite's table when its last row is
  * done. */
 void bench_run_rows(bench_run *run);
 /* 1 when a row failed or did not verify (each named on stderr), else 0. */
 int bench_judge(const bench_report *r);
-/* Closes the backends and frees the data and plan of a run. */
+/* Closes the backends and frees the job and plan of a run. */
 void bench_run_free(bench_run *run);
 
 #endif

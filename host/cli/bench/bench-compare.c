@@ -166,7 +166,7 @@ static int current_rows(const bench_report *r, cmp_set *set)
         cmp_row *row = cmp_add(set);
         if (!row)
             return 1;
-        make_key(row->key, sizeof row->key, bench_suite_name(b->suite), cli_workload_name(b->workload), b->what, b->variant,
+        make_key(row->key, sizeof row->key, bench_suite_name(b->suite), b->workload->name, b->what, b->variant,
                  gpucc_backend_kind_name(b->backend), b->n, b->shape.batch, b->shape.in, b->shape.out, b->threads,
                  b->local_size);
         snprintf(row->unit, sizeof row->unit, "%s", bench_unit(b));

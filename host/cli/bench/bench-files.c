@@ -11,7 +11,7 @@ static void json_row(FILE *out, const bench_report *r, const bench_row *row)
     const gpucc_measurement *m = &row->m;
     int ok = row->status == ROW_OK;
     fprintf(out, "{\"suite\": \"%s\"", bench_suite_name(row->suite));
-    cli_json_key_string(out, "workload", cli_workload_name(row->workload));
+    cli_json_key_string(out, "workload", row->workload->name);
     cli_json_key_string(out, "what", row->what);
     cli_json_key_string(out, "variant", row->variant);
     cli_json_key_string(out, "backend", gpucc_backend_kind_name(row->backend));
@@ -117,7 +117,7 @@ void bench_write_csv(FILE *out, const bench_report *r)
         int ok = row->status == ROW_OK;
         if (row->status == ROW_SKIPPED || row->status == ROW_PENDING)
             continue;
-        fprintf(out, "%s,%s,%s,", bench_suite_name(row->suite), cli_workload_name(row->workload), row->what);
+        fprintf(out, "%s,%s,%s,", bench_suite_name(row->suite), row->workload->name, row->what);
         cli_csv_field(out, row->variant);
         fprintf(out, ",%s,%zu,%zu,%zu,%zu,%u,%zu,", gpucc_backend_kind_name(row->backend), row->n, row->shape.batch,
                 row->shape.in, row->shape.out, row->threads, row->local_size);

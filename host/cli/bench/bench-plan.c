@@ -18,8 +18,8 @@ static int same_config(const bench_slot *s, gpucc_backend_kind kind, const gpucc
 
 /* Adds a pending row on a backend configuration; returns it, or NULL when
  * out of memory (then the run stops). */
-static bench_row *plan_row(bench_run *run, bench_suite suite, cli_workload workload, gpucc_backend_kind kind,
-                           const gpucc_backend_config *config)
+static bench_row *plan_row(bench_run *run, bench_suite suite, const gpucci_workload *workload,
+                           gpucc_backend_kind kind, const gpucc_backend_config *config)
 {
     bench_report *r = run->report;
     bench_row *rows = cli_grow(r->rows, r->row_count, &run->row_cap, sizeof *rows, 64);
@@ -60,20 +60,16 @@ static bench_row *plan_row(bench_run *run, bench_suite suite, cli_workload workl
     row->speedup = NAN;
     row->ceiling = row->kernel_ceiling = CEIL_NONE;
     snprintf(row->what, sizeof row->what, "%s",
-             workload == GPUCC_WORKLOAD_REDUCE ? gpucc_reduce_op_name(BENCH_OP)
-             : workload == GPUCC_WORKLOAD_MAP  ? gpucc_map_fn_name(BENCH_FN)
-                                               : gpucc_activation_name(BENCH_ACT));
+             workload->variant_option ? workload->variant_name(workload->bench_variant) : "");
     return row;
 }
 
-static bench_row *plan_vector_row(bench_run *run, bench_suite suite, cli_workload workload,
+static bench_row *plan_vector_row(bench_run *run, bench_suite suite, const gpucci_workload *workload,
                                   gpucc_backend_kind kind, const gpucc_backend_config *config, size_t n)
 {
     bench_row *row = plan_row(run, suite, workload, kind, config);
-    if (row) {
+    if (row)
         row->n = n;
-        row->units = (double)n * sizeof(float) * (workload == GPUCC_WORKLOAD_MAP ? 2 : 1);
-    }
     return row;
 }
 
@@ -150,15 +146,17 @@ int bench_plan_points(bench_run *run)
         bench_note(r, "%s backend unavailable, skipped: %s", cli_backend_name(k), gpucc_last_error());
     }
     const gpucc_backend_config plain = {0};
+    /* threads, wgsize and overlap tune the reduction's kernels */
+    const gpucci_workload *reduce = gpucci_workload_named("reduce");
     size_t sweep_n = (size_t)(o->max_size < SWEEP_N ? o->max_size : SWEEP_N);
     int ok = 1;
     if (o->suites & (1u << BENCH_SIZE)) {
         size_t counts[16], count = size_counts(r, o->max_size, counts);
         for (size_t i = 0; i < count; i++)
-            for (int w = GPUCC_WORKLOAD_REDUCE; w <= GPUCC_WORKLOAD_MAP; w++)
+            for (size_t w = 0; w < gpucci_workload_count; w++)
                 for (int k = 0; k < GPUCC_BACKEND_COUNT; k++)
-                    if (have & (1u << k))
-                        ok &= !!plan_vector_row(run, BENCH_SIZE, (cli_workload)w, (gpucc_backend_kind)k, &plain,
+                    if ((have & (1u << k)) && gpucci_workloads[w]->bench_axis == GPUCCI_AXIS_SIZE)
+                        ok &= !!plan_vector_row(run, BENCH_SIZE, gpucci_workloads[w], (gpucc_backend_kind)k, &plain,
                                                 counts[i]);
     }
     if (o->suites & (1u << BENCH_THREADS)) {
@@ -168,7 +166,7 @@ int bench_plan_points(bench_run *run)
             bench_note(r, "threads: skipped (pthreads backend not selected or unavailable)");
         for (size_t i = 0; i < count && (have & (1u << GPUCC_BACKEND_PTHREADS)); i++) {
             gpucc_backend_config c = {.threads = counts[i]};
-            ok &= !!plan_vector_row(run, BENCH_THREADS, GPUCC_WORKLOAD_REDUCE, GPUCC_BACKEND_PTHREADS, &c, sweep_n);
+            ok &= !!plan_vector_row(run, BENCH_THREADS, reduce, GPUCC_BACKEND_PTHREADS, &c, sweep_n);
         }
     }
     int opencl = have & (1u << GPUCC_BACKEND_OPENCL);
@@ -179,7 +177,7 @@ int bench_plan_points(bench_run *run)
             for (size_t local = gpu ? 16 : 1; local <= (gpu ? 1024u : 256u); local *= 2) {
                 gpucc_backend_config c = {.local_size = local, .shape = gpu ? GPUCC_SHAPE_GPU : GPUCC_SHAPE_CPU};
                 bench_row *row =
-                    plan_vector_row(run, BENCH_WGSIZE, GPUCC_WORKLOAD_REDUCE, GPUCC_BACKEND_OPENCL, &c, sweep_n);
+                    plan_vector_row(run, BENCH_WGSIZE, reduce, GPUCC_BACKEND_OPENCL, &c, sweep_n);
                 if ((ok &= !!row))
                     snprintf(row->variant, sizeof row->variant, "%s", gpu ? "gpu" : "cpu");
             }
@@ -187,21 +185,21 @@ int bench_plan_points(bench_run *run)
     if (o->suites & (1u << BENCH_BATCH)) {
         static const size_t batches[] = {1, 4, 16, 64, 256, 1024};
         for (size_t i = 0; i < sizeof batches / sizeof batches[0]; i++)
-            for (int k = 0; k < GPUCC_BACKEND_COUNT; k++) {
-                if (!(have & (1u << k)))
-                    continue;
-                bench_row *row = plan_row(run, BENCH_BATCH, GPUCC_WORKLOAD_DENSE, (gpucc_backend_kind)k, &plain);
-                if (!(ok &= !!row))
-                    break;
-                row->shape = (gpucc_dense_shape){batches[i], DENSE_DIM, DENSE_DIM, BENCH_ACT};
-                row->units = 2.0 * (double)batches[i] * DENSE_DIM * DENSE_DIM;
-            }
+            for (size_t w = 0; w < gpucci_workload_count; w++)
+                for (int k = 0; k < GPUCC_BACKEND_COUNT; k++) {
+                    if (!(have & (1u << k)) || gpucci_workloads[w]->bench_axis != GPUCCI_AXIS_BATCH)
+                        continue;
+                    bench_row *row = plan_row(run, BENCH_BATCH, gpucci_workloads[w], (gpucc_backend_kind)k, &plain);
+                    if (!(ok &= !!row))
+                        break;
+                    row->shape = (gpucc_dense_shape){.batch = batches[i], .in = DENSE_DIM, .out = DENSE_DIM};
+                }
     }
     if ((o->suites & (1u << BENCH_OVERLAP)) && opencl) {
         for (int off = 1; off >= 0; off--) {
             gpucc_backend_config c = {.force_copy = 1, .no_overlap = off};
             bench_row *row =
-                plan_vector_row(run, BENCH_OVERLAP, GPUCC_WORKLOAD_REDUCE, GPUCC_BACKEND_OPENCL, &c, sweep_n);
+                plan_vector_row(run, BENCH_OVERLAP, reduce, GPUCC_BACKEND_OPENCL, &c, sweep_n);
             if ((ok &= !!row))
                 snprintf(row->variant, sizeof row->variant, "%s", off ? "copy,no-overlap" : "copy,overlap");
         }

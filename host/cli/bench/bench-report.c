@@ -48,7 +48,7 @@ double bench_throughput(const bench_row *row, double ms)
 
 const char *bench_unit(const bench_row *row)
 {
-    return row->workload == GPUCC_WORKLOAD_DENSE ? "GFLOP/s" : "GB/s";
+    return row->workload->bound == GPUCCI_BOUND_FMA ? "GFLOP/s" : "GB/s";
 }
 
 double bench_fraction(const bench_report *report, const bench_row *row, int kernel)

@@ -7,95 +7,47 @@
 #include <string.h>
 
 #include "bench-cmd.h"
-#include "workloads.h"
 
-/* The largest input any vector point reads. */
-static size_t vector_elems(const bench_report *r)
+/* The prepared job of a row's workload and size, and an output array for
+ * it: the job of the previous row when it is the same (the plan groups the
+ * rows of one point), else a new one. Returns 0, or 1 after recording why in
+ * the row. */
+static int job_for(bench_run *run, bench_row *row)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < r->row_count; i++)
-        if (r->rows[i].workload != GPUCC_WORKLOAD_DENSE && r->rows[i].n > n)
-            n = r->rows[i].n;
-    return n;
+    const bench_row *key = run->job_row;
+    if (key && key->workload == row->workload && key->n == row->n && key->shape.batch == row->shape.batch) {
+        row->units = run->job.work;
+        return 0;
+    }
+    gpucci_job_release(key ? key->workload : NULL, &run->job);
+    run->job_row = NULL;
+    const gpucci_workload *w = row->workload;
+    gpucci_workload_params params = {.variant = w->bench_variant, .size = row->n, .seed = 1,
+                                     .batch = row->shape.batch, .in = row->shape.in, .out = row->shape.out};
+    bench_progress_line(run->p, "preparing the inputs of %s %s", w->name, row->what);
+    gpucc_status status = w->prepare(&params, &run->job);
+    size_t count = status == GPUCC_OK ? gpucci_job_output_count(&run->job) : 0;
+    if (status == GPUCC_OK && count > run->output_cap) {
+        gpucc_free_floats(run->output);
+        run->output_cap = (run->output = gpucc_alloc_floats(count)) ? count : 0;
+        if (!run->output)
+            status = GPUCC_E_NOMEM;
+    }
+    if (status != GPUCC_OK) {
+        snprintf(row->message, sizeof row->message, "cannot prepare the inputs: %s", gpucc_last_error());
+        gpucci_job_release(w, &run->job);
+        return 1;
+    }
+    run->job_row = row;
+    row->units = run->job.work;
+    return 0;
 }
 
-/* Fills the inputs of every planned point once: x (seed 1)
- * for all vector points (each uses a prefix), the map output, and the
- * dense X (largest batch), W and b (seeds 1, 2, 3). Returns 0 or 1. */
-int bench_prepare_data(bench_run *run)
-{
-    const bench_report *r = run->report;
-    int any_map = 0, any_dense = 0;
-    for (size_t i = 0; i < r->row_count; i++) {
-        any_map |= r->rows[i].workload == GPUCC_WORKLOAD_MAP;
-        any_dense |= r->rows[i].workload == GPUCC_WORKLOAD_DENSE;
-    }
-    run->x_count = vector_elems(r);
-    int ok = 1;
-    if (run->x_count) {
-        bench_progress_line(run->p, "generating %zu random floats", run->x_count);
-        ok = (run->x = gpucc_alloc_floats(run->x_count)) && gpucc_generate(run->x, run->x_count, 1, 0) == GPUCC_OK;
-        if (ok && any_map)
-            ok = !!(run->out = gpucc_alloc_floats(run->x_count));
-    }
-    if (ok && any_dense) {
-        size_t xw = (size_t)DENSE_DIM * DENSE_DIM; /* batch <= DENSE_DIM */
-        ok = (run->dx = gpucc_alloc_floats(xw)) && (run->dw = gpucc_alloc_floats(xw)) &&
-             (run->db = gpucc_alloc_floats(DENSE_DIM)) && (run->dy = gpucc_alloc_floats(xw)) &&
-             gpucc_generate(run->dx, xw, 1, 0) == GPUCC_OK && gpucc_generate(run->dw, xw, 2, 0) == GPUCC_OK &&
-             gpucc_generate(run->db, DENSE_DIM, 3, 0) == GPUCC_OK;
-    }
-    if (!ok)
-        fprintf(stderr, "gpucc bench: cannot prepare the input data: %s\n", gpucc_last_error());
-    return ok ? 0 : GPUCC_EXIT_FAILED;
-}
-
-static void free_data(bench_run *run)
-{
-    gpucc_free_floats(run->x);
-    gpucc_free_floats(run->out);
-    gpucc_free_floats(run->dx);
-    gpucc_free_floats(run->dw);
-    gpucc_free_floats(run->db);
-    gpucc_free_floats(run->dy);
-}
-
-/* The exact reference of x[0..n), computed once per n. */
-static const gpucc_reference *reference_of(bench_run *run, size_t n)
-{
-    for (int i = 0; i < run->ref_count; i++)
-        if (run->refs[i].n == n)
-            return &run->refs[i].ref;
-    int i = run->ref_count < 32 ? run->ref_count++ : 31;
-    run->refs[i].n = n;
-    if (gpucc_reference_compute(run->x, n, 0, &run->refs[i].ref) != GPUCC_OK) {
-        run->refs[i].n = 0;
-        return NULL;
-    }
-    return &run->refs[i].ref;
-}
-
-/* One gpucc_measure run of a row's workload with plan. Outputs are poisoned
- * (all bits set: NaN) first, so that a call that writes nothing fails. */
+/* One gpucc_measure run of a row's workload with plan. */
 static gpucc_status measure_once(bench_run *run, const bench_row *row, gpucc_backend *backend,
                                  const gpucc_plan *plan, gpucc_measurement *m)
 {
-    switch (row->workload) {
-    case GPUCC_WORKLOAD_REDUCE: {
-        const gpucc_reference *ref = reference_of(run, row->n);
-        return ref ? gpucc_reduce_measure(backend, BENCH_OP, run->x, row->n, ref, plan, m) : GPUCC_E_NOMEM;
-    }
-    case GPUCC_WORKLOAD_MAP: {
-        memset(run->out, 0xff, row->n * sizeof(float));
-        cli_map_job job = {backend, BENCH_FN, 0.0f, run->x, NULL, run->out, row->n};
-        return cli_map_job_measure(&job, plan, m);
-    }
-    default: {
-        memset(run->dy, 0xff, row->shape.batch * row->shape.out * sizeof(float));
-        cli_dense_job job = {backend, &row->shape, run->dx, run->dw, run->db, run->dy};
-        return cli_dense_job_measure(&job, plan, m);
-    }
-    }
+    return row->workload->measure(&run->job, backend, plan, run->output, m);
 }
 
 /* Measures a row: 1 warm-up and 3 timed calls; when those 3 took less than
@@ -122,7 +74,7 @@ static gpucc_status measure_row(bench_run *run, bench_row *row, gpucc_backend *b
     if (!first.verified) {
         row->m.verified = 0;
         snprintf(row->m.reason, sizeof row->m.reason, "%s", first.reason);
-    } else if (row->workload == GPUCC_WORKLOAD_REDUCE && row->m.verified &&
+    } else if (row->workload->single_value && row->m.verified &&
                memcmp(&first.value, &row->m.value, sizeof first.value) != 0) {
         row->m.verified = 0;
         snprintf(row->m.reason, sizeof row->m.reason, "gave %.17g, an earlier call %.17g (not deterministic)",
@@ -147,21 +99,22 @@ static gpucc_backend *slot_backend(bench_run *run, size_t i)
     return s->backend;
 }
 
-/* Picks the ceilings of a measured row (see bench/README.md): reductions
- * against read bandwidth, maps against copy bandwidth (or the transfers
- * where the device copies), dense against GEMM. */
+/* Picks the ceilings of a measured row (see bench/README.md): workloads
+ * bound by reading against read bandwidth, by reading and writing against
+ * copy bandwidth (or the transfers where the device copies), by arithmetic
+ * against GEMM. */
 static void choose_ceilings(const bench_report *r, bench_row *row)
 {
     int copied = row->m.flags & GPUCC_RESULT_COPIED;
     bench_ceiling_id total, kernel;
-    switch (row->workload) {
-    case GPUCC_WORKLOAD_REDUCE:
+    switch (row->workload->bound) {
+    case GPUCCI_BOUND_READ:
         total = row->backend == GPUCC_BACKEND_SERIAL ? CEIL_HOST_READ_1T
                 : row->backend == GPUCC_BACKEND_PTHREADS || !copied ? CEIL_HOST_READ_ALL
                                                                      : CEIL_CL_H2D;
         kernel = row->backend == GPUCC_BACKEND_OPENCL ? CEIL_CL_READ : total;
         break;
-    case GPUCC_WORKLOAD_MAP:
+    case GPUCCI_BOUND_COPY:
         total = row->backend == GPUCC_BACKEND_SERIAL ? CEIL_HOST_COPY_1T
                 : row->backend == GPUCC_BACKEND_PTHREADS || !copied ? CEIL_HOST_COPY_ALL
                                                                      : CEIL_CL_ROUNDTRIP;
@@ -180,11 +133,11 @@ static void choose_ceilings(const bench_report *r, bench_row *row)
 /* "size: reduce sum on opencl, n = 100000000" */
 static void describe(const bench_row *row, char *buf, size_t size)
 {
-    int n = snprintf(buf, size, "%s: %s %s on %s", bench_suite_name(row->suite), cli_workload_name(row->workload),
-                     row->what, gpucc_backend_kind_name(row->backend));
+    int n = snprintf(buf, size, "%s: %s %s on %s", bench_suite_name(row->suite), row->workload->name, row->what,
+                     gpucc_backend_kind_name(row->backend));
     if (n < 0 || (size_t)n >= size)
         return;
-    if (row->workload == GPUCC_WORKLOAD_DENSE)
+    if (row->workload->bench_axis == GPUCCI_AXIS_BATCH)
         n += snprintf(buf + n, size - n, ", batch %zu", row->shape.batch);
     else
         n += snprintf(buf + n, size - n, ", n = %zu", row->n);
@@ -205,7 +158,9 @@ static void run_row(bench_run *run, size_t i)
     bench_progress_line(run->p, "[%zu/%zu] %s", i + 1, r->row_count, what);
     gpucc_backend *backend = slot_backend(run, i);
     bench_slot *slot = &run->slots[run->slot_of[i]];
-    if (!backend) {
+    if (backend && job_for(run, row) != 0) {
+        row->status = ROW_ERROR; /* job_for said why */
+    } else if (!backend) {
         /* A configuration the device refuses (local size) is skipped, not failed. */
         row->status = slot->open_status == GPUCC_E_INVALID ? ROW_SKIPPED : ROW_ERROR;
         snprintf(row->message, sizeof row->message, "%s", slot->open_error);
@@ -307,7 +262,8 @@ void bench_run_free(bench_run *run)
 {
     for (size_t s = 0; s < run->slot_count; s++)
         gpucc_backend_close(run->slots[s].backend);
-    free_data(run);
+    gpucci_job_release(run->job_row ? run->job_row->workload : NULL, &run->job);
+    gpucc_free_floats(run->output);
     free(run->slots);
     free(run->slot_of);
     free(run->report->rows);

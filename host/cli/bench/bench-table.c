@@ -55,7 +55,7 @@ static void percent(char *buf, size_t size, double fraction)
 static void print_row(FILE *out, const bench_report *r, const bench_row *row)
 {
     char what[24], param[40];
-    snprintf(what, sizeof what, "%s %s", cli_workload_name(row->workload), row->what);
+    snprintf(what, sizeof what, "%s %s", row->workload->name, row->what);
     row_parameter(row, param, sizeof param);
     fprintf(out, "%-12s %-9s %-16s ", what, gpucc_backend_kind_name(row->backend), param);
     if (row->status != ROW_OK) {

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "context.h"
 #include "gpucc.h"
+#include "workload.h"
 
 typedef enum { BENCH_SIZE, BENCH_THREADS, BENCH_WGSIZE, BENCH_BATCH, BENCH_OVERLAP, BENCH_SUITE_COUNT } bench_suite;
 
@@ -56,7 +57,7 @@ const char *bench_status_name(bench_row_status status);
  * n of dense, batch/in/out of reduce and map, local_size = default). */
 typedef struct {
     bench_suite suite;
-    cli_workload workload;
+    const gpucci_workload *workload;
     char what[16];         /* reduce op, map fn, dense activation */
     char variant[24];      /* what else tells apart rows of one suite: "cpu", "gpu" (wgsize), "overlap" ... */
     gpucc_backend_kind backend;
@@ -66,7 +67,7 @@ typedef struct {
     unsigned threads;
     size_t local_size;
     unsigned repeats;      /* timed calls behind the statistics */
-    double units;          /* bytes (reduce, map) or flops (dense) per call */
+    double units;          /* per call: bytes, or flops (GPUCCI_BOUND_FMA); set when measured */
     bench_row_status status;
     char message[256];     /* why not ok or not verified */
     gpucc_measurement m;

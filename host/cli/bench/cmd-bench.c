@@ -53,7 +53,6 @@ int cli_cmd_bench(int argc, char **argv)
         cli_context_print(stdout, &report.context, "");
         bench_print_ceilings(stdout, &report);
         fflush(stdout);
-        rc = bench_prepare_data(&run);
     }
     if (rc == 0) {
         bench_run_rows(&run);

@@ -1,0 +1,182 @@
+/* The dense workload's descriptor: Y = act(X W^T + b), every output
+ * verified against double precision within the standard error bound. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "job.h"
+
+typedef struct {
+    gpucc_backend *backend; /* of the measurement in progress */
+    gpucc_dense_shape shape;
+    gpucc_array x, w, b;
+    float *y;               /* of the measurement in progress */
+} dense_job;
+
+static const char *act_name(unsigned act)
+{
+    return gpucc_activation_name((gpucc_activation)act);
+}
+
+static const char *check_options(const gpucci_workload_params *p)
+{
+    int files = !!p->input + !!p->weights + !!p->bias;
+    if (files != 0 && files != 3)
+        return "--input, --weights and --bias go together (X, W and b)";
+    if (files == 3 && p->shape_given)
+        return "--batch, --in and --out exclude --input (the files set the shape)";
+    return NULL;
+}
+
+static void release(gpucci_job *job)
+{
+    dense_job *d = job->data;
+    gpucc_array_free(&d->x);
+    gpucc_array_free(&d->w);
+    gpucc_array_free(&d->b);
+    free(d);
+}
+
+/* Loads X, W and b, checking that their shapes fit each other. */
+static gpucc_status load_inputs(const gpucci_workload_params *p, dense_job *d)
+{
+    gpucc_status status = gpucc_array_load(p->input, 2, &d->x);
+    if (status == GPUCC_OK)
+        status = gpucc_array_load(p->weights, 2, &d->w);
+    if (status == GPUCC_OK)
+        status = gpucc_array_load(p->bias, 1, &d->b);
+    if (status != GPUCC_OK)
+        return status;
+    if (d->x.rank != 2 || d->w.rank != 2)
+        return gpucci_fail(GPUCC_E_FORMAT, "%s must be 2-D [%s]", d->x.rank != 2 ? p->input : p->weights,
+                           d->x.rank != 2 ? "batch x in" : "out x in");
+    if (d->x.shape[1] != d->w.shape[1] || d->b.shape[0] != d->w.shape[0])
+        return gpucci_fail(GPUCC_E_FORMAT,
+                           "shapes do not fit: X %s is %zux%zu, W %s is %zux%zu, b %s is %zu "
+                           "(need X [batch x in], W [out x in], b [out])",
+                           p->input, d->x.shape[0], d->x.shape[1], p->weights, d->w.shape[0], d->w.shape[1],
+                           p->bias, d->b.shape[0]);
+    d->shape.batch = d->x.shape[0];
+    d->shape.in = d->x.shape[1];
+    d->shape.out = d->w.shape[0];
+    return gpucc_dense_shape_check(&d->shape) == GPUCC_OK ? GPUCC_OK : GPUCC_E_FORMAT;
+}
+
+static gpucc_status generate_inputs(const gpucci_workload_params *p, dense_job *d)
+{
+    d->shape.batch = p->batch;
+    d->shape.in = p->in;
+    d->shape.out = p->out;
+    gpucc_status status = gpucc_dense_shape_check(&d->shape);
+    if (status == GPUCC_OK)
+        status = gpucci_generate_array(d->shape.batch, d->shape.in, p->seed, &d->x);
+    if (status == GPUCC_OK)
+        status = gpucci_generate_array(d->shape.out, d->shape.in, p->seed + 1, &d->w);
+    if (status == GPUCC_OK)
+        status = gpucci_generate_array(d->shape.out, 1, p->seed + 2, &d->b);
+    return status;
+}
+
+static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *job)
+{
+    dense_job *d = calloc(1, sizeof *d);
+    if (!d)
+        return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate the dense job");
+    job->data = d;
+    d->shape.act = (gpucc_activation)params->variant;
+    gpucc_status status;
+    if (params->input) {
+        status = load_inputs(params, d);
+        snprintf(job->source, sizeof job->source, "file:%s,%s,%s", params->input, params->weights, params->bias);
+    } else {
+        status = generate_inputs(params, d);
+        snprintf(job->source, sizeof job->source, "generated:seed=%llu", (unsigned long long)params->seed);
+    }
+    if (status != GPUCC_OK) {
+        release(job);
+        job->data = NULL;
+        return status;
+    }
+    const gpucc_dense_shape *s = &d->shape;
+    const char *act = act_name(s->act);
+    job->n = s->batch * s->out;
+    job->work = 2.0 * (double)s->batch * (double)s->in * (double)s->out;
+    snprintf(job->title, sizeof job->title, "dense %zux%zux%zu (batch x in x out), act %s, %.3f GFLOP per call (%s)",
+             s->batch, s->in, s->out, act, job->work * 1e-9, job->source);
+    snprintf(job->reference, sizeof job->reference,
+             "reference: double precision, every output; bound 2*in*2^-24*(|X||W^T|+|b|) per element "
+             "(error column: worst error / bound)");
+    snprintf(job->what, sizeof job->what, "%zux%zux%zu/%s", s->batch, s->in, s->out, act);
+    gpucci_fact_count(job, 0, "batch", s->batch);
+    gpucci_fact_count(job, 0, "in", s->in);
+    gpucci_fact_count(job, 0, "out", s->out);
+    gpucci_fact_text(job, 0, "act", act);
+    job->output_rank = 2;
+    job->output_shape[0] = s->batch;
+    job->output_shape[1] = s->out;
+    return GPUCC_OK;
+}
+
+static gpucc_status dense_call(void *ctx, gpucc_call_info *info, double *value)
+{
+    const dense_job *d = ctx;
+    *value = 0;
+    return gpucc_dense(d->backend, &d->shape, d->x.data, d->w.data, d->b.data, d->y, info);
+}
+
+static int dense_check(void *ctx, double value, double *error, char *reason, size_t reason_size)
+{
+    const dense_job *d = ctx;
+    gpucc_dense_check check;
+    (void)value;
+    if (gpucc_dense_verify(&d->shape, d->x.data, d->w.data, d->b.data, d->y, 0, &check) != GPUCC_OK) {
+        snprintf(reason, reason_size, "verification failed: %s", gpucc_last_error());
+        *error = 0;
+        return 0;
+    }
+    *error = check.max_ratio;
+    if (check.bad == 0)
+        return 1;
+    snprintf(reason, reason_size, "%zu outputs beyond the error bound; first Y[%zu][%zu] = %.9g", check.bad,
+             check.first_bad / d->shape.out, check.first_bad % d->shape.out, d->y[check.first_bad]);
+    return 0;
+}
+
+/* The output is poisoned (NaN) first, so that a call that writes nothing
+ * fails; the first and the last call are verified. */
+static gpucc_status measure(gpucci_job *job, gpucc_backend *backend, const gpucc_plan *plan, float *output,
+                            gpucc_measurement *out)
+{
+    dense_job *d = job->data;
+    memset(output, 0xff, d->shape.batch * d->shape.out * sizeof *output);
+    d->backend = backend;
+    d->y = output;
+    return gpucc_measure(plan, dense_call, dense_check, 0, d, out);
+}
+
+const gpucci_workload gpucci_dense_workload = {
+    .name = "dense",
+    .summary = "Y = act(X W^T + b) (verified against double precision, per element)",
+    .help = "  --batch=N --in=N --out=N  shape of X [batch x in], W [out x in], b [out] (256, 1024, 1024)\n"
+            "  --impl=auto|clblast|kernel  OpenCL implementation (default: auto, the faster)\n"
+            "  --input=X.npy --weights=W.npy --bias=B.npy  read all three instead of generating\n"
+            "  --output=PATH, --output-backend=NAME  as for map\n",
+    .options = GPUCCI_OPT_SHAPE | GPUCCI_OPT_DENSE | GPUCCI_OPT_INPUT | GPUCCI_OPT_OUTPUT,
+    .variant_option = "--act",
+    .variant_name = act_name,
+    .variant_count = GPUCC_ACT_COUNT,
+    .default_variant = GPUCC_ACT_RELU,
+    .variant_help = "activation (default: relu)",
+    .bench_variant = GPUCC_ACT_RELU,
+    .bound = GPUCCI_BOUND_FMA,
+    .bench_axis = GPUCCI_AXIS_BATCH,
+    .has_impl = 1,
+    .error_column = "err/bound",
+    .error_key = "error_to_bound",
+    .min_warmup = 1, /* CLBlast compiles and auto chooses on the first call */
+    .check_options = check_options,
+    .prepare = prepare,
+    .measure = measure,
+    .release = release,
+};

@@ -1,0 +1,74 @@
+/* What every workload's descriptor shares. */
+#include "job.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "error.h"
+
+gpucc_status gpucci_generate_array(size_t rows, size_t cols, uint64_t seed, gpucc_array *out)
+{
+    memset(out, 0, sizeof *out);
+    if (cols && rows > SIZE_MAX / sizeof(float) / cols)
+        return gpucci_fail(GPUCC_E_NOMEM, "%zu x %zu floats overflow the address space", rows, cols);
+    out->count = rows * cols;
+    if (!(out->data = gpucc_alloc_floats(out->count)))
+        return GPUCC_E_NOMEM;
+    out->rank = cols == 1 ? 1 : 2;
+    out->shape[0] = rows;
+    out->shape[1] = cols;
+    return gpucc_generate(out->data, out->count, seed, 0);
+}
+
+gpucc_status gpucci_prepare_vector(const gpucci_workload_params *params, gpucc_array *x, gpucci_job *job)
+{
+    gpucc_status status;
+    if (params->input) {
+        status = gpucc_array_load(params->input, 1, x);
+        snprintf(job->source, sizeof job->source, "file:%s", params->input);
+    } else {
+        status = gpucci_generate_array((size_t)params->size, 1, params->seed, x);
+        snprintf(job->source, sizeof job->source, "generated:seed=%llu", (unsigned long long)params->seed);
+    }
+    job->n = x->count;
+    return status;
+}
+
+static gpucci_fact *add_fact(gpucci_job *job, int reference, const char *key)
+{
+    gpucci_fact *facts = reference ? job->reference_facts : job->facts;
+    size_t *count = reference ? &job->reference_fact_count : &job->fact_count;
+    if (*count == GPUCCI_MAX_FACTS)
+        return NULL; /* a descriptor with too many facts: caught by its tests */
+    gpucci_fact *fact = &facts[(*count)++];
+    memset(fact, 0, sizeof *fact);
+    fact->key = key;
+    return fact;
+}
+
+void gpucci_fact_text(gpucci_job *job, int reference, const char *key, const char *text)
+{
+    gpucci_fact *fact = add_fact(job, reference, key);
+    if (fact) {
+        fact->kind = GPUCCI_FACT_TEXT;
+        fact->text = text;
+    }
+}
+
+void gpucci_fact_count(gpucci_job *job, int reference, const char *key, size_t count)
+{
+    gpucci_fact *fact = add_fact(job, reference, key);
+    if (fact) {
+        fact->kind = GPUCCI_FACT_COUNT;
+        fact->count = count;
+    }
+}
+
+void gpucci_fact_number(gpucci_job *job, int reference, const char *key, double number)
+{
+    gpucci_fact *fact = add_fact(job, reference, key);
+    if (fact) {
+        fact->kind = GPUCCI_FACT_NUMBER;
+        fact->number = number;
+    }
+}

@@ -1,0 +1,23 @@
+/* Internal to the workloads: what every workload's descriptor shares
+ * (inputs generated or loaded, the facts of its report). */
+#ifndef GPUCC_WORKLOADS_JOB_H
+#define GPUCC_WORKLOADS_JOB_H
+
+#include "workload.h"
+
+/* Allocates rows x cols floats and fills them from seed (rank 1 when cols is
+ * 1). GPUCC_E_NOMEM with a detail when the size overflows or memory is short. */
+gpucc_status gpucci_generate_array(size_t rows, size_t cols, uint64_t seed, gpucc_array *out);
+
+/* The 1-D input of a vector workload: params->input (loaded) or
+ * params->size elements generated from params->seed. Writes the job's
+ * source ("file:PATH" or "generated:seed=N") and n. */
+gpucc_status gpucci_prepare_vector(const gpucci_workload_params *params, gpucc_array *x, gpucci_job *job);
+
+/* Appends a field to the job's JSON heading (reference: to its "reference"
+ * object). */
+void gpucci_fact_text(gpucci_job *job, int reference, const char *key, const char *text);
+void gpucci_fact_count(gpucci_job *job, int reference, const char *key, size_t count);
+void gpucci_fact_number(gpucci_job *job, int reference, const char *key, double number);
+
+#endif

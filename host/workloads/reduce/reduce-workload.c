@@ -1,0 +1,94 @@
+/* The reduce workload's descriptor: sum, min or max of a float32 vector,
+ * verified against the exact reference. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "error.h"
+#include "job.h"
+
+typedef struct {
+    gpucc_array x;
+    gpucc_reduce_op op;
+    gpucc_reference ref;
+} reduce_job;
+
+static const char *op_name(unsigned op)
+{
+    return gpucc_reduce_op_name((gpucc_reduce_op)op);
+}
+
+static double exact_value(const reduce_job *r)
+{
+    return r->op == GPUCC_REDUCE_SUM ? r->ref.sum : r->op == GPUCC_REDUCE_MIN ? r->ref.min : r->ref.max;
+}
+
+static void release(gpucci_job *job)
+{
+    reduce_job *r = job->data;
+    gpucc_array_free(&r->x);
+    free(r);
+}
+
+static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *job)
+{
+    reduce_job *r = calloc(1, sizeof *r);
+    if (!r)
+        return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate the reduce job");
+    job->data = r;
+    r->op = (gpucc_reduce_op)params->variant;
+    gpucc_status status = gpucci_prepare_vector(params, &r->x, job);
+    if (status == GPUCC_OK && gpucc_reference_compute(r->x.data, r->x.count, 0, &r->ref) != GPUCC_OK)
+        status = gpucci_fail(GPUCC_E_NOMEM, "reference: %s", gpucc_last_error());
+    if (status != GPUCC_OK) {
+        release(job);
+        job->data = NULL;
+        return status;
+    }
+    const char *name = op_name(r->op);
+    job->work = (double)job->n * sizeof(float);
+    snprintf(job->title, sizeof job->title, "reduce %s over %zu float32 (%.1f MB, %s)", name, job->n,
+             job->n * 4e-6, job->source);
+    if (r->op == GPUCC_REDUCE_SUM)
+        snprintf(job->reference, sizeof job->reference,
+                 "reference: exact sum %.17g, sum|x| %.17g; bound |error| <= 2^-24 * sum|x|", r->ref.sum,
+                 r->ref.abs_sum);
+    else
+        snprintf(job->reference, sizeof job->reference, "reference: exact %s %.9g", name, exact_value(r));
+    snprintf(job->what, sizeof job->what, "%s", name);
+    gpucci_fact_text(job, 0, "op", name);
+    gpucci_fact_count(job, 0, "n", job->n);
+    gpucci_fact_text(job, 1, "kind", "exact");
+    gpucci_fact_number(job, 1, "value", exact_value(r));
+    gpucci_fact_number(job, 1, "abs_sum", r->ref.abs_sum);
+    return GPUCC_OK;
+}
+
+static gpucc_status measure(gpucci_job *job, gpucc_backend *backend, const gpucc_plan *plan, float *output,
+                            gpucc_measurement *out)
+{
+    const reduce_job *r = job->data;
+    (void)output;
+    return gpucc_reduce_measure(backend, r->op, r->x.data, r->x.count, &r->ref, plan, out);
+}
+
+const gpucci_workload gpucci_reduce_workload = {
+    .name = "reduce",
+    .summary = "sum, min or max of float32 data (verified against the exact value)",
+    .help = "  --size=N               elements to generate: 100000000, 1e8, 2.5e6 (default: 1e8)\n"
+            "  --input=PATH           data: .npy (1-D float32) or raw float32 (.f32, .bin)\n",
+    .options = GPUCCI_OPT_SIZE | GPUCCI_OPT_INPUT,
+    .variant_option = "--op",
+    .variant_name = op_name,
+    .variant_count = GPUCC_REDUCE_OP_COUNT,
+    .default_variant = GPUCC_REDUCE_SUM,
+    .variant_help = "reduction (default: sum)",
+    .bench_variant = GPUCC_REDUCE_SUM,
+    .bound = GPUCCI_BOUND_READ,
+    .bench_axis = GPUCCI_AXIS_SIZE,
+    .single_value = 1,
+    .error_column = "error",
+    .error_key = "error",
+    .prepare = prepare,
+    .measure = measure,
+    .release = release,
+};

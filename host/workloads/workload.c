@@ -1,0 +1,42 @@
+/* The registry of workloads (one line each, in the order of the help) and
+ * its queries. */
+#include "workload.h"
+
+#include <string.h>
+
+#define GPUCCI_WORKLOAD_TABLE(X) \
+    X(reduce)                    \
+    X(map)                       \
+    X(dense)
+
+#define DECLARE_WORKLOAD(name) extern const gpucci_workload gpucci_##name##_workload;
+GPUCCI_WORKLOAD_TABLE(DECLARE_WORKLOAD)
+#define LIST_WORKLOAD(name) &gpucci_##name##_workload,
+
+const gpucci_workload *const gpucci_workloads[] = {GPUCCI_WORKLOAD_TABLE(LIST_WORKLOAD)};
+
+const size_t gpucci_workload_count = sizeof gpucci_workloads / sizeof gpucci_workloads[0];
+
+const gpucci_workload *gpucci_workload_named(const char *name)
+{
+    for (size_t i = 0; name && i < gpucci_workload_count; i++)
+        if (strcmp(gpucci_workloads[i]->name, name) == 0)
+            return gpucci_workloads[i];
+    return NULL;
+}
+
+size_t gpucci_job_output_count(const gpucci_job *job)
+{
+    size_t count = job->output_rank ? 1 : 0;
+    for (size_t d = 0; d < job->output_rank; d++)
+        count *= job->output_shape[d];
+    return count;
+}
+
+void gpucci_job_release(const gpucci_workload *workload, gpucci_job *job)
+{
+    if (workload && job && job->data)
+        workload->release(job);
+    if (job)
+        job->data = NULL;
+}
