@@ -60,7 +60,8 @@ void cli_run_help(void)
     print_names(cli_backend_name, GPUCC_BACKEND_COUNT, ",");
     printf(" (default: all available)\n"
            "  --threads=N            pthreads worker count (default: online CPUs)\n"
-           "  --device=N|gpu|cpu|NAME  OpenCL device: index from 'gpucc devices', type, or name\n"
+           "  --device=N|gpu|cpu|NAME  OpenCL device: index from 'gpucc devices', type, or name;\n"
+           "                         a comma list (0,1) or all: each device is its own row\n"
            "  --repeat=N             timed calls per backend (default: 10)\n"
            "  --warmup=N             untimed calls first (default: 2; dense: at least 1)\n"
            "  --seed=N               seed of generated data (default: 1)\n"
@@ -254,7 +255,7 @@ static int apply_option(int opt, const char *arg, cli_run_options *o)
             o->config.threads = (unsigned)v;
         break;
     case OPT_DEVICE:
-        if (!(rc = take_path("--device", arg, &o->config.device)))
+        if (!(rc = take_path("--device", arg, &o->devices)))
             o->device_given = 1;
         break;
     case OPT_REPEAT:

@@ -17,8 +17,9 @@ typedef struct {
     int size_given;
     unsigned backends;           /* bit mask of gpucc_backend_kind */
     int backends_given;          /* --backend was used: absence is an error */
-    gpucc_backend_config config; /* threads, device, OpenCL knobs */
+    gpucc_backend_config config; /* threads, OpenCL knobs (the device: devices) */
     int device_given;
+    const char *devices;         /* --device: one selector, a comma list, or "all"; NULL: the default */
     gpucc_plan plan;
     cli_format format;
     const char *output;          /* the result array's .npy to write, or NULL */

@@ -22,11 +22,14 @@ typedef struct {
     gpucc_measurement m;
 } cli_row;
 
+/* Rows of a run: serial, pthreads, and one per selected OpenCL device. */
+enum { CLI_MAX_DEVICES = 16, CLI_MAX_ROWS = GPUCC_BACKEND_COUNT - 1 + CLI_MAX_DEVICES };
+
 typedef struct {
     const gpucci_workload *workload;
     const gpucci_job *job;     /* what ran: its title, facts and work per call */
     gpucc_plan plan;
-    cli_row rows[GPUCC_BACKEND_COUNT];
+    cli_row rows[CLI_MAX_ROWS];
     size_t row_count;
 } cli_report;
 

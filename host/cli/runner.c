@@ -23,35 +23,101 @@ static int explicitly_requested(const cli_run_options *o, gpucc_backend_kind kin
            (o->output && o->output_backend_given && o->output_backend == kind);
 }
 
-/* Opens every selected backend into backends[] and a row each. Returns 0,
- * or an exit code after printing why a requested one cannot be used. */
-static int open_backends(const cli_run_options *o, gpucc_backend **backends, cli_report *report)
+/* The OpenCL devices a run selects, as selectors for gpucc_backend_config's
+ * device, into names[0..count): --device split at its commas, or every
+ * device's index for "all"; one NULL selector (the default device) without
+ * --device. Returns 0, or an exit code after printing why. */
+static int device_selectors(const cli_run_options *o, char names[][128], const char **selectors, size_t *count)
+{
+    *count = 0;
+    if (!o->devices) {
+        selectors[(*count)++] = NULL;
+        return 0;
+    }
+    if (strcmp(o->devices, "all") == 0) {
+        gpucc_cl_device_info *infos = NULL;
+        size_t found = 0;
+        if (gpucc_cl_list_devices(&infos, &found) != GPUCC_OK || found == 0) {
+            free(infos);
+            fprintf(stderr, "gpucc: --device=all: no OpenCL device found\n");
+            return GPUCC_EXIT_UNAVAILABLE;
+        }
+        for (size_t i = 0; i < found && *count < CLI_MAX_DEVICES; i++) {
+            snprintf(names[*count], sizeof names[0], "%u", infos[i].index);
+            selectors[*count] = names[*count];
+            (*count)++;
+        }
+        free(infos);
+        return 0;
+    }
+    for (const char *p = o->devices; *p; p += *p == ',') {
+        size_t len = strcspn(p, ",");
+        if (len == 0 || len >= sizeof names[0] || *count == CLI_MAX_DEVICES) {
+            fprintf(stderr, "gpucc run: --device: '%s' has an empty entry or more than %d devices\n", o->devices,
+                    CLI_MAX_DEVICES);
+            return GPUCC_EXIT_USAGE;
+        }
+        memcpy(names[*count], p, len);
+        names[*count][len] = '\0';
+        selectors[*count] = names[*count];
+        (*count)++;
+        p += len;
+    }
+    return 0;
+}
+
+/* Opens one backend into backends[i] for row i of the report; the row's
+ * device starts with its selector ("1: ...") when several devices run.
+ * Returns 0, or an exit code after printing why a requested one cannot be
+ * used. */
+static int open_row(const cli_run_options *o, gpucc_backend_kind kind, const char *device, int several,
+                    gpucc_backend **backends, cli_report *report)
 {
     gpucc_backend_config config = o->config;
     config.notice = print_notice;
-    for (int k = 0; k < GPUCC_BACKEND_COUNT; k++) {
-        if (!(o->backends & (1u << k)))
-            continue;
-        cli_row *row = &report->rows[report->row_count++];
-        row->backend = (gpucc_backend_kind)k;
-        gpucc_status status = gpucc_backend_open((gpucc_backend_kind)k, &config, &backends[k]);
-        if (status == GPUCC_OK) {
-            snprintf(row->device, sizeof row->device, "%s", gpucc_backend_device(backends[k]));
-            continue;
-        }
-        snprintf(row->message, sizeof row->message, "%s", gpucc_last_error());
-        row->status = status == GPUCC_E_UNAVAILABLE ? GPUCC_ROW_UNAVAILABLE : GPUCC_ROW_ERROR;
-        if (status == GPUCC_E_UNAVAILABLE && explicitly_requested(o, (gpucc_backend_kind)k)) {
-            fprintf(stderr, "gpucc: %s backend unavailable: %s\n", gpucc_backend_kind_name((gpucc_backend_kind)k),
-                    gpucc_last_error());
-            return cli_exit_of(status);
-        }
-        if (status == GPUCC_E_INVALID) {
-            fprintf(stderr, "gpucc: %s\n", gpucc_last_error());
-            return cli_exit_of(status);
-        }
+    config.device = device;
+    size_t i = report->row_count++;
+    cli_row *row = &report->rows[i];
+    row->backend = kind;
+    gpucc_status status = gpucc_backend_open(kind, &config, &backends[i]);
+    if (status == GPUCC_OK) {
+        snprintf(row->device, sizeof row->device, "%s%s%s", several ? device : "", several ? ": " : "",
+                 gpucc_backend_device(backends[i]));
+        return 0;
+    }
+    snprintf(row->message, sizeof row->message, "%s", gpucc_last_error());
+    row->status = status == GPUCC_E_UNAVAILABLE ? GPUCC_ROW_UNAVAILABLE : GPUCC_ROW_ERROR;
+    if (status == GPUCC_E_UNAVAILABLE && explicitly_requested(o, kind)) {
+        fprintf(stderr, "gpucc: %s backend unavailable: %s\n", gpucc_backend_kind_name(kind), gpucc_last_error());
+        return cli_exit_of(status);
+    }
+    if (status == GPUCC_E_INVALID) {
+        fprintf(stderr, "gpucc: %s\n", gpucc_last_error());
+        return cli_exit_of(status);
     }
     return 0;
+}
+
+/* Opens every selected backend, OpenCL once per selected device, into
+ * backends[] and a row each. Returns 0 or an exit code (printed). */
+static int open_backends(const cli_run_options *o, gpucc_backend **backends, cli_report *report)
+{
+    int rc = 0;
+    for (int k = 0; k < GPUCC_BACKEND_COUNT && rc == 0; k++) {
+        if (!(o->backends & (1u << k)))
+            continue;
+        if (k != GPUCC_BACKEND_OPENCL) {
+            rc = open_row(o, (gpucc_backend_kind)k, NULL, 0, backends, report);
+            continue;
+        }
+        char names[CLI_MAX_DEVICES][128];
+        const char *selectors[CLI_MAX_DEVICES];
+        size_t count;
+        rc = device_selectors(o, names, selectors, &count);
+        for (size_t d = 0; d < count && rc == 0; d++)
+            rc = open_row(o, GPUCC_BACKEND_OPENCL, selectors[d], count > 1, backends, report);
+    }
+    return rc;
 }
 
 /* Prints the report; returns 1 if any row failed or did not verify, else 0. */
@@ -103,12 +169,12 @@ static int write_output(const cli_run_options *o, gpucci_atomic_file *output, co
 
 static void close_backends(gpucc_backend **backends)
 {
-    for (int k = 0; k < GPUCC_BACKEND_COUNT; k++)
-        gpucc_backend_close(backends[k]);
+    for (int i = 0; i < CLI_MAX_ROWS; i++)
+        gpucc_backend_close(backends[i]);
 }
 
-/* Measures every open row's backend, each into its own output array where
- * the workload has one. */
+/* Measures every open row's backend, each into its own output array
+ * (outputs[i] for row i) where the workload has one. */
 static void measure_rows(const cli_run_options *o, gpucci_job *job, cli_report *report, gpucc_backend **backends,
                          float **outputs)
 {
@@ -118,19 +184,28 @@ static void measure_rows(const cli_run_options *o, gpucci_job *job, cli_report *
         if (row->status != GPUCC_ROW_OK)
             continue;
         float *out = NULL;
-        if (count && !(out = outputs[row->backend] = gpucc_alloc_floats(count))) {
+        if (count && !(out = outputs[i] = gpucc_alloc_floats(count))) {
             record_error(row, GPUCC_E_NOMEM);
             continue;
         }
-        record_error(row, o->workload->measure(job, backends[row->backend], &o->plan, out, &row->m));
+        record_error(row, o->workload->measure(job, backends[i], &o->plan, out, &row->m));
     }
+}
+
+/* The result array of --output-backend: its first row's. */
+static const float *output_of(const cli_run_options *o, const cli_report *report, float *const *outputs)
+{
+    for (size_t i = 0; i < report->row_count; i++)
+        if (report->rows[i].backend == o->output_backend)
+            return outputs[i];
+    return NULL;
 }
 
 int cli_run(const cli_run_options *o)
 {
     static cli_report report; /* large: keep it off the stack */
-    gpucc_backend *backends[GPUCC_BACKEND_COUNT] = {NULL};
-    float *outputs[GPUCC_BACKEND_COUNT] = {NULL};
+    gpucc_backend *backends[CLI_MAX_ROWS] = {NULL};
+    float *outputs[CLI_MAX_ROWS] = {NULL};
     gpucci_job job = {0};
     memset(&report, 0, sizeof report);
     report.workload = o->workload;
@@ -156,10 +231,10 @@ int cli_run(const cli_run_options *o)
         rc = print_and_judge(o, &report);
     }
     if (rc == 0)
-        rc = write_output(o, &output, outputs[o->output_backend], job.output_rank, job.output_shape);
+        rc = write_output(o, &output, output_of(o, &report, outputs), job.output_rank, job.output_shape);
     gpucci_atomic_file_abort(&output);
-    for (int k = 0; k < GPUCC_BACKEND_COUNT; k++)
-        gpucc_free_floats(outputs[k]);
+    for (int i = 0; i < CLI_MAX_ROWS; i++)
+        gpucc_free_floats(outputs[i]);
     gpucci_job_release(o->workload, &job);
     close_backends(backends);
     return rc;

@@ -214,6 +214,35 @@ expect_error 69 run reduce --size=1e3 "${FAST[@]}" --backend=opencl --device=99
 expect_stderr_contains "opencl"
 expect_stderr_contains "'99'"
 
+# ---- Several OpenCL devices: --device=LIST or all, one row each ----
+# POCL_DEVICES exposes two CPU devices: each gets its own row, verified, with
+# bitwise the serial row's sum.
+
+# expect_json_same_values N: N verified results, all with the same value.
+expect_json_same_values() {
+    if [[ $HAVE_PYTHON == 0 ]]; then
+        return 0
+    fi
+    if python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+assert len(r) == int(sys.argv[2]) and all(x["verified"] for x in r), r
+assert len({x["value"] for x in r}) == 1, [x["value"] for x in r]' "$OUT" "$1" 2>"$WORK/json-error"; then
+        pass
+    else
+        fail "expected $1 verified results with one value: $(tail -n 1 "$WORK/json-error")"
+    fi
+}
+
+POCL_DEVICES="pthread pthread" expect_exit 0 -- run reduce --size=100003 "${FAST[@]}" --device=all --format=json
+expect_stdout_count '"backend": "opencl"' 2
+expect_json_same_values 4
+POCL_DEVICES="pthread pthread" expect_exit 0 -- run map --size=10007 "${FAST[@]}" --backend=opencl --device=0,1
+expect_stdout_lines "^opencl .* PASS\$" 2
+expect_usage_error run reduce --size=1e3 "${FAST[@]}" --device=0,,1
+expect_stderr_contains "--device"
+POCL_DEVICES="pthread pthread" expect_error 69 run reduce --size=1e3 "${FAST[@]}" --device=0,99
+expect_stderr_contains "'99'"
+
 # ---- Input files: missing (66) and malformed (65) ----
 # --backend=serial: only the file's message is on stderr (opening OpenCL
 # prints a notice about building kernels).
