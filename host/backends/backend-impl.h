@@ -5,7 +5,13 @@
  * workload is one entry in the table; a backend may leave it NULL (the call
  * is then GPUCC_E_UNSUPPORTED). The workloads' public entry points
  * (host/workloads/<name>/) check arguments and time the calls; ops never
- * print. */
+ * print.
+ *
+ * A workload may also live outside the table, in its own folder: it then
+ * implements each backend itself, on what the backend lends it (the pthreads
+ * pool below, the OpenCL backend's state and program in opencl-impl.h), and
+ * keeps its own state on the backend in a workload slot, which the backend
+ * frees when it closes. */
 #ifndef GPUCC_BACKEND_IMPL_H
 #define GPUCC_BACKEND_IMPL_H
 
@@ -32,12 +38,37 @@ typedef struct gpucci_backend_ops {
                           const float *b, float *y, gpucc_call_info *info);
 } gpucci_backend_ops;
 
+/* Frees what a workload's state on a backend holds (called before the
+ * backend's own close, so its context and queues still exist); the state's
+ * memory itself is freed by the backend. */
+typedef void (*gpucci_workload_release)(gpucc_backend *backend, void *state);
+
+/* Workloads outside the ops table that may keep state on one backend. */
+enum { GPUCCI_WORKLOAD_SLOTS = 4 };
+
+typedef struct {
+    const void *key; /* the workload's: the address of one of its static objects; NULL: free slot */
+    void *state;
+    gpucci_workload_release release;
+} gpucci_workload_slot;
+
 struct gpucc_backend {
     const gpucci_backend_ops *ops;
     void *impl;
     uint32_t magic; /* GPUCC_BACKEND_MAGIC while open, 0 once closed */
     char device[512];
+    gpucci_workload_slot workloads[GPUCCI_WORKLOAD_SLOTS];
 };
+
+/* The state the workload `key` keeps on backend: found, or made on first
+ * use (`size` bytes, zeroed) and kept until the backend closes, which then
+ * calls release(backend, state) (unless NULL) and frees it. NULL, with the
+ * last error set, when out of memory or every slot is taken. */
+void *gpucci_workload_state(gpucc_backend *backend, const void *key, size_t size, gpucci_workload_release release);
+
+/* The thread pool of a pthreads backend, for workloads that run their CPU
+ * work on it; NULL for a backend of another kind. */
+struct gpucci_pool *gpucci_pthreads_pool(const gpucc_backend *backend);
 
 #define GPUCC_BACKEND_MAGIC 0x67707563u /* "gpuc" */
 

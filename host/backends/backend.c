@@ -1,5 +1,6 @@
 /* The backend registry and the public open/close of a backend: one ops
- * table per backend kind, checked configuration, the open-handle guard. */
+ * table per backend kind, checked configuration, the open-handle guard,
+ * the workload slots. */
 #include <stdlib.h>
 
 #include "backend-impl.h"
@@ -56,12 +57,40 @@ gpucc_status gpucc_backend_open(gpucc_backend_kind kind, const gpucc_backend_con
     return GPUCC_OK;
 }
 
+void *gpucci_workload_state(gpucc_backend *backend, const void *key, size_t size, gpucci_workload_release release)
+{
+    gpucci_workload_slot *free_slot = NULL;
+    for (int i = 0; i < GPUCCI_WORKLOAD_SLOTS; i++) {
+        if (backend->workloads[i].key == key)
+            return backend->workloads[i].state;
+        if (!backend->workloads[i].key && !free_slot)
+            free_slot = &backend->workloads[i];
+    }
+    if (!free_slot) {
+        gpucci_fail(GPUCC_E_NOMEM, "all %d workload slots of the backend are taken", GPUCCI_WORKLOAD_SLOTS);
+        return NULL;
+    }
+    void *state = calloc(1, size);
+    if (!state) {
+        gpucci_fail(GPUCC_E_NOMEM, "cannot allocate a workload's state (%zu bytes)", size);
+        return NULL;
+    }
+    *free_slot = (gpucci_workload_slot){key, state, release};
+    return state;
+}
+
 void gpucc_backend_close(gpucc_backend *backend)
 {
     if (!backend)
         return;
     GPUCC_ASSERT_OPEN(backend);
     backend->magic = 0;
+    for (int i = 0; i < GPUCCI_WORKLOAD_SLOTS; i++) {
+        gpucci_workload_slot *slot = &backend->workloads[i];
+        if (slot->key && slot->release)
+            slot->release(backend, slot->state);
+        free(slot->state);
+    }
     backend->ops->close(backend);
     free(backend);
 }

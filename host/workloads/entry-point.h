@@ -1,7 +1,8 @@
 #ifndef GPUCC_ENTRY_POINT_H
 #define GPUCC_ENTRY_POINT_H
 /* What every workload's public entry point shares: optional backend
- * operations and the wall-clock timing of one backend call. */
+ * operations, the wall-clock timing of one backend call, and the
+ * measurement of a workload whose result is one number. */
 #include <math.h>
 
 #include "error.h"
@@ -28,5 +29,15 @@
         if (isnan((timing).kernel_ms))                                        \
             (timing).kernel_ms = (timing).total_ms;                           \
     } while (0)
+
+/* One call of a workload whose result is one number (a reduction, a dot
+ * product): runs it once into *out. */
+typedef gpucc_status (*gpucci_scalar_call)(void *ctx, gpucc_reduce_result *out);
+
+/* gpucc_measure of such a workload: every call's value is verified against
+ * ref with gpucc_reduce_verify(op) and must be bitwise equal to the first
+ * call's. GPUCC_E_INVALID for a NULL ref (naming `what`). */
+gpucc_status gpucci_measure_scalar(const char *what, gpucci_scalar_call call, void *ctx, gpucc_reduce_op op,
+                                   const gpucc_reference *ref, const gpucc_plan *plan, gpucc_measurement *out);
 
 #endif

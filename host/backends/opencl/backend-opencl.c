@@ -110,10 +110,10 @@ void gpucci_opencl_notice_slow(void (*notice)(void *ctx, const char *message), v
 
 static gpucc_status build_kernels(opencl_state *s, const gpucc_backend_config *config)
 {
-    const char *sources[] = {gpucci_src_gpucc_ops_h, gpucci_src_reduce_cl};
     const char *options = s->fp64 ? "-DGPUCC_FP64=1" : "-DGPUCC_FP64=0";
     double start = gpucci_now_ms();
-    gpucc_status status = gpucci_cl_build(s->context, s->dev.device, sources, 2, options, &s->program);
+    gpucc_status status = gpucci_cl_build(s->context, s->dev.device, gpucci_program_sources,
+                                          gpucci_program_source_count, options, &s->program);
     if (status != GPUCC_OK)
         return status;
     char what[300];
@@ -253,32 +253,65 @@ size_t gpucci_round_up(size_t value, size_t multiple)
     return (value + multiple - 1) / multiple * multiple;
 }
 
+gpucc_status gpucci_opencl_enqueue_blocks(opencl_state *s, cl_kernel kernel, cl_uint arg, size_t blocks,
+                                          cl_mem partials, cl_event wait, cl_event *event)
+{
+    size_t global;
+    gpucc_status status = GPUCC_OK;
+    if (s->gpu_shape) {
+        global = gpucci_round_up(blocks * GPUCC_REDUCE_LANES, s->local_size);
+        GPUCC_CL_TRY(clSetKernelArg(kernel, arg, sizeof partials, &partials), status, done);
+        GPUCC_CL_TRY(clSetKernelArg(kernel, arg + 1, s->local_size * sizeof(double), NULL), status, done);
+    } else {
+        size_t items = (size_t)s->dev.info.compute_units * CPU_ITEMS_PER_UNIT;
+        cl_ulong per_item = (blocks + items - 1) / items;
+        global = gpucci_round_up((blocks + per_item - 1) / per_item, s->local_size);
+        GPUCC_CL_TRY(clSetKernelArg(kernel, arg, sizeof per_item, &per_item), status, done);
+        GPUCC_CL_TRY(clSetKernelArg(kernel, arg + 1, sizeof partials, &partials), status, done);
+    }
+    GPUCC_CL_TRY(clEnqueueNDRangeKernel(s->queue, kernel, 1, NULL, &global, &s->local_size, wait ? 1 : 0,
+                                        wait ? &wait : NULL, event),
+                 status, done);
+done:
+    return status;
+}
+
 /* Enqueues the reduction of one step (len elements, `blocks` blocks) after
  * `wait` (or at once if NULL). */
 static gpucc_status enqueue_step(opencl_state *s, cl_kernel kernel, cl_mem input, size_t len, size_t blocks,
                                  cl_event wait, cl_event *event)
 {
     cl_ulong n = len, block_count = blocks;
-    size_t global;
     gpucc_status status = GPUCC_OK;
     GPUCC_CL_TRY(clSetKernelArg(kernel, 0, sizeof input, &input), status, done);
     GPUCC_CL_TRY(clSetKernelArg(kernel, 1, sizeof n, &n), status, done);
     GPUCC_CL_TRY(clSetKernelArg(kernel, 2, sizeof block_count, &block_count), status, done);
-    if (s->gpu_shape) {
-        global = gpucci_round_up(blocks * GPUCC_REDUCE_LANES, s->local_size);
-        GPUCC_CL_TRY(clSetKernelArg(kernel, 3, sizeof s->partials_dev, &s->partials_dev), status, done);
-        GPUCC_CL_TRY(clSetKernelArg(kernel, 4, s->local_size * sizeof(double), NULL), status, done);
-    } else {
-        size_t items = (size_t)s->dev.info.compute_units * CPU_ITEMS_PER_UNIT;
-        cl_ulong per_item = (blocks + items - 1) / items;
-        global = gpucci_round_up((blocks + per_item - 1) / per_item, s->local_size);
-        GPUCC_CL_TRY(clSetKernelArg(kernel, 3, sizeof per_item, &per_item), status, done);
-        GPUCC_CL_TRY(clSetKernelArg(kernel, 4, sizeof s->partials_dev, &s->partials_dev), status, done);
-    }
-    GPUCC_CL_TRY(clEnqueueNDRangeKernel(s->queue, kernel, 1, NULL, &global, &s->local_size, wait ? 1 : 0,
-                                        wait ? &wait : NULL, event),
-                 status, done);
+    status = gpucci_opencl_enqueue_blocks(s, kernel, 3, blocks, s->partials_dev, wait, event);
 done:
+    return status;
+}
+
+gpucc_status gpucci_opencl_finish_steps(opencl_state *s, gpucc_status status, cl_event *events, size_t count,
+                                        size_t per_step, gpucc_timing *timing)
+{
+    cl_int err = clFinish(s->queue);
+    if (status == GPUCC_OK && err != CL_SUCCESS)
+        status = gpucci_cl_fail(err, "clFinish");
+    if (s->transfer_queue)
+        clFinish(s->transfer_queue);
+    double kernel_ms = 0, transfer_ms = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (!events[i])
+            continue;
+        if (status == GPUCC_OK)
+            *(i % per_step == per_step - 1 ? &kernel_ms : &transfer_ms) += gpucci_cl_event_ms(events[i]);
+        clReleaseEvent(events[i]);
+    }
+    free(events);
+    if (status == GPUCC_OK) {
+        timing->kernel_ms = kernel_ms;
+        timing->transfer_ms = transfer_ms;
+    }
     return status;
 }
 
@@ -364,20 +397,7 @@ static gpucc_status opencl_reduce(gpucc_backend *backend, gpucc_reduce_op op, co
         return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate %zu OpenCL events", 2 * steps);
     for (size_t i = 0; i < steps && status == GPUCC_OK; i++)
         status = enqueue_reduce_step(s, op, x, n, i, partials, events);
-    cl_int err = clFinish(s->queue);
-    if (status == GPUCC_OK && err != CL_SUCCESS)
-        status = gpucci_cl_fail(err, "clFinish");
-    if (s->transfer_queue)
-        clFinish(s->transfer_queue);
-    double kernel_ms = 0, transfer_ms = 0;
-    for (size_t i = 0; i < 2 * steps; i++) {
-        if (!events[i])
-            continue;
-        if (status == GPUCC_OK)
-            *(i % 2 ? &kernel_ms : &transfer_ms) += gpucci_cl_event_ms(events[i]);
-        clReleaseEvent(events[i]);
-    }
-    free(events);
+    status = gpucci_opencl_finish_steps(s, status, events, 2 * steps, 2, &out->timing);
     if (status != GPUCC_OK)
         return status;
     widen_partials(s, op, partials, total_blocks);
@@ -385,9 +405,12 @@ static gpucc_status opencl_reduce(gpucc_backend *backend, gpucc_reduce_op op, co
     out->flags = (s->fp64 || op != GPUCC_REDUCE_SUM ? 0u : GPUCC_RESULT_FP32_FALLBACK) |
                  (n > s->chunk_elems ? GPUCC_RESULT_CHUNKED : 0u) | (s->zero_copy ? 0u : GPUCC_RESULT_COPIED) |
                  (!s->zero_copy && s->overlap && steps > 1 ? GPUCC_RESULT_OVERLAPPED : 0u);
-    out->timing.kernel_ms = kernel_ms;
-    out->timing.transfer_ms = transfer_ms;
     return GPUCC_OK;
+}
+
+opencl_state *gpucci_opencl_state(const gpucc_backend *backend)
+{
+    return backend->ops == &gpucci_opencl_ops ? backend->impl : NULL;
 }
 
 const gpucci_backend_ops gpucci_opencl_ops = {

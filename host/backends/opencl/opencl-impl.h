@@ -1,5 +1,8 @@
 /* Internal: the OpenCL backend's state, shared by its files: backend-opencl.c
- * (open/close, device choice, reduction), opencl-map.c and opencl-dense.c. */
+ * (open/close, device choice, reduction), opencl-map.c and opencl-dense.c;
+ * and lent to the workloads outside the ops table (backend-impl.h), which
+ * create their kernels from `program` and use its context, queue and
+ * configuration. */
 #ifndef GPUCC_OPENCL_IMPL_H
 #define GPUCC_OPENCL_IMPL_H
 
@@ -15,7 +18,7 @@ typedef struct {
     cl_context context;
     cl_command_queue queue;  /* in order, with profiling: kernels and reads */
     cl_command_queue transfer_queue; /* copy mode with overlap: host-to-device copies */
-    cl_program program;      /* reductions */
+    cl_program program;      /* reductions and the workloads' kernels (GPUCC_PROGRAM_SOURCES) */
     cl_kernel reduce[GPUCC_REDUCE_OP_COUNT];
     int gpu_shape;           /* 1: GPU-shaped kernels; 0: CPU-shaped */
     int fp64;                /* 0: float-float fallback for sums */
@@ -34,7 +37,28 @@ typedef struct {
     opencl_dense_state *dense;
 } opencl_state;
 
+/* The state of an OpenCL backend; NULL for a backend of another kind. */
+opencl_state *gpucci_opencl_state(const gpucc_backend *backend);
+
 size_t gpucci_round_up(size_t value, size_t multiple);
+
+/* Enqueues a kernel of the canonical order over `blocks` blocks on s->queue
+ * after `wait` (or at once if NULL), in the backend's shape, writing one
+ * partial per block into `partials`. The kernel's arguments from `arg` on
+ * are the shape's (set here): the cpu shape's (ulong blocks_per_item,
+ * partials), the gpu shape's (partials, __local double scratch[local size]);
+ * the caller sets those before `arg`. */
+gpucc_status gpucci_opencl_enqueue_blocks(opencl_state *s, cl_kernel kernel, cl_uint arg, size_t blocks,
+                                          cl_mem partials, cl_event wait, cl_event *event);
+
+/* Ends a call that enqueued events[0..count) in steps of `per_step` (the
+ * last event of each step its kernel, the others its transfers; NULL
+ * entries are skipped): waits for the queues; when status is GPUCC_OK, sets
+ * timing->kernel_ms and transfer_ms to the sums of the events' times;
+ * releases the events and frees the array. Returns status, or clFinish's
+ * failure. */
+gpucc_status gpucci_opencl_finish_steps(opencl_state *s, gpucc_status status, cl_event *events, size_t count,
+                                        size_t per_step, gpucc_timing *timing);
 
 /* After a compilation that began at start_ms (gpucci_now_ms), tells the user
  * through the notice callback (if any) how long it took, when that was a

@@ -47,6 +47,11 @@ static void pthreads_close(gpucc_backend *backend)
     free(state);
 }
 
+gpucci_pool *gpucci_pthreads_pool(const gpucc_backend *backend)
+{
+    return backend->ops == &gpucci_pthreads_ops ? ((pthreads_state *)backend->impl)->pool : NULL;
+}
+
 typedef struct {
     gpucc_reduce_op op;
     const float *x;

@@ -1,8 +1,7 @@
-/* gpucc_reduce and what is particular to measuring a reduction: its
- * verification against the exact reference and bitwise-equal repeats. */
+/* gpucc_reduce, its verification against the exact reference, and its
+ * measurement (entry-point.h: verified, bitwise-equal repeats). */
 #include <math.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "backend-impl.h"
@@ -59,47 +58,17 @@ typedef struct {
     gpucc_reduce_op op;
     const float *x;
     size_t n;
-    const gpucc_reference *ref;
-    int have_first;
-    double first;   /* the first call's value: every later one must equal it */
 } reduce_ctx;
 
-static gpucc_status reduce_call(void *ctx_, gpucc_call_info *info, double *value)
+static gpucc_status reduce_call(void *ctx_, gpucc_reduce_result *out)
 {
-    reduce_ctx *ctx = ctx_;
-    gpucc_reduce_result result;
-    gpucc_status status = gpucc_reduce(ctx->backend, ctx->op, ctx->x, ctx->n, &result);
-    *value = result.value;
-    info->flags = result.flags;
-    info->timing = result.timing;
-    info->impl = NULL;
-    return status;
-}
-
-static int reduce_check(void *ctx_, double value, double *error, char *reason, size_t reason_size)
-{
-    reduce_ctx *ctx = ctx_;
-    int correct = gpucc_reduce_verify(ctx->op, value, ctx->ref, error);
-    const gpucc_reference *ref = ctx->ref;
-    if (!correct) {
-        snprintf(reason, reason_size, "%.17g is outside the error bound of the reference %.17g", value,
-                 ctx->op == GPUCC_REDUCE_SUM ? ref->sum : ctx->op == GPUCC_REDUCE_MIN ? ref->min : ref->max);
-        return 0;
-    }
-    if (ctx->have_first && memcmp(&value, &ctx->first, sizeof value) != 0) {
-        snprintf(reason, reason_size, "gave %.17g, an earlier call %.17g (not deterministic)", value, ctx->first);
-        return 0;
-    }
-    ctx->have_first = 1;
-    ctx->first = value;
-    return 1;
+    const reduce_ctx *ctx = ctx_;
+    return gpucc_reduce(ctx->backend, ctx->op, ctx->x, ctx->n, out);
 }
 
 gpucc_status gpucc_reduce_measure(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
                                   const gpucc_reference *ref, const gpucc_plan *plan, gpucc_measurement *out)
 {
-    if (!ref)
-        return gpucci_fail(GPUCC_E_INVALID, "gpucc_reduce_measure: no reference");
-    reduce_ctx ctx = {backend, op, x, n, ref, 0, 0};
-    return gpucc_measure(plan, reduce_call, reduce_check, 1, &ctx, out);
+    reduce_ctx ctx = {backend, op, x, n};
+    return gpucci_measure_scalar("gpucc_reduce_measure", reduce_call, &ctx, op, ref, plan, out);
 }

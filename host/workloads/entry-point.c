@@ -1,0 +1,55 @@
+/* The measurement of a workload whose result is one number (entry-point.h):
+ * verification against the exact reference and bitwise-equal repeats. */
+#include "entry-point.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+    gpucci_scalar_call call;
+    void *ctx;
+    gpucc_reduce_op op;
+    const gpucc_reference *ref;
+    int have_first;
+    double first;   /* the first call's value: every later one must equal it */
+} scalar_ctx;
+
+static gpucc_status scalar_call(void *ctx_, gpucc_call_info *info, double *value)
+{
+    scalar_ctx *ctx = ctx_;
+    gpucc_reduce_result result;
+    gpucc_status status = ctx->call(ctx->ctx, &result);
+    *value = result.value;
+    info->flags = result.flags;
+    info->timing = result.timing;
+    info->impl = NULL;
+    return status;
+}
+
+static int scalar_check(void *ctx_, double value, double *error, char *reason, size_t reason_size)
+{
+    scalar_ctx *ctx = ctx_;
+    int correct = gpucc_reduce_verify(ctx->op, value, ctx->ref, error);
+    const gpucc_reference *ref = ctx->ref;
+    if (!correct) {
+        snprintf(reason, reason_size, "%.17g is outside the error bound of the reference %.17g", value,
+                 ctx->op == GPUCC_REDUCE_SUM ? ref->sum : ctx->op == GPUCC_REDUCE_MIN ? ref->min : ref->max);
+        return 0;
+    }
+    if (ctx->have_first && memcmp(&value, &ctx->first, sizeof value) != 0) {
+        snprintf(reason, reason_size, "gave %.17g, an earlier call %.17g (not deterministic)", value, ctx->first);
+        return 0;
+    }
+    ctx->have_first = 1;
+    ctx->first = value;
+    return 1;
+}
+
+gpucc_status gpucci_measure_scalar(const char *what, gpucci_scalar_call call, void *ctx, gpucc_reduce_op op,
+                                   const gpucc_reference *ref, const gpucc_plan *plan, gpucc_measurement *out)
+{
+    if (!ref)
+        return gpucci_fail(GPUCC_E_INVALID, "%s: no reference", what);
+    scalar_ctx scalar = {call, ctx, op, ref, 0, 0};
+    return gpucc_measure(plan, scalar_call, scalar_check, 1, &scalar, out);
+}
