@@ -1,5 +1,6 @@
 #include "reduce-order.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,12 +17,16 @@ double gpucci_reduce_identity(gpucc_reduce_op op)
 }
 
 /*
- * Folding the full groups of 16 elements of a block into lane[0..16).
- * The sum is a plain array loop, which GCC vectorises with its widest
- * vectors. GCC keeps an array of NaN-aware min/max selects as scalars (5x
- * slower), so min and max use GNU C vectors (GCC and Clang) of 4 lanes, four
- * of them side by side. Both compute exactly the canonical order, in every
- * instruction set GPUCCI_HOT compiles them for.
+ * Folding the full groups of 16 elements of one block, or of two blocks side
+ * by side, into lane[k][0..16) (block k of the two). Each block keeps its own
+ * lanes, each lane folds its elements in index order: exactly the canonical
+ * order, in every instruction set GPUCCI_HOT compiles the folds for. Two
+ * blocks at once give the core twice as many independent add chains.
+ *
+ * The folds use GNU C vectors (GCC and Clang) of 4 lanes, four of them per
+ * block: GCC keeps an array of NaN-aware min/max selects as scalars (5x
+ * slower), and its vectoriser leaves the two-block sum scalar too. Wider
+ * vectors would be split through memory where the level lacks them (AVX2).
  */
 #if !defined(__GNUC__)
 #error "gpucc needs GCC or Clang (GNU C vector extensions)"
@@ -29,16 +34,29 @@ double gpucci_reduce_identity(gpucc_reduce_op op)
 /* The vectors never cross a non-static function, so the ABI note GCC gives
  * for 32-byte vectors in builds without AVX does not apply. */
 #pragma GCC diagnostic ignored "-Wpsabi"
-enum { QUARTER = GPUCC_REDUCE_LANES / 4 };
-typedef float quarter_f __attribute__((vector_size(QUARTER * sizeof(float))));
+enum { QUARTER = GPUCC_REDUCE_LANES / 4, MAX_SIDE_BY_SIDE = 2 };
 typedef double quarter_d __attribute__((vector_size(QUARTER * sizeof(double))));
 typedef long long quarter_mask __attribute__((vector_size(QUARTER * sizeof(double))));
+typedef double lanes_t[GPUCC_REDUCE_LANES];
 
+/*
+ * How far ahead of its loads a fold asks for data, in bytes. Without it, one
+ * thread of an Intel Xeon (Emerald Rapids) reduced at 0.6-0.8 of what a plain
+ * read loop reads there (most likely the conversions and adds waiting for
+ * missing lines fill the scheduler before enough misses are in flight); with
+ * it, at the read loop's rate (bench/README.md, "Reduce and map speed").
+ * The address is formed as an integer because it may lie past the input's
+ * end, which a prefetch tolerates (it never faults).
+ */
+enum { PREFETCH_AHEAD = 4096 };
+#define PREFETCH_AHEAD_OF(p) __builtin_prefetch((const void *)((uintptr_t)(p) + PREFETCH_AHEAD), 0, 3)
+
+/* Written element by element, GCC compiles this to one widening load
+ * (cvtps2pd from memory); __builtin_convertvector of a loaded float vector
+ * becomes two half-width conversions and a shuffle. */
 static inline quarter_d quarter_load(const float *x)
 {
-    quarter_f v;
-    memcpy(&v, x, sizeof v);
-    return __builtin_convertvector(v, quarter_d);
+    return (quarter_d){x[0], x[1], x[2], x[3]};
 }
 
 /* Per lane: x where take_x is set (all ones), else acc. */
@@ -47,60 +65,73 @@ static inline quarter_d quarter_pick(quarter_mask take_x, quarter_d x, quarter_d
     return (quarter_d)((take_x & (quarter_mask)x) | (~take_x & (quarter_mask)acc));
 }
 
-/* GPUCC_STEP_MIN/MAX on vectors (GNU C has no per-lane ?: in C). */
+/* The steps of gpucc-ops.h on vectors (GNU C has no per-lane ?: in C). */
+#define QUARTER_SUM(acc, x) ((acc) + (x))
 #define QUARTER_MIN(acc, x) quarter_pick(((x) < (acc)) | ((x) != (x)), (x), (acc))
 #define QUARTER_MAX(acc, x) quarter_pick(((x) > (acc)) | ((x) != (x)), (x), (acc))
 
-#define DEFINE_VECTOR_FOLD(name, QUARTER_STEP)                                 \
-    GPUCCI_HOT static void name(double *lane, const float *x, size_t full)    \
-    {                                                                          \
-        quarter_d acc[4];                                                      \
-        memcpy(acc, lane, sizeof acc);                                         \
-        for (size_t i = 0; i < full; i += GPUCC_REDUCE_LANES)                  \
-            for (int q = 0; q < 4; q++)                                        \
-                acc[q] = QUARTER_STEP(acc[q], quarter_load(x + i + q * QUARTER)); \
-        memcpy(lane, acc, sizeof acc);                                         \
+/* Folds `side_by_side` (a constant after inlining) blocks, GPUCC_REDUCE_BLOCK
+ * elements apart, each over its first `full` elements. */
+#define DEFINE_VECTOR_FOLD(name, QUARTER_STEP)                                              \
+    static inline __attribute__((always_inline)) void name(lanes_t *lane, const float *x,   \
+                                                           size_t full, int side_by_side)    \
+    {                                                                                       \
+        quarter_d acc[MAX_SIDE_BY_SIDE][4];                                                 \
+        memcpy(acc, lane, side_by_side * sizeof acc[0]);                                    \
+        for (size_t i = 0; i < full; i += GPUCC_REDUCE_LANES)                               \
+            for (int k = 0; k < side_by_side; k++) {                                        \
+                const float *group = x + k * GPUCC_REDUCE_BLOCK + i;                        \
+                PREFETCH_AHEAD_OF(group);                                                   \
+                for (int q = 0; q < 4; q++)                                                 \
+                    acc[k][q] = QUARTER_STEP(acc[k][q], quarter_load(group + q * QUARTER)); \
+            }                                                                               \
+        memcpy(lane, acc, side_by_side * sizeof acc[0]);                                    \
     }
 
+DEFINE_VECTOR_FOLD(fold_sum, QUARTER_SUM)
 DEFINE_VECTOR_FOLD(fold_min, QUARTER_MIN)
 DEFINE_VECTOR_FOLD(fold_max, QUARTER_MAX)
 
-GPUCCI_HOT static void fold_sum(double *lane, const float *x, size_t full)
-{
-    for (size_t i = 0; i < full; i += GPUCC_REDUCE_LANES)
-        for (int j = 0; j < GPUCC_REDUCE_LANES; j++)
-            lane[j] += (double)x[i + j];
-}
-
-/* One block in the canonical order: full groups folded lane-wise, the tail
- * into lanes 0..len%16-1, then the lanes combined. */
-#define DEFINE_BLOCK_REDUCER(name, FOLD, STEP, IDENTITY)                     \
-    static double name(const float *x, size_t len)                         \
-    {                                                                       \
-        double lane[GPUCC_REDUCE_LANES];                                    \
-        for (int j = 0; j < GPUCC_REDUCE_LANES; j++)                        \
-            lane[j] = IDENTITY;                                             \
-        size_t full = len - len % GPUCC_REDUCE_LANES;                       \
-        FOLD(lane, x, full);                                                \
-        for (size_t j = 0; j < len - full; j++)                             \
-            lane[j] = STEP(lane[j], (double)x[full + j]);                   \
-        GPUCC_COMBINE_LANES(STEP, lane);                                    \
-        return lane[0];                                                     \
+/* Partials of blocks [first, end) of x[0..n) in the canonical order: whole
+ * blocks two at a time, the rest (and a short last block) one at a time,
+ * whose tail goes into lanes 0..len%16-1; then each block's lanes combined. */
+#define DEFINE_BLOCKS_REDUCER(name, FOLD, STEP, IDENTITY)                                     \
+    GPUCCI_HOT static void name(const float *x, size_t n, size_t first, size_t end,           \
+                                double *partials)                                             \
+    {                                                                                         \
+        for (size_t b = first; b < end;) {                                                    \
+            size_t start = b * GPUCC_REDUCE_BLOCK;                                            \
+            size_t len = n - start < GPUCC_REDUCE_BLOCK ? n - start : GPUCC_REDUCE_BLOCK;     \
+            int side_by_side = b + 1 < end && n - start >= 2 * GPUCC_REDUCE_BLOCK ? 2 : 1;    \
+            lanes_t lane[MAX_SIDE_BY_SIDE];                                                   \
+            for (int k = 0; k < MAX_SIDE_BY_SIDE; k++)                                        \
+                for (int j = 0; j < GPUCC_REDUCE_LANES; j++)                                  \
+                    lane[k][j] = IDENTITY;                                                    \
+            size_t full = len - len % GPUCC_REDUCE_LANES;                                     \
+            if (side_by_side == 2)                                                            \
+                FOLD(lane, x + start, full, 2);                                               \
+            else                                                                              \
+                FOLD(lane, x + start, full, 1);                                               \
+            for (size_t j = 0; j < len - full; j++)                                           \
+                lane[0][j] = STEP(lane[0][j], (double)x[start + full + j]);                   \
+            for (int k = 0; k < side_by_side; k++) {                                          \
+                GPUCC_COMBINE_LANES(STEP, lane[k]);                                           \
+                partials[b++] = lane[k][0];                                                   \
+            }                                                                                 \
+        }                                                                                     \
     }
 
-DEFINE_BLOCK_REDUCER(block_sum, fold_sum, GPUCC_STEP_SUM, GPUCC_IDENTITY_SUM)
-DEFINE_BLOCK_REDUCER(block_min, fold_min, GPUCC_STEP_MIN, GPUCC_IDENTITY_MIN)
-DEFINE_BLOCK_REDUCER(block_max, fold_max, GPUCC_STEP_MAX, GPUCC_IDENTITY_MAX)
+DEFINE_BLOCKS_REDUCER(reduce_sum_blocks, fold_sum, GPUCC_STEP_SUM, GPUCC_IDENTITY_SUM)
+DEFINE_BLOCKS_REDUCER(reduce_min_blocks, fold_min, GPUCC_STEP_MIN, GPUCC_IDENTITY_MIN)
+DEFINE_BLOCKS_REDUCER(reduce_max_blocks, fold_max, GPUCC_STEP_MAX, GPUCC_IDENTITY_MAX)
 
 void gpucci_reduce_blocks(gpucc_reduce_op op, const float *x, size_t n, size_t first, size_t end,
                          double *partials)
 {
-    double (*reduce_block)(const float *, size_t) =
-        op == GPUCC_REDUCE_MIN ? block_min : op == GPUCC_REDUCE_MAX ? block_max : block_sum;
-    for (size_t b = first; b < end; b++) {
-        size_t start = b * GPUCC_REDUCE_BLOCK;
-        size_t len = n - start < GPUCC_REDUCE_BLOCK ? n - start : GPUCC_REDUCE_BLOCK;
-        partials[b] = reduce_block(x + start, len);
+    switch (op) {
+    case GPUCC_REDUCE_MIN: reduce_min_blocks(x, n, first, end, partials); break;
+    case GPUCC_REDUCE_MAX: reduce_max_blocks(x, n, first, end, partials); break;
+    default: reduce_sum_blocks(x, n, first, end, partials); break;
     }
 }
 
