@@ -2,9 +2,11 @@
 # The CPU-only build (-DGPUCC_OPENCL=OFF): library and program without
 # OpenCL headers, loader or CLBlast. Checks that nothing links OpenCL or
 # CLBlast and that --version says so, runs the build's ctest (a test that
-# needs OpenCL reports itself skipped, with its reason), then the CLI
-# checks of no-opencl.sh against this build: every command succeeds with
-# OpenCL shown unavailable, and naming OpenCL is exit 69.
+# needs OpenCL throughout reports itself skipped; the others run their
+# serial and pthreads parts and name the parts they skip), says how many
+# checks ran inside the tests, then the CLI checks of no-opencl.sh against
+# this build: every command succeeds with OpenCL shown unavailable, and
+# naming OpenCL is exit 69.
 #
 # Run locally (the same as CI): scripts/ci/cpu-only.sh
 # CPU_ONLY_BUILD_DIR (default build-cpu-only) is the build directory.
@@ -43,15 +45,27 @@ else
     ci_fail "gpucc --version does not say GPUCC_OPENCL=OFF CLBlast=OFF" "$("$gpucc" --version)"
 fi
 
-# The build's own tests; those that need OpenCL print why they are skipped.
+# The build's own tests; what they skip is printed with the test's name.
 if (cd "$build_dir" && ctest --output-on-failure) >"$work/ctest.log" 2>&1; then
     ci_pass "ctest: $(grep -E 'tests passed' "$work/ctest.log")"
-    grep -E '^[a-z_]+ skipped: ' "$build_dir/Testing/Temporary/LastTest.log" | sed 's/^/    /' || true
 else
     ci_fail "ctest" "$(tail -n 40 "$work/ctest.log")"
 fi
+# Inside the tests: the "Checks: N" line of each Check program and the
+# "N passed, M failed" line of each script, and every " skipped: gpucc built
+# without ..." line, under the name of the test that printed it.
+awk '/^[0-9]+\/[0-9]+ Test: / { test = $3 }
+     /^[0-9]+%: Checks: [0-9]+,/ { checks += $3; programs++ }
+     /^[0-9]+ passed, [0-9]+ failed/ { checks += $1 + $3; scripts++ }
+     / skipped: gpucc built without / && !/^Command: / { skipped++; print "    " test ": " $0 }
+     END { printf "%d checks ran (Check tests, script checks) in %d Check programs and %d scripts; ",
+                  checks, programs, scripts
+           printf "%d tests or parts skipped\n", skipped }' \
+    "$build_dir/Testing/Temporary/LastTest.log" >"$work/checks"
+head -n -1 "$work/checks"
 status=0
 ci_summary cpu-only || status=1
+echo "cpu-only: in ctest, $(tail -n 1 "$work/checks")"
 
 # The program behaves as on a machine without OpenCL.
 CI_BUILD_DIR=$build_dir scripts/ci/no-opencl.sh || status=1

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Shared by the end-to-end test scripts (tests/cli/cli-test.sh,
-# tests/cli/test_bench.sh): a work folder, counted checks, running gpucc
-# and the closing "N passed, M failed" line. Source it, set GPUCC to the
+# tests/cli/test_bench.sh): a work folder, counted checks, running gpucc,
+# the parts a build may leave out and the closing "N passed, M failed" line. Source it, set GPUCC to the
 # program under test, and call cli_lib_init first.
 #
 # The checks named expect_* look at the last command that `run` ran: its
@@ -16,6 +16,7 @@ cli_lib_init() {
     ERR=$WORK/err
     passed=0
     failed=0
+    skipped=0
     LAST_CMD="(nothing run yet)"
     LAST_RC=
 }
@@ -96,9 +97,28 @@ expect_stderr_one_line() {
     fi
 }
 
-# cli_summary: prints "N passed, M failed"; fails when any check failed (the
+# needs PART WHAT: true when $GPUCC was built with PART (OpenCL or CLBlast:
+# its --version says GPUCC_OPENCL=ON, CLBlast=ON). Otherwise prints "WHAT
+# skipped: gpucc built without PART" (OpenCL when both are missing), counts
+# WHAT as skipped, and is false.
+needs() {
+    local options missing=""
+    options=$("$GPUCC" --version | sed -n 's/^options: //p')
+    if [[ " $options " != *" GPUCC_OPENCL=ON "* ]]; then
+        missing=OpenCL
+    elif [[ $1 == CLBlast && " $options " != *" CLBlast=ON "* ]]; then
+        missing=CLBlast
+    fi
+    [[ -z $missing ]] && return 0
+    skipped=$((skipped + 1))
+    echo "$2 skipped: gpucc built without $missing"
+    return 1
+}
+
+# cli_summary: prints "N passed, M failed" (and ", K skipped" when a group
+# of checks needed what the build lacks); fails when any check failed (the
 # last command of a script, so that it gives the script's exit status).
 cli_summary() {
-    echo "$passed passed, $failed failed"
+    echo "$passed passed, $failed failed$( ((skipped == 0)) || echo ", $skipped skipped")"
     [[ $failed == 0 ]]
 }

@@ -1,6 +1,8 @@
 /* Helpers shared by the unit tests: see support.h. */
 #include "support.h"
+#include "build-info.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const uint32_t GUARD_BITS = 0x7fc0dead;     /* a quiet NaN no computation makes */
@@ -120,4 +122,62 @@ gpucc_backend *support_open(gpucc_backend_kind kind, const gpucc_backend_config 
     ck_assert_msg(st == GPUCC_OK, "open %s: %s (%s)", label, gpucc_status_name(st), gpucc_last_error());
     ck_assert_ptr_nonnull(b);
     return b;
+}
+
+int support_built_with(support_part part)
+{
+    const gpucci_build_info *build = gpucci_build();
+    return part == SUPPORT_OPENCL ? build->opencl : build->clblast;
+}
+
+void support_note_skipped(const char *what, support_part part)
+{
+    /* CLBlast needs OpenCL: a build without OpenCL lacks both. */
+    int no_opencl = !support_built_with(SUPPORT_OPENCL);
+    printf("%s skipped: gpucc built without %s\n", what, part == SUPPORT_OPENCL || no_opencl ? "OpenCL" : "CLBlast");
+    fflush(stdout); /* before Check forks: printed once */
+}
+
+gpucc_backend *support_open_built(gpucc_backend_kind kind, const gpucc_backend_config *config, const char *label)
+{
+    if (kind != GPUCC_BACKEND_OPENCL || support_built_with(SUPPORT_OPENCL))
+        return support_open(kind, config, label);
+    gpucc_backend *b = NULL;
+    gpucc_status st = gpucc_backend_open(kind, config, &b);
+    ck_assert_msg(st == GPUCC_E_UNAVAILABLE, "open %s in a build without OpenCL: %s, expected GPUCC_E_UNAVAILABLE",
+                  label, gpucc_status_name(st));
+    ck_assert_ptr_null(b);
+    return NULL;
+}
+
+TCase *support_tcase_mixed(Suite *s, const char *name, double timeout_s, const TTest *const tests[], size_t count)
+{
+    if (!support_built_with(SUPPORT_OPENCL)) {
+        char what[128];
+        snprintf(what, sizeof what, "the OpenCL backends of test case '%s'", name);
+        support_note_skipped(what, SUPPORT_OPENCL);
+    }
+    return support_tcase(s, name, timeout_s, tests, count);
+}
+
+START_TEST(test_opencl_unavailable)
+{
+    ck_assert_ptr_null(support_open_built(GPUCC_BACKEND_OPENCL, NULL, "opencl"));
+    ck_assert_msg(strstr(gpucc_last_error(), "without OpenCL") != NULL, "%s", gpucc_last_error());
+}
+END_TEST
+
+TCase *support_tcase_needing(Suite *s, support_part part, const char *name, double timeout_s,
+                             const TTest *const tests[], size_t count)
+{
+    if (support_built_with(part))
+        return support_tcase(s, name, timeout_s, tests, count);
+    char what[128];
+    snprintf(what, sizeof what, "test case '%s'", name);
+    support_note_skipped(what, part);
+    if (!support_built_with(SUPPORT_OPENCL)) {
+        const TTest *const unavailable[] = {test_opencl_unavailable};
+        support_tcase(s, name, 0, unavailable, COUNT(unavailable));
+    }
+    return NULL;
 }

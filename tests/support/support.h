@@ -1,5 +1,6 @@
 /* Helpers shared by the unit tests (tests/unit): test data, float bits,
- * guarded output buffers and backend opening. Every helper that can fail
+ * guarded output buffers, backend opening and the parts a build may leave
+ * out. Every helper that can fail
  * fails the running Check test with a message instead of returning an
  * error. check-main.c holds the one main(); each test program defines
  * test_suite(). */
@@ -73,5 +74,34 @@ void support_guarded_free(support_guarded *g);
 /* Opens a backend of `kind` with config (NULL: defaults); fails the test,
  * naming `label`, unless it opens. */
 gpucc_backend *support_open(gpucc_backend_kind kind, const gpucc_backend_config *config, const char *label);
+
+/* ---- Optional parts of the build ---- */
+
+/* A part of gpucc that a build may leave out (GPUCC_OPENCL=OFF, no CLBlast). */
+typedef enum { SUPPORT_OPENCL, SUPPORT_CLBLAST } support_part;
+
+/* Whether this build of the library has `part` (its own build facts). */
+int support_built_with(support_part part);
+
+/* Prints "<what> skipped: gpucc built without <part>" (on stdout, into the
+ * test's log). */
+void support_note_skipped(const char *what, support_part part);
+
+/* As support_open, in a build with OpenCL. In a build without it, an OpenCL
+ * backend is not opened: asserts that opening one is GPUCC_E_UNAVAILABLE
+ * (what a test that leaves it out relies on) and returns NULL. */
+gpucc_backend *support_open_built(gpucc_backend_kind kind, const gpucc_backend_config *config, const char *label);
+
+/* support_tcase for a case whose tests open OpenCL backends besides the
+ * CPU ones, through support_open_built: a build without OpenCL runs it
+ * without them and notes them as skipped. */
+TCase *support_tcase_mixed(Suite *s, const char *name, double timeout_s, const TTest *const tests[], size_t count);
+
+/* The test case `name` of tests that need `part`: added as support_tcase
+ * adds it in a build with `part`. In a build without it, notes the case as
+ * skipped and returns NULL; a build without OpenCL then holds instead a
+ * case `name` whose one test asserts that OpenCL is unavailable. */
+TCase *support_tcase_needing(Suite *s, support_part part, const char *name, double timeout_s,
+                             const TTest *const tests[], size_t count);
 
 #endif

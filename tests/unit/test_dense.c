@@ -10,7 +10,7 @@
  * must give bitwise the same Y for every thread count.
  *
  * The OpenCL backend is covered by test_opencl_dense only, through the
- * public API. While its dense implementation is a stub that returns
+ * public API (test case "opencl", which a build without CLBlast skips). While its dense implementation is a stub that returns
  * GPUCC_E_UNSUPPORTED, that test prints a note and passes; set
  * GPUCC_TEST_REQUIRE_OPENCL_DENSE=1 to make GPUCC_E_UNSUPPORTED a failure. */
 #include "gpucc.h"
@@ -576,10 +576,12 @@ Suite *test_suite(void)
 {
     const TTest *const core[] = {
         test_cpu_shapes, test_cpu_large, test_cpu_unaligned, test_known_values, test_nan_propagates,
-        test_verify_catches_errors, test_shape_check, test_invalid_arguments, test_opencl_dense};
+        test_verify_catches_errors, test_shape_check, test_invalid_arguments};
+    const TTest *const opencl[] = {test_opencl_dense};
     Suite *s = suite_create("dense");
-    /* OpenCL: a cold PoCL kernel cache takes a while */
     tcase_add_checked_fixture(support_tcase(s, "core", 300, core, COUNT(core)), open_cpu_backends,
                               close_cpu_backends);
+    /* a cold PoCL kernel cache takes a while */
+    support_tcase_needing(s, SUPPORT_CLBLAST, "opencl", 300, opencl, COUNT(opencl));
     return s;
 }

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Elements per cycle: 256 KiB of input, so a leaked input-sized buffer
  * passes RSS_BOUND_KIB within a hundred cycles. */
@@ -180,6 +181,13 @@ static void repeat_cycles(gpucc_backend_kind kind, unsigned warmup, unsigned cyc
         one_cycle(kind, &c, i, &b);
     }
     usage after = usage_now();
+    /* pthread_join returns once a thread has finished, a moment before the
+     * kernel stops counting it (seen on a busy machine): a count above the
+     * one before is read again for up to a second. A leaked thread stays. */
+    for (int tries = 0; after.threads > before.threads && tries < 100; tries++) {
+        nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
+        after = usage_now();
+    }
     buffers_free(&b);
 
     const char *name = gpucc_backend_kind_name(kind);
@@ -215,8 +223,10 @@ END_TEST
 
 Suite *test_suite(void)
 {
-    const TTest *const cycles[] = {test_serial_cycles, test_pthreads_cycles, test_opencl_cycles};
+    const TTest *const cycles[] = {test_serial_cycles, test_pthreads_cycles};
+    const TTest *const opencl[] = {test_opencl_cycles}; /* its dense cycles use CLBlast too */
     Suite *s = suite_create("repeated use");
-    support_tcase(s, "cycles", 600, cycles, COUNT(cycles)); /* a cold PoCL kernel cache on a busy machine */
+    support_tcase(s, "cycles", 600, cycles, COUNT(cycles));
+    support_tcase_needing(s, SUPPORT_CLBLAST, "opencl", 600, opencl, COUNT(opencl)); /* a cold PoCL kernel cache on a busy machine */
     return s;
 }
