@@ -47,8 +47,45 @@ typedef float2 partial_t;
             lane[j_] = STEP(lane[j_], (acc_t)(x)[start_ + full_ + j_]);       \
     } while (0)
 
+/*
+ * Asks for the line PREFETCH_AHEAD bytes past p. OpenCL's prefetch() is a
+ * no-op in PoCL, so CPU compilers built on Clang get the builtin; others
+ * (GPUs, which run the *_gpu kernels) nothing. As in the host's folds
+ * (host/core/reduce-order.c), this brings an Intel core's reduction to the
+ * rate of a plain read loop.
+ */
+#if defined(__clang__) && defined(__x86_64__)
+#define PREFETCH_AHEAD 4096
+#define PREFETCH_AHEAD_OF(p) __builtin_prefetch((__global const char *)(p) + PREFETCH_AHEAD)
+#else
+#define PREFETCH_AHEAD_OF(p)
+#endif
+
+/* Partials of two whole blocks, `block` and the next, folded side by side
+ * (each in its own lanes, in the canonical order): twice the independent
+ * add chains of one block. */
+#define FOLD_TWO_WHOLE_BLOCKS(STEP, IDENTITY, x, block, partials)             \
+    do {                                                                      \
+        __global const float *x0_ = (x) + (block) * (ulong)BLOCK;             \
+        acc16_t acc0_ = (acc16_t)(IDENTITY), acc1_ = (acc16_t)(IDENTITY);     \
+        for (ulong i_ = 0; i_ < BLOCK; i_ += LANES) {                         \
+            PREFETCH_AHEAD_OF(x0_ + i_);                                      \
+            PREFETCH_AHEAD_OF(x0_ + BLOCK + i_);                              \
+            acc0_ = STEP(acc0_, convert_acc16(vload16(0, x0_ + i_)));         \
+            acc1_ = STEP(acc1_, convert_acc16(vload16(0, x0_ + BLOCK + i_))); \
+        }                                                                     \
+        acc_t lane_[LANES];                                                   \
+        vstore16(acc0_, 0, lane_);                                            \
+        GPUCC_COMBINE_LANES(STEP, lane_);                                     \
+        (partials)[block] = TO_PARTIAL(lane_[0]);                             \
+        vstore16(acc1_, 0, lane_);                                            \
+        GPUCC_COMBINE_LANES(STEP, lane_);                                     \
+        (partials)[(block) + 1] = TO_PARTIAL(lane_[0]);                       \
+    } while (0)
+
 /* Kernels for ops whose accumulator is acc_t (all ops with fp64; min and
- * max without it, where float is exact). */
+ * max without it, where float is exact). The cpu shape folds its whole
+ * blocks two at a time, the rest (and a short last block) one at a time. */
 #define DEFINE_REDUCE_KERNELS(op, STEP, IDENTITY)                             \
     __kernel void reduce_##op##_cpu(__global const float *x, ulong n,        \
                                     ulong blocks, ulong blocks_per_item,      \
@@ -56,7 +93,10 @@ typedef float2 partial_t;
     {                                                                         \
         ulong first = get_global_id(0) * blocks_per_item;                     \
         ulong end = min(first + blocks_per_item, blocks);                     \
-        for (ulong b = first; b < end; b++) {                                 \
+        ulong b = first;                                                      \
+        for (; b + 1 < end && (b + 2) * (ulong)BLOCK <= n; b += 2)            \
+            FOLD_TWO_WHOLE_BLOCKS(STEP, IDENTITY, x, b, partials);            \
+        for (; b < end; b++) {                                                \
             acc_t lane[LANES];                                                \
             for (int j = 0; j < LANES; j++)                                   \
                 lane[j] = (acc_t)(IDENTITY);                                  \
