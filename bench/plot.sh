@@ -2,9 +2,13 @@
 # Plots the CSV of `gpucc bench --csv=RESULTS.csv` with gnuplot, as PNG and
 # SVG files in OUTDIR:
 #
-#   size-reduce, size-map  throughput against n (log-log) per backend, end to
+#   size-WORKLOAD          throughput against n (log-log) per backend, end to
 #                          end (solid) and OpenCL kernel-only (dashed), with
 #                          each measured ceiling as a horizontal roofline
+#   crossover-WORKLOAD     speedup over serial against n (size suite) or batch
+#                          (dense), end to end (solid) and kernel-only
+#                          (dashed): where a curve crosses 1 a backend starts
+#                          to beat serial, where two cross, one the other
 #   threads                pthreads speedup against thread count (and GB/s)
 #   backends               the backends side by side per workload: reduce and
 #                          map at the largest n every backend ran, dense at
@@ -96,6 +100,30 @@ plot_size() {
     render "size-$workload"
 }
 
+# Speedup over serial against the suite's axis for one workload, end to end
+# and kernel-only (joined on the serial row of the same point).
+plot_crossover() {
+    local suite=$1 workload=$2 axis=$3 gp=$WORK/crossover-$2.gp plots=()
+    select_rows "$suite" "$workload" serial "" "$axis" time_ms_median kernel_ms_median >"$WORK/cross-serial.dat"
+    [[ -s $WORK/cross-serial.dat ]] || return 0
+    for b in pthreads opencl; do
+        select_rows "$suite" "$workload" "$b" "" "$axis" time_ms_median kernel_ms_median |
+            awk 'NR == FNR { total[$1] = $2; kernel[$1] = $3; next }
+                 ($1 in total) && $2 > 0 && $3 > 0 { print $1, total[$1] / $2, kernel[$1] / $3 }' \
+                "$WORK/cross-serial.dat" - >"$WORK/cross-$workload-$b.dat"
+        [[ -s $WORK/cross-$workload-$b.dat ]] || continue
+        plots+=("'$WORK/cross-$workload-$b.dat' using 1:2 with linespoints lw 2 title '$b (end to end)'")
+        plots+=("'$WORK/cross-$workload-$b.dat' using 1:3 with linespoints dt 2 lw 2 title '$b (kernel only)'")
+    done
+    [[ ${#plots[@]} -gt 0 ]] || return 0
+    {
+        echo "set title '$workload: speedup over serial against $axis (above 1: faster than serial)'"
+        echo "set logscale xy; set xlabel '$axis'; set ylabel 'speedup over serial'; set grid; set key below maxrows 2"
+        echo "plot $(IFS=,; echo "${plots[*]}"), 1 with lines dt 4 lw 2 title 'serial (1x)'"
+    } >"$gp"
+    render "crossover-$workload"
+}
+
 plot_threads() {
     local gp=$WORK/threads.gp
     select_rows threads reduce pthreads "" threads speedup throughput >"$WORK/threads.dat"
@@ -185,8 +213,13 @@ plot_wgsize() {
     render wgsize
 }
 
-plot_size reduce 'reduce sum: throughput against n, with the measured ceilings'
-plot_size map 'map square (8 bytes per element): throughput against n, with the measured ceilings'
+# Every workload of the size suite, then dense's batch suite.
+# (read from fd 3: gnuplot reads stdin)
+while read -r -u 3 workload what; do
+    plot_size "$workload" "$workload $what: throughput against n, with the measured ceilings"
+    plot_crossover size "$workload" n
+done 3< <(select_rows size "" "" "" workload what | awk '!seen[$1]++')
+plot_crossover batch dense batch
 plot_threads
 plot_backends
 plot_batch

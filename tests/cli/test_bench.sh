@@ -80,6 +80,32 @@ if command -v python3 >/dev/null; then
 fi
 check "no temporary files left" test -z "$(find "$WORK" -name '*.tmp-*')"
 
+# Crossovers: after the size table, and in the JSON, one entry per workload,
+# backend pair and time, consistent with the rows they come from.
+check "stdout has the size suite's crossovers" grep -q '^crossover: the smallest n from which' "$WORK/out"
+check "stdout has reduce's pthreads-over-serial crossover" grep -qE '^  reduce +pthreads over serial +end to end ' "$WORK/out"
+if command -v python3 >/dev/null; then
+    check "JSON crossovers agree with the rows" python3 -c '
+import json, sys
+doc = json.load(open(sys.argv[1]))
+rows = [r for r in doc["rows"] if r["suite"] == "size" and r["status"] == "ok" and r["verified"]]
+def time(r, kind): return r["kernel_ms" if kind == "kernel" else "time_ms"]["median"]
+seen = 0
+for c in doc["crossovers"]:
+    if c["suite"] != "size": continue
+    pts = sorted({r["n"] for r in rows if r["workload"] == c["workload"] and r["backend"] == c["backend"]}
+                 & {r["n"] for r in rows if r["workload"] == c["workload"] and r["backend"] == c["than"]})
+    at = lambda b, n: next(r for r in rows if r["workload"] == c["workload"] and r["backend"] == b and r["n"] == n)
+    wins = [time(at(c["backend"], n), c["time"]) < time(at(c["than"], n), c["time"]) for n in pts]
+    k = len(pts)
+    while k > 0 and wins[k - 1]: k -= 1
+    want = "never" if k == len(pts) else "always" if k == 0 else "from"
+    assert c["crossover"] == want and c["largest"] == pts[-1], (c, pts, wins)
+    assert c["at"] == (None if want == "never" else pts[k]), c
+    seen += 1
+assert seen >= 6, seen' "$JSON"
+fi
+
 # The CSV: a header and the same rows.
 check "CSV header" grep -q '^suite,workload,what,variant,backend,n,' <(head -n 1 "$CSV")
 check "CSV has one line per JSON row" test "$(($(wc -l <"$CSV") - 1))" -eq "$count"
@@ -151,7 +177,7 @@ fi
 if command -v gnuplot >/dev/null; then
     bash "$PLOT" "$CSV" "$WORK/plots" >"$WORK/out" 2>"$WORK/err"
     check "plot.sh exits 0 ($(head -c 300 "$WORK/err"))" test $? -eq 0
-    for f in size-reduce size-map threads backends; do
+    for f in size-reduce size-map crossover-reduce crossover-map threads backends; do
         check "plot $f.png is a PNG" grep -q PNG <(head -c 8 "$WORK/plots/$f.png" 2>/dev/null)
         check "plot $f.svg is an SVG" grep -q '<svg' "$WORK/plots/$f.svg"
     done

@@ -3,6 +3,7 @@
  * written atomically. */
 #include <math.h>
 
+#include "bench-crossover.h"
 #include "bench.h"
 #include "json-csv.h"
 
@@ -80,7 +81,9 @@ void bench_write_json(FILE *out, const bench_report *r)
         fputs(i ? ",\n  " : "\n  ", out);
         cli_json_string(out, r->notes[i]);
     }
-    fputs(r->note_count ? "\n ],\n \"rows\": [\n" : "],\n \"rows\": [\n", out);
+    fputs(r->note_count ? "\n ],\n" : "],\n", out);
+    bench_write_crossovers_json(out, r);
+    fputs(" \"rows\": [\n", out);
     first = 1;
     for (size_t i = 0; i < r->row_count; i++) {
         if (r->rows[i].status == ROW_SKIPPED || r->rows[i].status == ROW_PENDING)

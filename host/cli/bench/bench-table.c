@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bench-crossover.h"
 #include "bench.h"
 
 void bench_print_ceilings(FILE *out, const bench_report *r)
@@ -147,6 +148,7 @@ void bench_print_suite(FILE *out, const bench_report *r, bench_suite suite)
         if (r->rows[i].suite == suite)
             print_row(out, r, &r->rows[i]);
     print_summary(out, r, suite);
+    bench_print_crossovers(out, r, suite);
 }
 
 void bench_print_notes(FILE *out, const bench_report *r)
