@@ -303,12 +303,25 @@ GPUCC_API gpucc_status gpucc_reference_compute(const float *x, size_t n, unsigne
 
 /* ---- Measurement and verification ---- */
 
+/* Where gpucc_measure keeps the times of the timed calls, for a caller
+ * that tests them itself (gpucc bench --compare). */
+typedef struct {
+    double *total_ms;  /* capacity values: end to end, per call */
+    double *kernel_ms; /* capacity values: device compute only, per call; NULL = not kept */
+    unsigned capacity; /* >= 1 */
+} gpucc_samples;
+
 /* How many calls to make: `warmup` untimed ones (compilation, caches,
  * page faults), then `repeat` timed ones (repeat >= 1; warmup + repeat must
- * fit in an unsigned). */
+ * fit in an unsigned). `samples` is optional (NULL, as a plan written
+ * {warmup, repeat} leaves it): when set, the timed calls' times are written
+ * to it in call order, min(repeat, capacity) values; with more calls than
+ * capacity, value j is the mean of calls [j*repeat/capacity,
+ * (j+1)*repeat/capacity). Written only when the measurement succeeds. */
 typedef struct {
     unsigned warmup;
     unsigned repeat;
+    gpucc_samples *samples;
 } gpucc_plan;
 
 typedef struct {

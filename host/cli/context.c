@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "context.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -11,6 +12,34 @@
 #include "gpucc.h"
 #include "json-csv.h"
 
+/* The first line of a small file (a sysfs attribute) without its newline;
+ * 0, or -1 where it cannot be read. */
+static int read_line(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    int ok = fgets(buf, (int)size, f) != NULL;
+    fclose(f);
+    if (!ok)
+        return -1;
+    buf[strcspn(buf, "\n")] = '\0';
+    return 0;
+}
+
+/* The governor and current frequency of cpu0, where cpufreq exposes them. */
+static void collect_cpufreq(cli_context *ctx)
+{
+    static const char dir[] = "/sys/devices/system/cpu/cpu0/cpufreq/";
+    char path[96], khz[32];
+    snprintf(path, sizeof path, "%sscaling_governor", dir);
+    if (read_line(path, ctx->governor, sizeof ctx->governor) != 0)
+        ctx->governor[0] = '\0';
+    snprintf(path, sizeof path, "%sscaling_cur_freq", dir);
+    if (read_line(path, khz, sizeof khz) == 0)
+        ctx->cpu_mhz = strtod(khz, NULL) / 1e3;
+}
+
 void cli_context_collect(cli_context *ctx)
 {
     memset(ctx, 0, sizeof *ctx);
@@ -18,6 +47,7 @@ void cli_context_collect(cli_context *ctx)
     strftime(ctx->date, sizeof ctx->date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
     gpucci_cpu_model(ctx->cpu, sizeof ctx->cpu);
     ctx->cpus = gpucc_cpu_count();
+    collect_cpufreq(ctx);
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     ctx->memory_gib = pages > 0 && page > 0 ? (double)pages * (double)page / (1u << 30) : 0;
     struct utsname u;
@@ -46,7 +76,10 @@ void cli_context_json(FILE *out, const cli_context *ctx)
     cli_json_string(out, ctx->date);
     fputs(", \"cpu\": ", out);
     cli_json_string(out, ctx->cpu);
-    fprintf(out, ", \"cpus\": %u, \"memory_gib\": %.1f, \"os\": ", ctx->cpus, ctx->memory_gib);
+    fprintf(out, ", \"cpus\": %u", ctx->cpus);
+    cli_json_key_string(out, "governor", ctx->governor);
+    cli_json_number(out, "cpu_mhz", ctx->cpu_mhz > 0 ? ctx->cpu_mhz : NAN);
+    fprintf(out, ", \"memory_gib\": %.1f, \"os\": ", ctx->memory_gib);
     cli_json_string(out, ctx->os);
     fputs(", \"compiler\": ", out);
     cli_json_string(out, ctx->compiler);
@@ -64,6 +97,10 @@ void cli_context_print(FILE *out, const cli_context *ctx, const char *prefix)
 {
     fprintf(out, "%smachine: %s, %u CPUs, %.1f GiB, %s; %s; %s\n", prefix, ctx->cpu, ctx->cpus, ctx->memory_gib,
             ctx->os, ctx->compiler, ctx->date);
+    if (ctx->governor[0])
+        fprintf(out, "%scpufreq governor: %s\n", prefix, ctx->governor);
+    if (ctx->cpu_mhz > 0)
+        fprintf(out, "%scpu0 frequency: %.0f MHz\n", prefix, ctx->cpu_mhz);
     if (ctx->pocl_cpu_max_cu_count[0])
         fprintf(out, "%sPOCL_CPU_MAX_CU_COUNT=%s\n", prefix, ctx->pocl_cpu_max_cu_count);
     for (int i = 0; i < ctx->opencl_count; i++)

@@ -10,6 +10,8 @@ typedef struct {
     char cpu[256];        /* model name */
     unsigned cpus;        /* online CPUs */
     double memory_gib;    /* physical memory */
+    char governor[32];    /* cpu0's cpufreq scaling governor, "" where not readable */
+    double cpu_mhz;       /* cpu0's current frequency when collected, 0 where not readable */
     char os[256];         /* uname: sysname release machine */
     char compiler[128];
     char pocl_cpu_max_cu_count[32]; /* environment, or "" when unset */

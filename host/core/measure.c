@@ -21,11 +21,26 @@ gpucc_stats gpucc_stats_of(double *values, size_t count)
     return (gpucc_stats){median, values[0], values[count - 1]};
 }
 
+/* Writes times[0..repeat) into out[0..min(repeat, capacity)): each value
+ * the mean of its share of consecutive calls (one call each when they fit). */
+static void keep_samples(const double *times, unsigned repeat, double *out, unsigned capacity)
+{
+    unsigned count = repeat < capacity ? repeat : capacity;
+    for (unsigned j = 0; j < count; j++) {
+        size_t first = (size_t)j * repeat / count, end = (size_t)(j + 1) * repeat / count;
+        double sum = 0;
+        for (size_t i = first; i < end; i++)
+            sum += times[i];
+        out[j] = sum / (double)(end - first);
+    }
+}
+
 /* NaN matches NaN, an infinity matches the same infinity. */
 gpucc_status gpucc_measure(const gpucc_plan *plan, gpucc_call_fn call, gpucc_check_fn check, int check_every_call,
                            void *ctx, gpucc_measurement *out)
 {
-    if (!plan || plan->repeat == 0 || plan->warmup > UINT_MAX - plan->repeat || !call || !check || !out)
+    if (!plan || plan->repeat == 0 || plan->warmup > UINT_MAX - plan->repeat || !call || !check || !out ||
+        (plan->samples && (!plan->samples->total_ms || plan->samples->capacity == 0)))
         return gpucci_fail(GPUCC_E_INVALID, "gpucc_measure: invalid arguments");
     memset(out, 0, sizeof *out);
     double *samples = malloc(3 * (size_t)plan->repeat * sizeof *samples);
@@ -59,6 +74,11 @@ gpucc_status gpucc_measure(const gpucc_plan *plan, gpucc_call_fn call, gpucc_che
             kernel[i - plan->warmup] = info.timing.kernel_ms;
             transfer[i - plan->warmup] = info.timing.transfer_ms;
         }
+    }
+    if (status == GPUCC_OK && plan->samples) { /* before the statistics sort the times */
+        keep_samples(total, plan->repeat, plan->samples->total_ms, plan->samples->capacity);
+        if (plan->samples->kernel_ms)
+            keep_samples(kernel, plan->repeat, plan->samples->kernel_ms, plan->samples->capacity);
     }
     if (status == GPUCC_OK) {
         out->total_ms = gpucc_stats_of(total, plan->repeat);

@@ -75,6 +75,24 @@ check "JSON has rows ($count)" test "$count" -ge 4
 check "every JSON row is one line starting with suite" test "$(rows | grep -c '^  {"suite": "\(size\|threads\)"')" -eq "$count"
 check "every JSON row verified" test "$(rows | grep -c '"verified": true, "status": "ok"')" -eq "$count"
 check "every row has a ceiling and its fraction" test "$(rows | grep -c '"fraction_of_ceiling": [0-9]')" -eq "$count"
+check "JSON has the build" grep -q '^ "build": {"version": "[^"]*", .*"build_type": "[^"]*", .*"native": \(true\|false\)}' "$JSON"
+check "JSON context has the cpufreq governor" grep -q '^ "context": {.*"governor": ' "$JSON"
+if command -v python3 >/dev/null; then
+    # The samples: min(repeats, 32) of them; with at most 32 calls, the
+    # calls themselves (their median is the row's); with more, means of
+    # consecutive calls, so within the row's min and max.
+    check "every row keeps its samples" python3 -c '
+import json, statistics, sys
+for r in json.load(open(sys.argv[1]))["rows"]:
+    s, t = r["samples_ms"], r["time_ms"]
+    ok = len(s) == min(r["repeats"], 32) == len(r["kernel_samples_ms"]) and all(v > 0 for v in s)
+    if r["repeats"] <= 32:
+        ok = ok and abs(statistics.median(s) - t["median"]) <= 1e-5 * t["median"]
+    else:
+        ok = ok and t["min"] * (1 - 1e-6) <= min(s) and max(s) <= t["max"] * (1 + 1e-6)
+    if not ok:
+        sys.exit("row %s %s n=%s: %d samples for %d calls, %s" % (r["suite"], r["workload"], r["n"], len(s), r["repeats"], t))' "$JSON"
+fi
 if command -v python3 >/dev/null; then
     check "the JSON parses as JSON" python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$JSON"
 fi
@@ -135,12 +153,32 @@ bench --suite=threads --backend=pthreads --max-size=1e3 --ceilings=
 check "empty --ceilings exits 64 (got $RC)" test "$RC" -eq 64
 check "empty --ceilings: one line naming the option" test "$(grep -c -- "--ceilings" "$WORK/err")" -eq 1
 
-# --compare of the run with itself: ratios of exactly 1, nothing new or missing.
+# --compare of the run with itself: ratios of exactly 1, every point the
+# same (or too few samples to tell), nothing new or missing
+# (tests/cli/test_bench_verdict.sh tests the verdicts on saved runs).
 bench --compare="$JSON" --from="$JSON"
 check "compare with itself exits 0" test "$RC" -eq 0
-check "compare prints a ratio per row" test "$(grep -c ' 1\.000x  *1\.000x$' "$WORK/out")" -eq "$count"
+check "compare prints a ratio and no change per row" test "$(grep -c \
+    ' 1\.000x  *1\.000x  \(same: +0\.0% (p = 1)\|no verdict: too few samples (3 and 3; .*)\)$' "$WORK/out")" -eq "$count"
 check "compare: no new rows" grep -q '^new rows (only in the new run): 0$' "$WORK/out"
-check "compare: no missing rows" grep -q '^missing rows (only in the old run): 0$' "$WORK/out"
+check "compare: no missing rows" grep -q '^missing rows (only in the base run): 0$' "$WORK/out"
+
+# A run compared with an earlier one of the same points as it measures
+# (the --ceilings=skip run above): a verdict per point, exit 0 or 1 by what
+# was measured (not asserted: no timing is), the slower points named, and
+# the JUnit file.
+bench --suite=threads --backend=pthreads --max-size=1e4 --min-time=0.01 --ceilings=skip --quiet \
+    --compare="$SKIP" --junit="$WORK/live.xml"
+check "live --compare exits 0 or 1 (got $RC: $(head -c 300 "$WORK/err"))" test "$RC" -eq 0 -o "$RC" -eq 1
+points=$(grep -c '^  {' "$SKIP")
+check "live --compare: a verdict line for all $points points" grep -q "^$points points: " "$WORK/out"
+check "live --compare: exit 1 exactly when a point is named slower" \
+    test "$RC" -eq "$(grep -q '^SLOWER: ' "$WORK/out" && echo 1 || echo 0)"
+check "live --compare: a JUnit testcase per point" test "$(grep -c '<testcase ' "$WORK/live.xml")" -eq "$points"
+if command -v python3 >/dev/null; then
+    check "live --compare: the JUnit file is well-formed XML" \
+        python3 -c 'import xml.dom.minidom, sys; xml.dom.minidom.parse(sys.argv[1])' "$WORK/live.xml"
+fi
 
 # Malformed and missing compare files; usage errors.
 { head -n 1 "$JSON"; echo ' "rows": ['; echo '  {"suite": "size", oops}'; echo ' ]'; } >"$WORK/bad.json"

@@ -327,7 +327,8 @@ START_TEST(test_measure_invalid)
     /* gpucc_measure and gpucc_reduce_measure. */
     gpucc_backend *b = support_open(GPUCC_BACKEND_SERIAL, NULL, "serial");
     gpucc_measurement m;
-    const gpucc_plan ok = {0, 1}, no_repeat = {1, 0}, wraps = {UINT_MAX, 1}, wraps2 = {2, UINT_MAX};
+    const gpucc_plan ok = {0, 1, NULL}, no_repeat = {1, 0, NULL}, wraps = {UINT_MAX, 1, NULL},
+                     wraps2 = {2, UINT_MAX, NULL};
     EXPECT_INVALID(gpucc_reduce_measure(b, GPUCC_REDUCE_SUM, x, 4, NULL, &ok, &m));
     EXPECT_INVALID(gpucc_reduce_measure(b, GPUCC_REDUCE_SUM, x, 4, &ref, NULL, &m));
     EXPECT_INVALID(gpucc_reduce_measure(b, GPUCC_REDUCE_SUM, x, 4, &ref, &ok, NULL));
@@ -340,7 +341,55 @@ START_TEST(test_measure_invalid)
     EXPECT_INVALID(gpucc_measure(&ok, NULL, NULL, 1, NULL, &m));
     ck_assert_int_eq(gpucc_reduce_measure(b, GPUCC_REDUCE_SUM, x, 4, &ref, &ok, &m), GPUCC_OK);
     ck_assert(m.verified && m.value == 10.0);
+    double kept[2];
+    gpucc_samples no_times = {NULL, kept, 2}, no_room = {kept, kept, 0};
+    const gpucc_plan without_times = {0, 1, &no_times}, without_room = {0, 1, &no_room};
+    EXPECT_INVALID(gpucc_reduce_measure(b, GPUCC_REDUCE_SUM, x, 4, &ref, &without_times, &m));
+    EXPECT_INVALID(gpucc_reduce_measure(b, GPUCC_REDUCE_SUM, x, 4, &ref, &without_room, &m));
     gpucc_backend_close(b);
+}
+END_TEST
+
+/* A call that takes call-number ms end to end and half of it in the kernel. */
+static gpucc_status counted_call(void *ctx, gpucc_call_info *info, double *value)
+{
+    unsigned *calls = ctx;
+    memset(info, 0, sizeof *info);
+    info->timing.total_ms = ++*calls;
+    info->timing.kernel_ms = 0.5 * *calls;
+    *value = 0;
+    return GPUCC_OK;
+}
+
+static int always_right(void *ctx, double value, double *error, char *reason, size_t reason_size)
+{
+    (void)ctx, (void)value, (void)reason, (void)reason_size;
+    *error = 0;
+    return 1;
+}
+
+/* gpucc_plan.samples: the timed calls' times in call order, warm-up left
+ * out; with more calls than room, each value the mean of its share. */
+START_TEST(test_measure_samples)
+{
+    double total[4], kernel[4];
+    gpucc_samples samples = {total, kernel, 4};
+    gpucc_measurement m;
+    unsigned calls = 0;
+    gpucc_plan plan = {2, 3, &samples}; /* calls 1, 2 warm up; 3, 4, 5 timed */
+    ck_assert_int_eq(gpucc_measure(&plan, counted_call, always_right, 1, &calls, &m), GPUCC_OK);
+    ck_assert(total[0] == 3 && total[1] == 4 && total[2] == 5 && kernel[0] == 1.5 && kernel[2] == 2.5);
+    ck_assert(m.total_ms.median == 4); /* the statistics still see every call */
+    calls = 0;
+    plan = (gpucc_plan){0, 10, &samples}; /* 10 calls into 4 values: calls 1-2, 3-5, 6-7, 8-10 */
+    ck_assert_int_eq(gpucc_measure(&plan, counted_call, always_right, 1, &calls, &m), GPUCC_OK);
+    ck_assert_msg(total[0] == 1.5 && total[1] == 4 && total[2] == 6.5 && total[3] == 9, "%g %g %g %g", total[0],
+                  total[1], total[2], total[3]);
+    ck_assert(kernel[3] == 4.5);
+    samples.kernel_ms = NULL; /* kernel times not kept */
+    calls = 0;
+    ck_assert_int_eq(gpucc_measure(&plan, counted_call, always_right, 1, &calls, &m), GPUCC_OK);
+    ck_assert(total[3] == 9 && kernel[3] == 4.5);
 }
 END_TEST
 
@@ -461,7 +510,7 @@ Suite *test_suite(void)
     const TTest *const invalid_input[] = {
         test_status_text, test_enum_names, test_parse_null, test_backend_open_invalid, test_backend_null_handle,
         test_reduce_invalid, test_map_invalid, test_dense_invalid, test_reference_and_generate_invalid,
-        test_measure_invalid, test_peak_invalid, test_arrays_invalid, test_devices_invalid};
+        test_measure_invalid, test_measure_samples, test_peak_invalid, test_arrays_invalid, test_devices_invalid};
     Suite *s = suite_create("api");
 #ifdef NDEBUG
     support_tcase(s, "invalid input", 0, invalid_input, COUNT(invalid_input));

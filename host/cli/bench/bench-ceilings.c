@@ -150,10 +150,8 @@ int bench_load_ceilings(const char *path, bench_report *r)
             state = 1;
         } else if (state == 1) {
             if (strncmp(p, "\"context\": ", 11) == 0) {
-                bench_json_find_text(p, "cpu", cpu, sizeof cpu);
+                bench_json_machine(p, cpu, sizeof cpu, &cpus);
                 bench_json_find_text(p, "date", date, sizeof date);
-                const char *c = strstr(p, "\"cpus\": ");
-                cpus = c ? strtol(c + 8, NULL, 10) : 0;
             } else if (strncmp(p, "\"ceilings\": {", 13) == 0) {
                 state = *bench_json_skip_space(p + 13) == '}' ? 3 : 2;
             }

@@ -26,6 +26,9 @@ typedef struct {
     uint64_t max_size;
     double min_time_s;
     const char *json, *csv, *compare, *from;
+    double threshold;     /* --threshold as a fraction (0.05) */
+    int threshold_given, across;
+    const char *junit;
     const char *ceilings; /* NULL: measure; "skip"; else a saved run's JSON to reuse */
     int quiet;
 } bench_options;

@@ -5,7 +5,35 @@
 
 #include "bench-crossover.h"
 #include "bench.h"
+#include "build-info.h"
 #include "json-csv.h"
+
+/* `, "key": [v, ...]`: the row's timed samples, none unless it is ok. */
+static void json_samples(FILE *out, const char *key, const bench_row *row, const double *samples)
+{
+    unsigned count = row->status != ROW_OK ? 0 : row->repeats < BENCH_SAMPLES ? row->repeats : BENCH_SAMPLES;
+    fprintf(out, ", \"%s\": [", key);
+    for (unsigned i = 0; i < count; i++)
+        fprintf(out, "%s%.7g", i ? ", " : "", samples[i]);
+    fputc(']', out);
+}
+
+/* The line `"build": {...}`: the version and options of this gpucc, which
+ * --compare requires to match for a verdict. */
+static void json_build(FILE *out)
+{
+    const gpucci_build_info *b = gpucci_build();
+    fputs("\"build\": {\"version\": ", out);
+    cli_json_string(out, b->version);
+    cli_json_key_string(out, "git", b->git);
+    cli_json_key_string(out, "build_type", b->build_type);
+    cli_json_key_string(out, "sanitizer", b->sanitizer);
+    cli_json_key_string(out, "compiler", b->compiler);
+    cli_json_flag(out, "opencl", b->opencl);
+    cli_json_flag(out, "clblast", b->clblast);
+    cli_json_flag(out, "native", b->native);
+    fputc('}', out);
+}
 
 static void json_row(FILE *out, const bench_report *r, const bench_row *row)
 {
@@ -21,6 +49,8 @@ static void json_row(FILE *out, const bench_report *r, const bench_row *row)
             row->n, row->shape.batch, row->shape.in, row->shape.out, row->threads, row->local_size);
     cli_json_key_string(out, "impl", m->impl ? m->impl : "");
     fprintf(out, ", \"repeats\": %u", row->repeats);
+    json_samples(out, "samples_ms", row, row->samples_ms);
+    json_samples(out, "kernel_samples_ms", row, row->kernel_samples_ms);
     cli_json_stats(out, "time_ms", m->total_ms);
     cli_json_stats(out, "kernel_ms", m->kernel_ms);
     cli_json_stats(out, "transfer_ms", m->transfer_ms);
@@ -47,9 +77,9 @@ static void json_row(FILE *out, const bench_report *r, const bench_row *row)
 }
 
 /* Layout (the reader in bench_compare relies on it): line 1 starts with
- * {"schema_version": 1; the rows sit between a line ` "rows": [` and a
- * line ` ]`, one complete JSON object per line, each but the last followed
- * by a comma. */
+ * {"schema_version": 1; the context, the settings and the build are one
+ * line each; the rows sit between a line ` "rows": [` and a line ` ]`, one
+ * complete JSON object per line, each but the last followed by a comma. */
 void bench_write_json(FILE *out, const bench_report *r)
 {
     fprintf(out, "{\"schema_version\": 1, \"generator\": \"gpucc %s bench\",\n ", GPUCC_VERSION);
@@ -64,7 +94,9 @@ void bench_write_json(FILE *out, const bench_report *r)
             r->settings.max_repeat);
     cli_json_key_string(out, "ceilings",
                           r->ceilings_skipped ? "skipped" : r->ceilings_source[0] ? r->ceilings_source : "measured");
-    fputs("},\n \"ceilings\": {", out);
+    fputs("},\n ", out);
+    json_build(out);
+    fputs(",\n \"ceilings\": {", out);
     int first = 1;
     for (int i = 0; i < CEIL_COUNT; i++) {
         const bench_ceiling *c = &r->ceilings[i];

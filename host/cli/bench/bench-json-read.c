@@ -120,7 +120,7 @@ int bench_json_object_line(const char *line, bench_json_member *members)
         if (!p)
             return -1;
         if (*start == '{' || *start == '[')
-            snprintf(m->value, sizeof m->value, "%.*s", (int)(p - start < 511 ? p - start : 511), start);
+            snprintf(m->value, sizeof m->value, "%.*s", (int)(p - start), start); /* cut to the value's size */
         p = bench_json_skip_space(p);
         if (*p == ',')
             p = bench_json_skip_space(p + 1);
@@ -141,7 +141,6 @@ const char *bench_json_member_value(const bench_json_member *members, int count,
     return NULL;
 }
 
-
 /* Copies the string value of "key": "..." found in line into buf (display only). */
 void bench_json_find_text(const char *line, const char *key, char *buf, size_t size)
 {
@@ -152,3 +151,9 @@ void bench_json_find_text(const char *line, const char *key, char *buf, size_t s
         snprintf(buf, size, "?");
 }
 
+void bench_json_machine(const char *context_line, char *cpu, size_t size, long *cpus)
+{
+    bench_json_find_text(context_line, "cpu", cpu, size);
+    const char *c = strstr(context_line, "\"cpus\": ");
+    *cpus = c ? strtol(c + 8, NULL, 10) : 0;
+}

@@ -10,7 +10,7 @@
  * unescaped, other values (numbers, literals, nested objects) as written. */
 typedef struct {
     char key[32];
-    char value[512];
+    char value[1024]; /* holds a row's samples array */
 } bench_json_member;
 
 enum { BENCH_JSON_MAX_MEMBERS = 64 };
@@ -37,5 +37,9 @@ const char *bench_json_member_value(const bench_json_member *members, int count,
 /* Copies the string value of "key": "..." found in line into buf ("?" when
  * there is none; for display only). */
 void bench_json_find_text(const char *line, const char *key, char *buf, size_t size);
+
+/* The CPU model (into cpu; "?" when absent) and CPU count (*cpus; 0 when
+ * absent) of a saved run's "context" line. */
+void bench_json_machine(const char *context_line, char *cpu, size_t size, long *cpus);
 
 #endif

@@ -36,19 +36,43 @@ static void print_help(void)
            "  --ceilings=measure|skip|RUN.json\n"
            "                       measure the ceilings (default; tens of seconds), skip them (rows get\n"
            "                       no %% of ceiling), or reuse those of an earlier run on this machine\n"
-           "  --compare=OLD.json   print old vs new throughput of matching rows\n"
+           "  --compare=BASE.json  decide per point whether this run is slower, faster or the\n"
+           "                       same as BASE.json (Mann-Whitney U on the per-call times,\n"
+           "                       alpha 0.05, and a change above --threshold); refused between\n"
+           "                       machines or builds\n"
+           "  --threshold=P        with --compare: the smallest change that counts, in %% (default: 5)\n"
+           "  --across             with --compare: two machines side by side, each rate as a\n"
+           "                       fraction of its own run's ceilings; no verdict\n"
+           "  --junit=PATH         with --compare: write the verdicts as JUnit XML\n"
            "  --from=RUN.json      with --compare: take the new side from RUN.json, run nothing\n"
            "  --quiet              no progress on stderr\n"
            "\n"
            "Results go to stdout as a table per suite. Files are written atomically.\n"
-           "Exit status: 0 ok, 1 a point failed or did not verify, 64 usage error,\n"
-           "65 malformed --compare/--from file, 66 unreadable --compare/--from file,\n"
-           "69 requested backend or device unavailable, 73 output file not writable.\n");
+           "Exit status: 0 ok, 1 a point failed or did not verify, or --compare found a\n"
+           "point slower, 64 usage error, 65 malformed --compare/--from/--ceilings file or\n"
+           "no verdict possible (another machine or build, a base without samples), 66\n"
+           "unreadable --compare/--from file, 69 requested backend or device unavailable,\n"
+           "73 output file not writable.\n");
 }
 
 static const char *suite_name(unsigned suite)
 {
     return bench_suite_name((bench_suite)suite);
+}
+
+/* --threshold=P: a percentage in [0, 100), with or without a trailing %. */
+static int parse_threshold(const char *value, double *out)
+{
+    char why[96], number[64];
+    size_t len = strlen(value);
+    double p;
+    snprintf(number, sizeof number, "%.*s", (int)(len && value[len - 1] == '%' ? len - 1 : len), value);
+    if (len >= sizeof number || cli_parse_real(number, 0, &p, why, sizeof why) != 0)
+        return cli_usage_error("bench", "--threshold", value, len >= sizeof number ? "is too long" : why);
+    if (p < 0 || p >= 100)
+        return cli_usage_error("bench", "--threshold", value, "must be a percentage from 0 to below 100");
+    *out = p / 100;
+    return 0;
 }
 
 static int parse_seconds(const char *value, double *out)
@@ -64,7 +88,7 @@ static int parse_seconds(const char *value, double *out)
 }
 
 enum { OPT_SUITE = 256, OPT_BACKEND, OPT_DEVICE, OPT_MAX_SIZE, OPT_MIN_TIME, OPT_JSON, OPT_CSV, OPT_COMPARE,
-       OPT_FROM, OPT_CEILINGS, OPT_QUIET };
+       OPT_FROM, OPT_CEILINGS, OPT_QUIET, OPT_THRESHOLD, OPT_ACROSS, OPT_JUNIT };
 
 static int apply_option(int opt, const char *arg, void *ctx)
 {
@@ -89,6 +113,9 @@ static int apply_option(int opt, const char *arg, void *ctx)
         o->ceilings = strcmp(arg, "measure") == 0 ? NULL : arg;
         return *arg ? 0 : cli_usage_error("bench", "--ceilings", arg, "is empty");
     case OPT_QUIET: o->quiet = 1; return 0;
+    case OPT_THRESHOLD: o->threshold_given = 1; return parse_threshold(arg, &o->threshold);
+    case OPT_ACROSS: o->across = 1; return 0;
+    case OPT_JUNIT: return cli_take_path("bench", "--junit", arg, &o->junit);
     }
     return GPUCC_EXIT_USAGE;
 }
@@ -101,7 +128,8 @@ int bench_parse_options(int argc, char **argv, bench_options *o)
         {"min-time", required_argument, NULL, OPT_MIN_TIME}, {"json", required_argument, NULL, OPT_JSON},
         {"csv", required_argument, NULL, OPT_CSV},         {"compare", required_argument, NULL, OPT_COMPARE},
         {"from", required_argument, NULL, OPT_FROM},       {"quiet", no_argument, NULL, OPT_QUIET},
-        {"ceilings", required_argument, NULL, OPT_CEILINGS},
+        {"ceilings", required_argument, NULL, OPT_CEILINGS}, {"threshold", required_argument, NULL, OPT_THRESHOLD},
+        {"across", no_argument, NULL, OPT_ACROSS},         {"junit", required_argument, NULL, OPT_JUNIT},
         {"help", no_argument, NULL, 'h'},                  {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
@@ -109,11 +137,20 @@ int bench_parse_options(int argc, char **argv, bench_options *o)
     o->backends = (1u << GPUCC_BACKEND_COUNT) - 1;
     o->max_size = 1000000000;
     o->min_time_s = 0.2;
+    o->threshold = 0.05;
     int rc = cli_read_options("bench", argc, argv, options, print_help, apply_option, o);
     if (rc)
         return rc;
     if (o->from && (!o->compare || o->json || o->csv)) {
         fprintf(stderr, "gpucc bench: --from needs --compare and runs nothing (no --json, --csv)\n");
+        return GPUCC_EXIT_USAGE;
+    }
+    if (!o->compare && (o->threshold_given || o->across || o->junit)) {
+        fprintf(stderr, "gpucc bench: --threshold, --across and --junit need --compare\n");
+        return GPUCC_EXIT_USAGE;
+    }
+    if (o->across && (o->threshold_given || o->junit)) {
+        fprintf(stderr, "gpucc bench: --across gives no verdict (no --threshold, --junit)\n");
         return GPUCC_EXIT_USAGE;
     }
     return 0;

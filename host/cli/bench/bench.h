@@ -53,6 +53,10 @@ typedef enum { ROW_PENDING, ROW_OK, ROW_ERROR, ROW_SKIPPED, ROW_STATE_COUNT } be
 /* "pending", "ok", "error", "skipped". */
 const char *bench_status_name(bench_row_status status);
 
+/* Timed samples a row keeps (gpucc_samples): one per call, or with more
+ * calls, each the mean of its share of consecutive calls. */
+enum { BENCH_SAMPLES = 32 };
+
 /* One measured point. Fields that do not apply are 0 (threads of OpenCL,
  * n of dense, batch/in/out of reduce and map, local_size = default). */
 typedef struct {
@@ -71,6 +75,7 @@ typedef struct {
     bench_row_status status;
     char message[256];     /* why not ok or not verified */
     gpucc_measurement m;
+    double samples_ms[BENCH_SAMPLES], kernel_samples_ms[BENCH_SAMPLES]; /* min(repeats, BENCH_SAMPLES) when ok */
     bench_ceiling_id ceiling, kernel_ceiling;
     double speedup;        /* base's median time over this row's; NAN without a base */
     char speedup_base[24]; /* "serial", "1 thread", "no-overlap" or "" */
@@ -128,13 +133,28 @@ int bench_write_file(gpucci_atomic_file *file, void (*writer)(FILE *, const benc
  * Returns 0, GPUCC_EXIT_NOINPUT or GPUCC_EXIT_DATAERR (message printed). */
 int bench_load_ceilings(const char *path, bench_report *r);
 
-/* --compare: matches the rows of `current` (or, with from_path, of that
- * saved run) with those of old_path and prints old and new throughput and
- * their ratio, then the rows only one side has. Returns 0, GPUCC_EXIT_DATAERR
- * for a malformed file or GPUCC_EXIT_NOINPUT for an unreadable one (after a
- * one-line message). */
-int bench_compare(FILE *out, const char *old_path, const char *from_path, const bench_report *current);
-/* Reads old_path as bench_compare would: 0, 65 or 66 (message printed). */
-int bench_compare_check(const char *old_path);
+/* What --compare is asked for. */
+typedef struct {
+    const char *base;          /* BASE.json */
+    const char *from;          /* the new side's saved run; NULL: this run */
+    double threshold;          /* the smallest change that counts (0.05) */
+    int across;                /* two machines side by side, no verdict */
+    gpucci_atomic_file *junit; /* open: receives the verdicts as JUnit XML; closed: none */
+} bench_compare_request;
+
+/* --compare: matches the rows of the new side (this run, or the saved run
+ * c->from) with those of c->base by what they measured and prints, per
+ * point, both throughputs and a verdict (bench-stats.h), the slower points,
+ * and the rows only one side has; with c->across, both rates as fractions
+ * of their own run's ceilings and no verdict. Returns 0; 1 when a point is
+ * slower; GPUCC_EXIT_DATAERR for a malformed file or when no verdict is
+ * possible (runs of another machine or build, a side without samples),
+ * GPUCC_EXIT_NOINPUT for an unreadable file, GPUCC_EXIT_CANTCREAT when the
+ * JUnit file cannot be written (after a one-line message). */
+int bench_compare(FILE *out, const bench_compare_request *c, const bench_report *current);
+/* Reads c->base as bench_compare would and, without c->across, refuses it
+ * as bench_compare would for a run on this machine and build, before
+ * minutes of measuring: 0, 65 or 66 (message printed). */
+int bench_compare_check(const bench_compare_request *c);
 
 #endif

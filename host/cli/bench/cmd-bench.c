@@ -30,16 +30,27 @@ int cli_cmd_bench(int argc, char **argv)
     int rc = bench_parse_options(argc, argv, &o);
     if (rc)
         return rc == -1 ? GPUCC_EXIT_OK : rc;
-    if (o.from)
-        return bench_compare(stdout, o.compare, o.from, NULL);
-    if (o.compare && (rc = bench_compare_check(o.compare)) != 0)
+    gpucci_atomic_file junit; /* created first: an unwritable path stops everything before it starts */
+    if ((rc = bench_open_file(&junit, "--junit", o.junit)) != 0)
+        return rc;
+    bench_compare_request compare = {o.compare, o.from, o.threshold, o.across, &junit};
+    if (o.from) {
+        rc = bench_compare(stdout, &compare, NULL);
+        gpucci_atomic_file_abort(&junit); /* not written (no verdict): remove it */
+        return rc;
+    }
+    if (o.compare && (rc = bench_compare_check(&compare)) != 0) {
+        gpucci_atomic_file_abort(&junit);
         return rc; /* before minutes of measuring */
+    }
     gpucci_atomic_file json, csv; /* created now: an unwritable path stops the run before it starts */
     rc = bench_open_file(&json, "--json", o.json);
     if (rc == 0 && (rc = bench_open_file(&csv, "--csv", o.csv)) != 0)
         gpucci_atomic_file_abort(&json);
-    if (rc)
+    if (rc) {
+        gpucci_atomic_file_abort(&junit);
         return rc;
+    }
     static bench_report report; /* large: keep it off the stack */
     memset(&report, 0, sizeof report);
     progress p = {.quiet = o.quiet, .tty = isatty(STDERR_FILENO)};
@@ -63,13 +74,14 @@ int cli_cmd_bench(int argc, char **argv)
         int judged = bench_judge(&report);
         if (rc == 0 && o.compare) {
             fflush(stdout);
-            rc = bench_compare(stdout, o.compare, NULL, &report);
+            rc = bench_compare(stdout, &compare, &report);
         }
         if (rc == 0)
             rc = judged;
     }
     gpucci_atomic_file_abort(&json); /* not written (a failed run or write): remove it */
     gpucci_atomic_file_abort(&csv);
+    gpucci_atomic_file_abort(&junit);
     bench_run_free(&run);
     return rc;
 }
