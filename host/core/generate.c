@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "generate.h"
 #include "pool.h"
 
 /* splitmix64's finaliser: a bijective 64-bit mix with good avalanche. */
@@ -28,7 +29,7 @@ static inline float generate_one(uint64_t key, size_t i)
 
 typedef struct {
     float *x;
-    size_t n;
+    size_t first, n;
     uint64_t key;
 } generate_job;
 
@@ -38,18 +39,23 @@ static void generate_part(void *ctx, unsigned index, unsigned count)
     size_t begin, end;
     gpucci_split_range(job->n, index, count, &begin, &end);
     for (size_t i = begin; i < end; i++)
-        job->x[i] = generate_one(job->key, i);
+        job->x[i] = generate_one(job->key, job->first + i);
+}
+
+gpucc_status gpucci_generate_range(float *x, size_t first, size_t n, uint64_t seed, unsigned threads)
+{
+    if ((!x && n > 0) || n > SIZE_MAX / sizeof(float) || first > SIZE_MAX - n)
+        return gpucci_fail(GPUCC_E_INVALID, "gpucc_generate: invalid arguments (x %s, first = %zu, n = %zu)",
+                           x ? "set" : "NULL", first, n);
+    gpucc_status status = gpucci_threads_resolve(threads, "gpucc_generate", &threads);
+    if (status != GPUCC_OK)
+        return status;
+    generate_job job = {x, first, n, mix64(seed ^ 0x6770756363ull)};
+    /* Small arrays are not worth the threads. */
+    return gpucci_parallel_run(n < (1u << 20) ? 1 : threads, generate_part, &job);
 }
 
 gpucc_status gpucc_generate(float *x, size_t n, uint64_t seed, unsigned threads)
 {
-    if ((!x && n > 0) || n > SIZE_MAX / sizeof(float))
-        return gpucci_fail(GPUCC_E_INVALID, "gpucc_generate: invalid arguments (x %s, n = %zu)",
-                          x ? "set" : "NULL", n);
-    gpucc_status status = gpucci_threads_resolve(threads, "gpucc_generate", &threads);
-    if (status != GPUCC_OK)
-        return status;
-    generate_job job = {x, n, mix64(seed ^ 0x6770756363ull)};
-    /* Small arrays are not worth the threads. */
-    return gpucci_parallel_run(n < (1u << 20) ? 1 : threads, generate_part, &job);
+    return gpucci_generate_range(x, 0, n, seed, threads);
 }

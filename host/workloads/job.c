@@ -20,6 +20,11 @@ gpucc_status gpucci_generate_array(size_t rows, size_t cols, uint64_t seed, gpuc
     return gpucc_generate(out->data, out->count, seed, 0);
 }
 
+void gpucci_source_generated(gpucci_job *job, uint64_t seed)
+{
+    snprintf(job->source, sizeof job->source, "generated:seed=%llu", (unsigned long long)seed);
+}
+
 gpucc_status gpucci_prepare_vector(const gpucci_workload_params *params, gpucc_array *x, gpucci_job *job)
 {
     gpucc_status status;
@@ -28,7 +33,7 @@ gpucc_status gpucci_prepare_vector(const gpucci_workload_params *params, gpucc_a
         snprintf(job->source, sizeof job->source, "file:%s", params->input);
     } else {
         status = gpucci_generate_array((size_t)params->size, 1, params->seed, x);
-        snprintf(job->source, sizeof job->source, "generated:seed=%llu", (unsigned long long)params->seed);
+        gpucci_source_generated(job, params->seed);
     }
     job->n = x->count;
     return status;

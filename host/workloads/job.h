@@ -14,6 +14,9 @@ gpucc_status gpucci_generate_array(size_t rows, size_t cols, uint64_t seed, gpuc
  * source ("file:PATH" or "generated:seed=N") and n. */
 gpucc_status gpucci_prepare_vector(const gpucci_workload_params *params, gpucc_array *x, gpucci_job *job);
 
+/* Writes the job's source for inputs generated from seed ("generated:seed=N"). */
+void gpucci_source_generated(gpucci_job *job, uint64_t seed);
+
 /* Appends a field to the job's JSON heading (reference: to its "reference"
  * object). */
 void gpucci_fact_text(gpucci_job *job, int reference, const char *key, const char *text);

@@ -4,12 +4,16 @@
 #include <stdlib.h>
 
 #include "error.h"
+#include "generate.h"
 #include "job.h"
+#include "reduce-split.h"
+#include "reference.h"
 
 typedef struct {
-    gpucc_array x;
+    gpucc_array x;        /* the input, or this process's share of it */
     gpucc_reduce_op op;
-    gpucc_reference ref;
+    gpucc_reference ref;  /* of the whole input */
+    size_t first, end;    /* x holds elements [first, end) of the job's n */
 } reduce_job;
 
 static const char *op_name(unsigned op)
@@ -29,21 +33,31 @@ static void release(gpucci_job *job)
     free(r);
 }
 
-static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *job)
+/* The job's own data, for params' op; NULL (last error set) when out of memory. */
+static reduce_job *new_job(const gpucci_workload_params *params, gpucci_job *job)
 {
     reduce_job *r = calloc(1, sizeof *r);
-    if (!r)
-        return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate the reduce job");
+    if (!r) {
+        gpucci_fail(GPUCC_E_NOMEM, "cannot allocate the reduce job");
+        return NULL;
+    }
     job->data = r;
     r->op = (gpucc_reduce_op)params->variant;
-    gpucc_status status = gpucci_prepare_vector(params, &r->x, job);
-    if (status == GPUCC_OK && gpucc_reference_compute(r->x.data, r->x.count, 0, &r->ref) != GPUCC_OK)
-        status = gpucci_fail(GPUCC_E_NOMEM, "reference: %s", gpucc_last_error());
-    if (status != GPUCC_OK) {
-        release(job);
-        job->data = NULL;
-        return status;
-    }
+    return r;
+}
+
+/* Frees a job whose preparation failed; returns its status. */
+static gpucc_status abandon(gpucci_job *job, gpucc_status status)
+{
+    release(job);
+    job->data = NULL;
+    return status;
+}
+
+/* The report's text and facts of a prepared job (its n, source and
+ * reference set). */
+static void describe(gpucci_job *job, const reduce_job *r)
+{
     const char *name = op_name(r->op);
     job->work = (double)job->n * sizeof(float);
     snprintf(job->title, sizeof job->title, "reduce %s over %zu float32 (%.1f MB, %s)", name, job->n,
@@ -60,7 +74,69 @@ static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *jo
     gpucci_fact_text(job, 1, "kind", "exact");
     gpucci_fact_number(job, 1, "value", exact_value(r));
     gpucci_fact_number(job, 1, "abs_sum", r->ref.abs_sum);
+}
+
+static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *job)
+{
+    reduce_job *r = new_job(params, job);
+    if (!r)
+        return GPUCC_E_NOMEM;
+    gpucc_status status = gpucci_prepare_vector(params, &r->x, job);
+    if (status == GPUCC_OK && gpucc_reference_compute(r->x.data, r->x.count, 0, &r->ref) != GPUCC_OK)
+        status = gpucci_fail(GPUCC_E_NOMEM, "reference: %s", gpucc_last_error());
+    if (status != GPUCC_OK)
+        return abandon(job, status);
+    r->end = job->n;
+    describe(job, r);
     return GPUCC_OK;
+}
+
+gpucc_status gpucci_reduce_split_prepare(const gpucci_workload_params *params, unsigned part, unsigned parts,
+                                         gpucci_job *job, gpucci_reference_tally *tally)
+{
+    if (params->input)
+        return gpucci_fail(GPUCC_E_INVALID, "--input is not read in parts under MPI yet: use --size");
+    reduce_job *r = new_job(params, job);
+    if (!r)
+        return GPUCC_E_NOMEM;
+    job->n = (size_t)params->size;
+    gpucci_source_generated(job, params->seed);
+    gpucci_reduce_share(job->n, part, parts, &r->first, &r->end);
+    r->x.rank = 1;
+    r->x.count = r->x.shape[0] = r->end - r->first;
+    r->x.shape[1] = 1;
+    /* One element at least, so that an empty share is not mistaken for a
+     * failed allocation. */
+    if (!(r->x.data = gpucc_alloc_floats(r->x.count ? r->x.count : 1)))
+        return abandon(job, GPUCC_E_NOMEM);
+    gpucc_status status = gpucci_generate_range(r->x.data, r->first, r->x.count, params->seed, 0);
+    if (status == GPUCC_OK)
+        status = gpucci_reference_tally_compute(r->x.data, r->x.count, 0, tally);
+    return status == GPUCC_OK ? GPUCC_OK : abandon(job, status);
+}
+
+gpucc_status gpucci_reduce_split_finish(gpucci_job *job, const gpucci_reference_tally *total)
+{
+    reduce_job *r = job->data;
+    gpucc_status status = gpucci_reference_of_tally(total, &r->ref);
+    if (status == GPUCC_OK)
+        describe(job, r);
+    return status;
+}
+
+void gpucci_reduce_split_share(const gpucci_job *job, size_t *first, size_t *end)
+{
+    const reduce_job *r = job->data;
+    *first = r->first;
+    *end = r->end;
+}
+
+gpucc_status gpucci_reduce_split_measure(gpucci_job *job, gpucc_backend *backend, const gpucc_plan *plan,
+                                         const gpucci_reduce_exchange *exchange, gpucc_measurement *out)
+{
+    const reduce_job *r = job->data;
+    return gpucci_reduce_measure_split(backend, r->op, r->x.data, job->n, r->first, r->end, &r->ref, plan, exchange,
+                                       out);
 }
 
 static gpucc_status measure(gpucci_job *job, gpucc_backend *backend, const gpucc_plan *plan, float *output,

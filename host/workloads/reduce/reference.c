@@ -19,6 +19,7 @@
 #include "error.h"
 #include "exact-sum.h"
 #include "gpucc.h"
+#include "reference.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -27,7 +28,7 @@
 
 /* Bins are indexed by the float's bits >> 23: sign * 256 + biased exponent.
  * Bins 255 and 511 collect infinities and NaNs and are not summed. */
-#define REF_BINS 512
+#define REF_BINS GPUCCI_REFERENCE_BINS
 /* Independent bin sets per thread, so that runs of equal exponents (such as
  * constant data) do not serialise on one memory location. */
 #define REF_LANES 4
@@ -108,26 +109,30 @@ static void scan_range(const void *input, size_t begin, size_t end, void *part)
     }
 }
 
-/* Adds all threads' bins into the wide integers pos (sum of positive values)
- * and neg (sum of magnitudes of negative values), both in units of 2^-149. */
-static void combine_bins(const ref_partial *parts, unsigned count, gpucci_wide *pos, gpucci_wide *neg)
+void gpucci_reference_tally_add(gpucci_reference_tally *into, const gpucci_reference_tally *t)
 {
-    for (unsigned e = 0; e < 255; e++) {
-        uint64_t p = 0, m = 0; /* exact: total <= n * (2^24 - 1) < 2^64 */
-        for (unsigned t = 0; t < count; t++) {
-            for (int l = 0; l < REF_LANES; l++) {
-                p += parts[t].bins[l][e];
-                m += parts[t].bins[l][256 + e];
-            }
-        }
-        /* Subnormals (e == 0) share the scale of e == 1: 2^(1 - 150). */
-        unsigned shift = e ? e - 1 : 0;
-        gpucci_wide_add_shifted(pos, p, shift);
-        gpucci_wide_add_shifted(neg, m, shift);
-    }
+    for (unsigned b = 0; b < REF_BINS; b++)
+        into->bins[b] += t->bins[b];
+    into->n += t->n;
+    into->nans += t->nans;
+    into->pos_infs += t->pos_infs;
+    into->neg_infs += t->neg_infs;
+    into->min = t->min < into->min ? t->min : into->min;
+    into->max = t->max > into->max ? t->max : into->max;
 }
 
-gpucc_status gpucc_reference_compute(const float *x, size_t n, unsigned threads, gpucc_reference *out)
+/* Adds one thread's partial (its lanes, counts, min and max) into t. */
+static void tally_part(const ref_partial *p, gpucci_reference_tally *t)
+{
+    gpucci_reference_tally part = {
+        .nans = p->nans, .pos_infs = p->pos_infs, .neg_infs = p->neg_infs, .min = p->min, .max = p->max};
+    for (int l = 0; l < REF_LANES; l++)
+        for (unsigned b = 0; b < REF_BINS; b++)
+            part.bins[b] += p->bins[l][b];
+    gpucci_reference_tally_add(t, &part);
+}
+
+gpucc_status gpucci_reference_tally_compute(const float *x, size_t n, unsigned threads, gpucci_reference_tally *out)
 {
     if (!out)
         return gpucci_fail(GPUCC_E_INVALID, "reference: output is NULL");
@@ -136,32 +141,53 @@ gpucc_status gpucc_reference_compute(const float *x, size_t n, unsigned threads,
     if ((uint64_t)n > REF_MAX_N)
         return gpucci_fail(GPUCC_E_UNSUPPORTED,
                           "reference: n = %zu exceeds the exact limit of 2^40 elements", n);
-
     void *raw;
     unsigned count;
     gpucc_status status = gpucci_exact_scan(n, threads, REF_MIN_PER_THREAD, sizeof(ref_partial), scan_range, x,
                                             &raw, &count);
     if (status != GPUCC_OK)
         return status;
-    ref_partial *parts = raw;
+    memset(out, 0, sizeof *out);
+    out->n = n;
+    out->min = INFINITY;
+    out->max = -INFINITY;
+    for (unsigned t = 0; t < count; t++)
+        tally_part((const ref_partial *)raw + t, out);
+    free(raw);
+    return GPUCC_OK;
+}
 
-    gpucci_exact_sum sum = {.lsb_exp = -149};
+gpucc_status gpucci_reference_of_tally(const gpucci_reference_tally *t, gpucc_reference *out)
+{
+    if (!t || !out)
+        return gpucci_fail(GPUCC_E_INVALID, "reference: tally or output is NULL");
+    if (t->n > REF_MAX_N)
+        return gpucci_fail(GPUCC_E_UNSUPPORTED, "reference: n = %llu exceeds the exact limit of 2^40 elements",
+                           (unsigned long long)t->n);
+    /* The bins into wide integers: the positive values, and the magnitudes
+     * of the negative ones, in units of 2^-149 (exact: each bin holds at
+     * most n * (2^24 - 1) < 2^64). */
+    gpucci_exact_sum sum = {.lsb_exp = -149, .nans = t->nans, .pos_infs = t->pos_infs, .neg_infs = t->neg_infs};
+    for (unsigned e = 0; e < 255; e++) {
+        /* Subnormals (e == 0) share the scale of e == 1: 2^(1 - 150). */
+        unsigned shift = e ? e - 1 : 0;
+        gpucci_wide_add_shifted(&sum.pos, t->bins[e], shift);
+        gpucci_wide_add_shifted(&sum.neg, t->bins[256 + e], shift);
+    }
+    gpucci_exact_sum_round(&sum, &out->sum, &out->abs_sum);
     /* min/max: exact float values. -0.0 and +0.0 compare equal, so when both
      * are present either may be returned (which one may depend on the thread
      * count). */
-    float mn = INFINITY, mx = -INFINITY;
-    for (unsigned t = 0; t < count; t++) {
-        sum.nans += parts[t].nans;
-        sum.pos_infs += parts[t].pos_infs;
-        sum.neg_infs += parts[t].neg_infs;
-        mn = parts[t].min < mn ? parts[t].min : mn;
-        mx = parts[t].max > mx ? parts[t].max : mx;
-    }
-    combine_bins(parts, count, &sum.pos, &sum.neg);
-    free(parts);
-
-    gpucci_exact_sum_round(&sum, &out->sum, &out->abs_sum);
-    out->min = sum.nans ? NAN : mn;
-    out->max = sum.nans ? NAN : mx;
+    out->min = t->nans ? NAN : t->min;
+    out->max = t->nans ? NAN : t->max;
     return GPUCC_OK;
+}
+
+gpucc_status gpucc_reference_compute(const float *x, size_t n, unsigned threads, gpucc_reference *out)
+{
+    if (!out)
+        return gpucci_fail(GPUCC_E_INVALID, "reference: output is NULL");
+    gpucci_reference_tally tally;
+    gpucc_status status = gpucci_reference_tally_compute(x, n, threads, &tally);
+    return status == GPUCC_OK ? gpucci_reference_of_tally(&tally, out) : status;
 }

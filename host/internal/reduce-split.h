@@ -1,0 +1,98 @@
+/* Internal API: one reduction split over several processes (gpucc run
+ * under MPI), bitwise equal to the same reduction in one process
+ * (workloads/reduce/reduce-split.c).
+ *
+ * The canonical order (kernels/gpucc-ops.h) reduces each block of
+ * GPUCC_REDUCE_BLOCK elements to a partial, then combines the partials
+ * pairwise, level by level, an odd last one moving up a level. Node j of
+ * level L of that tree therefore holds blocks [j 2^L, (j + 1) 2^L), cut at
+ * the last block, and its value is what gpucc_reduce gives for those
+ * blocks' elements alone. Any contiguous range of blocks is the union of at
+ * most GPUCCI_MAX_PIECES such whole aligned subtrees ("pieces"). Each
+ * process reduces its range to its pieces; the pieces of every process,
+ * combined in the tree's own order, give bitwise the value of one process,
+ * and only O(log n) values per process are exchanged. */
+#ifndef GPUCC_REDUCE_SPLIT_H
+#define GPUCC_REDUCE_SPLIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gpucc.h"
+#include "reference.h"
+#include "workload.h"
+
+/* Two per level of a 64-bit block count. */
+enum { GPUCCI_MAX_PIECES = 128 };
+
+/* One whole aligned subtree: blocks [first_block, first_block + 2^level)
+ * (cut at the last block), reduced to value. */
+typedef struct {
+    uint64_t first_block;
+    uint32_t level;
+    double value;
+} gpucci_reduce_piece;
+
+/* The elements [*first, *end) of n that part `part` of `parts` owns: a
+ * contiguous range of whole blocks, the blocks shared out as evenly as
+ * possible (a part may own none when there are fewer blocks than parts). */
+void gpucci_reduce_share(size_t n, unsigned part, unsigned parts, size_t *first, size_t *end);
+
+/* Reduces x[0 .. end - first), the elements [first, end) of an n-element
+ * input (first and end as gpucci_reduce_share gives them), to its pieces
+ * (at most GPUCCI_MAX_PIECES) with gpucc_reduce on backend. *count receives
+ * the number of pieces, *timing the sum of the calls' timings, *flags the
+ * union of their GPUCC_RESULT_* flags. */
+gpucc_status gpucci_reduce_pieces(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n, size_t first,
+                                  size_t end, gpucci_reduce_piece *pieces, size_t *count, gpucc_timing *timing,
+                                  unsigned *flags);
+
+/* Combines pieces[0..count) that together hold every block of n elements
+ * exactly once (in any order) in the canonical order: the value of one
+ * gpucc_reduce over all n. GPUCC_E_INVALID when they do not tile the
+ * blocks. */
+gpucc_status gpucci_reduce_combine_pieces(gpucc_reduce_op op, const gpucci_reduce_piece *pieces, size_t count,
+                                          size_t n, double *value);
+
+/* How the processes meet on each call of gpucci_reduce_measure_split. */
+typedef struct {
+    /* Before each call's local work: every process starts together. */
+    void (*start)(void *ctx);
+    /* After it: every process passes its local status and pieces, and in
+     * *timing the timing of its local work; returns the status all
+     * processes agree on and, when GPUCC_OK, the combined value (the same
+     * on every process) and in *timing the timing of the whole call. */
+    gpucc_status (*finish)(void *ctx, gpucc_status local, const gpucci_reduce_piece *pieces, size_t count,
+                           double *value, gpucc_timing *timing);
+    void *ctx;
+} gpucci_reduce_exchange;
+
+/* gpucc_reduce_measure of an n-element reduction of which this process
+ * holds x = elements [first, end): each call reduces the local pieces on
+ * backend and passes them through exchange, and every call's combined value
+ * is verified against ref (the reference of all n elements) and must be
+ * bitwise equal to the first. Every process must call it with the same
+ * plan, op, n and ref. */
+gpucc_status gpucci_reduce_measure_split(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
+                                         size_t first, size_t end, const gpucc_reference *ref,
+                                         const gpucc_plan *plan, const gpucci_reduce_exchange *exchange,
+                                         gpucc_measurement *out);
+
+/* ---- The reduce workload's job, split (workloads/reduce/reduce-workload.c) ----
+ *
+ * Process `part` of `parts` prepares its share of the job: it generates
+ * elements [first, end) (gpucci_reduce_share) of the --size elements and
+ * tallies their reference; after the processes have added their tallies,
+ * each finishes the job with the total (the reference of the whole input,
+ * the report's text), then measures every backend with the others through
+ * an exchange. Release the job with gpucci_job_release and the reduce
+ * workload. GPUCC_E_INVALID for --input (not read in parts yet). */
+gpucc_status gpucci_reduce_split_prepare(const gpucci_workload_params *params, unsigned part, unsigned parts,
+                                         gpucci_job *job, gpucci_reference_tally *tally);
+gpucc_status gpucci_reduce_split_finish(gpucci_job *job, const gpucci_reference_tally *total);
+/* The elements [*first, *end) this process holds. */
+void gpucci_reduce_split_share(const gpucci_job *job, size_t *first, size_t *end);
+gpucc_status gpucci_reduce_split_measure(gpucci_job *job, gpucc_backend *backend, const gpucc_plan *plan,
+                                         const gpucci_reduce_exchange *exchange, gpucc_measurement *out);
+
+#endif

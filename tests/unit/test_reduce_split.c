@@ -1,0 +1,198 @@
+/* Unit tests of a reduction split over processes (host/internal/
+ * reduce-split.h) and of its parts: the shares, the pieces of each share
+ * combined into the one-process value bitwise, the generator's slices and
+ * the exact reference added up from slices. */
+#include "generate.h"
+#include "gpucc.h"
+#include "gpucc-ops.h"
+#include "reduce-split.h"
+#include "reference.h"
+#include "support.h"
+
+#include <check.h>
+#include <string.h>
+
+enum { B = GPUCC_REDUCE_BLOCK };
+
+/* Sizes around block and power-of-two boundaries: odd block counts, a last
+ * block cut short, fewer blocks than parts. */
+static const size_t sizes[] = {1, 5, B - 1, B, B + 1, 2 * B + 3, 3 * B, 5 * B + 7, 7 * B, 9 * B - 1, 13 * B + 1,
+                               33 * B + 100, 100003};
+enum { MAX_PARTS = 6 };
+
+static int same_bits(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+START_TEST(test_shares_tile_whole_blocks)
+{
+    for (size_t s = 0; s < COUNT(sizes); s++) {
+        size_t n = sizes[s];
+        for (unsigned parts = 1; parts <= MAX_PARTS; parts++) {
+            size_t expected_first = 0;
+            for (unsigned part = 0; part < parts; part++) {
+                size_t first, end;
+                gpucci_reduce_share(n, part, parts, &first, &end);
+                ck_assert_uint_eq(first, expected_first);
+                ck_assert_uint_le(first, end);
+                ck_assert_uint_eq(first % B, 0);
+                ck_assert(end % B == 0 || end == n);
+                expected_first = end;
+            }
+            ck_assert_uint_eq(expected_first, n);
+        }
+    }
+}
+END_TEST
+
+/* Every part's pieces, computed on backend, combined: bitwise the value of
+ * one gpucc_reduce over all of x, for every op and part count. */
+static void check_split(gpucc_backend *backend, const float *x, size_t n)
+{
+    for (int op = 0; op < GPUCC_REDUCE_OP_COUNT; op++) {
+        gpucc_reduce_result whole;
+        ck_assert_int_eq(gpucc_reduce(backend, (gpucc_reduce_op)op, x, n, &whole), GPUCC_OK);
+        for (unsigned parts = 1; parts <= MAX_PARTS; parts++) {
+            gpucci_reduce_piece pieces[MAX_PARTS * GPUCCI_MAX_PIECES];
+            size_t total = 0;
+            for (unsigned part = 0; part < parts; part++) {
+                size_t first, end, count;
+                gpucc_timing timing;
+                unsigned flags;
+                gpucci_reduce_share(n, part, parts, &first, &end);
+                ck_assert_int_eq(gpucci_reduce_pieces(backend, (gpucc_reduce_op)op, x + first, n, first, end,
+                                                      pieces + total, &count, &timing, &flags),
+                                 GPUCC_OK);
+                /* O(log n) values per part: at most two per level. */
+                ck_assert_uint_le(count, 2 * 64);
+                total += count;
+            }
+            double value;
+            ck_assert_int_eq(gpucci_reduce_combine_pieces((gpucc_reduce_op)op, pieces, total, n, &value), GPUCC_OK);
+            ck_assert_msg(same_bits(value, whole.value), "%s n=%zu parts=%u: %a, one process %a",
+                          gpucc_reduce_op_name((gpucc_reduce_op)op), n, parts, value, whole.value);
+        }
+    }
+}
+
+static void check_backend(gpucc_backend_kind kind)
+{
+    gpucc_backend *backend = support_open_built(kind, NULL, "split");
+    if (!backend)
+        return;
+    for (size_t s = 0; s < COUNT(sizes); s++) {
+        float *x = support_random_floats(sizes[s], 7 + s);
+        check_split(backend, x, sizes[s]);
+        gpucc_free_floats(x);
+    }
+    gpucc_backend_close(backend);
+}
+
+START_TEST(test_split_bitwise_serial)
+{
+    check_backend(GPUCC_BACKEND_SERIAL);
+}
+END_TEST
+
+START_TEST(test_split_bitwise_pthreads)
+{
+    check_backend(GPUCC_BACKEND_PTHREADS);
+}
+END_TEST
+
+START_TEST(test_split_bitwise_opencl)
+{
+    check_backend(GPUCC_BACKEND_OPENCL);
+}
+END_TEST
+
+/* The combine refuses pieces that leave a block out or hold one twice. */
+START_TEST(test_combine_refuses_bad_tilings)
+{
+    size_t n = 5 * B;
+    gpucci_reduce_piece gap[] = {{0, 2, 1.0}};                  /* blocks 0-3, not 4 */
+    gpucci_reduce_piece twice[] = {{0, 2, 1.0}, {4, 0, 1.0}, {4, 0, 1.0}};
+    gpucci_reduce_piece outside[] = {{0, 2, 1.0}, {4, 0, 1.0}, {5, 0, 1.0}};
+    gpucci_reduce_piece good[] = {{4, 0, 2.0}, {0, 2, 1.0}};     /* any order */
+    double value;
+    ck_assert_int_eq(gpucci_reduce_combine_pieces(GPUCC_REDUCE_SUM, gap, COUNT(gap), n, &value), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucci_reduce_combine_pieces(GPUCC_REDUCE_SUM, twice, COUNT(twice), n, &value),
+                     GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucci_reduce_combine_pieces(GPUCC_REDUCE_SUM, outside, COUNT(outside), n, &value),
+                     GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucci_reduce_combine_pieces(GPUCC_REDUCE_SUM, good, COUNT(good), n, &value), GPUCC_OK);
+    ck_assert(value == 3.0);
+    ck_assert_int_eq(gpucci_reduce_combine_pieces(GPUCC_REDUCE_MAX, NULL, 0, 0, &value), GPUCC_OK);
+    ck_assert(value == -INFINITY);
+}
+END_TEST
+
+/* A slice of the generator's stream is the same slice of the whole. */
+START_TEST(test_generate_range_is_a_slice)
+{
+    size_t n = 3 * B + 11;
+    float *whole = support_random_floats(n, 5);
+    float *part = gpucc_alloc_floats(n);
+    ck_assert_ptr_nonnull(part);
+    const size_t firsts[] = {0, 1, B, 2 * B + 5};
+    for (size_t i = 0; i < COUNT(firsts); i++) {
+        ck_assert_int_eq(gpucci_generate_range(part, firsts[i], n - firsts[i], 5, 0), GPUCC_OK);
+        ck_assert_mem_eq(part, whole + firsts[i], (n - firsts[i]) * sizeof(float));
+    }
+    ck_assert_int_eq(gpucci_generate_range(NULL, 0, 1, 5, 0), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucci_generate_range(part, SIZE_MAX, 2, 5, 0), GPUCC_E_INVALID);
+    gpucc_free_floats(part);
+    gpucc_free_floats(whole);
+}
+END_TEST
+
+/* The reference of tallies added from slices is bitwise the reference of
+ * the whole, with infinities and NaNs in some slices. */
+START_TEST(test_tallies_add_exactly)
+{
+    size_t n = 100003;
+    float *x = support_random_floats(n, 9);
+    gpucc_reference whole;
+    ck_assert_int_eq(gpucc_reference_compute(x, n, 0, &whole), GPUCC_OK);
+    for (unsigned parts = 1; parts <= MAX_PARTS; parts++) {
+        gpucci_reference_tally total, t;
+        ck_assert_int_eq(gpucci_reference_tally_compute(x, 0, 1, &total), GPUCC_OK);
+        for (unsigned part = 0; part < parts; part++) {
+            size_t first, end;
+            gpucci_reduce_share(n, part, parts, &first, &end);
+            ck_assert_int_eq(gpucci_reference_tally_compute(x + first, end - first, 1, &t), GPUCC_OK);
+            gpucci_reference_tally_add(&total, &t);
+        }
+        gpucc_reference sum;
+        ck_assert_int_eq(gpucci_reference_of_tally(&total, &sum), GPUCC_OK);
+        ck_assert(same_bits(sum.sum, whole.sum) && same_bits(sum.abs_sum, whole.abs_sum));
+        ck_assert(same_bits(sum.min, whole.min) && same_bits(sum.max, whole.max));
+    }
+    /* An infinity in one slice and a NaN in another: as for the whole. */
+    x[10] = INFINITY;
+    x[n - 1] = NAN;
+    ck_assert_int_eq(gpucc_reference_compute(x, n, 0, &whole), GPUCC_OK);
+    gpucci_reference_tally left, right;
+    ck_assert_int_eq(gpucci_reference_tally_compute(x, n / 2, 1, &left), GPUCC_OK);
+    ck_assert_int_eq(gpucci_reference_tally_compute(x + n / 2, n - n / 2, 1, &right), GPUCC_OK);
+    gpucci_reference_tally_add(&left, &right);
+    gpucc_reference sum;
+    ck_assert_int_eq(gpucci_reference_of_tally(&left, &sum), GPUCC_OK);
+    ck_assert(isnan(sum.sum) && isnan(whole.sum) && isnan(sum.min) && isnan(sum.max));
+    ck_assert(same_bits(sum.abs_sum, whole.abs_sum));
+    gpucc_free_floats(x);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+    const TTest *const core[] = {test_shares_tile_whole_blocks, test_combine_refuses_bad_tilings,
+                                 test_generate_range_is_a_slice, test_tallies_add_exactly,
+                                 test_split_bitwise_serial, test_split_bitwise_pthreads};
+    const TTest *const opencl[] = {test_split_bitwise_opencl};
+    Suite *s = suite_create("reduce_split");
+    support_tcase(s, "core", 300, core, COUNT(core));
+    support_tcase_mixed(s, "opencl", 600, opencl, COUNT(opencl));
+    return s;
+}
