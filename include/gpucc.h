@@ -472,4 +472,6 @@ GPUCC_API unsigned gpucc_cpu_count(void);
 }
 #endif
 
+#include "gpucc-dot.h" /* the workloads with a header of their own */
+
 #endif

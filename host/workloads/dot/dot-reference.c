@@ -1,0 +1,137 @@
+/* The exact reference of a dot product: sum of x[i] * y[i] and of
+ * |x[i] * y[i]|, correctly rounded to double.
+ *
+ * Method (as the reduction's reference, host/workloads/reduce/reference.c).
+ * A finite float is m * 2^(e' - 150), with m its 24-bit integer mantissa
+ * and e' = max(e, 1) for its biased exponent e, so a product of two is
+ * mx * my * 2^(ex' + ey' - 300), with mx * my < 2^48 an exact 64-bit
+ * integer. One pass adds it to a 128-bit bin chosen by the product's sign
+ * and ex' + ey' - 2 (0..506); a bin holds at most n * 2^48 < 2^88 for
+ * n <= 2^40, so it is exact. Each thread owns its bins; they are added up
+ * with integer addition into wide fixed-point integers (exact-sum.h, bit 0
+ * = 2^-298, the smallest product), positives and negatives apart, below
+ * 2^(506 + 88 + 1) = 2^595, and rounded once. Products from 2^-298 to 2^256
+ * are all covered. A product that is NaN or infinite (a NaN, an infinity,
+ * an infinity times zero) is only counted, by sign, IEEE-style.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "exact-sum.h"
+#include "gpucc.h"
+
+/* Bins: sign * 512 + ex' + ey' - 2. An infinity or NaN (e = 255) lands in
+ * bins up to 508 + 512, whose content is never used: the range is then
+ * counted again by count_nonfinite. */
+#define DOT_BINS 1024
+/* Independent bin sets per thread, so that runs of equal exponents do not
+ * serialise on one memory location. */
+#define DOT_LANES 2
+/* Below this many elements per thread, extra threads cost more than they
+ * save; the result does not depend on the thread count anyway. */
+#define DOT_MIN_PER_THREAD ((size_t)1 << 16)
+/* Bins are exact while n * 2^48 < 2^128; the wide integer holds the sum
+ * while n <= 2^40 (see above). */
+#define DOT_MAX_N ((uint64_t)1 << 40)
+#define DOT_LSB_EXP (-298)
+
+typedef unsigned __int128 bin_t;
+
+typedef struct {
+    bin_t bins[DOT_LANES][DOT_BINS];
+    uint64_t nans, pos_infs, neg_infs;
+} dot_partial;
+
+typedef struct {
+    const float *x, *y;
+} dot_inputs;
+
+static inline unsigned scaled_exponent(uint32_t u)
+{
+    unsigned e = (u >> 23) & 0xffu;
+    return e ? e : 1;
+}
+
+/* Counts the products of x[begin..end) * y[begin..end) that are NaN or
+ * infinite into p. Only called for a range known to hold a NaN or an
+ * infinity (the fast pass only notes that there is one). */
+static void count_nonfinite(const float *x, const float *y, size_t begin, size_t end, dot_partial *p)
+{
+    for (size_t i = begin; i < end; i++) {
+        double product = (double)x[i] * (double)y[i];
+        if (product != product)
+            p->nans++;
+        else if (product == (double)INFINITY)
+            p->pos_infs++;
+        else if (product == -(double)INFINITY)
+            p->neg_infs++;
+    }
+}
+
+/* Scans x[begin..end) * y[begin..end) into the zero-initialised partial p
+ * (a gpucci_exact_scan callback: input is a dot_inputs, part a dot_partial). */
+static void scan_range(const void *input, size_t begin, size_t end, void *part)
+{
+    const dot_inputs *in = input;
+    dot_partial *p = part;
+    unsigned special = 0; /* becomes nonzero at an exponent of 255 */
+    size_t i = begin;
+    for (; i < end; i++) {
+        uint32_t ux, uy;
+        memcpy(&ux, &in->x[i], sizeof ux);
+        memcpy(&uy, &in->y[i], sizeof uy);
+        unsigned ex = scaled_exponent(ux), ey = scaled_exponent(uy);
+        special |= (ex == 255) | (ey == 255);
+        unsigned bin = ((ux ^ uy) >> 31) * 512 + ex + ey - 2;
+        p->bins[i % DOT_LANES][bin] += (uint64_t)gpucci_float_mantissa(ux) * gpucci_float_mantissa(uy);
+    }
+    if (special)
+        count_nonfinite(in->x, in->y, begin, end, p);
+}
+
+/* Adds all threads' bins into the wide integers of sum. */
+static void combine_bins(const dot_partial *parts, unsigned count, gpucci_exact_sum *sum)
+{
+    for (unsigned shift = 0; shift <= 506; shift++) {
+        for (int sign = 0; sign < 2; sign++) {
+            bin_t total = 0; /* exact: below n * 2^48 <= 2^88 */
+            for (unsigned t = 0; t < count; t++)
+                for (int l = 0; l < DOT_LANES; l++)
+                    total += parts[t].bins[l][sign * 512 + shift];
+            gpucci_wide *w = sign ? &sum->neg : &sum->pos;
+            gpucci_wide_add_shifted(w, (uint64_t)total, shift);
+            gpucci_wide_add_shifted(w, (uint64_t)(total >> 64), shift + 64);
+        }
+    }
+}
+
+gpucc_status gpucc_dot_reference(const float *x, const float *y, size_t n, unsigned threads, gpucc_reference *out)
+{
+    if (!out || ((!x || !y) && n > 0))
+        return gpucci_fail(GPUCC_E_INVALID, "gpucc_dot_reference: invalid arguments");
+    if ((uint64_t)n > DOT_MAX_N)
+        return gpucci_fail(GPUCC_E_UNSUPPORTED, "dot reference: n = %zu exceeds the exact limit of 2^40 elements",
+                           n);
+    dot_inputs inputs = {x, y};
+    void *raw;
+    unsigned count;
+    gpucc_status status =
+        gpucci_exact_scan(n, threads, DOT_MIN_PER_THREAD, sizeof(dot_partial), scan_range, &inputs, &raw, &count);
+    if (status != GPUCC_OK)
+        return status;
+    const dot_partial *parts = raw;
+    gpucci_exact_sum sum = {.lsb_exp = DOT_LSB_EXP};
+    for (unsigned t = 0; t < count; t++) {
+        sum.nans += parts[t].nans;
+        sum.pos_infs += parts[t].pos_infs;
+        sum.neg_infs += parts[t].neg_infs;
+    }
+    combine_bins(parts, count, &sum);
+    free(raw);
+    gpucci_exact_sum_round(&sum, &out->sum, &out->abs_sum);
+    out->min = out->max = (double)NAN;
+    return GPUCC_OK;
+}
