@@ -391,6 +391,14 @@ GPUCC_API gpucc_status gpucc_peak_read_bandwidth(const float *x, size_t n, unsig
 GPUCC_API gpucc_status gpucc_peak_copy_bandwidth(const float *src, float *dst, size_t n, unsigned threads, unsigned repeat,
                                        gpucc_stats *gbps);
 
+/* Host FP32 multiply-add peak in GFLOP/s (2 flops per fused multiply-add
+ * and lane): a register-only loop of independent FMA chains on the widest
+ * vectors the CPU has (the instruction set the hot loops run with, which
+ * the serial and pthreads device strings name), on `threads` threads (0 =
+ * online CPUs), one untimed run then `repeat` >= 1 timed runs of 4 GFLOP
+ * per thread. The compute ceiling of the dense layer. */
+GPUCC_API gpucc_status gpucc_peak_fma(unsigned threads, unsigned repeat, gpucc_stats *gflops);
+
 /* The ceilings of one OpenCL device (gpucc peak). */
 typedef struct {
     char device[512];
@@ -401,12 +409,16 @@ typedef struct {
     gpucc_stats map_us;              /* map + unmap of the whole buffer, wall time */
     gpucc_stats launch_us;           /* enqueue to completion of an empty kernel */
     gpucc_stats gemm_gflops;         /* SGEMM 1024^3 via gpucc_dense (the backend's dense_impl) */
+    gpucc_stats copy_gbps;           /* global-memory copy kernel, bytes read + written, kernel time */
+    gpucc_stats fma_gflops;          /* FP32 multiply-add peak: independent fma chains, kernel time */
+    gpucc_stats pinned_host_to_device_gbps; /* clEnqueueWriteBuffer from pinned memory (CL_MEM_ALLOC_HOST_PTR) */
+    gpucc_stats pinned_device_to_host_gbps; /* clEnqueueReadBuffer into pinned memory */
 } gpucc_device_peak;
 
 /* Measures the ceilings of an OpenCL backend's device over a buffer of
  * `bytes` (at least 4096; capped at the device's largest allocation). Open
  * the backend with dense_impl = GPUCC_DENSE_CLBLAST for CLBlast's GEMM
- * ceiling. GPUCC_E_INVALID for a backend of another kind. */
+ * (a peer to compare with). GPUCC_E_INVALID for a backend of another kind. */
 GPUCC_API gpucc_status gpucc_device_peak_measure(gpucc_backend *backend, size_t bytes, gpucc_device_peak *out);
 
 /* ---- Input data ---- */

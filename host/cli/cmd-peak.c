@@ -2,6 +2,7 @@
  * throughput gpucc reports can be placed against. */
 #define _POSIX_C_SOURCE 200809L
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,7 @@ enum { HOST_REPEAT = 5, DEVICE_BYTES = 256 << 20 };
 
 typedef struct {
     size_t bytes;
-    gpucc_stats read_1, read_all, copy_all;
+    gpucc_stats read_1, read_all, copy_all, fma_1, fma_all;
     int have_blas;
     gpucc_stats blas;
 } host_peak;
@@ -29,11 +30,14 @@ static void print_help(void)
     printf("usage: gpucc peak [--size-mb=N] [--device=all|N|gpu|cpu|NAME] [--format=table|json]\n"
            "\n"
            "Measures the ceilings of this machine: host memory read bandwidth with one\n"
-           "thread and with all, copy bandwidth (bytes read + written), OpenBLAS SGEMM\n"
-           "where gpucc was built with it, and for each OpenCL device its global-memory\n"
-           "read bandwidth, host<->device transfer bandwidth, map/unmap cost, kernel launch\n"
-           "latency and CLBlast SGEMM (1024^3). Host buffers: --size-mb each (default 1536,\n"
-           "well above the last-level cache), random data.\n");
+           "thread and with all, copy bandwidth (bytes read + written), the FP32 FMA peak\n"
+           "with one thread and with all (register-only loop, widest vectors), and for each\n"
+           "OpenCL device its global-memory read and copy bandwidth, FP32 FMA peak,\n"
+           "host<->device transfer bandwidth from pageable and from pinned memory,\n"
+           "map/unmap cost and kernel launch latency. OpenBLAS SGEMM (where gpucc was\n"
+           "built with it) and CLBlast SGEMM (1024^3) are listed as peers, not ceilings.\n"
+           "Host buffers: --size-mb each (default 1536, well above the last-level cache),\n"
+           "random data.\n");
 }
 
 /* Host ceilings over buffers of `bytes` (shrunk to a quarter of available
@@ -52,7 +56,9 @@ static int measure_host(size_t bytes, host_peak *out)
         if (gpucc_peak_read_bandwidth(buffers.src, buffers.n, 1, HOST_REPEAT, &out->read_1) != GPUCC_OK ||
             gpucc_peak_read_bandwidth(buffers.src, buffers.n, 0, HOST_REPEAT, &out->read_all) != GPUCC_OK ||
             gpucc_peak_copy_bandwidth(buffers.src, buffers.dst, buffers.n, 0, HOST_REPEAT, &out->copy_all) !=
-                GPUCC_OK)
+                GPUCC_OK ||
+            gpucc_peak_fma(1, HOST_REPEAT, &out->fma_1) != GPUCC_OK ||
+            gpucc_peak_fma(0, HOST_REPEAT, &out->fma_all) != GPUCC_OK)
             rc = GPUCC_EXIT_FAILED;
     }
     if (rc != 0)
@@ -67,7 +73,7 @@ static int measure_host(size_t bytes, host_peak *out)
  * device is absent (also when there is no OpenCL platform at all), else 1. */
 static int measure_device(const char *option, const char *selector, gpucc_device_peak *peaks, size_t *count)
 {
-    /* The GEMM ceiling is CLBlast's; a build without CLBlast measures gpucc's kernel. */
+    /* The GEMM peer is CLBlast's; a build without CLBlast measures gpucc's kernel. */
     gpucc_backend_config config = {.device = selector,
                                    .dense_impl = gpucci_build()->clblast ? GPUCC_DENSE_CLBLAST : GPUCC_DENSE_KERNEL};
     int opened;
@@ -104,9 +110,64 @@ static int measure_devices(const char *selector, gpucc_device_peak *peaks, size_
     return rc;
 }
 
+/* One measured value of the table and the JSON: its row label, JSON key,
+ * unit and place in host_peak or gpucc_device_peak. */
+typedef struct {
+    const char *label, *key, *unit;
+    size_t offset;
+} peak_field;
+
+#define HOST_FIELD(label, key, unit, member) {label, key, unit, offsetof(host_peak, member)}
+static const peak_field host_fields[] = {
+    HOST_FIELD("read, 1 thread", "read_1_thread_gbps", "GB/s", read_1),
+    HOST_FIELD("read, all threads", "read_all_threads_gbps", "GB/s", read_all),
+    HOST_FIELD("copy (read + write), all threads", "copy_all_threads_gbps", "GB/s", copy_all),
+    HOST_FIELD("FP32 FMA, 1 thread", "fma_1_thread_gflops", "GFLOP/s", fma_1),
+    HOST_FIELD("FP32 FMA, all threads", "fma_all_threads_gflops", "GFLOP/s", fma_all),
+};
+#undef HOST_FIELD
+
+/* The GEMM peer comes last: gpucc's own kernel in a build without CLBlast. */
+#define DEVICE_FIELD(label, key, unit, member) {label, key, unit, offsetof(gpucc_device_peak, member)}
+static const peak_field device_fields[] = {
+    DEVICE_FIELD("global memory read (kernel)", "read_gbps", "GB/s", read_gbps),
+    DEVICE_FIELD("global memory copy (kernel, r + w)", "copy_gbps", "GB/s", copy_gbps),
+    DEVICE_FIELD("FP32 FMA (kernel)", "fma_gflops", "GFLOP/s", fma_gflops),
+    DEVICE_FIELD("host to device (pageable)", "host_to_device_gbps", "GB/s", host_to_device_gbps),
+    DEVICE_FIELD("device to host (pageable)", "device_to_host_gbps", "GB/s", device_to_host_gbps),
+    DEVICE_FIELD("host to device (pinned)", "pinned_host_to_device_gbps", "GB/s", pinned_host_to_device_gbps),
+    DEVICE_FIELD("device to host (pinned)", "pinned_device_to_host_gbps", "GB/s", pinned_device_to_host_gbps),
+    DEVICE_FIELD("map + unmap, whole buffer", "map_unmap_us", "us", map_us),
+    DEVICE_FIELD("kernel launch latency", "launch_us", "us", launch_us),
+    DEVICE_FIELD("CLBlast SGEMM 1024^3 (peer)", "clblast_sgemm_gflops", "GFLOP/s", gemm_gflops),
+};
+#undef DEVICE_FIELD
+
+static gpucc_stats field_value(const void *record, const peak_field *field)
+{
+    gpucc_stats value;
+    memcpy(&value, (const char *)record + field->offset, sizeof value);
+    return value;
+}
+
 static void print_stats_row(const char *name, gpucc_stats s, const char *unit)
 {
     printf("  %-34s %12.2f %-8s [%.2f - %.2f]\n", name, s.median, unit, s.min, s.max);
+}
+
+/* The rows of fields[0..count) of record; the last one labelled `last`
+ * instead of its own label when that is not NULL. */
+static void print_fields(const void *record, const peak_field *fields, size_t count, const char *last)
+{
+    for (size_t i = 0; i < count; i++)
+        print_stats_row(last && i + 1 == count ? last : fields[i].label, field_value(record, &fields[i]),
+                        fields[i].unit);
+}
+
+static void json_fields(const void *record, const peak_field *fields, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        cli_json_stats(stdout, fields[i].key, field_value(record, &fields[i]));
 }
 
 static void print_table(const cli_context *ctx, const host_peak *host, const gpucc_device_peak *peaks,
@@ -114,26 +175,19 @@ static void print_table(const cli_context *ctx, const host_peak *host, const gpu
 {
     cli_context_print(stdout, ctx, "");
     printf("\nhost (%zu MB buffers, median [min - max] of %d)\n", host->bytes >> 20, HOST_REPEAT);
-    print_stats_row("read, 1 thread", host->read_1, "GB/s");
-    print_stats_row("read, all threads", host->read_all, "GB/s");
-    print_stats_row("copy (read + write), all threads", host->copy_all, "GB/s");
+    print_fields(host, host_fields, sizeof host_fields / sizeof host_fields[0], NULL);
     if (host->have_blas)
-        print_stats_row("OpenBLAS SGEMM 1024^3", host->blas, "GFLOP/s");
+        print_stats_row("OpenBLAS SGEMM 1024^3 (peer)", host->blas, "GFLOP/s");
     else
-        printf("  %-34s (gpucc built without OpenBLAS)\n", "OpenBLAS SGEMM");
+        printf("  %-34s (gpucc built without OpenBLAS)\n", "OpenBLAS SGEMM (peer)");
     if (count == 0)
         printf("\nOpenCL: unavailable (%s)\n",
                gpucci_build()->opencl ? "no platform or device found" : "gpucc built without OpenCL");
     for (size_t i = 0; i < count; i++) {
         const gpucc_device_peak *p = &peaks[i];
         printf("\nOpenCL %s (%zu MB buffer)\n", p->device, p->bytes >> 20);
-        print_stats_row("global memory read (kernel)", p->read_gbps, "GB/s");
-        print_stats_row("host to device (pageable)", p->host_to_device_gbps, "GB/s");
-        print_stats_row("device to host (pageable)", p->device_to_host_gbps, "GB/s");
-        print_stats_row("map + unmap, whole buffer", p->map_us, "us");
-        print_stats_row("kernel launch latency", p->launch_us, "us");
-        print_stats_row(gpucci_build()->clblast ? "CLBlast SGEMM 1024^3 (kernel)" : "gpucc dense kernel 1024^3",
-                        p->gemm_gflops, "GFLOP/s");
+        print_fields(p, device_fields, sizeof device_fields / sizeof device_fields[0],
+                     gpucci_build()->clblast ? NULL : "gpucc dense kernel 1024^3 (peer)");
     }
 }
 
@@ -142,9 +196,7 @@ static void print_json(const cli_context *ctx, const host_peak *host, const gpuc
     printf("{\"schema_version\": 1, ");
     cli_context_json(stdout, ctx);
     printf(",\n \"host\": {\"bytes\": %zu", host->bytes);
-    cli_json_stats(stdout, "read_1_thread_gbps", host->read_1);
-    cli_json_stats(stdout, "read_all_threads_gbps", host->read_all);
-    cli_json_stats(stdout, "copy_all_threads_gbps", host->copy_all);
+    json_fields(host, host_fields, sizeof host_fields / sizeof host_fields[0]);
     if (host->have_blas)
         cli_json_stats(stdout, "openblas_sgemm_gflops", host->blas);
     printf("},\n \"opencl\": [");
@@ -153,12 +205,7 @@ static void print_json(const cli_context *ctx, const host_peak *host, const gpuc
         printf("%s\n  {\"device\": ", i ? "," : "");
         cli_json_string(stdout, p->device);
         printf(", \"bytes\": %zu", p->bytes);
-        cli_json_stats(stdout, "read_gbps", p->read_gbps);
-        cli_json_stats(stdout, "host_to_device_gbps", p->host_to_device_gbps);
-        cli_json_stats(stdout, "device_to_host_gbps", p->device_to_host_gbps);
-        cli_json_stats(stdout, "map_unmap_us", p->map_us);
-        cli_json_stats(stdout, "launch_us", p->launch_us);
-        cli_json_stats(stdout, "clblast_sgemm_gflops", p->gemm_gflops);
+        json_fields(p, device_fields, sizeof device_fields / sizeof device_fields[0]);
         printf("}");
     }
     printf("\n ]\n}\n");

@@ -470,16 +470,53 @@ expect_usage_error run dense --batch=2 "--input=$WORK/X.npy" "--weights=$WORK/W.
 
 # ---- Peak ----
 
+# expect_peak_row LABEL UNIT: the table has that row (LABEL an extended
+# regular expression) with a positive value in UNIT.
+expect_peak_row() {
+    if grep -qE "^  $1 +([1-9][0-9]*\.[0-9]+|0\.[0-9]*[1-9][0-9]*) $2 " "$OUT"; then
+        pass
+    else
+        fail "no row '$1' with a positive value in $2"
+    fi
+}
+
+# expect_peak_json OPENCL: the ceilings of the host FMA peak (and with
+# OPENCL=1 of at least one device: copy, FMA, pinned transfers) are in the
+# JSON, their median, min and max finite and positive (skipped without
+# python3).
+expect_peak_json() {
+    [[ $HAVE_PYTHON == 0 ]] && return 0
+    if python3 - "$OUT" "$1" <<'PY'; then pass; else fail "peak JSON: a ceiling is missing, not finite or not positive"; fi
+import json, math, sys
+peak, opencl = json.load(open(sys.argv[1])), sys.argv[2] == "1"
+stats = [peak["host"][k] for k in ("fma_1_thread_gflops", "fma_all_threads_gflops")]
+stats += [d[k] for d in peak["opencl"]
+          for k in ("copy_gbps", "fma_gflops", "pinned_host_to_device_gbps", "pinned_device_to_host_gbps")]
+ok = (peak["opencl"] or not opencl) and all(math.isfinite(s[v]) and s[v] > 0 for s in stats for v in ("median", "min", "max"))
+sys.exit(0 if ok else 1)
+PY
+}
+
 expect_exit 0 -- peak --size-mb=64
 expect_stdout_contains "read, 1 thread"
 expect_stdout_contains "copy (read + write), all threads"
+expect_peak_row "FP32 FMA, 1 thread" "GFLOP/s"
+expect_peak_row "FP32 FMA, all threads" "GFLOP/s"
+PEAK_OPENCL=0
 if needs OpenCL "peak's OpenCL rows"; then
+    PEAK_OPENCL=1
     expect_stdout_contains "global memory read (kernel)"
     expect_stdout_contains "kernel launch latency"
+    expect_peak_row "global memory copy \\(kernel, r \\+ w\\)" "GB/s"
+    expect_peak_row "FP32 FMA \\(kernel\\)" "GFLOP/s"
+    expect_peak_row "host to device \\(pinned\\)" "GB/s"
+    expect_peak_row "device to host \\(pinned\\)" "GB/s"
 fi
 expect_exit 0 -- peak --size-mb=64 --format=json
 expect_stdout_contains '"schema_version": 1'
 expect_stdout_contains '"read_all_threads_gbps"'
+expect_valid_json
+expect_peak_json "$PEAK_OPENCL"
 if needs CLBlast "peak's CLBlast SGEMM"; then
     expect_stdout_contains '"clblast_sgemm_gflops"'
 fi

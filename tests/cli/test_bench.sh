@@ -42,8 +42,12 @@ CEILINGS=$WORK/ceilings.json
 {
     sed -n '1,3p' "$SKIP"
     echo ' "ceilings": {'
-    for c in host_read_1t host_read_all host_copy_1t host_copy_all opencl_read opencl_h2d opencl_d2h opencl_roundtrip; do
+    for c in host_read_1t host_read_all host_copy_1t host_copy_all opencl_read opencl_copy opencl_h2d opencl_d2h \
+        opencl_pinned_h2d opencl_pinned_d2h opencl_roundtrip; do
         echo "  \"$c\": {\"unit\": \"GB/s\", \"median\": 8, \"min\": 7, \"max\": 9, \"what\": \"fixture $c\"},"
+    done
+    for c in host_fma_1t host_fma_all opencl_fma; do
+        echo "  \"$c\": {\"unit\": \"GFLOP/s\", \"median\": 100, \"min\": 90, \"max\": 110, \"what\": \"fixture $c\"},"
     done
     echo '  "opencl_launch": {"unit": "us", "median": 20, "min": 10, "max": 30, "what": "fixture"}'
     echo ' },'
@@ -135,6 +139,55 @@ if command -v python3 >/dev/null; then
 import json, sys
 rows = json.load(open(sys.argv[1]))["rows"]
 sys.exit(not rows or any(r["ceiling_value"] != 8 or abs(r["fraction_of_ceiling"] * 8 - r["throughput"]) > 1e-9 * r["throughput"] for r in rows))' "$JSON"
+fi
+
+# Map rows on OpenCL are placed against the device's copy kernel when
+# kernel-only.
+if command -v python3 >/dev/null; then
+    check "OpenCL map rows: kernel-only against opencl_copy" python3 -c '
+import json, sys
+rows = [r for r in json.load(open(sys.argv[1]))["rows"] if r["workload"] == "map" and r["backend"] == "opencl"]
+sys.exit(not rows or any(r["kernel_ceiling"] != "opencl_copy" for r in rows))' "$JSON"
+fi
+
+# Dense is placed against the FMA peak (100 GFLOP/s in the fixture), never
+# against OpenBLAS or CLBlast: serial against one thread's, pthreads and
+# PoCL (shared memory) end to end against all threads', OpenCL kernel-only
+# against the device's.
+DENSE=$WORK/dense.json
+bench --suite=batch --min-time=0.01 --ceilings="$CEILINGS" --json="$DENSE" --quiet
+check "dense run with reused ceilings exits 0 (got $RC: $(head -c 300 "$WORK/err"))" test "$RC" -eq 0
+if command -v python3 >/dev/null; then
+    check "dense fractions use the FMA ceilings" python3 -c '
+import json, sys
+want = {"serial": ("host_fma_1t", "host_fma_1t"), "pthreads": ("host_fma_all", "host_fma_all"),
+        "opencl": ("host_fma_all", "opencl_fma")}
+rows = json.load(open(sys.argv[1]))["rows"]
+def fits(r):
+    total, kernel = want[r["backend"]]
+    if r["backend"] == "opencl" and r["copied"]:
+        total = "opencl_fma"
+    return (r["ceiling"], r["kernel_ceiling"]) == (total, kernel) and r["ceiling_value"] == 100 and \
+        abs(r["fraction_of_ceiling"] * 100 - r["throughput"]) <= 1e-9 * r["throughput"] and \
+        abs(r["kernel_fraction"] * 100 - r["kernel_throughput"]) <= 1e-9 * r["kernel_throughput"]
+sys.exit(len({r["backend"] for r in rows}) < 2 or not all(fits(r) for r in rows))' "$DENSE"
+fi
+
+# A saved run without the FMA ceilings (one made before they existed): the
+# run measures them now, says so, and places dense against them.
+grep -v '"host_fma_' "$CEILINGS" >"$WORK/no-fma.json"
+bench --suite=batch --backend=serial --min-time=0.01 --ceilings="$WORK/no-fma.json" --json="$WORK/fma-now.json" --quiet
+check "--ceilings without the FMA ceilings exits 0 (got $RC: $(head -c 300 "$WORK/err"))" test "$RC" -eq 0
+check "--ceilings without the FMA ceilings: the source line names what was measured now" \
+    grep -q "^ceilings (reused from $WORK/no-fma.json (measured .*); measured now: host_fma_1t, host_fma_all;" "$WORK/out"
+check "--ceilings without the FMA ceilings: the reused ones stay" grep -q '^  host_read_1t  *8.00 GB/s .*fixture' "$WORK/out"
+if command -v python3 >/dev/null; then
+    check "--ceilings without the FMA ceilings: serial dense against the one measured now" python3 -c '
+import json, math, sys
+rows = json.load(open(sys.argv[1]))["rows"]
+sys.exit(not rows or any(r["ceiling"] != "host_fma_1t" or r["ceiling_value"] == 100 or
+                         not (math.isfinite(r["ceiling_value"]) and r["ceiling_value"] > 0) for r in rows))' \
+        "$WORK/fma-now.json"
 fi
 
 # Unusable --ceilings files stop the run before it starts.

@@ -418,6 +418,17 @@ START_TEST(test_peak_invalid)
     EXPECT_INVALID(gpucc_peak_copy_bandwidth(a, c, N, GPUCC_MAX_THREADS + 1, 1, &gbps));
     ck_assert_int_eq(gpucc_peak_copy_bandwidth(a, c, N, 1, 1, &gbps), GPUCC_OK);
 
+    EXPECT_INVALID(gpucc_peak_fma(1, 0, &gbps));
+    EXPECT_INVALID(gpucc_peak_fma(1, 1, NULL));
+    EXPECT_INVALID(gpucc_peak_fma(GPUCC_MAX_THREADS + 1, 1, &gbps));
+    /* One thread and all: a finite, positive rate ordered as stats are. */
+    for (unsigned threads = 0; threads < 2; threads++) {
+        gpucc_stats gflops;
+        ck_assert_int_eq(gpucc_peak_fma(threads, 2, &gflops), GPUCC_OK);
+        ck_assert(isfinite(gflops.max) && gflops.min > 0);
+        ck_assert(gflops.min <= gflops.median && gflops.median <= gflops.max);
+    }
+
     /* The device ceilings need an OpenCL backend: a serial one is refused
      * without touching OpenCL. */
     gpucc_backend *b = support_open(GPUCC_BACKEND_SERIAL, NULL, "serial");

@@ -1,6 +1,7 @@
 /* Where the ceilings of `gpucc bench` come from: measured at the start
- * (host memory, OpenBLAS, the OpenCL device; see ceilings.c), skipped, or
- * reused from a saved run of this machine. */
+ * (host memory and arithmetic, OpenBLAS, the OpenCL device; see
+ * ceilings.c), skipped, or reused from a saved run of this machine, with
+ * what that run lacks and this one needs measured now. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +10,11 @@
 #include "bench-json-read.h"
 #include "build-info.h"
 #include "ceilings.h"
+#include "cpuinfo.h"
 
 /* OpenBLAS's SGEMM (ceilings.c) with 1 thread and with all, where gpucc
- * was built with OpenBLAS: the ceilings of serial and pthreads dense. */
+ * was built with OpenBLAS: peers of serial and pthreads dense, listed for
+ * comparison (not ceilings: a generic build is far below the FMA peak). */
 static void measure_openblas(bench_report *r)
 {
 #ifdef GPUCC_HAVE_OPENBLAS
@@ -19,20 +22,49 @@ static void measure_openblas(bench_report *r)
     for (int all = 0; all < 2; all++) {
         bench_ceiling *c = &r->ceilings[all ? CEIL_OPENBLAS_ALL : CEIL_OPENBLAS_1T];
         c->measured = cli_blas_sgemm_gflops(DENSE_DIM, all ? cpus : 1, 5, &c->value) == 0;
-        snprintf(c->what, sizeof c->what, "OpenBLAS cblas_sgemm %dx%dx%d, %u thread%s, wall time, median of 5",
+        snprintf(c->what, sizeof c->what,
+                 "OpenBLAS cblas_sgemm %dx%dx%d, %u thread%s, wall time, median of 5 (a peer, not a ceiling)",
                  DENSE_DIM, DENSE_DIM, DENSE_DIM, all ? cpus : 1, all && cpus > 1 ? "s" : "");
     }
     if (!r->ceilings[CEIL_OPENBLAS_1T].measured)
-        bench_note(r, "OpenBLAS SGEMM could not be measured (memory): CPU dense rows have no ceiling");
+        bench_note(r, "OpenBLAS SGEMM could not be measured (memory)");
 #else
-    bench_note(r, "gpucc built without OpenBLAS: CPU dense rows have no GEMM ceiling");
+    (void)r;
 #endif
 }
 
+/* Host FP32 FMA peak (gpucc_peak_fma) with 1 thread and with all, each
+ * unless already known: the ceilings of dense on the CPU backends. */
+static void measure_host_fma(bench_report *r)
+{
+    unsigned cpus = gpucc_cpu_count();
+    for (int all = 0; all < 2; all++) {
+        bench_ceiling_id id = all ? CEIL_HOST_FMA_ALL : CEIL_HOST_FMA_1T;
+        bench_ceiling *c = &r->ceilings[id];
+        unsigned threads = all ? cpus : 1;
+        if (c->measured)
+            continue;
+        c->measured = gpucc_peak_fma(threads, 7, &c->value) == GPUCC_OK;
+        snprintf(c->what, sizeof c->what,
+                 "register-only FP32 FMA chains (%s), %u thread%s, 2 flops per lane, median of 7", gpucci_cpu_isa(),
+                 threads, threads > 1 ? "s" : "");
+        if (!c->measured)
+            bench_note(r, "no %s ceiling: %s", bench_ceiling_name(id), gpucc_last_error());
+    }
+}
+
 /* Host read (1 and all threads) and copy (1 and all threads) bandwidth over
- * buffers of CEILING_BYTES of random data each, shrunk to fit memory. */
+ * buffers of CEILING_BYTES of random data each, shrunk to fit memory; those
+ * already known are left as they are. */
 static void measure_host(bench_report *r)
 {
+    static const bench_ceiling_id ids[4] = {CEIL_HOST_READ_1T, CEIL_HOST_READ_ALL, CEIL_HOST_COPY_1T,
+                                            CEIL_HOST_COPY_ALL};
+    int missing = 0;
+    for (int i = 0; i < 4; i++)
+        missing += !r->ceilings[ids[i]].measured;
+    if (!missing)
+        return;
     double bytes = (double)cli_ceiling_buffer_bytes((size_t)CEILING_BYTES);
     if (bytes < CEILING_BYTES)
         bench_note(r, "host ceilings over %.2f GB buffers instead of %.1f GB: only %.1f GB of memory available",
@@ -45,10 +77,10 @@ static void measure_host(bench_report *r)
     unsigned cpus = gpucc_cpu_count();
     for (int i = 0; i < 4; i++) {
         int copy = i >= 2, all = i % 2;
-        bench_ceiling_id id = copy ? (all ? CEIL_HOST_COPY_ALL : CEIL_HOST_COPY_1T)
-                                   : (all ? CEIL_HOST_READ_ALL : CEIL_HOST_READ_1T);
-        bench_ceiling *c = &r->ceilings[id];
+        bench_ceiling *c = &r->ceilings[ids[i]];
         unsigned threads = all ? cpus : 1;
+        if (c->measured)
+            continue;
         gpucc_status status = copy ? gpucc_peak_copy_bandwidth(b.src, b.dst, b.n, threads, 7, &c->value)
                                    : gpucc_peak_read_bandwidth(b.src, b.n, threads, 7, &c->value);
         c->measured = status == GPUCC_OK;
@@ -56,28 +88,42 @@ static void measure_host(bench_report *r)
                  copy ? "copy (memcpy; read + write bytes)" : "read (vectorised sum)", threads,
                  threads > 1 ? "s" : "", bytes * 1e-9, copy ? "buffers" : "buffer");
         if (!c->measured)
-            bench_note(r, "no %s ceiling: %s", bench_ceiling_name(id), gpucc_last_error());
+            bench_note(r, "no %s ceiling: %s", bench_ceiling_name(ids[i]), gpucc_last_error());
     }
     cli_host_buffers_free(&b);
 }
 
+/* Sets a device ceiling unless it is already known. */
 static void set_device_ceiling(bench_report *r, bench_ceiling_id id, gpucc_stats value, const char *what,
                                const char *device)
 {
     bench_ceiling *c = &r->ceilings[id];
+    if (c->measured)
+        return;
     c->measured = value.median > 0;
     c->value = value;
     snprintf(c->what, sizeof c->what, "%.150s; %.120s", what, device);
 }
 
+/* The ceilings gpucc_device_peak_measure gives, but CLBlast's GEMM. */
+static const bench_ceiling_id device_ceilings[] = {
+    CEIL_CL_READ, CEIL_CL_COPY, CEIL_CL_FMA, CEIL_CL_H2D, CEIL_CL_D2H, CEIL_CL_PINNED_H2D, CEIL_CL_PINNED_D2H,
+    CEIL_CL_ROUNDTRIP, CEIL_CL_LAUNCH};
+
 /* The selected OpenCL device's ceilings (gpucc_device_peak_measure, with
- * CLBlast for GEMM); none when the device does not open (its rows say why). */
+ * CLBlast for GEMM), when any is not yet known; none when the device does
+ * not open (its rows say why). */
 static void measure_device(bench_report *r, const bench_options *o, progress *p)
 {
-    /* The GEMM ceiling only serves the batch suite, and is CLBlast's: without
-     * either, gpucc's own kernel stands in (built already) and CLBlast's
-     * compilation is saved. */
-    int gemm = (o->suites & (1u << BENCH_BATCH)) != 0 && gpucci_build()->clblast;
+    /* CLBlast's GEMM is only listed for the batch suite, and only when it is
+     * measured fresh: without either, gpucc's own kernel stands in (built
+     * already) and CLBlast's compilation is saved. */
+    int gemm = (o->suites & (1u << BENCH_BATCH)) != 0 && gpucci_build()->clblast && !o->ceilings;
+    int missing = 0;
+    for (size_t i = 0; i < sizeof device_ceilings / sizeof device_ceilings[0]; i++)
+        missing += !r->ceilings[device_ceilings[i]].measured;
+    if (!missing)
+        return;
     gpucc_backend_config config = {.device = o->device, .dense_impl = gemm ? GPUCC_DENSE_CLBLAST : GPUCC_DENSE_KERNEL,
                                    .notice = bench_progress_notice, .notice_ctx = p};
     gpucc_device_peak peak;
@@ -90,10 +136,18 @@ static void measure_device(bench_report *r, const bench_options *o, progress *p)
     char what[120];
     snprintf(what, sizeof what, "streaming read kernel over %.2f GB, event time", peak.bytes * 1e-9);
     set_device_ceiling(r, CEIL_CL_READ, peak.read_gbps, what, peak.device);
+    snprintf(what, sizeof what, "copy kernel over %.2f GB (read + write bytes), event time", peak.bytes * 1e-9);
+    set_device_ceiling(r, CEIL_CL_COPY, peak.copy_gbps, what, peak.device);
+    set_device_ceiling(r, CEIL_CL_FMA, peak.fma_gflops, "FP32 fma chains kernel (float4 or float16), event time",
+                       peak.device);
     set_device_ceiling(r, CEIL_CL_H2D, peak.host_to_device_gbps, "clEnqueueWriteBuffer from pageable memory",
                        peak.device);
     set_device_ceiling(r, CEIL_CL_D2H, peak.device_to_host_gbps, "clEnqueueReadBuffer into pageable memory",
                        peak.device);
+    set_device_ceiling(r, CEIL_CL_PINNED_H2D, peak.pinned_host_to_device_gbps,
+                       "clEnqueueWriteBuffer from pinned memory (CL_MEM_ALLOC_HOST_PTR)", peak.device);
+    set_device_ceiling(r, CEIL_CL_PINNED_D2H, peak.pinned_device_to_host_gbps,
+                       "clEnqueueReadBuffer into pinned memory (CL_MEM_ALLOC_HOST_PTR)", peak.device);
     gpucc_stats h = peak.host_to_device_gbps, d = peak.device_to_host_gbps, trip = {0, 0, 0};
     if (h.median > 0 && d.median > 0)
         trip = (gpucc_stats){2 / (1 / h.median + 1 / d.median), 2 / (1 / h.min + 1 / d.min),
@@ -101,9 +155,25 @@ static void measure_device(bench_report *r, const bench_options *o, progress *p)
     set_device_ceiling(r, CEIL_CL_ROUNDTRIP, trip, "copy in then out (map end to end): 2 / (1/h2d + 1/d2h)",
                        peak.device);
     if (gemm)
-        set_device_ceiling(r, CEIL_CL_GEMM, peak.gemm_gflops, "CLBlast SGEMM 1024^3, event time", peak.device);
+        set_device_ceiling(r, CEIL_CL_GEMM, peak.gemm_gflops, "CLBlast SGEMM 1024^3, event time (a peer, not a ceiling)",
+                           peak.device);
     set_device_ceiling(r, CEIL_CL_LAUNCH, peak.launch_us, "empty kernel, enqueue to completion (not a ceiling)",
                        peak.device);
+}
+
+/* After reuse: appends to the source line the ceilings this run measured
+ * because the reused file lacked them. */
+static void name_measured_now(bench_report *r, const int *reused)
+{
+    size_t used = strlen(r->ceilings_source);
+    const char *lead = "; measured now: ";
+    for (int id = 0; id < CEIL_COUNT && used < sizeof r->ceilings_source; id++) {
+        if (reused[id] || !r->ceilings[id].measured)
+            continue;
+        used += (size_t)snprintf(r->ceilings_source + used, sizeof r->ceilings_source - used, "%s%s", lead,
+                                 bench_ceiling_name(id));
+        lead = ", ";
+    }
 }
 
 int bench_measure_ceilings(bench_report *r, const bench_options *o, progress *p)
@@ -112,20 +182,32 @@ int bench_measure_ceilings(bench_report *r, const bench_options *o, progress *p)
         r->ceilings_skipped = 1;
         return 0;
     }
-    if (o->ceilings)
-        return bench_load_ceilings(o->ceilings, r);
-    int dense_cpu = (o->suites & (1u << BENCH_BATCH)) &&
-                    (o->backends & ((1u << GPUCC_BACKEND_SERIAL) | (1u << GPUCC_BACKEND_PTHREADS)));
-    if (dense_cpu) {
-        bench_progress_line(p, "ceilings: OpenBLAS SGEMM");
+    int reused[CEIL_COUNT] = {0};
+    if (o->ceilings) {
+        int rc = bench_load_ceilings(o->ceilings, r);
+        if (rc != 0)
+            return rc;
+        for (int id = 0; id < CEIL_COUNT; id++)
+            reused[id] = r->ceilings[id].measured;
+    }
+    int dense = (o->suites & (1u << BENCH_BATCH)) != 0;
+    int dense_cpu = dense && (o->backends & ((1u << GPUCC_BACKEND_SERIAL) | (1u << GPUCC_BACKEND_PTHREADS)));
+    if (dense_cpu && !o->ceilings) {
+        bench_progress_line(p, "peers: OpenBLAS SGEMM");
         measure_openblas(r);
+    }
+    if (dense) {
+        bench_progress_line(p, "ceilings: host FP32 FMA peak");
+        measure_host_fma(r);
     }
     bench_progress_line(p, "ceilings: host read and copy bandwidth");
     measure_host(r);
     if (o->backends & (1u << GPUCC_BACKEND_OPENCL)) {
-        bench_progress_line(p, "ceilings: OpenCL device (read, transfers, launch, CLBlast GEMM)");
+        bench_progress_line(p, "ceilings: OpenCL device (read, copy, FMA, transfers, launch, CLBlast GEMM)");
         measure_device(r, o, p);
     }
+    if (o->ceilings)
+        name_measured_now(r, reused);
     return 0;
 }
 
@@ -192,6 +274,6 @@ int bench_load_ceilings(const char *path, bench_report *r)
     }
     snprintf(r->ceilings_source, sizeof r->ceilings_source, "reused from %.200s (measured %.40s)", path, date);
     if (!loaded)
-        bench_note(r, "%s holds no ceilings: no row is placed against a ceiling", path);
+        bench_note(r, "%s holds no ceilings: those this run needs are measured now", path);
     return 0;
 }

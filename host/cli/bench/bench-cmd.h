@@ -55,8 +55,9 @@ void bench_progress_line(progress *p, const char *format, ...);
 void bench_progress_notice(void *ctx, const char *message);
 
 /* Measures the ceilings the selected suites and backends need, or, with
- * --ceilings, skips them or reuses a saved run's. Returns 0 or the exit
- * status of an unusable --ceilings file. */
+ * --ceilings, skips them or reuses a saved run's, measuring those the run
+ * needs that the saved run lacks (named in the source line). Returns 0 or
+ * the exit status of an unusable --ceilings file. */
 int bench_measure_ceilings(bench_report *r, const bench_options *o, progress *p);
 
 /* A backend configuration that points share; opened at its first point and

@@ -15,8 +15,11 @@ static const struct {
 } ceiling_info[CEIL_COUNT] = {
     [CEIL_HOST_READ_1T] = {"host_read_1t", "GB/s"},     [CEIL_HOST_READ_ALL] = {"host_read_all", "GB/s"},
     [CEIL_HOST_COPY_1T] = {"host_copy_1t", "GB/s"},     [CEIL_HOST_COPY_ALL] = {"host_copy_all", "GB/s"},
+    [CEIL_HOST_FMA_1T] = {"host_fma_1t", "GFLOP/s"},    [CEIL_HOST_FMA_ALL] = {"host_fma_all", "GFLOP/s"},
     [CEIL_OPENBLAS_1T] = {"openblas_sgemm_1t", "GFLOP/s"}, [CEIL_OPENBLAS_ALL] = {"openblas_sgemm_all", "GFLOP/s"},
     [CEIL_CL_READ] = {"opencl_read", "GB/s"},           [CEIL_CL_H2D] = {"opencl_h2d", "GB/s"},
+    [CEIL_CL_COPY] = {"opencl_copy", "GB/s"},           [CEIL_CL_FMA] = {"opencl_fma", "GFLOP/s"},
+    [CEIL_CL_PINNED_H2D] = {"opencl_pinned_h2d", "GB/s"}, [CEIL_CL_PINNED_D2H] = {"opencl_pinned_d2h", "GB/s"},
     [CEIL_CL_D2H] = {"opencl_d2h", "GB/s"},             [CEIL_CL_ROUNDTRIP] = {"opencl_roundtrip", "GB/s"},
     [CEIL_CL_GEMM] = {"opencl_clblast_sgemm", "GFLOP/s"}, [CEIL_CL_LAUNCH] = {"opencl_launch", "us"},
 };

@@ -103,7 +103,7 @@ static gpucc_backend *slot_backend(bench_run *run, size_t i)
 /* Picks the ceilings of a measured row (see bench/README.md): workloads
  * bound by reading against read bandwidth, by reading and writing against
  * copy bandwidth (or the transfers where the device copies), by arithmetic
- * against GEMM. */
+ * against the FMA peak. */
 static void choose_ceilings(const bench_report *r, bench_row *row)
 {
     int copied = row->m.flags & GPUCC_RESULT_COPIED;
@@ -119,12 +119,13 @@ static void choose_ceilings(const bench_report *r, bench_row *row)
         total = row->backend == GPUCC_BACKEND_SERIAL ? CEIL_HOST_COPY_1T
                 : row->backend == GPUCC_BACKEND_PTHREADS || !copied ? CEIL_HOST_COPY_ALL
                                                                      : CEIL_CL_ROUNDTRIP;
-        kernel = row->backend == GPUCC_BACKEND_OPENCL && copied ? CEIL_CL_READ : total;
+        kernel = row->backend == GPUCC_BACKEND_OPENCL ? CEIL_CL_COPY : total;
         break;
     default:
-        total = kernel = row->backend == GPUCC_BACKEND_SERIAL     ? CEIL_OPENBLAS_1T
-                         : row->backend == GPUCC_BACKEND_PTHREADS ? CEIL_OPENBLAS_ALL
-                                                                  : CEIL_CL_GEMM;
+        total = row->backend == GPUCC_BACKEND_SERIAL ? CEIL_HOST_FMA_1T
+                : row->backend == GPUCC_BACKEND_PTHREADS || !copied ? CEIL_HOST_FMA_ALL
+                                                                     : CEIL_CL_FMA;
+        kernel = row->backend == GPUCC_BACKEND_OPENCL ? CEIL_CL_FMA : total;
         break;
     }
     row->ceiling = r->ceilings[total].measured ? total : CEIL_NONE;

@@ -26,13 +26,19 @@ typedef enum {
     CEIL_HOST_READ_ALL,
     CEIL_HOST_COPY_1T,
     CEIL_HOST_COPY_ALL,
-    CEIL_OPENBLAS_1T,
-    CEIL_OPENBLAS_ALL,
+    CEIL_HOST_FMA_1T,
+    CEIL_HOST_FMA_ALL,
+    CEIL_OPENBLAS_1T,  /* a peer to compare with, not a ceiling */
+    CEIL_OPENBLAS_ALL, /* a peer */
     CEIL_CL_READ,
+    CEIL_CL_COPY,
+    CEIL_CL_FMA,
     CEIL_CL_H2D,
     CEIL_CL_D2H,
+    CEIL_CL_PINNED_H2D,
+    CEIL_CL_PINNED_D2H,
     CEIL_CL_ROUNDTRIP, /* 8 bytes per element moved over h2d then d2h: 2 / (1/h2d + 1/d2h) */
-    CEIL_CL_GEMM,
+    CEIL_CL_GEMM,      /* a peer (CLBlast) */
     CEIL_CL_LAUNCH,    /* not a ceiling: the launch latency, for the reader */
     CEIL_COUNT
 } bench_ceiling_id;
