@@ -27,6 +27,7 @@ packages=(
     libclblast-dev # CLBlast (GEMM)
     check # unit tests
     libopenblas-dev # OpenBLAS: the SGEMM peer that `gpucc peak` and bench-dense compare with
+    openmpi-bin libopenmpi-dev # Open MPI: gpucc run across MPI ranks (GPUCC_MPI) and its test
 )
 [ "$with_plots" -eq 1 ] && packages+=(gnuplot-nox) # bench/plot.sh
 # scripts/ci/oclgrind.sh; scripts/ci/fuzz.sh (libclang-rt-dev: libFuzzer for

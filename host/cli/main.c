@@ -11,6 +11,9 @@
 #include "commands.h"
 #include "gpucc.h"
 #include "runner.h"
+#ifdef GPUCC_MPI
+#include "mpi-run.h"
+#endif
 
 static void print_help(FILE *out)
 {
@@ -49,7 +52,9 @@ static void print_version(void)
            b->native ? "ON" : "OFF", openblas, b->sanitizer[0] ? b->sanitizer : "none", b->compiler);
 }
 
-static int cmd_run(int argc, char **argv)
+/* Reads `gpucc run`'s arguments into options. Returns 0 to run, -1 when
+ * help was printed, else the exit code of a usage error (printed). */
+static int parse_run(int argc, char **argv, cli_run_options *options)
 {
     if (argc < 2) {
         fprintf(stderr, "gpucc run: missing workload (see 'gpucc run --help')\n");
@@ -57,10 +62,19 @@ static int cmd_run(int argc, char **argv)
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         cli_run_help();
-        return GPUCC_EXIT_OK;
+        return -1;
     }
+    return cli_parse_run(argc - 1, argv + 1, options);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+#ifdef GPUCC_MPI
+    if (cli_mpi_launched())
+        return cli_mpi_run_command(argc, argv, parse_run);
+#endif
     cli_run_options options;
-    int rc = cli_parse_run(argc - 1, argv + 1, &options);
+    int rc = parse_run(argc, argv, &options);
     if (rc == -1)
         return GPUCC_EXIT_OK;
     if (rc != 0)

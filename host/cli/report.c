@@ -195,6 +195,8 @@ static void print_json(FILE *out, const cli_report *r)
             fputs(", \"message\": ", out);
             cli_json_string(out, m->reason);
         }
+        if (r->row_json)
+            r->row_json(out, r, i);
         fputs("}", out);
     }
     fputs("\n ]\n}\n", out);

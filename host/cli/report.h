@@ -25,12 +25,16 @@ typedef struct {
 /* Rows of a run: serial, pthreads, and one per selected OpenCL device. */
 enum { CLI_MAX_DEVICES = 16, CLI_MAX_ROWS = GPUCC_BACKEND_COUNT - 1 + CLI_MAX_DEVICES };
 
-typedef struct {
+typedef struct cli_report {
     const gpucci_workload *workload;
     const gpucci_job *job;     /* what ran: its title, facts and work per call */
     gpucc_plan plan;
     cli_row rows[CLI_MAX_ROWS];
     size_t row_count;
+    /* Writes more members of row i's JSON object, each after ", " (a run
+     * over MPI ranks: its communication and ranks), or NULL. */
+    void (*row_json)(FILE *out, const struct cli_report *report, size_t i);
+    const void *row_json_data; /* what row_json reads */
 } cli_report;
 
 void cli_report_print(FILE *out, const cli_report *report, cli_format format);

@@ -98,9 +98,7 @@ static int open_row(const cli_run_options *o, gpucc_backend_kind kind, const cha
     return 0;
 }
 
-/* Opens every selected backend, OpenCL once per selected device, into
- * backends[] and a row each. Returns 0 or an exit code (printed). */
-static int open_backends(const cli_run_options *o, gpucc_backend **backends, cli_report *report)
+int cli_open_backends(const cli_run_options *o, gpucc_backend **backends, cli_report *report)
 {
     int rc = 0;
     for (int k = 0; k < GPUCC_BACKEND_COUNT && rc == 0; k++) {
@@ -120,8 +118,7 @@ static int open_backends(const cli_run_options *o, gpucc_backend **backends, cli
     return rc;
 }
 
-/* Prints the report; returns 1 if any row failed or did not verify, else 0. */
-static int print_and_judge(const cli_run_options *o, const cli_report *report)
+int cli_print_and_judge(const cli_run_options *o, const cli_report *report)
 {
     cli_report_print(stdout, report, o->format);
     fflush(stdout);
@@ -137,9 +134,7 @@ static int print_and_judge(const cli_run_options *o, const cli_report *report)
     return rc;
 }
 
-/* Marks a row failed when the measurement itself could not run, or
- * unsupported when its backend leaves the workload out. */
-static void record_error(cli_row *row, gpucc_status status)
+void cli_record_error(cli_row *row, gpucc_status status)
 {
     if (status != GPUCC_OK) {
         row->status = status == GPUCC_E_UNSUPPORTED ? GPUCC_ROW_UNSUPPORTED : GPUCC_ROW_ERROR;
@@ -167,7 +162,7 @@ static int write_output(const cli_run_options *o, gpucci_atomic_file *output, co
     return 0;
 }
 
-static void close_backends(gpucc_backend **backends)
+void cli_close_backends(gpucc_backend **backends)
 {
     for (int i = 0; i < CLI_MAX_ROWS; i++)
         gpucc_backend_close(backends[i]);
@@ -185,10 +180,10 @@ static void measure_rows(const cli_run_options *o, gpucci_job *job, cli_report *
             continue;
         float *out = NULL;
         if (count && !(out = outputs[i] = gpucc_alloc_floats(count))) {
-            record_error(row, GPUCC_E_NOMEM);
+            cli_record_error(row, GPUCC_E_NOMEM);
             continue;
         }
-        record_error(row, o->workload->measure(job, backends[i], &o->plan, out, &row->m));
+        cli_record_error(row, o->workload->measure(job, backends[i], &o->plan, out, &row->m));
     }
 }
 
@@ -225,10 +220,10 @@ int cli_run(const cli_run_options *o)
         rc = cli_exit_of(status);
     }
     if (rc == 0)
-        rc = open_backends(o, backends, &report);
+        rc = cli_open_backends(o, backends, &report);
     if (rc == 0) {
         measure_rows(o, &job, &report, backends, outputs);
-        rc = print_and_judge(o, &report);
+        rc = cli_print_and_judge(o, &report);
     }
     if (rc == 0)
         rc = write_output(o, &output, output_of(o, &report, outputs), job.output_rank, job.output_shape);
@@ -236,6 +231,6 @@ int cli_run(const cli_run_options *o)
     for (int i = 0; i < CLI_MAX_ROWS; i++)
         gpucc_free_floats(outputs[i]);
     gpucci_job_release(o->workload, &job);
-    close_backends(backends);
+    cli_close_backends(backends);
     return rc;
 }

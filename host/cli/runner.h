@@ -3,10 +3,24 @@
 #define GPUCC_RUNNER_H
 
 #include "cli.h"
+#include "report.h"
 
 /* Prepares the data, opens the selected backends, measures and verifies
  * every backend, prints the report on stdout and writes --output. Returns
  * the exit code. */
 int cli_run(const cli_run_options *options);
+
+/* The steps of cli_run that a run over MPI ranks (mpi/) shares. */
+
+/* Opens every selected backend, OpenCL once per selected device, into
+ * backends[] (CLI_MAX_ROWS) and a row each. Returns 0 or an exit code
+ * (printed). */
+int cli_open_backends(const cli_run_options *o, gpucc_backend **backends, cli_report *report);
+/* Marks a row failed when the measurement itself could not run, or
+ * unsupported when its backend leaves the workload out. */
+void cli_record_error(cli_row *row, gpucc_status status);
+/* Prints the report; returns 1 if any row failed or did not verify, else 0. */
+int cli_print_and_judge(const cli_run_options *o, const cli_report *report);
+void cli_close_backends(gpucc_backend **backends);
 
 #endif

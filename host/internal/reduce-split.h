@@ -80,15 +80,18 @@ gpucc_status gpucci_reduce_measure_split(gpucc_backend *backend, gpucc_reduce_op
 
 /* ---- The reduce workload's job, split (workloads/reduce/reduce-workload.c) ----
  *
- * Process `part` of `parts` prepares its share of the job: it generates
- * elements [first, end) (gpucci_reduce_share) of the --size elements and
- * tallies their reference; after the processes have added their tallies,
- * each finishes the job with the total (the reference of the whole input,
- * the report's text), then measures every backend with the others through
- * an exchange. Release the job with gpucci_job_release and the reduce
- * workload. GPUCC_E_INVALID for --input (not read in parts yet). */
+ * Process `part` of `parts` prepares its share of a job of n elements (the
+ * --size, or the length of the --input file): elements [first, end) as
+ * gpucci_reduce_share gives them, generated from params->seed, or, with
+ * --input, taken over from given (which the caller read, e.g. with
+ * gpucci_array_load_range, and which is left empty). It tallies their
+ * reference; after the processes have added their tallies, each finishes
+ * the job with the total (the reference of the whole input, the report's
+ * text), then measures every backend with the others through an exchange.
+ * Release the job with gpucci_job_release and the reduce workload. */
 gpucc_status gpucci_reduce_split_prepare(const gpucci_workload_params *params, unsigned part, unsigned parts,
-                                         gpucci_job *job, gpucci_reference_tally *tally);
+                                         size_t n, gpucc_array *given, gpucci_job *job,
+                                         gpucci_reference_tally *tally);
 gpucc_status gpucci_reduce_split_finish(gpucci_job *job, const gpucci_reference_tally *total);
 /* The elements [*first, *end) this process holds. */
 void gpucci_reduce_split_share(const gpucci_job *job, size_t *first, size_t *end);

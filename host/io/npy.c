@@ -98,7 +98,8 @@ static int ends_with_npy(const char *path)
 
 /* ---- Raw float32 ---- */
 
-static gpucc_status load_raw(FILE *f, const char *path, uint64_t size, gpucc_array *out)
+/* The shape of a raw file (all data, no header). */
+static gpucc_status layout_raw(const char *path, uint64_t size, gpucc_array *out)
 {
     if (size % sizeof(float) != 0)
         return gpucci_fail(GPUCC_E_FORMAT,
@@ -110,7 +111,7 @@ static gpucc_status load_raw(FILE *f, const char *path, uint64_t size, gpucc_arr
     out->count = (size_t)(size / sizeof(float));
     out->shape[0] = out->count;
     out->shape[1] = 1;
-    return read_data(f, path, out);
+    return GPUCC_OK;
 }
 
 /* ---- .npy header parsing ---- */
@@ -385,8 +386,9 @@ static gpucc_status check_header(const char *path, const npy_header *h, size_t m
 
 /* ---- .npy ---- */
 
-static gpucc_status load_npy(FILE *f, const char *path, uint64_t size, size_t max_rank,
-                             gpucc_array *out)
+/* Reads a .npy file's preamble and header into the shape of out, leaving f
+ * at the first float. */
+static gpucc_status layout_npy(FILE *f, const char *path, uint64_t size, size_t max_rank, gpucc_array *out)
 {
     unsigned char pre[12];
     size_t n = size < 8 ? (size_t)size : 8;
@@ -434,9 +436,23 @@ static gpucc_status load_npy(FILE *f, const char *path, uint64_t size, size_t ma
             st = check_header(path, &h, max_rank, size - preamble - header_len, out);
     }
     free(text);
+    return st;
+}
+
+/* Opens path and reads its shape (.npy: from the header; otherwise raw
+ * float32), leaving *f at the first float (close it). */
+static gpucc_status open_array(const char *path, size_t max_rank, FILE **f, gpucc_array *out)
+{
+    uint64_t size = 0;
+    gpucc_status st = open_regular(path, f, &size);
     if (st != GPUCC_OK)
         return st;
-    return read_data(f, path, out);
+    st = ends_with_npy(path) ? layout_npy(*f, path, size, max_rank, out) : layout_raw(path, size, out);
+    if (st != GPUCC_OK) {
+        fclose(*f);
+        *f = NULL;
+    }
+    return st;
 }
 
 /* ---- Public API ---- */
@@ -452,13 +468,50 @@ gpucc_status gpucc_array_load(const char *path, size_t max_rank, gpucc_array *ou
         return gpucci_fail(GPUCC_E_INVALID, "%s: max_rank %zu must be 1 or 2", path, max_rank);
 
     FILE *f = NULL;
-    uint64_t size = 0;
-    gpucc_status st = open_regular(path, &f, &size);
+    gpucc_status st = open_array(path, max_rank, &f, out);
+    if (st == GPUCC_OK) {
+        st = read_data(f, path, out);
+        fclose(f); /* read-only: nothing to lose on close */
+    }
+    if (st != GPUCC_OK)
+        gpucc_array_free(out);
+    return st;
+}
+
+gpucc_status gpucci_array_length(const char *path, size_t *n)
+{
+    FILE *f = NULL;
+    gpucc_array shape = {0};
+    if (!path || !n)
+        return gpucci_fail(GPUCC_E_INVALID, "gpucci_array_length: invalid arguments");
+    gpucc_status st = open_array(path, 1, &f, &shape);
+    if (st == GPUCC_OK) {
+        fclose(f);
+        *n = shape.count;
+    }
+    return st;
+}
+
+gpucc_status gpucci_array_load_range(const char *path, size_t first, size_t end, gpucc_array *out)
+{
+    if (!out)
+        return gpucci_fail(GPUCC_E_INVALID, "gpucci_array_load_range: out is NULL");
+    memset(out, 0, sizeof *out);
+    if (!path || first > end)
+        return gpucci_fail(GPUCC_E_INVALID, "gpucci_array_load_range: invalid arguments");
+    FILE *f = NULL;
+    gpucc_status st = open_array(path, 1, &f, out);
     if (st != GPUCC_OK)
         return st;
-    st = ends_with_npy(path) ? load_npy(f, path, size, max_rank, out)
-                             : load_raw(f, path, size, out);
-    fclose(f); /* read-only: nothing to lose on close */
+    if (end > out->count)
+        st = gpucci_fail(GPUCC_E_FORMAT, "%s: holds %zu elements, not the %zu expected", path, out->count, end);
+    else if (fseeko(f, (off_t)(first * sizeof(float)), SEEK_CUR) != 0)
+        st = gpucci_fail(GPUCC_E_IO, "%s: seek failed: %s", path, strerror(errno));
+    if (st == GPUCC_OK) {
+        out->count = out->shape[0] = end - first;
+        st = read_data(f, path, out);
+    }
+    fclose(f);
     if (st != GPUCC_OK)
         gpucc_array_free(out);
     return st;

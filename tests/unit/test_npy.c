@@ -727,6 +727,52 @@ START_TEST(control_characters_in_details)
 }
 END_TEST
 
+/* A part of a 1-D file, .npy or raw: its length without its data, then
+ * elements [first, end) and nothing else; a range past the end and a rank 2
+ * file refused. */
+START_TEST(range_reads)
+{
+    enum { N = 10007 };
+    float *x = malloc(N * sizeof *x);
+    ck_assert_ptr_nonnull(x);
+    fill_random(x, N, 9);
+    size_t shape[2] = {N, 1};
+    const char *const names[] = {"range.npy", "range.f32"};
+    for (size_t f = 0; f < COUNT(names); f++) {
+        const char *path = tmp_path(names[f]);
+        FILE *stream = fopen(path, "wb");
+        ck_assert_ptr_nonnull(stream);
+        ck_assert_int_eq(gpucci_array_write(stream, path, x, 1, shape), GPUCC_OK);
+        ck_assert_int_eq(fclose(stream), 0);
+        size_t n = 0;
+        ck_assert_int_eq(gpucci_array_length(path, &n), GPUCC_OK);
+        ck_assert_uint_eq(n, N);
+        const size_t ranges[][2] = {{0, N}, {0, 0}, {4096, 8192}, {8192, N}, {N, N}, {17, 18}};
+        for (size_t r = 0; r < COUNT(ranges); r++) {
+            gpucc_array part;
+            ck_assert_int_eq(gpucci_array_load_range(path, ranges[r][0], ranges[r][1], &part), GPUCC_OK);
+            ck_assert_uint_eq(part.rank, 1);
+            ck_assert_uint_eq(part.count, ranges[r][1] - ranges[r][0]);
+            ck_assert_uint_eq(part.shape[0], part.count);
+            if (part.count)
+                ck_assert_mem_eq(part.data, x + ranges[r][0], part.count * sizeof(float));
+            gpucc_array_free(&part);
+        }
+        gpucc_array part;
+        ck_assert_int_eq(gpucci_array_load_range(path, 10, N + 1, &part), GPUCC_E_FORMAT);
+        ck_assert_ptr_null(part.data);
+        ck_assert_int_eq(gpucci_array_load_range(path, 11, 10, &part), GPUCC_E_INVALID);
+    }
+    size_t rows2[2] = {3, 4};
+    const char *two = tmp_path("two.npy");
+    ck_assert_int_eq(gpucc_npy_save(two, x, 2, rows2), GPUCC_OK);
+    size_t n;
+    ck_assert_int_eq(gpucci_array_length(two, &n), GPUCC_E_FORMAT);
+    ck_assert_int_eq(gpucci_array_length(tmp_path("missing.npy"), &n), GPUCC_E_IO);
+    free(x);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     const TTest *const save[] = {
@@ -735,7 +781,8 @@ Suite *test_suite(void)
     const TTest *const atomic_file[] = {
         atomic_commit_and_abort, atomic_remove_all, atomic_open_failures, atomic_in_place};
     const TTest *const valid[] = {
-        valid_v1_unusual_header, valid_v2_and_v3, valid_fortran_rank1_and_empty, raw_f32, free_is_null_safe};
+        valid_v1_unusual_header, valid_v2_and_v3, valid_fortran_rank1_and_empty, raw_f32, free_is_null_safe,
+        range_reads};
     const TTest *const malformed[] = {
         raw_bad_size, bad_dtype, fortran_2d, bad_rank, truncated_and_trailing, bad_magic_and_version,
         header_length_beyond_file, malformed_headers, io_errors, control_characters_in_details};

@@ -10,6 +10,7 @@
 #include "support.h"
 
 #include <check.h>
+#include <math.h>
 #include <string.h>
 
 enum { B = GPUCC_REDUCE_BLOCK };
@@ -76,13 +77,24 @@ static void check_split(gpucc_backend *backend, const float *x, size_t n)
     }
 }
 
+/* n random floats spread over 2^-30 .. 2^30 with random signs: their sums
+ * round at every level, so a combine in any other order shows in the bits
+ * (gpucc_generate's data alone spans too few bits for that at these sizes). */
+static float *wide_floats(size_t n, uint64_t seed)
+{
+    float *x = support_random_floats(n, seed);
+    for (size_t i = 0; i < n; i++)
+        x[i] = ldexpf(x[i], (int)(i * 7 % 41) - 20);
+    return x;
+}
+
 static void check_backend(gpucc_backend_kind kind)
 {
     gpucc_backend *backend = support_open_built(kind, NULL, "split");
     if (!backend)
         return;
     for (size_t s = 0; s < COUNT(sizes); s++) {
-        float *x = support_random_floats(sizes[s], 7 + s);
+        float *x = wide_floats(sizes[s], 7 + s);
         check_split(backend, x, sizes[s]);
         gpucc_free_floats(x);
     }

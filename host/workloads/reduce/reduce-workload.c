@@ -2,6 +2,7 @@
  * verified against the exact reference. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "error.h"
 #include "generate.h"
@@ -92,24 +93,33 @@ static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *jo
 }
 
 gpucc_status gpucci_reduce_split_prepare(const gpucci_workload_params *params, unsigned part, unsigned parts,
-                                         gpucci_job *job, gpucci_reference_tally *tally)
+                                         size_t n, gpucc_array *given, gpucci_job *job,
+                                         gpucci_reference_tally *tally)
 {
-    if (params->input)
-        return gpucci_fail(GPUCC_E_INVALID, "--input is not read in parts under MPI yet: use --size");
     reduce_job *r = new_job(params, job);
     if (!r)
         return GPUCC_E_NOMEM;
-    job->n = (size_t)params->size;
-    gpucci_source_generated(job, params->seed);
-    gpucci_reduce_share(job->n, part, parts, &r->first, &r->end);
-    r->x.rank = 1;
-    r->x.count = r->x.shape[0] = r->end - r->first;
-    r->x.shape[1] = 1;
-    /* One element at least, so that an empty share is not mistaken for a
-     * failed allocation. */
-    if (!(r->x.data = gpucc_alloc_floats(r->x.count ? r->x.count : 1)))
-        return abandon(job, GPUCC_E_NOMEM);
-    gpucc_status status = gpucci_generate_range(r->x.data, r->first, r->x.count, params->seed, 0);
+    job->n = n;
+    gpucci_reduce_share(n, part, parts, &r->first, &r->end);
+    gpucc_status status = GPUCC_OK;
+    if (params->input) {
+        snprintf(job->source, sizeof job->source, "file:%s", params->input);
+        if (!given || given->count != r->end - r->first)
+            return abandon(job, gpucci_fail(GPUCC_E_INVALID, "the share read from %s is not elements [%zu, %zu)",
+                                            params->input, r->first, r->end));
+        r->x = *given;
+        memset(given, 0, sizeof *given);
+    } else {
+        gpucci_source_generated(job, params->seed);
+        r->x.rank = 1;
+        r->x.count = r->x.shape[0] = r->end - r->first;
+        r->x.shape[1] = 1;
+        /* One element at least, so that an empty share is not mistaken for
+         * a failed allocation. */
+        if (!(r->x.data = gpucc_alloc_floats(r->x.count ? r->x.count : 1)))
+            return abandon(job, GPUCC_E_NOMEM);
+        status = gpucci_generate_range(r->x.data, r->first, r->x.count, params->seed, 0);
+    }
     if (status == GPUCC_OK)
         status = gpucci_reference_tally_compute(r->x.data, r->x.count, 0, tally);
     return status == GPUCC_OK ? GPUCC_OK : abandon(job, status);

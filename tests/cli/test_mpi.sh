@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# End-to-end test of `gpucc run reduce` under mpirun (a build with
+# GPUCC_MPI): with 1, 2 and 3 ranks on this host (--oversubscribe), the sum,
+# min and max of every backend, and the exact reference, are bitwise the
+# values of one process (the JSON prints doubles with 17 digits, so equal
+# text is equal bits), for sizes of one element, fewer blocks than ranks,
+# odd block counts and sizes that no rank count divides. Then the faults:
+# a bad option, an input file, a rank without OpenCL (asked for, and not),
+# and another workload: each ends every rank with one line on stderr and
+# its exit code. --input files are read in parts and give one process's
+# bits too. Nothing here asserts a time.
+#
+#   usage: test_mpi.sh PATH/TO/gpucc PATH/TO/mpirun
+#
+# Prints one line per failed check and finally "N passed, M failed"; exits
+# nonzero when any check failed.
+set -u
+
+GPUCC=${1:?usage: test_mpi.sh PATH/TO/gpucc PATH/TO/mpirun}
+MPIRUN=${2:?usage: test_mpi.sh PATH/TO/gpucc PATH/TO/mpirun}
+# shellcheck source=../support/cli-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../support/cli-lib.sh"
+cli_lib_init gpucc-mpi-test
+# Open MPI refuses root unless told (CI runs as root); -q keeps its own
+# banners off stderr, so that gpucc's one line is all there is.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+
+# mpi R ARGS...: runs gpucc ARGS on R ranks (see run). A rank of an
+# argument list after ':' runs with those arguments instead (mpirun's
+# MPMD form), e.g. mpi 1 run reduce : -n 1 env X=1 GPUCC run reduce.
+mpi() {
+    local ranks=$1
+    shift
+    LAST_CMD="(mpirun -n $ranks) $*"
+    "$MPIRUN" -q --oversubscribe -n "$ranks" "$GPUCC" "$@" >"$OUT" 2>"$ERR" </dev/null
+    LAST_RC=$?
+}
+
+# values FILE: the reference's value, then "backend value" per ok row.
+values() {
+    sed -n 's/.*"reference": {"kind": "exact", "value": \([^,]*\),.*/reference \1/p;
+            s/.*{"backend": "\([a-z]*\)".*"status": "ok", "value": \([^,]*\),.*/\1 \2/p' "$1"
+}
+
+BACKENDS=serial,pthreads
+if needs OpenCL "the OpenCL rows under MPI"; then
+    BACKENDS=serial,pthreads,opencl
+fi
+QUICK=(--warmup=1 --repeat=2 --format=json)
+
+# Sizes: one element; 2 blocks (3 ranks: one holds none); 5 blocks and a
+# short last block; 25 blocks (odd, and 100003 is divisible by neither 2 nor 3).
+for size in 1 4097 20483 100003; do
+    for op in sum min max; do
+        run run reduce --size="$size" --op="$op" --backend="$BACKENDS" "${QUICK[@]}"
+        if [[ $LAST_RC != 0 ]]; then
+            fail "one process: reduce $op of $size"
+            continue
+        fi
+        values "$OUT" >"$WORK/one"
+        check "one process gives a value per backend ($op of $size)" \
+            test "$(wc -l <"$WORK/one")" -eq $((1 + $(tr ',' '\n' <<<"$BACKENDS" | wc -l)))
+        for ranks in 1 2 3; do
+            mpi "$ranks" run reduce --size="$size" --op="$op" --backend="$BACKENDS" "${QUICK[@]}"
+            expect_status 0
+            values "$OUT" >"$WORK/many"
+            check "$ranks ranks: the values of one process, bitwise ($op of $size)" cmp -s "$WORK/one" "$WORK/many"
+            check "$ranks ranks: each row names its $ranks ranks" \
+                test "$(grep -c "\"mpi\": {\"ranks\": $ranks," "$OUT")" -eq "$(($(wc -l <"$WORK/one") - 1))"
+            # The ranks' shares add up to the size, in order.
+            shares=$(grep -m1 -o '"per_rank": \[.*' "$OUT" | grep -o '"first": [0-9]*, "n": [0-9]*' |
+                awk -v next_first=0 '{ if ($2 + 0 != next_first) bad = 1; next_first = $2 + $4 } END { print bad ? -1 : next_first }')
+            check "$ranks ranks: the shares tile the $size elements" test "$shares" = "$size"
+        done
+    done
+done
+check "the one-process and MPI values were compared" test -s "$WORK/many"
+
+# The table: one report, from rank 0, saying how many ranks.
+mpi 2 run reduce --size=100003 --backend=serial --warmup=0 --repeat=1
+expect_status 0
+expect_stdout_contains "split over 2 MPI ranks"
+check "one report" test "$(grep -c '^reference:' "$OUT")" -eq 1
+expect_stderr_empty
+
+# Help once, from rank 0.
+mpi 2 run reduce --help
+expect_status 0
+check "help printed once" test "$(grep -c '^usage: gpucc run' "$OUT")" -eq 1
+
+# A bad option (on every rank): one line, 64.
+mpi 3 run reduce --size=abc
+expect_status 64
+expect_stderr_one_line
+expect_stderr_contains "--size: 'abc' is not a number"
+
+# One rank's bad option (the ranks given different arguments): every rank
+# stops; the line names the rank.
+mpi 1 run reduce --size=10 --backend=serial : -n 1 "$GPUCC" run reduce --size=10 --op=median
+expect_status 64
+expect_stderr_one_line
+expect_stderr_contains "rank 1: --op: 'median' is not one of"
+
+# --input: each rank reads only its share. The sigmoid of generated data
+# spans 2^-149 .. 1, so its sums round (the value differs from the exact
+# one) and only the canonical order gives one process's bits.
+run run map --fn=sigmoid --size=100003 --backend=serial --output="$WORK/sigmoid.npy"
+expect_status 0
+run run map --fn=sigmoid --size=20483 --backend=serial --output="$WORK/sigmoid.f32"
+expect_status 0
+for file in sigmoid.f32 sigmoid.npy; do
+    for op in max sum; do
+        run run reduce --input="$WORK/$file" --op="$op" --backend="$BACKENDS" "${QUICK[@]}"
+        values "$OUT" >"$WORK/one"
+        for ranks in 2 3; do
+            mpi "$ranks" run reduce --input="$WORK/$file" --op="$op" --backend="$BACKENDS" "${QUICK[@]}"
+            expect_status 0
+            expect_stdout_contains "\"source\": \"file:$WORK/$file\""
+            values "$OUT" >"$WORK/many"
+            check "$ranks ranks read $file in parts: one process's values, bitwise ($op)" \
+                cmp -s "$WORK/one" "$WORK/many"
+        done
+    done
+done
+check "the sigmoid's sum rounds (one process's value is not the exact one)" \
+    test "$(sed -n 's/^reference //p' "$WORK/one")" != "$(sed -n 's/^serial //p' "$WORK/one")"
+
+# An input missing (66) or malformed (65) on every rank: one line.
+mpi 3 run reduce --input="$WORK/missing.npy" --backend=serial
+expect_status 66
+expect_stderr_one_line
+expect_stderr_contains "missing.npy"
+printf 'not a float file' >"$WORK/bad.npy"
+mpi 2 run reduce --input="$WORK/bad.npy" --backend=serial
+expect_status 65
+expect_stderr_one_line
+expect_stderr_contains "not a .npy file"
+# Missing on rank 1 only: every rank stops; the line names rank 1.
+mpi 1 run reduce --input="$WORK/sigmoid.npy" --backend=serial : -n 1 "$GPUCC" run reduce \
+    --input="$WORK/missing.npy" --backend=serial
+expect_status 66
+expect_stderr_one_line
+expect_stderr_contains "gpucc: rank 1: "
+
+# Another workload: refused on several ranks (64), run whole on one.
+mpi 2 run map --size=1000 --backend=serial
+expect_status 64
+expect_stderr_one_line
+expect_stderr_contains "only reduce runs across MPI ranks"
+mpi 1 run map --size=1000 --backend=serial
+expect_status 0
+expect_stdout_contains "PASS"
+
+# A rank without OpenCL (its ICD loader finds no platform).
+if needs OpenCL "a rank without OpenCL"; then
+    # Asked for: every rank stops with 69; the one line names the rank.
+    mpi 1 run reduce --size=1000 --backend=opencl : -n 1 env OCL_ICD_VENDORS="$WORK/none" "$GPUCC" \
+        run reduce --size=1000 --backend=opencl
+    expect_status 69
+    expect_stderr_one_line
+    expect_stderr_contains "gpucc: rank 1: opencl backend unavailable"
+    # Not asked for: its row is skipped on every rank, saying which rank;
+    # the others still give one process's value.
+    run run reduce --size=20483 --backend=serial,pthreads "${QUICK[@]}"
+    values "$OUT" >"$WORK/one"
+    mpi 1 run reduce --size=20483 "${QUICK[@]}" : -n 1 env OCL_ICD_VENDORS="$WORK/none" "$GPUCC" \
+        run reduce --size=20483 "${QUICK[@]}"
+    expect_status 0
+    check "the OpenCL row is unavailable, naming rank 1" \
+        grep -q '"backend": "opencl", .*"status": "unavailable", "message": "rank 1: ' "$OUT"
+    values "$OUT" >"$WORK/many"
+    check "serial and pthreads still give one process's values" cmp -s "$WORK/one" "$WORK/many"
+fi
+
+cli_summary
