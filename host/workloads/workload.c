@@ -4,10 +4,12 @@
 
 #include <string.h>
 
+/* One line per workload; a new one goes above the closing comment. */
 #define GPUCCI_WORKLOAD_TABLE(X) \
     X(reduce)                    \
     X(map)                       \
-    X(dense)
+    X(dense)                     \
+    /* end of the table */
 
 #define DECLARE_WORKLOAD(name) extern const gpucci_workload gpucci_##name##_workload;
 GPUCCI_WORKLOAD_TABLE(DECLARE_WORKLOAD)
