@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cpuinfo.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -49,4 +50,21 @@ const char *gpucci_cpu_isa(void)
 #else
     return "default";
 #endif
+}
+
+static size_t cache_share;
+static pthread_once_t cache_share_once = PTHREAD_ONCE_INIT;
+
+static void find_cache_share(void)
+{
+    long bytes = sysconf(_SC_LEVEL3_CACHE_SIZE);
+    if (bytes <= 0)
+        bytes = sysconf(_SC_LEVEL2_CACHE_SIZE);
+    cache_share = bytes > 0 ? (size_t)bytes / gpucc_cpu_count() : 0;
+}
+
+size_t gpucci_cpu_cache_share(void)
+{
+    pthread_once(&cache_share_once, find_cache_share);
+    return cache_share;
 }

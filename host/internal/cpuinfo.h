@@ -14,4 +14,8 @@ void gpucci_cpu_model(char *buf, size_t size);
  * not dispatch, such as one by Clang or for another architecture). */
 const char *gpucci_cpu_isa(void);
 
+/* Bytes of the last-level cache per online CPU (level 3, else level 2, as
+ * sysconf reports it), found once; 0 if unknown. */
+size_t gpucci_cpu_cache_share(void);
+
 #endif

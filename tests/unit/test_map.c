@@ -19,6 +19,7 @@
  * OpenCL backends are opened inside each test (Check forks one process per
  * test; OpenCL must not be initialised before the fork). A build without
  * OpenCL runs every test on the CPU backends only (support_tcase_mixed). */
+#include "cpu/cpu-kernels.h" /* gpucci_cpu_map_range_stored: both store paths */
 #include "gpucc.h"
 #include "support.h"
 
@@ -372,6 +373,45 @@ START_TEST(test_unaligned_arrays)
 }
 END_TEST
 
+/* The CPU loops' two store paths (streaming stores, which the backends take
+ * for outputs larger than a CPU's share of the cache, and plain ones) give
+ * the same bits, verified, for outputs at every float offset of a cache
+ * line, lengths around a line, and ranges that start inside the output;
+ * nothing outside the range is written. */
+START_TEST(test_streaming_stores)
+{
+    static const size_t lengths[] = {1, 15, 16, 17, 40, 4099};
+    static const size_t begins[] = {0, 1, 17};
+    enum { MAX_N = 4099 + 17 };
+    float *x = support_random_floats(MAX_N, 11), *y = support_random_floats(MAX_N, 12);
+    for (size_t f = 0; f < COUNT(all_fns); f++)
+        for (size_t offset = 0; offset < 16; offset += 3)
+            for (size_t l = 0; l < COUNT(lengths); l++)
+                for (size_t b = 0; b < COUNT(begins); b++) {
+                    gpucc_map_fn fn = all_fns[f];
+                    size_t begin = begins[b], n = begin + lengths[l];
+                    support_guarded plain = support_guarded_alloc(n, offset), streamed = support_guarded_alloc(n, offset);
+                    gpucci_cpu_map_range_stored(fn, 0.5f, x, y, plain.out, begin, n, false);
+                    gpucci_cpu_map_range_stored(fn, 0.5f, x, y, streamed.out, begin, n, true);
+                    char what[96];
+                    snprintf(what, sizeof what, "%s offset %zu range [%zu, %zu)", gpucc_map_fn_name(fn), offset, begin, n);
+                    support_guarded_check(&streamed, what);
+                    gpucc_map_check check;
+                    ck_assert_int_eq(gpucc_map_verify(fn, 0.5f, x + begin, y + begin, streamed.out + begin, n - begin,
+                                                      0, &check), GPUCC_OK);
+                    ck_assert_msg(check.bad == 0, "%s: %zu bad", what, check.bad);
+                    for (size_t i = 0; i < n; i++)
+                        ck_assert_msg(i < begin ? support_bits_of(streamed.out[i]) == support_bits_of(plain.out[i])
+                                                : same_value(streamed.out[i], plain.out[i]),
+                                      "%s: element %zu differs", what, i);
+                    support_guarded_free(&plain);
+                    support_guarded_free(&streamed);
+                }
+    gpucc_free_floats(x);
+    gpucc_free_floats(y);
+}
+END_TEST
+
 /* Calls of growing and shrinking size on one backend (copy mode reuses and
  * regrows its device buffers), and saxpy after functions without y. */
 START_TEST(test_reuse_across_sizes)
@@ -610,7 +650,7 @@ Suite *test_suite(void)
     const TTest *const core[] = {
         test_random_awkward_sizes, test_spanning_range, test_special_values, test_unaligned_arrays,
         test_reuse_across_sizes, test_empty, test_invalid_arguments, test_ulp_bounds, test_verify_catches_errors,
-        test_verify_saxpy_scale, test_verify_flushed_subnormals, test_peak_copy_bandwidth};
+        test_verify_saxpy_scale, test_verify_flushed_subnormals, test_peak_copy_bandwidth, test_streaming_stores};
     Suite *s = suite_create("map");
     support_tcase_mixed(s, "core", 300, core, COUNT(core)); /* a cold PoCL kernel cache takes a while */
     return s;
