@@ -9,6 +9,7 @@
     X(reduce)                    \
     X(map)                       \
     X(dense)                     \
+    X(dot)                       \
     /* end of the table */
 
 #define DECLARE_WORKLOAD(name) extern const gpucci_workload gpucci_##name##_workload;

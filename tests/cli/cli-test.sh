@@ -468,6 +468,39 @@ expect_error 65 run dense "${FAST[@]}" --backend=serial "--input=$WORK/three.npy
 expect_stderr_contains "must be 2-D"
 expect_usage_error run dense --batch=2 "--input=$WORK/X.npy" "--weights=$WORK/W.npy" "--bias=$WORK/b.npy"
 
+# ---- dot ----
+
+# x = y = [1, 2, 3.5] from a .npy and a raw file: 1 + 4 + 12.25 = 17.25
+# exactly, on every backend, and so is the exact reference.
+expect_exit 0 -- run dot "${FAST[@]}" --format=json "--input=$WORK/three.npy" "--input-y=$WORK/three.f32"
+expect_json_values 17.25
+expect_stdout_contains '"reference": {"kind": "exact", "value": 17.25, "abs_sum": 17.25}'
+expect_stdout_contains "\"source\": \"file:$WORK/three.npy,$WORK/three.f32\""
+# Generated (y from seed + 1), an odd size, OpenCL in chunks of 10 blocks:
+# every row verified, with the same bits.
+expect_exit 0 -- run dot "${FAST[@]}" --size=100003 --cl-max-alloc=163840 --format=json
+expect_json_same_values "${#BACKENDS[@]}"
+expect_exit 0 -- run dot "${FAST[@]}" --size=4097
+expect_pass_rows "${BACKENDS[@]}"
+expect_stdout_contains "reference: exact sum "
+# Lengths that do not fit are a data error; half of the files, or an option
+# of another workload, a usage error.
+write_npy "$WORK/two.npy" '<f4' '(2,)'
+printf '%b' '\x00\x00\x80\x3f\x00\x00\x00\x40' >>"$WORK/two.npy"
+expect_error 65 run dot "${FAST[@]}" --backend=serial "--input=$WORK/three.npy" "--input-y=$WORK/two.npy"
+expect_stderr_contains "3 elements"
+expect_stderr_contains "has 2"
+expect_usage_error run dot "--input=$WORK/three.npy"
+expect_stderr_contains "go together"
+expect_usage_error run dot --op=min
+expect_usage_error run dot "--input=$WORK/three.npy" "--input-y=$WORK/three.npy" --size=3
+# Without fp64 on the device dot is left out: the row says UNSUPPORTED and
+# why, and the run still succeeds.
+if needs OpenCL "dot's row on a device without fp64"; then
+    expect_exit 0 -- run dot "${FAST[@]}" --size=1e3 --backend=opencl --cl-fp32
+    expect_stdout_contains "UNSUPPORTED: dot needs fp64"
+fi
+
 # ---- Peak ----
 
 # expect_peak_row LABEL UNIT: the table has that row (LABEL an extended
