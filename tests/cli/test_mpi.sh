@@ -6,7 +6,7 @@
 # text is equal bits), for sizes of one element, fewer blocks than ranks,
 # odd block counts and sizes that no rank count divides. Then the faults:
 # a bad option, an input file, a rank without OpenCL (asked for, and not),
-# and another workload: each ends every rank with one line on stderr and
+# ranks seeing different numbers of OpenCL devices, and another workload: each ends every rank with one line on stderr and
 # its exit code. --input files are read in parts and give one process's
 # bits too. Nothing here asserts a time.
 #
@@ -175,6 +175,16 @@ if needs OpenCL "a rank without OpenCL"; then
         grep -q '"backend": "opencl", .*"status": "unavailable", "message": "rank 1: ' "$OUT"
     values "$OUT" >"$WORK/many"
     check "serial and pthreads still give one process's values" cmp -s "$WORK/one" "$WORK/many"
+    # --device=all where the ranks see different numbers of devices (PoCL
+    # gives rank 0 two): 69, one line; with the same number, a row each.
+    mpi 1 run reduce --size=1000 --device=all : -n 1 env POCL_DEVICES="pthread pthread" "$GPUCC" \
+        run reduce --size=1000 --device=all
+    expect_status 69
+    expect_stderr_one_line
+    expect_stderr_contains "the ranks found different numbers of OpenCL devices"
+    POCL_DEVICES="pthread pthread" mpi 2 run reduce --size=10000 --device=all --backend=opencl "${QUICK[@]}"
+    expect_status 0
+    check "one row per device, each verified" test "$(grep -c '"backend": "opencl", .*"verified": true' "$OUT")" -eq 2
 fi
 
 cli_summary
