@@ -62,6 +62,8 @@ void cli_run_help(void)
            "  --threads=N            pthreads worker count (default: online CPUs)\n"
            "  --device=N|gpu|cpu|NAME  OpenCL device: index from 'gpucc devices', type, or name;\n"
            "                         a comma list (0,1) or all: each device is its own row\n"
+           "  --split                with several devices: one more row, the run split across\n"
+           "                         them in proportion to their speed (bitwise the same result)\n"
            "  --repeat=N             timed calls per backend (default: 10)\n"
            "  --warmup=N             untimed calls first (default: 2; dense: at least 1)\n"
            "  --seed=N               seed of generated data (default: 1)\n"
@@ -113,7 +115,7 @@ static int parse_alpha(const char *value, float *out)
 enum {
     OPT_SIZE = 256, OPT_INPUT, OPT_INPUT_Y, OPT_SEED, OPT_BACKEND, OPT_THREADS, OPT_DEVICE, OPT_REPEAT, OPT_WARMUP,
     OPT_FORMAT, OPT_LOCAL_SIZE, OPT_CL_SHAPE, OPT_CL_MAX_ALLOC, OPT_CL_COPY, OPT_CL_FP32, OPT_ALPHA, OPT_OUTPUT,
-    OPT_OUTPUT_BACKEND, OPT_BATCH, OPT_IN, OPT_OUT, OPT_IMPL, OPT_WEIGHTS, OPT_BIAS, OPT_CL_NO_OVERLAP,
+    OPT_OUTPUT_BACKEND, OPT_BATCH, OPT_IN, OPT_OUT, OPT_IMPL, OPT_WEIGHTS, OPT_BIAS, OPT_CL_NO_OVERLAP, OPT_SPLIT,
     OPT_VARIANT, /* OPT_VARIANT + i: the i-th distinct variant option of the registry (--op, --fn, --act) */
 };
 
@@ -134,6 +136,7 @@ static const struct option common_options[] = {
     {"cl-copy", no_argument, NULL, OPT_CL_COPY},
     {"cl-fp32", no_argument, NULL, OPT_CL_FP32},
     {"cl-no-overlap", no_argument, NULL, OPT_CL_NO_OVERLAP},
+    {"split", no_argument, NULL, OPT_SPLIT},
     {"alpha", required_argument, NULL, OPT_ALPHA},
     {"output", required_argument, NULL, OPT_OUTPUT},
     {"output-backend", required_argument, NULL, OPT_OUTPUT_BACKEND},
@@ -282,6 +285,7 @@ static int apply_option(int opt, const char *arg, cli_run_options *o)
     case OPT_CL_COPY: o->config.force_copy = 1; break;
     case OPT_CL_FP32: o->config.force_no_fp64 = 1; break;
     case OPT_CL_NO_OVERLAP: o->config.no_overlap = 1; break;
+    case OPT_SPLIT: o->split = 1; break;
     case OPT_ALPHA: return parse_alpha(arg, &p->alpha);
     case OPT_BATCH: return parse_dim("--batch", arg, &p->batch, &p->shape_given);
     case OPT_IN: return parse_dim("--in", arg, &p->in, &p->shape_given);
@@ -334,6 +338,10 @@ static int check_combination(cli_run_options *o)
     }
     if (o->plan.warmup < w->min_warmup)
         o->plan.warmup = w->min_warmup;
+    if (o->split && (!o->devices || (strcmp(o->devices, "all") != 0 && !strchr(o->devices, ',')))) {
+        fprintf(stderr, "gpucc run %s: --split needs several devices (--device=0,1 or --device=all)\n", w->name);
+        return GPUCC_EXIT_USAGE;
+    }
     if (o->output_backend_given && !(o->backends & (1u << o->output_backend))) {
         fprintf(stderr, "gpucc run %s: --output-backend=%s is not among the selected backends\n", w->name,
                 gpucc_backend_kind_name(o->output_backend));

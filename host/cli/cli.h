@@ -20,6 +20,7 @@ typedef struct {
     gpucc_backend_config config; /* threads, OpenCL knobs (the device: devices) */
     int device_given;
     const char *devices;         /* --device: one selector, a comma list, or "all"; NULL: the default */
+    int split;                   /* --split: one more row, the run split across the devices */
     gpucc_plan plan;
     cli_format format;
     const char *output;          /* the result array's .npy to write, or NULL */

@@ -143,6 +143,20 @@ static void json_facts(FILE *out, const gpucci_fact *facts, size_t count, int fi
     }
 }
 
+/* `, "split": [...]`: each device's part of a split row. */
+static void json_split(FILE *out, const cli_report *r, const cli_row *row)
+{
+    fputs(", \"split\": [", out);
+    for (size_t d = 0; d < row->split.count; d++) {
+        fprintf(out, "%s{\"device\": ", d ? ", " : "");
+        cli_json_string(out, r->rows[row->split_rows[d]].selector);
+        fprintf(out, ", \"first\": %zu, \"end\": %zu", row->split.first[d], row->split.end[d]);
+        cli_json_number(out, "time_ms", row->split.part_ms[d]);
+        fputc('}', out);
+    }
+    fputc(']', out);
+}
+
 static void print_json(FILE *out, const cli_report *r)
 {
     const gpucci_job *job = r->job;
@@ -190,6 +204,8 @@ static void print_json(FILE *out, const cli_report *r)
         cli_json_flag(out, "chunked", m->flags & GPUCC_RESULT_CHUNKED);
         cli_json_flag(out, "copied", m->flags & GPUCC_RESULT_COPIED);
         cli_json_flag(out, "overlapped", m->flags & GPUCC_RESULT_OVERLAPPED);
+        if (row->split.count)
+            json_split(out, r, row);
         cli_json_flag(out, "verified", m->verified);
         if (!m->verified) {
             fputs(", \"message\": ", out);

@@ -13,17 +13,24 @@
  * UNAVAILABLE it is no failure of the run. */
 typedef enum { GPUCC_ROW_OK, GPUCC_ROW_UNAVAILABLE, GPUCC_ROW_ERROR, GPUCC_ROW_UNSUPPORTED } cli_row_status;
 
+enum { CLI_MAX_DEVICES = 16 };
+
 /* One backend's outcome. `message` says why a row is not ok. */
 typedef struct {
     gpucc_backend_kind backend;
+    char selector[128];   /* opencl: the --device entry it ran on ("" for the default) */
     char device[512];
     cli_row_status status;
     char message[512];
     gpucc_measurement m;
+    /* --split: the row of the devices' rows split[d].. that shared the run */
+    gpucci_split split;   /* count 0: not a split row */
+    size_t split_rows[CLI_MAX_DEVICES];
 } cli_row;
 
-/* Rows of a run: serial, pthreads, and one per selected OpenCL device. */
-enum { CLI_MAX_DEVICES = 16, CLI_MAX_ROWS = GPUCC_BACKEND_COUNT - 1 + CLI_MAX_DEVICES };
+/* Rows of a run: serial, pthreads, one per selected OpenCL device, and the
+ * split of the run across those devices. */
+enum { CLI_MAX_ROWS = GPUCC_BACKEND_COUNT - 1 + CLI_MAX_DEVICES + 1 };
 
 typedef struct cli_report {
     const gpucci_workload *workload;

@@ -79,6 +79,7 @@ static int open_row(const cli_run_options *o, gpucc_backend_kind kind, const cha
     size_t i = report->row_count++;
     cli_row *row = &report->rows[i];
     row->backend = kind;
+    snprintf(row->selector, sizeof row->selector, "%s", device ? device : "");
     gpucc_status status = gpucc_backend_open(kind, &config, &backends[i]);
     if (status == GPUCC_OK) {
         snprintf(row->device, sizeof row->device, "%s%s%s", several ? device : "", several ? ": " : "",
@@ -187,6 +188,76 @@ static void measure_rows(const cli_run_options *o, gpucci_job *job, cli_report *
     }
 }
 
+/* Is every OpenCL device of the split rows a CPU device (the host's cores
+ * and memory, shared)? Devices named otherwise than by index count as
+ * CPU devices when any device of the machine is one. */
+static int split_shares_host(const cli_report *report, const size_t *rows, size_t count)
+{
+    gpucc_cl_device_info *infos = NULL;
+    size_t found = 0, cpus = 0;
+    if (gpucc_cl_list_devices(&infos, &found) != GPUCC_OK)
+        return 1;
+    int any_cpu = 0;
+    for (size_t i = 0; i < found; i++)
+        any_cpu |= strcmp(infos[i].type, "cpu") == 0;
+    for (size_t d = 0; d < count; d++) {
+        char *end;
+        const char *selector = report->rows[rows[d]].selector;
+        unsigned long index = strtoul(selector, &end, 10);
+        int is_index = *selector && !*end && index < found;
+        cpus += is_index ? strcmp(infos[index].type, "cpu") == 0 : any_cpu;
+    }
+    free(infos);
+    return cpus == count;
+}
+
+/* --split: one more row, the run split across the OpenCL rows that ran,
+ * each weighted by its own speed (the inverse of its median time). */
+static void measure_split(const cli_run_options *o, gpucci_job *job, cli_report *report, gpucc_backend **backends)
+{
+    cli_row *row = &report->rows[report->row_count];
+    memset(row, 0, sizeof *row);
+    row->backend = GPUCC_BACKEND_OPENCL;
+    gpucc_backend *parts[CLI_MAX_DEVICES];
+    double weights[CLI_MAX_DEVICES];
+    size_t count = 0;
+    for (size_t i = 0; i < report->row_count; i++) {
+        const cli_row *r = &report->rows[i];
+        if (r->backend == GPUCC_BACKEND_OPENCL && r->status == GPUCC_ROW_OK && r->m.verified && count < CLI_MAX_DEVICES) {
+            row->split_rows[count] = i;
+            parts[count] = backends[i];
+            weights[count++] = r->m.total_ms.median > 0 ? 1.0 / r->m.total_ms.median : 1.0;
+        }
+    }
+    report->row_count++;
+    if (!o->workload->measure_split) {
+        row->status = GPUCC_ROW_UNSUPPORTED;
+        snprintf(row->device, sizeof row->device, "split");
+        snprintf(row->message, sizeof row->message, "the %s workload cannot be split across devices",
+                 o->workload->name);
+        return;
+    }
+    if (count < 2) {
+        row->status = GPUCC_ROW_UNAVAILABLE;
+        snprintf(row->device, sizeof row->device, "split");
+        snprintf(row->message, sizeof row->message, "fewer than two devices ran and verified");
+        return;
+    }
+    cli_record_error(row, o->workload->measure_split(job, parts, weights, count, &o->plan, &row->split, &row->m));
+    char text[sizeof row->device];
+    int len = snprintf(text, sizeof text, "split:");
+    for (size_t d = 0; d < count && len > 0 && (size_t)len < sizeof text; d++) {
+        const gpucci_split *s = &row->split;
+        len += snprintf(text + len, sizeof text - len, "%s %s %.0f%% (%.3f ms)", d ? "," : "",
+                        report->rows[row->split_rows[d]].selector,
+                        job->n ? 100.0 * (double)(s->end[d] - s->first[d]) / (double)job->n : 0.0, s->part_ms[d]);
+    }
+    if (len > 0 && (size_t)len < sizeof text && split_shares_host(report, row->split_rows, count))
+        snprintf(text + len, sizeof text - len,
+                 "; these devices share the host's cores and memory: same bits, no speed-up to expect");
+    memcpy(row->device, text, sizeof text);
+}
+
 /* The result array of --output-backend: its first row's. */
 static const float *output_of(const cli_run_options *o, const cli_report *report, float *const *outputs)
 {
@@ -223,6 +294,8 @@ int cli_run(const cli_run_options *o)
         rc = cli_open_backends(o, backends, &report);
     if (rc == 0) {
         measure_rows(o, &job, &report, backends, outputs);
+        if (o->split)
+            measure_split(o, &job, &report, backends);
         rc = cli_print_and_judge(o, &report);
     }
     if (rc == 0)

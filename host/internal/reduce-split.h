@@ -78,6 +78,22 @@ gpucc_status gpucci_reduce_measure_split(gpucc_backend *backend, gpucc_reduce_op
                                          const gpucc_plan *plan, const gpucci_reduce_exchange *exchange,
                                          gpucc_measurement *out);
 
+/* ---- One process, several backends (workloads/reduce/reduce-devices.c) ---- */
+
+/* Shares the blocks of n elements among count backends in proportion to
+ * weights (not negative, any scale; all 0 puts everything on the last):
+ * contiguous ranges of whole blocks, in backend order, into split. */
+void gpucci_split_shares(size_t n, const double *weights, size_t count, gpucci_split *split);
+
+/* gpucc_reduce_measure of x[0..n) split as *split says across
+ * backends[0..count), each reducing its range to its pieces on a thread of
+ * its own at the same time; the pieces combined give bitwise the value of
+ * one backend. Every call is verified against ref and must equal the first
+ * bitwise. Sets split->part_ms. */
+gpucc_status gpucci_reduce_measure_devices(gpucc_backend *const *backends, size_t count, gpucc_reduce_op op,
+                                           const float *x, size_t n, const gpucc_reference *ref,
+                                           const gpucc_plan *plan, gpucci_split *split, gpucc_measurement *out);
+
 /* ---- The reduce workload's job, split (workloads/reduce/reduce-workload.c) ----
  *
  * Process `part` of `parts` prepares its share of a job of n elements (the

@@ -75,6 +75,16 @@ typedef enum { GPUCCI_BOUND_READ, GPUCCI_BOUND_COPY, GPUCCI_BOUND_FMA } gpucci_b
 /* The bench axis a workload is swept along: --size, or the dense batch. */
 typedef enum { GPUCCI_AXIS_SIZE, GPUCCI_AXIS_BATCH } gpucci_axis;
 
+/* How one run was split across several backends (devices): backend d got
+ * the elements [first[d], end[d]) and took part_ms[d] (median over the
+ * timed calls) for its part. */
+enum { GPUCCI_MAX_SPLIT = 16 };
+typedef struct {
+    size_t count;
+    size_t first[GPUCCI_MAX_SPLIT], end[GPUCCI_MAX_SPLIT];
+    double part_ms[GPUCCI_MAX_SPLIT];
+} gpucci_split;
+
 typedef struct gpucci_workload {
     const char *name;
     const char *summary;         /* one line of `gpucc run --help` */
@@ -104,6 +114,12 @@ typedef struct gpucci_workload {
     gpucc_status (*measure)(gpucci_job *job, gpucc_backend *backend, const gpucc_plan *plan, float *output,
                             gpucc_measurement *out);
     void (*release)(gpucci_job *job);
+    /* Optional (NULL: the workload cannot be split): measures calls split
+     * across backends[0..count) (count <= GPUCCI_MAX_SPLIT), all working at
+     * once, backend d on whole canonical blocks in proportion to weights[d];
+     * every value is verified and bitwise that of one backend. Fills *split. */
+    gpucc_status (*measure_split)(gpucci_job *job, gpucc_backend *const *backends, const double *weights,
+                                  size_t count, const gpucc_plan *plan, gpucci_split *split, gpucc_measurement *out);
 } gpucci_workload;
 
 /* The registry, in the order of the help. */

@@ -248,9 +248,29 @@ if needs OpenCL "runs on several OpenCL devices"; then
     expect_json_same_values 4
     POCL_DEVICES="pthread pthread" expect_exit 0 -- run map --size=10007 "${FAST[@]}" --backend=opencl --device=0,1
     expect_stdout_lines "^opencl .* PASS\$" 2
+    # --split: one more row, the run shared by both devices in whole blocks,
+    # with bitwise the one-device value; its parts tile the input.
+    for op in sum max; do
+        POCL_DEVICES="pthread pthread" expect_exit 0 -- run reduce --size=100003 "${FAST[@]}" --device=all --split \
+            --op=$op --format=json
+        expect_json_same_values 5
+        expect_stdout_contains '"device": "split: 0 '
+        if [[ $HAVE_PYTHON == 1 ]]; then
+            check "the split's parts tile the input" python3 -c 'import json, sys
+row = json.load(open(sys.argv[1]))["results"][-1]
+parts = row["split"]
+assert [p["device"] for p in parts] == ["0", "1"], parts
+assert parts[0]["first"] == 0 and parts[0]["end"] == parts[1]["first"] and parts[1]["end"] == 100003, parts
+assert parts[0]["end"] % 4096 == 0 and all(p["time_ms"] > 0 for p in parts), parts' "$OUT"
+        fi
+    done
+    POCL_DEVICES="pthread pthread" expect_exit 0 -- run dot --size=1e3 "${FAST[@]}" --device=0,1 --split
+    expect_stdout_contains "UNSUPPORTED: the dot workload cannot be split across devices"
     POCL_DEVICES="pthread pthread" expect_error 69 run reduce --size=1e3 "${FAST[@]}" --device=0,99
     expect_stderr_contains "'99'"
 fi
+expect_usage_error run reduce --size=1e3 "${FAST[@]}" --split
+expect_stderr_contains "--split needs several devices"
 expect_usage_error run reduce --size=1e3 "${FAST[@]}" --device=0,,1
 expect_stderr_contains "--device"
 

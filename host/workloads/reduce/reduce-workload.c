@@ -157,6 +157,14 @@ static gpucc_status measure(gpucci_job *job, gpucc_backend *backend, const gpucc
     return gpucc_reduce_measure(backend, r->op, r->x.data, r->x.count, &r->ref, plan, out);
 }
 
+static gpucc_status measure_split(gpucci_job *job, gpucc_backend *const *backends, const double *weights,
+                                  size_t count, const gpucc_plan *plan, gpucci_split *split, gpucc_measurement *out)
+{
+    const reduce_job *r = job->data;
+    gpucci_split_shares(r->x.count, weights, count, split);
+    return gpucci_reduce_measure_devices(backends, count, r->op, r->x.data, r->x.count, &r->ref, plan, split, out);
+}
+
 const gpucci_workload gpucci_reduce_workload = {
     .name = "reduce",
     .summary = "sum, min or max of float32 data (verified against the exact value)",
@@ -176,5 +184,6 @@ const gpucci_workload gpucci_reduce_workload = {
     .error_key = "error",
     .prepare = prepare,
     .measure = measure,
+    .measure_split = measure_split,
     .release = release,
 };
