@@ -50,9 +50,9 @@ typedef float2 partial_t;
 /*
  * Asks for the line PREFETCH_AHEAD bytes past p. OpenCL's prefetch() is a
  * no-op in PoCL, so CPU compilers built on Clang get the builtin; others
- * (GPUs, which run the *_gpu kernels) nothing. As in the host's folds
- * (host/core/reduce-order.c), this brings an Intel core's reduction to the
- * rate of a plain read loop.
+ * (GPUs, which run the *_gpu kernels) nothing. The same distance and reason
+ * as the host's GPUCCI_PREFETCH (host/core/dispatch.h): it brings an Intel
+ * core's reduction to the rate of a plain read loop.
  */
 #if defined(__clang__) && defined(__x86_64__)
 #define PREFETCH_AHEAD 4096

@@ -1,6 +1,5 @@
 #include "reduce-order.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +20,8 @@ double gpucci_reduce_identity(gpucc_reduce_op op)
  * by side, into lane[k][0..16) (block k of the two). Each block keeps its own
  * lanes, each lane folds its elements in index order: exactly the canonical
  * order, in every instruction set GPUCCI_HOT compiles the folds for. Two
- * blocks at once give the core twice as many independent add chains.
+ * blocks at once give the core twice as many independent add chains, and
+ * each fold prefetches ahead of its loads (GPUCCI_PREFETCH).
  *
  * The folds use GNU C vectors (GCC and Clang) of 4 lanes, four of them per
  * block: GCC keeps an array of NaN-aware min/max selects as scalars (5x
@@ -38,18 +38,6 @@ enum { QUARTER = GPUCC_REDUCE_LANES / 4, MAX_SIDE_BY_SIDE = 2 };
 typedef double quarter_d __attribute__((vector_size(QUARTER * sizeof(double))));
 typedef long long quarter_mask __attribute__((vector_size(QUARTER * sizeof(double))));
 typedef double lanes_t[GPUCC_REDUCE_LANES];
-
-/*
- * How far ahead of its loads a fold asks for data, in bytes. Without it, one
- * thread of an Intel Xeon (Emerald Rapids) reduced at 0.6-0.8 of what a plain
- * read loop reads there (most likely the conversions and adds waiting for
- * missing lines fill the scheduler before enough misses are in flight); with
- * it, at the read loop's rate (bench/README.md, "Reduce and map speed").
- * The address is formed as an integer because it may lie past the input's
- * end, which a prefetch tolerates (it never faults).
- */
-enum { PREFETCH_AHEAD = 4096 };
-#define PREFETCH_AHEAD_OF(p) __builtin_prefetch((const void *)((uintptr_t)(p) + PREFETCH_AHEAD), 0, 3)
 
 /* Written element by element, GCC compiles this to one widening load
  * (cvtps2pd from memory); __builtin_convertvector of a loaded float vector
@@ -81,7 +69,7 @@ static inline quarter_d quarter_pick(quarter_mask take_x, quarter_d x, quarter_d
         for (size_t i = 0; i < full; i += GPUCC_REDUCE_LANES)                               \
             for (int k = 0; k < side_by_side; k++) {                                        \
                 const float *group = x + k * GPUCC_REDUCE_BLOCK + i;                        \
-                PREFETCH_AHEAD_OF(group);                                                   \
+                GPUCCI_PREFETCH(group);                                                      \
                 for (int q = 0; q < 4; q++)                                                 \
                     acc[k][q] = QUARTER_STEP(acc[k][q], quarter_load(group + q * QUARTER)); \
             }                                                                               \

@@ -33,10 +33,7 @@
 #define CAN_STREAM 0
 #endif
 
-enum {
-    LINE = 64 / sizeof(float), /* floats per cache line */
-    PREFETCH_AHEAD = 4096      /* bytes; as in host/core/reduce-order.c */
-};
+enum { LINE = 64 / sizeof(float) }; /* floats per cache line */
 
 #if CAN_STREAM
 /* Writes line[0..LINE) to the line-aligned out with non-temporal stores
@@ -64,7 +61,6 @@ static inline void stream_end(void)
 }
 #endif
 
-#define PREFETCH_AHEAD_OF(p) __builtin_prefetch((const void *)((uintptr_t)(p) + PREFETCH_AHEAD), 0, 3)
 
 /* One loop per function. y is never NULL here: gpucci_cpu_map_range passes x
  * in its place for the functions that ignore it, and the load is dead code
@@ -80,8 +76,8 @@ static inline void stream_end(void)
             for (; i < end && (uintptr_t)(out + i) % (LINE * sizeof(float)) != 0; i++)                          \
                 out[i] = gpucci_fn_##name(x[i], y[i], alpha);                                                    \
             for (; end - i >= LINE; i += LINE) {                                                                 \
-                PREFETCH_AHEAD_OF(x + i);                                                                        \
-                PREFETCH_AHEAD_OF(y + i);                                                                        \
+                GPUCCI_PREFETCH(x + i);                                                                          \
+                GPUCCI_PREFETCH(y + i);                                                                          \
                 float line[LINE];                                                                                \
                 for (int j = 0; j < LINE; j++)                                                                   \
                     line[j] = gpucci_fn_##name(x[i + j], y[i + j], alpha);                                       \
