@@ -15,6 +15,7 @@
  * GPUCC_TEST_REQUIRE_OPENCL_DENSE=1 to make GPUCC_E_UNSUPPORTED a failure. */
 #include "gpucc.h"
 #include "support.h"
+#include "cpu/cpu-dense-parts.h" /* the compiled copies of the tiled kernel */
 
 #include <check.h>
 #include <float.h>
@@ -269,6 +270,70 @@ START_TEST(test_cpu_unaligned)
     gpucc_free_floats(w);
     gpucc_free_floats(b);
     free_data(&src);
+}
+END_TEST
+
+/* Every copy of the tiled kernel that this CPU can run (a portable x86-64
+ * build compiles one per level, each with its own tile shape), called
+ * directly on the small shapes and the issue's, with the tiles split in two
+ * at an odd place: verified outputs, canaries intact, and bitwise the same Y
+ * from every copy with FMA (the chain of each output does not depend on the
+ * tile shape). The backends run only the copy for the CPU. */
+START_TEST(test_tiled_copies)
+{
+    const struct {
+        const gpucci_dense_tiled *tiled;
+        const char *name;
+        int fma, runs;
+    } copies[] = {
+        {&gpucci_dense_tiled_base, "tiled(base)", 0, 1},
+#if GPUCCI_DISPATCH
+        {&gpucci_dense_tiled_v3, "tiled(x86-64-v3)", 1, __builtin_cpu_supports("x86-64-v3")},
+        {&gpucci_dense_tiled_v4, "tiled(x86-64-v4)", 1, __builtin_cpu_supports("x86-64-v4")},
+#endif
+    };
+    gpucc_dense_shape shapes[COUNT(small_shapes) + 1];
+    memcpy(shapes, small_shapes, sizeof small_shapes);
+    shapes[COUNT(small_shapes)] = (gpucc_dense_shape){256, 1024, 1024, 0};
+    size_t ran = 0;
+    for (size_t s = 0; s < COUNT(shapes); s++) {
+        dense_data d = make_data(shapes[s], 500 + 10 * s);
+        d.shape.act = all_acts[s % COUNT(all_acts)];
+        size_t n = d.shape.batch * d.shape.out;
+        support_guarded fma_y = support_guarded_alloc(n, 0);
+        const char *fma_name = NULL;
+        for (size_t c = 0; c < COUNT(copies); c++) {
+            if (!copies[c].runs)
+                continue;
+            char what[160];
+            describe(&d.shape, copies[c].name, what, sizeof what);
+            support_guarded g = support_guarded_alloc(n, 0);
+            size_t tiles = copies[c].tiled->tile_count(&d.shape), half = tiles / 2 + tiles % 3;
+            half = half < tiles ? half : tiles;
+            copies[c].tiled->tiles(&d.shape, d.x, d.w, d.b, g.out, half, tiles);
+            copies[c].tiled->tiles(&d.shape, d.x, d.w, d.b, g.out, 0, half);
+            support_guarded_check(&g, what);
+            if (n <= (size_t)1 << 16)
+                assert_correct(&d, g.out, what);
+            else { /* the shape: verify only (the oracle is slow) */
+                gpucc_dense_check check;
+                ck_assert_int_eq(gpucc_dense_verify(&d.shape, d.x, d.w, d.b, g.out, 0, &check), GPUCC_OK);
+                ck_assert_msg(check.bad == 0, "%s: %zu bad, first %zu", what, check.bad, check.first_bad);
+            }
+            if (copies[c].fma && !fma_name) {
+                memcpy(fma_y.out, g.out, n * sizeof(float));
+                fma_name = copies[c].name;
+            } else if (copies[c].fma) {
+                ck_assert_msg(memcmp(g.out, fma_y.out, n * sizeof(float)) == 0, "%s differs bitwise from %s", what,
+                              fma_name);
+            }
+            support_guarded_free(&g);
+            ran++;
+        }
+        support_guarded_free(&fma_y);
+        free_data(&d);
+    }
+    ck_assert_uint_ge(ran, COUNT(shapes)); /* the base copy at least */
 }
 END_TEST
 
@@ -575,8 +640,8 @@ END_TEST
 Suite *test_suite(void)
 {
     const TTest *const core[] = {
-        test_cpu_shapes, test_cpu_large, test_cpu_unaligned, test_known_values, test_nan_propagates,
-        test_verify_catches_errors, test_shape_check, test_invalid_arguments};
+        test_cpu_shapes,   test_cpu_large,     test_cpu_unaligned,         test_tiled_copies, test_known_values,
+        test_nan_propagates, test_verify_catches_errors, test_shape_check, test_invalid_arguments};
     const TTest *const opencl[] = {test_opencl_dense};
     Suite *s = suite_create("dense");
     tcase_add_checked_fixture(support_tcase(s, "core", 300, core, COUNT(core)), open_cpu_backends,

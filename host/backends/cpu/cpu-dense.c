@@ -25,45 +25,17 @@
  *
  * ---- Tiled: gpucci_cpu_dense_tile_count / gpucci_cpu_dense_tiles ----
  *
- * Y is cut into tiles of TILE_ROWS rows x NR columns (the edges are smaller).
- * Tile t covers row block t % row_blocks and column strip t / row_blocks, so
- * a contiguous range of tiles is (mostly) a contiguous range of columns: a
- * thread then reads only its own part of W. Within a tile:
- *
- *   for each block of KC inputs k0 .. k0 + kc:
- *       pack W[n0 .. n0+NR)[k0 .. k0+kc) into a k-major panel P[k][j]
- *       (32 KiB, on the stack, so it stays in L1; columns past `out` are 0)
- *       for each group of MR rows of the tile:
- *           micro-kernel: MR x NR accumulators (MR x 2 vectors of VL floats),
- *           acc[i][j] += X[r+i][k] * P[k][j] for k in the block, in order:
- *           one broadcast of an X element times two contiguous vectors of P
- *
- * The accumulators of a row group start at 0 in the first k block and are
- * kept in Y between k blocks; after the last, Y = act(acc + b). So every
- * output is the same chain: acc = 0; for k = 0 .. in-1: acc = fma(x, w, acc)
- * (or a multiply and an add without FMA hardware); y = act(acc + b). That
- * chain depends only on the shape, never on which thread runs which tile, so
- * any split of the tiles gives bitwise the same Y. Rows past a multiple of
- * MR run a kernel instantiated for fewer rows; columns past a multiple of NR
- * use the zero-padded panel and go to Y through a small buffer, so nothing
- * outside Y is ever read or written.
- *
- * Batches of at most DOT_BATCH rows skip the panels (each would serve only
- * one or two rows, so packing costs more than it saves): the tiles are the
- * same, and each output of a tile is a dot product computed exactly as in
- * the serial loop nest.
- *
- * The vector type is GNU C's vector extension, as wide as the target's
- * registers: with AVX-512 (the build uses -march=native by default) VL = 16
- * floats, MR = 8, NR = 32; with AVX 8 floats and MR = 6; else 4 and 6. The
- * tiles (and so the bits of Y) depend on that choice, never on the threads.
- *
- * A portable build (no -march=native) compiles the loops marked GPUCCI_HOT
- * once per instruction set and runs the best one the CPU has
- * (host/core/dispatch.h), FMA included where the CPU has it; its tiles are
- * those of AVX (VL = 8, MR = 6) on every CPU.
+ * A blocked, register-tiled kernel (cpu-dense-tiled.h) whose tile shape
+ * follows the vector registers. It is compiled once for the build's target
+ * (cpu-dense-tiled-base.c) and, in a portable x86-64 build (dispatch.h),
+ * also for x86-64-v3 and x86-64-v4 (cpu-dense-tiled-v3.c, -v4.c); the one
+ * for the level gpucci_cpu_isa() names runs, so the tiles of a portable
+ * build on an AVX-512 CPU are a native AVX-512 build's. Its dot-product path
+ * and its activations are this file's (below).
  */
+#include "cpu-dense-parts.h"
 #include "cpu-kernels.h"
+#include "cpuinfo.h"
 #include "dispatch.h"
 #include "gpucc-map.h"
 
@@ -71,11 +43,10 @@
 
 /* ---- Both ---- */
 
-/* y[j] = gpucci_activate(act, z[j]) for j < n, with one loop per activation
- * of GPUCC_ACTIVATION_TABLE, so that the switch is resolved outside the loop
- * (none and relu then vectorise; sigmoid and tanh call libm). z may equal y
- * (in place); act is in range (gpucc_dense checks it). */
-GPUCCI_HOT static void activate_row(int act, const float *z, float *y, size_t n)
+/* One loop per activation of GPUCC_ACTIVATION_TABLE, so that the switch is
+ * resolved outside the loop (none and relu then vectorise; sigmoid and tanh
+ * call libm). act is in range (gpucc_dense checks it). */
+GPUCCI_HOT void gpucci_dense_activate_row(int act, const float *z, float *y, size_t n)
 {
 #define ACTIVATE_LOOP(enumerator, name, ulps, expr)                                                               \
     case enumerator:                                                                                              \
@@ -120,13 +91,12 @@ GPUCCI_HOT static float dot_lanes(const float *restrict x, const float *restrict
     return sum;
 }
 
-/* The dot products of x with SERIAL_DOTS rows of W (stride n) at once, each
- * in dot_lanes's order: independent accumulator chains, and each X element
+/* The dot products of x with DOTS rows of W (stride n) at once, each in
+ * dot_lanes's order: independent accumulator chains, and each X element
  * loaded once for all of them. */
-enum { SERIAL_DOTS = 4 };
+enum { DOTS = 4 };
 
-GPUCCI_HOT static void dot_lanes_multi(const float *restrict x, const float *restrict w, size_t n,
-                                       float out[SERIAL_DOTS])
+GPUCCI_HOT static void dot_lanes_multi(const float *restrict x, const float *restrict w, size_t n, float out[DOTS])
 {
     const float *restrict w0 = w, *restrict w1 = w + n, *restrict w2 = w + 2 * n, *restrict w3 = w + 3 * n;
     float a0[SERIAL_LANES] = {0}, a1[SERIAL_LANES] = {0}, a2[SERIAL_LANES] = {0}, a3[SERIAL_LANES] = {0};
@@ -152,297 +122,59 @@ GPUCCI_HOT static void dot_lanes_multi(const float *restrict x, const float *res
     out[3] = s3;
 }
 
+void gpucci_dense_row_outputs(int act, const float *x, const float *w, const float *b, size_t in, float *y,
+                              size_t o0, size_t o1)
+{
+    size_t o = o0;
+    for (; o + DOTS <= o1; o += DOTS) {
+        float dots[DOTS];
+        dot_lanes_multi(x, w + o * in, in, dots);
+        for (int d = 0; d < DOTS; d++)
+            y[o + d] = dots[d] + b[o + d];
+    }
+    for (; o < o1; o++)
+        y[o] = dot_lanes(x, w + o * in, in) + b[o];
+    gpucci_dense_activate_row(act, y + o0, y + o0, o1 - o0);
+}
+
 void gpucci_cpu_dense_serial(const gpucc_dense_shape *shape, const float *x, const float *w, const float *b,
                             float *y)
 {
     size_t batch = shape->batch, in = shape->in, out = shape->out;
     int act = (int)shape->act;
     size_t block = SERIAL_W_BLOCK_BYTES / (in * sizeof(float));
-    block = block < SERIAL_DOTS ? SERIAL_DOTS : block - block % SERIAL_DOTS;
+    block = block < DOTS ? DOTS : block - block % DOTS;
     for (size_t o0 = 0; o0 < out; o0 += block) {
         size_t o1 = out - o0 < block ? out : o0 + block;
-        for (size_t r = 0; r < batch; r++) {
-            const float *xr = x + r * in;
-            float *yr = y + r * out;
-            size_t o = o0;
-            for (; o + SERIAL_DOTS <= o1; o += SERIAL_DOTS) {
-                float dots[SERIAL_DOTS];
-                dot_lanes_multi(xr, w + o * in, in, dots);
-                for (int d = 0; d < SERIAL_DOTS; d++)
-                    yr[o + d] = dots[d] + b[o + d];
-            }
-            for (; o < o1; o++)
-                yr[o] = dot_lanes(xr, w + o * in, in) + b[o];
-            activate_row(act, yr + o0, yr + o0, o1 - o0);
-        }
+        for (size_t r = 0; r < batch; r++)
+            gpucci_dense_row_outputs(act, x + r * in, w, b, in, y + r * out, o0, o1);
     }
 }
 
 /* ---- Tiled ---- */
 
-/* The vector width and micro-tile rows for the target: 16 floats (one zmm)
- * x 8 rows with AVX-512 (16 accumulators of 32 registers); 8 floats (ymm)
- * x 6 rows with AVX, and in a portable build, whose clones for x86-64-v3
- * and v4 then use ymm registers (the default clone runs each vector as two
- * xmm halves); 4 floats (xmm) x 6 rows otherwise (12 accumulators of 16
- * registers). */
-#if defined(__AVX512F__)
-#define DENSE_VL 16
-#define DENSE_MR 8
-#elif defined(__AVX__) || GPUCCI_DISPATCH
-#define DENSE_VL 8
-#define DENSE_MR 6
-#else
-#define DENSE_VL 4
-#define DENSE_MR 6
+/* The tiled kernel compiled for the instruction set that runs: in a
+ * portable x86-64 build, the level gpucci_cpu_isa() names (the best the CPU
+ * has, as GPUCCI_HOT's clones pick); otherwise the build's own. */
+static const gpucci_dense_tiled *tiled(void)
+{
+#if GPUCCI_DISPATCH
+    const char *isa = gpucci_cpu_isa();
+    if (strcmp(isa, "x86-64-v4") == 0)
+        return &gpucci_dense_tiled_v4;
+    if (strcmp(isa, "x86-64-v3") == 0)
+        return &gpucci_dense_tiled_v3;
 #endif
-
-typedef float vf __attribute__((vector_size(DENSE_VL * 4), aligned(DENSE_VL * 4)));
-/* The same vector at any float alignment (rows of Y). */
-typedef float vfu __attribute__((vector_size(DENSE_VL * 4), aligned(4)));
-
-enum {
-    VL = DENSE_VL,   /* floats per vector */
-    NR = 2 * VL,     /* columns of a micro tile and of a tile */
-    MR = DENSE_MR,   /* rows of a micro tile */
-    KC = 256,        /* inputs per packed panel: KC x NR floats = 32 KiB with AVX-512 */
-    TILE_ROWS = 256, /* rows of a tile: a panel is reused TILE_ROWS / MR times */
-    DOT_BATCH = 2,   /* batches up to this size use dot products, not panels */
-};
+    return &gpucci_dense_tiled_base;
+}
 
 size_t gpucci_cpu_dense_tile_count(const gpucc_dense_shape *shape)
 {
-    size_t row_blocks = (shape->batch + TILE_ROWS - 1) / TILE_ROWS;
-    size_t strips = (shape->out + NR - 1) / NR;
-    return row_blocks * strips;
-}
-
-#if DENSE_VL == 16 && !defined(__clang__) /* GCC's __builtin_shuffle */
-typedef int v16i __attribute__((vector_size(64)));
-
-/* Transposes the 16 x 16 block r in registers: afterwards r[k][i] is the old
- * r[i][k]. Four stages; the stage of distance d swaps the off-diagonal
- * d x d blocks of every 2d x 2d block (rows i and i + d, i & d == 0). */
-static inline __attribute__((always_inline)) void transpose16(vf r[VL])
-{
-#define MASK_LO(d) {0 & d ? 16 + 0 - d : 0, 1 & d ? 16 + 1 - d : 1, 2 & d ? 16 + 2 - d : 2, 3 & d ? 16 + 3 - d : 3, \
-    4 & d ? 16 + 4 - d : 4, 5 & d ? 16 + 5 - d : 5, 6 & d ? 16 + 6 - d : 6, 7 & d ? 16 + 7 - d : 7,              \
-    8 & d ? 16 + 8 - d : 8, 9 & d ? 16 + 9 - d : 9, 10 & d ? 16 + 10 - d : 10, 11 & d ? 16 + 11 - d : 11,      \
-    12 & d ? 16 + 12 - d : 12, 13 & d ? 16 + 13 - d : 13, 14 & d ? 16 + 14 - d : 14, 15 & d ? 16 + 15 - d : 15}
-#define MASK_HI(d) {0 & d ? 16 + 0 : 0 + d, 1 & d ? 16 + 1 : 1 + d, 2 & d ? 16 + 2 : 2 + d, 3 & d ? 16 + 3 : 3 + d, \
-    4 & d ? 16 + 4 : 4 + d, 5 & d ? 16 + 5 : 5 + d, 6 & d ? 16 + 6 : 6 + d, 7 & d ? 16 + 7 : 7 + d,              \
-    8 & d ? 16 + 8 : 8 + d, 9 & d ? 16 + 9 : 9 + d, 10 & d ? 16 + 10 : 10 + d, 11 & d ? 16 + 11 : 11 + d,      \
-    12 & d ? 16 + 12 : 12 + d, 13 & d ? 16 + 13 : 13 + d, 14 & d ? 16 + 14 : 14 + d, 15 & d ? 16 + 15 : 15 + d}
-#define TRANSPOSE_STAGE(d)                                                                                        \
-    do {                                                                                                         \
-        const v16i lo = MASK_LO(d), hi = MASK_HI(d);                                                             \
-        for (int i = 0; i < VL; i++)                                                                             \
-            if (!(i & (d))) {                                                                                    \
-                vf a = r[i], b = r[i + (d)];                                                                    \
-                r[i] = __builtin_shuffle(a, b, lo);                                                              \
-                r[i + (d)] = __builtin_shuffle(a, b, hi);                                                        \
-            }                                                                                                    \
-    } while (0)
-    TRANSPOSE_STAGE(8);
-    TRANSPOSE_STAGE(4);
-    TRANSPOSE_STAGE(2);
-    TRANSPOSE_STAGE(1);
-#undef TRANSPOSE_STAGE
-#undef MASK_HI
-#undef MASK_LO
-}
-#endif
-
-/* P[k][j] = W[n0 + j][k0 + k] for k < kc, j < nr; 0 for j in [nr, NR). A
- * full strip moves 16 x 16 blocks through registers (transpose16, with
- * AVX-512 and GCC); the rest is copied element by element. */
-GPUCCI_HOT static void pack_panel(float *restrict p, const float *restrict w, size_t in, size_t n0, size_t nr,
-                                  size_t k0, size_t kc)
-{
-    size_t k = 0;
-#if DENSE_VL == 16 && !defined(__clang__) /* GCC's __builtin_shuffle */
-    if (nr == NR) {
-        for (; k + VL <= kc; k += VL)
-            for (size_t j0 = 0; j0 < NR; j0 += VL) {
-                vf r[VL];
-                for (int i = 0; i < VL; i++)
-                    r[i] = *(const vfu *)(w + (n0 + j0 + i) * in + k0 + k);
-                transpose16(r);
-                for (int i = 0; i < VL; i++)
-                    *(vf *)(p + (k + i) * NR + j0) = r[i];
-            }
-    }
-#endif
-    for (size_t j = 0; j < nr; j++) {
-        const float *row = w + (n0 + j) * in + k0;
-        for (size_t kk = k; kk < kc; kk++)
-            p[kk * NR + j] = row[kk];
-    }
-    for (size_t j = nr; j < NR; j++)
-        for (size_t kk = k; kk < kc; kk++)
-            p[kk * NR + j] = 0.0f;
-}
-
-/* What a micro-kernel call does with its accumulators. */
-typedef struct {
-    int first;           /* start from 0 (else from the partial sums in Y) */
-    int last;            /* finish: y = act(acc + bias) */
-    int act;             /* gpucc_activation */
-    size_t nr;           /* valid columns, 1..NR (fewer: go through a buffer) */
-    const float *bias;   /* NR floats, zero-padded, 64-byte aligned */
-} micro_step;
-
-/* The m x NR micro-kernel over one packed panel, m a compile-time constant
- * after inlining (1..MR). x points at X[r][k0] (row stride ldx), y at
- * Y[r][n0] (row stride ldy). */
-static inline __attribute__((always_inline)) void micro_kernel(const int m, const float *restrict x, size_t ldx,
-                                                               const float *restrict p, size_t kc,
-                                                               float *restrict y, size_t ldy,
-                                                               const micro_step *step)
-{
-    vf acc[MR][2];
-    const float *xr[MR];
-    for (int i = 0; i < m; i++)
-        xr[i] = x + (size_t)i * ldx;
-    if (step->first) {
-        for (int i = 0; i < m; i++)
-            acc[i][0] = acc[i][1] = (vf){0};
-    } else if (step->nr == NR) {
-        for (int i = 0; i < m; i++) {
-            acc[i][0] = *(const vfu *)(y + i * ldy);
-            acc[i][1] = *(const vfu *)(y + i * ldy + VL);
-        }
-    } else {
-        for (int i = 0; i < m; i++) {
-            float buf[NR] __attribute__((aligned(64))) = {0};
-            memcpy(buf, y + i * ldy, step->nr * sizeof(float));
-            acc[i][0] = *(const vf *)buf;
-            acc[i][1] = *(const vf *)(buf + VL);
-        }
-    }
-
-    for (size_t k = 0; k < kc; k++) {
-        vf b0 = *(const vf *)(p + k * NR);
-        vf b1 = *(const vf *)(p + k * NR + VL);
-        for (int i = 0; i < m; i++) {
-            float a = xr[i][k];
-            acc[i][0] += a * b0;
-            acc[i][1] += a * b1;
-        }
-    }
-
-    if (step->last) {
-        vf bias0 = *(const vf *)step->bias, bias1 = *(const vf *)(step->bias + VL);
-        for (int i = 0; i < m; i++) {
-            float buf[NR] __attribute__((aligned(64)));
-            *(vf *)buf = acc[i][0] + bias0;
-            *(vf *)(buf + VL) = acc[i][1] + bias1;
-            activate_row(step->act, buf, y + i * ldy, step->nr);
-        }
-    } else if (step->nr == NR) {
-        for (int i = 0; i < m; i++) {
-            *(vfu *)(y + i * ldy) = acc[i][0];
-            *(vfu *)(y + i * ldy + VL) = acc[i][1];
-        }
-    } else {
-        for (int i = 0; i < m; i++) {
-            float buf[NR] __attribute__((aligned(64)));
-            *(vf *)buf = acc[i][0];
-            *(vf *)(buf + VL) = acc[i][1];
-            memcpy(y + i * ldy, buf, step->nr * sizeof(float));
-        }
-    }
-}
-
-/* One instance per row count, so that edge rows cost only what they use. */
-#define DEFINE_MICRO(M)                                                                                           \
-    GPUCCI_HOT static void micro_##M(const float *x, size_t ldx, const float *p, size_t kc, float *y, size_t ldy, \
-                                     const micro_step *step)                                                     \
-    {                                                                                                            \
-        micro_kernel(M, x, ldx, p, kc, y, ldy, step);                                                            \
-    }
-DEFINE_MICRO(1)
-DEFINE_MICRO(2)
-DEFINE_MICRO(3)
-DEFINE_MICRO(4)
-DEFINE_MICRO(5)
-DEFINE_MICRO(6)
-#if DENSE_MR >= 7
-DEFINE_MICRO(7)
-#endif
-#if DENSE_MR >= 8
-DEFINE_MICRO(8)
-#endif
-#undef DEFINE_MICRO
-
-typedef void (*micro_fn)(const float *x, size_t ldx, const float *p, size_t kc, float *y, size_t ldy,
-                         const micro_step *step);
-static const micro_fn micro_kernels[] = {NULL, micro_1, micro_2, micro_3, micro_4, micro_5, micro_6,
-#if DENSE_MR >= 7
-                                         micro_7,
-#endif
-#if DENSE_MR >= 8
-                                         micro_8,
-#endif
-};
-_Static_assert(sizeof micro_kernels / sizeof micro_kernels[0] == MR + 1,
-               "micro_kernels lists one kernel per row count 1..MR");
-_Static_assert(DENSE_MR >= 6 && DENSE_MR <= 8, "micro kernels exist for 1..8 rows");
-
-/* Tile t for a batch of at most DOT_BATCH rows: each output a dot product,
- * as in the serial loop nest (packing W would cost more than it saves when
- * each packed panel serves only one or two rows). */
-static void dense_tile_dots(const gpucc_dense_shape *shape, const float *x, const float *w, const float *b,
-                            float *y, size_t t)
-{
-    size_t in = shape->in, out = shape->out, n0 = t * NR;
-    size_t n1 = out - n0 < NR ? out : n0 + NR;
-    for (size_t r = 0; r < shape->batch; r++) {
-        const float *xr = x + r * in;
-        float *yr = y + r * out;
-        size_t o = n0;
-        for (; o + SERIAL_DOTS <= n1; o += SERIAL_DOTS) {
-            float dots[SERIAL_DOTS];
-            dot_lanes_multi(xr, w + o * in, in, dots);
-            for (int d = 0; d < SERIAL_DOTS; d++)
-                yr[o + d] = dots[d] + b[o + d];
-        }
-        for (; o < n1; o++)
-            yr[o] = dot_lanes(xr, w + o * in, in) + b[o];
-        activate_row((int)shape->act, yr + n0, yr + n0, n1 - n0);
-    }
+    return tiled()->tile_count(shape);
 }
 
 void gpucci_cpu_dense_tiles(const gpucc_dense_shape *shape, const float *x, const float *w, const float *b,
                            float *y, size_t first, size_t end)
 {
-    size_t batch = shape->batch, in = shape->in, out = shape->out;
-    if (batch <= DOT_BATCH) {
-        for (size_t t = first; t < end; t++)
-            dense_tile_dots(shape, x, w, b, y, t);
-        return;
-    }
-    size_t row_blocks = (batch + TILE_ROWS - 1) / TILE_ROWS;
-    float panel[KC * NR] __attribute__((aligned(64)));
-    float bias[NR] __attribute__((aligned(64)));
-    micro_step step = {.act = (int)shape->act};
-
-    for (size_t t = first; t < end; t++) {
-        size_t r0 = t % row_blocks * TILE_ROWS, n0 = t / row_blocks * NR;
-        size_t rows = batch - r0 < TILE_ROWS ? batch - r0 : TILE_ROWS;
-        step.nr = out - n0 < NR ? out - n0 : NR;
-        memset(bias, 0, sizeof bias);
-        memcpy(bias, b + n0, step.nr * sizeof(float));
-        step.bias = bias;
-        for (size_t k0 = 0; k0 < in; k0 += KC) {
-            size_t kc = in - k0 < KC ? in - k0 : KC;
-            pack_panel(panel, w, in, n0, step.nr, k0, kc);
-            step.first = k0 == 0;
-            step.last = k0 + kc == in;
-            for (size_t i0 = 0; i0 < rows; i0 += MR) {
-                size_t m = rows - i0 < MR ? rows - i0 : MR;
-                micro_kernels[m](x + (r0 + i0) * in + k0, in, panel, kc, y + (r0 + i0) * out + n0, out, &step);
-            }
-        }
-    }
+    tiled()->tiles(shape, x, w, b, y, first, end);
 }
