@@ -9,6 +9,12 @@
 #                          (dense), end to end (solid) and kernel-only
 #                          (dashed): where a curve crosses 1 a backend starts
 #                          to beat serial, where two cross, one the other
+#   roofline-host          every workload's rate on the CPU backends (end to end,
+#                          largest point) against its arithmetic intensity (flops per byte),
+#                          under the host's roofs: all threads' read bandwidth
+#                          and FMA peak as measured by the run
+#   roofline-opencl        the same for OpenCL (kernel-only) under the device's
+#                          read bandwidth and FMA peak
 #   threads                pthreads speedup against thread count (and GB/s)
 #   backends               the backends side by side per workload: reduce and
 #                          map at the largest n every backend ran, dense at
@@ -124,6 +130,43 @@ plot_crossover() {
     render "crossover-$workload"
 }
 
+# ceiling_of NAME: the value of that measured ceiling, from any row naming
+# it (end to end or kernel-only); empty when no row does.
+ceiling_of() {
+    { select_rows "" "" "" "" ceiling ceiling_value; select_rows "" "" "" "" kernel_ceiling kernel_ceiling_value; } |
+        awk -v name="$1" '$1 == name && $2 != "" { print $2; exit }'
+}
+
+# A roofline: each workload's rate on the given backends (GFLOP/s, from
+# TIMECOL) at its largest swept n or batch (the one least helped by caches),
+# at its arithmetic intensity, under min(FMA peak, intensity x read
+# bandwidth). Skipped without both roofs (--ceilings=skip) or points.
+plot_roofline() {
+    local name=$1 title=$2 timecol=$3 read_roof fma_roof gp=$WORK/$1.gp
+    shift 3
+    read_roof=$(ceiling_of "$1") fma_roof=$(ceiling_of "$2")
+    shift 2
+    [[ -n $read_roof && -n $fma_roof ]] || return 0
+    : >"$WORK/$name.dat"
+    for b in "$@"; do
+        select_rows "" "" "$b" "" workload bytes flops "$timecol" n batch |
+            awk -v b="$b" '$2 > 0 && $3 > 0 && $4 > 0 && $5 + $6 >= size[$1] {
+                    size[$1] = $5 + $6; rate[$1] = $3 / ($4 * 1e6); ai[$1] = $3 / $2 }
+                 END { for (w in rate) print ai[w], rate[w], w "/" b }' >>"$WORK/$name.dat"
+    done
+    [[ -s $WORK/$name.dat ]] || return 0
+    {
+        echo "set title '$title'"
+        echo "set logscale xy; set xlabel 'arithmetic intensity (flop per byte moved)'; set ylabel 'GFLOP/s'; set grid"
+        echo "set key below; set xrange [0.01:1000]; set samples 400"
+        echo "roof(x) = ($fma_roof < x * $read_roof ? $fma_roof : x * $read_roof)"
+        echo "plot roof(x) with lines lw 2.5 title 'roof: min($(printf %.0f "$fma_roof") GFLOP/s, AI x $(printf %.1f "$read_roof") GB/s)', \\"
+        echo "     '$WORK/$name.dat' using 1:2 with points pt 7 ps 1.5 title 'each workload and backend at its largest point', \\"
+        echo "     '' using 1:2:3 with labels offset 0,1 font ',8' notitle"
+    } >"$gp"
+    render "$name"
+}
+
 plot_threads() {
     local gp=$WORK/threads.gp
     select_rows threads reduce pthreads "" threads speedup throughput >"$WORK/threads.dat"
@@ -220,6 +263,10 @@ while read -r -u 3 workload what; do
     plot_crossover size "$workload" n
 done 3< <(select_rows size "" "" "" workload what | awk '!seen[$1]++')
 plot_crossover batch dense batch
+plot_roofline roofline-host 'host roofline: the CPU backends (end to end) under the measured roofs' time_ms_median \
+    host_read_all host_fma_all serial pthreads
+plot_roofline roofline-opencl 'OpenCL roofline: kernel-only rates under the device roofs' kernel_ms_median \
+    opencl_read opencl_fma opencl
 plot_threads
 plot_backends
 plot_batch

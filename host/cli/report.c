@@ -13,7 +13,7 @@ static const char *const row_status_names[] = {[GPUCC_ROW_OK] = "ok",
 /* Throughput of one call taking ms: GFLOP/s for dense, GB/s otherwise. */
 static double throughput(const cli_report *r, double ms)
 {
-    return ms > 0 ? r->job->work / (ms * 1e6) : 0.0;
+    return ms > 0 ? gpucci_job_work(r->workload, r->job) / (ms * 1e6) : 0.0;
 }
 
 /* Rates in GFLOP/s for compute-bound workloads, else GB/s. */

@@ -54,7 +54,8 @@ enum { GPUCCI_MAX_FACTS = 6 };
  * what a report says about it. prepare fills it; release frees it. */
 typedef struct {
     size_t n;                    /* elements: of the vector input, or of the output (dense) */
-    double work;                 /* per call: bytes read and written, or flops (GPUCCI_BOUND_FMA) */
+    double bytes;                /* per call: bytes read and written (each array once: the least traffic) */
+    double flops;                /* per call: arithmetic operations (nominal for map: see its descriptor) */
     char source[600];            /* "generated:seed=1" or "file:PATH" */
     char title[900];             /* the table's first line: what ran, on what, from where */
     char reference[300];         /* the table's second line: "reference: ..." */
@@ -128,6 +129,10 @@ extern const size_t gpucci_workload_count;
 
 /* The workload of that name, or NULL. */
 const gpucci_workload *gpucci_workload_named(const char *name);
+
+/* What a job's rate counts per call: its flops for a workload bound by
+ * arithmetic (GPUCCI_BOUND_FMA), else its bytes. */
+double gpucci_job_work(const gpucci_workload *workload, const gpucci_job *job);
 
 /* Elements of a job's result array (0 when the result is one value). */
 size_t gpucci_job_output_count(const gpucci_job *job);

@@ -28,6 +28,11 @@ const gpucci_workload *gpucci_workload_named(const char *name)
     return NULL;
 }
 
+double gpucci_job_work(const gpucci_workload *workload, const gpucci_job *job)
+{
+    return workload->bound == GPUCCI_BOUND_FMA ? job->flops : job->bytes;
+}
+
 size_t gpucci_job_output_count(const gpucci_job *job)
 {
     size_t count = job->output_rank ? 1 : 0;

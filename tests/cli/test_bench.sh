@@ -272,6 +272,13 @@ if command -v gnuplot >/dev/null; then
         check "plot $f.png is a PNG" grep -q PNG <(head -c 8 "$WORK/plots/$f.png" 2>/dev/null)
         check "plot $f.svg is an SVG" grep -q '<svg' "$WORK/plots/$f.svg"
     done
+    # The host roofline needs a dense row (it names the FMA roof) and reused
+    # ceilings: a batch sweep on the CPU backends, with a size sweep.
+    bench --suite=size,batch --backend=serial,pthreads --max-size=1e4 --min-time=0.001 --ceilings="$CEILINGS" \
+        --csv="$WORK/roof.csv" --quiet
+    bash "$PLOT" "$WORK/roof.csv" "$WORK/roof-plots" >"$WORK/out" 2>"$WORK/err"
+    check "plot.sh draws the host roofline ($(head -c 300 "$WORK/err"))" grep -q PNG <(head -c 8 "$WORK/roof-plots/roofline-host.png" 2>/dev/null)
+    check "the roofline's points have bytes and flops" test "$(awk -F, 'NR > 1 && $14 > 0 && $15 > 0' "$WORK/roof.csv" | wc -l)" -ge 10
 else
     echo "skipped: plots (no gnuplot)"
 fi

@@ -49,6 +49,8 @@ static void json_row(FILE *out, const bench_report *r, const bench_row *row)
             row->n, row->shape.batch, row->shape.in, row->shape.out, row->threads, row->local_size);
     cli_json_key_string(out, "impl", m->impl ? m->impl : "");
     fprintf(out, ", \"repeats\": %u", row->repeats);
+    cli_json_number(out, "bytes", row->bytes);
+    cli_json_number(out, "flops", row->flops);
     json_samples(out, "samples_ms", row, row->samples_ms);
     json_samples(out, "kernel_samples_ms", row, row->kernel_samples_ms);
     cli_json_stats(out, "time_ms", m->total_ms);
@@ -140,7 +142,7 @@ static void csv_number(FILE *out, double value)
 
 void bench_write_csv(FILE *out, const bench_report *r)
 {
-    fputs("suite,workload,what,variant,backend,n,batch,in,out,threads,local_size,impl,repeats,"
+    fputs("suite,workload,what,variant,backend,n,batch,in,out,threads,local_size,impl,repeats,bytes,flops,"
           "time_ms_median,time_ms_min,time_ms_max,kernel_ms_median,kernel_ms_min,kernel_ms_max,transfer_ms_median,"
           "unit,throughput,kernel_throughput,ceiling,ceiling_value,fraction_of_ceiling,"
           "kernel_ceiling,kernel_ceiling_value,kernel_fraction,speedup,speedup_base,copied,overlapped,chunked,"
@@ -158,6 +160,8 @@ void bench_write_csv(FILE *out, const bench_report *r)
                 row->shape.in, row->shape.out, row->threads, row->local_size);
         cli_csv_field(out, m->impl ? m->impl : "");
         fprintf(out, ",%u", row->repeats);
+        csv_number(out, row->bytes);
+        csv_number(out, row->flops);
         const double times[] = {m->total_ms.median, m->total_ms.min, m->total_ms.max, m->kernel_ms.median,
                                 m->kernel_ms.min, m->kernel_ms.max, m->transfer_ms.median};
         for (size_t t = 0; t < sizeof times / sizeof times[0]; t++)

@@ -8,6 +8,15 @@
 
 #include "bench-cmd.h"
 
+/* What one call of the row's job does: its bytes and flops, and the one of
+ * them its rate counts. */
+static void take_work(bench_row *row, const gpucci_job *job)
+{
+    row->units = gpucci_job_work(row->workload, job);
+    row->bytes = job->bytes;
+    row->flops = job->flops;
+}
+
 /* The prepared job of a row's workload and size, and an output array for
  * it: the job of the previous row when it is the same (the plan groups the
  * rows of one point), else a new one. Returns 0, or 1 after recording why in
@@ -16,7 +25,7 @@ static int job_for(bench_run *run, bench_row *row)
 {
     const bench_row *key = run->job_row;
     if (key && key->workload == row->workload && key->n == row->n && key->shape.batch == row->shape.batch) {
-        row->units = run->job.work;
+        take_work(row, &run->job);
         return 0;
     }
     gpucci_job_release(key ? key->workload : NULL, &run->job);
@@ -39,7 +48,7 @@ static int job_for(bench_run *run, bench_row *row)
         return 1;
     }
     run->job_row = row;
-    row->units = run->job.work;
+    take_work(row, &run->job);
     return 0;
 }
 

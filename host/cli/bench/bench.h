@@ -78,6 +78,7 @@ typedef struct {
     size_t local_size;
     unsigned repeats;      /* timed calls behind the statistics */
     double units;          /* per call: bytes, or flops (GPUCCI_BOUND_FMA); set when measured */
+    double bytes, flops;   /* per call, both (the roofline's axes); set when measured */
     bench_row_status status;
     char message[256];     /* why not ok or not verified */
     gpucc_measurement m;

@@ -101,9 +101,11 @@ static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *jo
     const gpucc_dense_shape *s = &d->shape;
     const char *act = act_name(s->act);
     job->n = s->batch * s->out;
-    job->work = 2.0 * (double)s->batch * (double)s->in * (double)s->out;
+    job->flops = 2.0 * (double)s->batch * (double)s->in * (double)s->out;
+    job->bytes = sizeof(float) * ((double)s->batch * (double)s->in + (double)s->out * (double)s->in +
+                                  (double)s->out + (double)s->batch * (double)s->out);
     snprintf(job->title, sizeof job->title, "dense %zux%zux%zu (batch x in x out), act %s, %.3f GFLOP per call (%s)",
-             s->batch, s->in, s->out, act, job->work * 1e-9, job->source);
+             s->batch, s->in, s->out, act, job->flops * 1e-9, job->source);
     snprintf(job->reference, sizeof job->reference,
              "reference: double precision, every output; bound 2*in*2^-24*(|X||W^T|+|b|) per element "
              "(error column: worst error / bound)");

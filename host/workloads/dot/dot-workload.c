@@ -57,8 +57,9 @@ static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *jo
         size_t len = strlen(job->source);
         snprintf(job->source + len, sizeof job->source - len, ",%s", params->input_y);
     }
-    job->work = 2.0 * (double)job->n * sizeof(float);
-    snprintf(job->title, sizeof job->title, "dot over 2 x %zu float32 (%.1f MB, %s)", job->n, job->work * 1e-6,
+    job->bytes = 2.0 * (double)job->n * sizeof(float);
+    job->flops = 2.0 * (double)job->n; /* a multiply and an add per element */
+    snprintf(job->title, sizeof job->title, "dot over 2 x %zu float32 (%.1f MB, %s)", job->n, job->bytes * 1e-6,
              job->source);
     snprintf(job->reference, sizeof job->reference,
              "reference: exact sum %.17g, sum|x*y| %.17g; bound |error| <= 2^-24 * sum|x*y|", d->ref.sum,

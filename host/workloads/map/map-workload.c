@@ -46,9 +46,10 @@ static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *jo
         return status;
     }
     const char *name = fn_name(m->fn);
-    job->work = (double)job->n * sizeof(float) * (saxpy ? 3 : 2);
+    job->bytes = (double)job->n * sizeof(float) * (saxpy ? 3 : 2);
+    job->flops = (double)job->n * (saxpy ? 2 : 1); /* nominal: one operation per element, saxpy's two */
     int len = snprintf(job->title, sizeof job->title, "map %s over %zu float32 (%.1f MB moved per call, %s)", name,
-                       job->n, job->work * 1e-6, job->source);
+                       job->n, job->bytes * 1e-6, job->source);
     if (saxpy && len > 0 && (size_t)len < sizeof job->title)
         snprintf(job->title + len, sizeof job->title - len, ", alpha %g", m->alpha);
     snprintf(job->reference, sizeof job->reference, "reference: double precision, every element; bound %.0f ulp",

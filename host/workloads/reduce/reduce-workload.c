@@ -60,7 +60,8 @@ static gpucc_status abandon(gpucci_job *job, gpucc_status status)
 static void describe(gpucci_job *job, const reduce_job *r)
 {
     const char *name = op_name(r->op);
-    job->work = (double)job->n * sizeof(float);
+    job->bytes = (double)job->n * sizeof(float);
+    job->flops = (double)job->n; /* one add (or comparison) per element */
     snprintf(job->title, sizeof job->title, "reduce %s over %zu float32 (%.1f MB, %s)", name, job->n,
              job->n * 4e-6, job->source);
     if (r->op == GPUCC_REDUCE_SUM)
