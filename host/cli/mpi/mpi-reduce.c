@@ -193,6 +193,15 @@ static gpucc_status read_share(const cli_mpi_world *world, const cli_run_options
     return status;
 }
 
+/* Ends a captured step whose outcome is status: says why it failed, then
+ * agrees with every rank (cli_mpi_agree). */
+static int agree_on_status(const cli_mpi_world *world, cli_mpi_capture *capture, gpucc_status status)
+{
+    if (status != GPUCC_OK)
+        fprintf(stderr, "gpucc: %s\n", gpucc_last_error());
+    return cli_mpi_agree(world, capture, cli_exit_of(status));
+}
+
 /* Prepares this rank's share and the reference of the whole; gathers the
  * shares on rank 0. Returns 0 or the agreed exit code. */
 static int prepare(const cli_mpi_world *world, const cli_run_options *o, gpucci_job *job, run_detail *detail)
@@ -200,18 +209,12 @@ static int prepare(const cli_mpi_world *world, const cli_run_options *o, gpucci_
     cli_mpi_capture capture;
     gpucci_reference_tally tally, total;
     cli_mpi_capture_start(&capture);
-    gpucc_status status = read_share(world, o, job, &tally);
-    if (status != GPUCC_OK)
-        fprintf(stderr, "gpucc: %s\n", gpucc_last_error());
-    int rc = cli_mpi_agree(world, &capture, cli_exit_of(status));
+    int rc = agree_on_status(world, &capture, read_share(world, o, job, &tally));
     if (rc != 0)
         return rc;
     sum_tallies(&tally, &total);
     cli_mpi_capture_start(&capture);
-    status = gpucci_reduce_split_finish(job, &total);
-    if (status != GPUCC_OK)
-        fprintf(stderr, "gpucc: %s\n", gpucc_last_error());
-    rc = cli_mpi_agree(world, &capture, cli_exit_of(status));
+    rc = agree_on_status(world, &capture, gpucci_reduce_split_finish(job, &total));
     if (rc != 0)
         return rc;
     size_t length = strlen(job->title);
