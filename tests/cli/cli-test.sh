@@ -227,13 +227,14 @@ fi
 # POCL_DEVICES exposes two CPU devices: each gets its own row, verified, with
 # bitwise the serial row's sum.
 
-# expect_json_same_values N: N verified results, all with the same value.
+# expect_json_same_values N: N verified results, all with the same value (rows
+# of a backend this build lacks, status "unavailable", left out).
 expect_json_same_values() {
     if [[ $HAVE_PYTHON == 0 ]]; then
         return 0
     fi
     if python3 -c 'import json, sys
-r = json.load(open(sys.argv[1]))["results"]
+r = [x for x in json.load(open(sys.argv[1]))["results"] if x.get("status") != "unavailable"]
 assert len(r) == int(sys.argv[2]) and all(x["verified"] for x in r), r
 assert len({x["value"] for x in r}) == 1, [x["value"] for x in r]' "$OUT" "$1" 2>"$WORK/json-error"; then
         pass

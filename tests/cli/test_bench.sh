@@ -143,7 +143,7 @@ fi
 
 # Map rows on OpenCL are placed against the device's copy kernel when
 # kernel-only.
-if command -v python3 >/dev/null; then
+if command -v python3 >/dev/null && needs OpenCL "the ceilings of OpenCL map rows"; then
     check "OpenCL map rows: kernel-only against opencl_copy" python3 -c '
 import json, sys
 rows = [r for r in json.load(open(sys.argv[1]))["rows"] if r["workload"] == "map" and r["backend"] == "opencl"]
