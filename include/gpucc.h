@@ -354,6 +354,8 @@ typedef struct {
     double error;            /* worst error over the checked calls, in the workload's unit */
     int verified;            /* every checked call verified (and, for reduce, all bitwise equal) */
     char reason[200];        /* why not verified, else "" */
+    double energy_j;         /* the host CPU packages' energy per timed call, joules (mean; Linux RAPL);
+                                NaN where the counters cannot be read */
 } gpucc_measurement;
 
 /* One call of a workload: runs it and fills *info (and *value for reduce). */

@@ -47,6 +47,17 @@ static void print_heading(FILE *out, const cli_report *r)
 {
     fprintf(out, "%s; %u warm-up + %u timed calls per backend\n%s\n", r->job->title, r->plan.warmup,
             r->plan.repeat, r->job->reference);
+    if (r->energy.available)
+        fprintf(out, "energy: the host CPU packages' (RAPL: %s), per timed call: J/call and %s/J\n",
+                r->energy.domains, in_flops(r) ? "GFLOP" : "GB");
+    else
+        fprintf(out, "energy: n/a: %s\n", r->energy.why);
+}
+
+/* Work per joule (GB/J or GFLOP/J) of a row, NaN without energy. */
+static double per_joule(const cli_report *r, const cli_row *row)
+{
+    return row->m.energy_j > 0 ? gpucci_job_work(r->workload, r->job) * 1e-9 / row->m.energy_j : NAN;
 }
 
 /* Widest device column of the table: a longer name is shortened in it (the
@@ -97,8 +108,11 @@ static void print_table(FILE *out, const cli_report *r)
         fprintf(out, "%24s ", "result");
     if (impl)
         fprintf(out, "%-9s ", "impl");
-    fprintf(out, "%10s %21s %10s %8s %14s %8s %9s  %s\n", "median ms", "[min - max] ms", "kernel ms", unit,
-            kernel_unit, "speedup", r->workload->error_column, "check");
+    fprintf(out, "%10s %21s %10s %8s %14s %8s %9s  ", "median ms", "[min - max] ms", "kernel ms", unit, kernel_unit,
+            "speedup", r->workload->error_column);
+    if (r->energy.available)
+        fprintf(out, "%9s %9s  ", "J/call", in_flops(r) ? "GFLOP/J" : "GB/J");
+    fputs("check\n", out);
     for (size_t i = 0; i < r->row_count; i++) {
         const cli_row *row = &r->rows[i];
         const gpucc_measurement *m = &row->m;
@@ -120,9 +134,17 @@ static void print_table(FILE *out, const cli_report *r)
             fprintf(out, "%24.17g ", m->value);
         if (impl)
             fprintf(out, "%-9s ", m->impl ? m->impl : "-");
-        fprintf(out, "%10.3f %21s %10.3f %8.2f %14.2f %8s %9.2e  %s\n", m->total_ms.median, range, m->kernel_ms.median,
-                throughput(r, m->total_ms.median), throughput(r, m->kernel_ms.median), speedup, m->error,
-                check_word(row));
+        fprintf(out, "%10.3f %21s %10.3f %8.2f %14.2f %8s %9.2e  ", m->total_ms.median, range, m->kernel_ms.median,
+                throughput(r, m->total_ms.median), throughput(r, m->kernel_ms.median), speedup, m->error);
+        if (r->energy.available) {
+            char joules[16] = "-", rate[16] = "-";
+            if (isfinite(m->energy_j))
+                snprintf(joules, sizeof joules, "%.3g", m->energy_j);
+            if (isfinite(per_joule(r, row)))
+                snprintf(rate, sizeof rate, "%.3g", per_joule(r, row));
+            fprintf(out, "%9s %9s  ", joules, rate);
+        }
+        fprintf(out, "%s\n", check_word(row));
         if (!m->verified)
             fprintf(out, "          ^ %s\n", m->reason);
     }
@@ -166,6 +188,10 @@ static void print_json(FILE *out, const cli_report *r)
     fputs(",\n \"source\": ", out);
     cli_json_string(out, job->source);
     fprintf(out, ", \"warmup\": %u, \"repeat\": %u", r->plan.warmup, r->plan.repeat);
+    fprintf(out, ",\n \"energy\": {\"available\": %s", r->energy.available ? "true" : "false");
+    cli_json_key_string(out, r->energy.available ? "domains" : "why",
+                        r->energy.available ? r->energy.domains : r->energy.why);
+    fputs("}", out);
     if (job->reference_fact_count) {
         fputs(",\n \"reference\": {", out);
         json_facts(out, job->reference_facts, job->reference_fact_count, 1);
@@ -200,6 +226,8 @@ static void print_json(FILE *out, const cli_report *r)
         cli_json_number(out, flops ? "kernel_gflops" : "kernel_gbps", throughput(r, m->kernel_ms.median));
         cli_json_number(out, "speedup_vs_serial", speedup_vs_serial(r, row));
         cli_json_number(out, r->workload->error_key, m->error);
+        cli_json_number(out, "energy_j", m->energy_j);
+        cli_json_number(out, flops ? "gflop_per_joule" : "gb_per_joule", per_joule(r, row));
         cli_json_flag(out, "fp32_fallback", m->flags & GPUCC_RESULT_FP32_FALLBACK);
         cli_json_flag(out, "chunked", m->flags & GPUCC_RESULT_CHUNKED);
         cli_json_flag(out, "copied", m->flags & GPUCC_RESULT_COPIED);
@@ -218,11 +246,20 @@ static void print_json(FILE *out, const cli_report *r)
     fputs("\n ]\n}\n", out);
 }
 
+/* `,value`, or `,` for a value that is not finite (no energy counters). */
+static void csv_optional(FILE *out, double value)
+{
+    if (isfinite(value))
+        fprintf(out, ",%.6g", value);
+    else
+        fputc(',', out);
+}
+
 static void print_csv(FILE *out, const cli_report *r)
 {
     fprintf(out, "workload,what,n,source,backend,device,status,impl,value,time_ms_median,time_ms_min,time_ms_max,"
-                 "kernel_ms_median,transfer_ms_median,%s,speedup_vs_serial,error,verified\n",
-            in_flops(r) ? "gflops" : "gbps");
+                 "kernel_ms_median,transfer_ms_median,%s,speedup_vs_serial,error,verified,energy_j,%s\n",
+            in_flops(r) ? "gflops" : "gbps", in_flops(r) ? "gflop_per_joule" : "gb_per_joule");
     for (size_t i = 0; i < r->row_count; i++) {
         const cli_row *row = &r->rows[i];
         const gpucc_measurement *m = &row->m;
@@ -233,7 +270,7 @@ static void print_csv(FILE *out, const cli_report *r)
         fprintf(out, ",%s,", gpucc_backend_kind_name(row->backend));
         cli_csv_field(out, row->device);
         if (row->status != GPUCC_ROW_OK) {
-            fprintf(out, ",%s,,,,,,,,,,,,false\n", row_status_names[row->status]);
+            fprintf(out, ",%s,,,,,,,,,,,,false,,\n", row_status_names[row->status]);
             continue;
         }
         fprintf(out, ",ok,%s,", m->impl ? m->impl : "");
@@ -243,7 +280,10 @@ static void print_csv(FILE *out, const cli_report *r)
                 m->kernel_ms.median, m->transfer_ms.median, throughput(r, m->total_ms.median));
         if (!isnan(speedup_vs_serial(r, row)))
             fprintf(out, "%.4f", speedup_vs_serial(r, row));
-        fprintf(out, ",%.3e,%s\n", m->error, m->verified ? "true" : "false");
+        fprintf(out, ",%.3e,%s", m->error, m->verified ? "true" : "false");
+        csv_optional(out, m->energy_j);
+        csv_optional(out, per_joule(r, row));
+        fputc('\n', out);
     }
 }
 

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "gpucc.h"
+#include "energy.h"
 #include "workload.h"
 
 /* UNSUPPORTED: the backend leaves this workload out (optional ops); like
@@ -36,6 +37,7 @@ typedef struct cli_report {
     const gpucci_workload *workload;
     const gpucci_job *job;     /* what ran: its title, facts and work per call */
     gpucc_plan plan;
+    gpucci_energy energy;      /* the host's energy counters, or why there are none */
     cli_row rows[CLI_MAX_ROWS];
     size_t row_count;
     /* Writes more members of row i's JSON object, each after ", " (a run

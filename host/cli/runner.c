@@ -277,6 +277,7 @@ int cli_run(const cli_run_options *o)
     report.workload = o->workload;
     report.job = &job;
     report.plan = o->plan;
+    gpucci_energy_open(&report.energy);
     /* --output is created first: a path that cannot be created stops the
      * run before any work, and the file is removed unless committed. */
     gpucci_atomic_file output = {.slot = -1};

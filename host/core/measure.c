@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "energy.h"
 #include "error.h"
 
 static int compare_doubles(const void *a, const void *b)
@@ -50,10 +51,20 @@ gpucc_status gpucc_measure(const gpucc_plan *plan, gpucc_call_fn call, gpucc_che
     unsigned calls = plan->warmup + plan->repeat;
     out->verified = 1;
     gpucc_status status = GPUCC_OK;
+    /* energy: summed over the timed calls only (not the checks between them) */
+    gpucci_energy energy;
+    gpucci_energy_open(&energy);
+    double joules = 0, before[GPUCCI_ENERGY_DOMAINS], after[GPUCCI_ENERGY_DOMAINS];
+    int metered = energy.available;
     for (unsigned i = 0; i < calls; i++) {
         gpucc_call_info info;
         double value = 0;
+        int timed = i >= plan->warmup;
+        if (metered && timed)
+            metered = gpucci_energy_read(&energy, before) == 0;
         status = call(ctx, &info, &value);
+        if (metered && timed && (metered = gpucci_energy_read(&energy, after) == 0))
+            joules += gpucci_energy_used(&energy, before, after);
         if (status != GPUCC_OK)
             break;
         if (check_every_call || i == 0 || i + 1 == calls) {
@@ -84,6 +95,7 @@ gpucc_status gpucc_measure(const gpucc_plan *plan, gpucc_call_fn call, gpucc_che
         out->total_ms = gpucc_stats_of(total, plan->repeat);
         out->kernel_ms = gpucc_stats_of(kernel, plan->repeat);
         out->transfer_ms = gpucc_stats_of(transfer, plan->repeat);
+        out->energy_j = metered ? joules / plan->repeat : NAN;
     }
     free(samples);
     return status;

@@ -348,7 +348,7 @@ expect_exit 0 -- run reduce --size=1e5 "${FAST[@]}" --format=csv
 expect_stdout_lines '.' 4
 expect_stdout_lines '^workload,what,n,source,backend,' 1
 for b in "${BACKENDS[@]}"; do
-    expect_stdout_lines "^reduce,sum,100000,generated:seed=1,$b,.*,ok,.*,true\$" 1
+    expect_stdout_lines "^reduce,sum,100000,generated:seed=1,$b,.*,ok,.*,true,[^,]*,[^,]*\$" 1
 done
 
 expect_exit 0 -- run reduce --size=1e5 "${FAST[@]}"
@@ -488,6 +488,24 @@ expect_error 65 run dense "${FAST[@]}" --backend=serial "--input=$WORK/X.npy" "-
 expect_error 65 run dense "${FAST[@]}" --backend=serial "--input=$WORK/three.npy" "--weights=$WORK/W.npy" "--bias=$WORK/b.npy"
 expect_stderr_contains "must be 2-D"
 expect_usage_error run dense --batch=2 "--input=$WORK/X.npy" "--weights=$WORK/W.npy" "--bias=$WORK/b.npy"
+
+# ---- Energy (RAPL through powercap; GPUCC_POWERCAP_ROOT names a made-up one) ----
+
+GPUCC_POWERCAP_ROOT=$WORK/no-powercap expect_exit 0 -- run reduce --size=1e3 "${FAST[@]}" --backend=serial
+expect_stdout_contains "energy: n/a: no RAPL energy counters ($WORK/no-powercap"
+GPUCC_POWERCAP_ROOT=$WORK/no-powercap expect_exit 0 -- run reduce --size=1e3 "${FAST[@]}" --backend=serial --format=json
+expect_stdout_contains '"energy": {"available": false, "why": "no RAPL energy counters'
+expect_stdout_contains '"energy_j": null, "gb_per_joule": null'
+mkdir -p "$WORK/powercap/intel-rapl:0"
+echo package-0 >"$WORK/powercap/intel-rapl:0/name"
+echo 1000000 >"$WORK/powercap/intel-rapl:0/energy_uj"
+echo 262143328850 >"$WORK/powercap/intel-rapl:0/max_energy_range_uj"
+GPUCC_POWERCAP_ROOT=$WORK/powercap expect_exit 0 -- run dense --batch=2 --in=8 --out=4 "${FAST[@]}" --backend=serial
+expect_stdout_contains "energy: the host CPU packages' (RAPL: package-0), per timed call: J/call and GFLOP/J"
+expect_stdout_lines '^backend .* J/call +GFLOP/J +check$' 1
+GPUCC_POWERCAP_ROOT=$WORK/powercap expect_exit 0 -- run map --size=1e3 "${FAST[@]}" --backend=serial --format=csv
+expect_stdout_lines ',energy_j,gb_per_joule$' 1
+expect_stdout_lines '^map,square,.*,true,0,$' 1
 
 # ---- dot ----
 

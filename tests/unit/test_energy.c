@@ -1,0 +1,153 @@
+/* Tests of the host's energy counters (host/core/energy.c) on a made-up
+ * powercap folder (GPUCC_POWERCAP_ROOT): package domains found and summed,
+ * subzones left out, a counter that wrapped, and what is said when there
+ * are none. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "energy.h"
+#include "support.h"
+
+static char root[64];
+
+/* Writes text into root/dir/file, creating root/dir. */
+static void put(const char *dir, const char *file, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", root, dir);
+    mkdir(path, 0755);
+    snprintf(path, sizeof path, "%s/%s/%s", root, dir, file);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void make_root(void)
+{
+    snprintf(root, sizeof root, "/tmp/gpucc-powercap.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(root));
+    setenv("GPUCC_POWERCAP_ROOT", root, 1);
+}
+
+static void remove_root(void)
+{
+    char command[128];
+    snprintf(command, sizeof command, "rm -rf '%s'", root);
+    ck_assert_int_eq(system(command), 0);
+    unsetenv("GPUCC_POWERCAP_ROOT");
+}
+
+START_TEST(test_packages_summed)
+{
+    make_root();
+    put("intel-rapl:0", "name", "package-0\n");
+    put("intel-rapl:0", "energy_uj", "2000000\n");
+    put("intel-rapl:0", "max_energy_range_uj", "262143328850\n");
+    put("intel-rapl:0:0", "name", "core\n"); /* a subzone: already inside package-0 */
+    put("intel-rapl:0:0", "energy_uj", "7\n");
+    put("intel-rapl:0:0", "max_energy_range_uj", "262143328850\n");
+    put("intel-rapl:1", "name", "package-1\n");
+    put("intel-rapl:1", "energy_uj", "500000\n");
+    put("intel-rapl:1", "max_energy_range_uj", "262143328850\n");
+    gpucci_energy e;
+    gpucci_energy_open(&e);
+    ck_assert_int_eq(e.available, 1);
+    ck_assert_uint_eq(e.count, 2);
+    ck_assert_msg(strstr(e.domains, "package-0") && strstr(e.domains, "package-1") && !strstr(e.domains, "core"),
+                  "%s", e.domains);
+    double before[GPUCCI_ENERGY_DOMAINS], after[GPUCCI_ENERGY_DOMAINS];
+    ck_assert_int_eq(gpucci_energy_read(&e, before), 0);
+    ck_assert_double_eq_tol(before[0] + before[1], 2.5, 1e-12);
+    put("intel-rapl:0", "energy_uj", "3500000\n");
+    put("intel-rapl:1", "energy_uj", "750000\n");
+    ck_assert_int_eq(gpucci_energy_read(&e, after), 0);
+    ck_assert_double_eq_tol(gpucci_energy_used(&e, before, after), 1.75, 1e-12);
+    remove_root();
+}
+END_TEST
+
+/* A counter that passed max_energy_range_uj between two readings. */
+START_TEST(test_wrap)
+{
+    make_root();
+    put("intel-rapl:0", "energy_uj", "9000000\n");
+    put("intel-rapl:0", "max_energy_range_uj", "10000000\n");
+    gpucci_energy e;
+    gpucci_energy_open(&e);
+    ck_assert_int_eq(e.available, 1);
+    double before[1], after[1];
+    ck_assert_int_eq(gpucci_energy_read(&e, before), 0);
+    put("intel-rapl:0", "energy_uj", "1000000\n");
+    ck_assert_int_eq(gpucci_energy_read(&e, after), 0);
+    ck_assert_double_eq_tol(gpucci_energy_used(&e, before, after), 2.0, 1e-12);
+    remove_root();
+}
+END_TEST
+
+START_TEST(test_none)
+{
+    make_root();
+    gpucci_energy e;
+    gpucci_energy_open(&e); /* an empty folder */
+    ck_assert_int_eq(e.available, 0);
+    ck_assert_ptr_nonnull(strstr(e.why, "no RAPL package domain"));
+    remove_root();
+    setenv("GPUCC_POWERCAP_ROOT", "/nonexistent-powercap", 1);
+    gpucci_energy_open(&e);
+    ck_assert_int_eq(e.available, 0);
+    ck_assert_msg(strstr(e.why, "/nonexistent-powercap") != NULL, "%s", e.why);
+    unsetenv("GPUCC_POWERCAP_ROOT");
+}
+END_TEST
+
+/* gpucc_measure: the energy of its timed calls per call, NaN without counters. */
+static gpucc_status noop_call(void *ctx, gpucc_call_info *info, double *value)
+{
+    (void)ctx;
+    memset(info, 0, sizeof *info);
+    *value = 0;
+    return GPUCC_OK;
+}
+
+static int ok_check(void *ctx, double value, double *error, char *reason, size_t size)
+{
+    (void)ctx, (void)value, (void)reason, (void)size;
+    *error = 0;
+    return 1;
+}
+
+START_TEST(test_measure)
+{
+    gpucc_plan plan = {.warmup = 1, .repeat = 3};
+    gpucc_measurement m;
+    setenv("GPUCC_POWERCAP_ROOT", "/nonexistent-powercap", 1);
+    ck_assert_int_eq(gpucc_measure(&plan, noop_call, ok_check, 1, NULL, &m), GPUCC_OK);
+    ck_assert(isnan(m.energy_j));
+    make_root();
+    put("intel-rapl:0", "energy_uj", "1000\n");
+    put("intel-rapl:0", "max_energy_range_uj", "10000000\n");
+    ck_assert_int_eq(gpucc_measure(&plan, noop_call, ok_check, 1, NULL, &m), GPUCC_OK);
+    ck_assert_double_eq(m.energy_j, 0.0); /* the made-up counter stands still */
+    remove_root();
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+    Suite *s = suite_create("energy");
+    TCase *tc = tcase_create("rapl");
+    tcase_add_test(tc, test_packages_summed);
+    tcase_add_test(tc, test_wrap);
+    tcase_add_test(tc, test_none);
+    tcase_add_test(tc, test_measure);
+    suite_add_tcase(s, tc);
+    return s;
+}
