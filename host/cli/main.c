@@ -43,13 +43,18 @@ static void print_version(void)
 #else
     const char *openblas = "OFF";
 #endif
+#ifdef GPUCC_MPI
+    const char *mpi = "ON";
+#else
+    const char *mpi = "OFF";
+#endif
     printf("gpucc %s\n"
            "git: %s\n"
            "build type: %s\n"
-           "options: GPUCC_OPENCL=%s CLBlast=%s GPUCC_NATIVE=%s OpenBLAS=%s sanitizer=%s\n"
+           "options: GPUCC_OPENCL=%s CLBlast=%s GPUCC_NATIVE=%s OpenBLAS=%s GPUCC_MPI=%s sanitizer=%s\n"
            "compiler: %s\n",
            b->version, b->git, b->build_type, b->opencl ? "ON" : "OFF", b->clblast ? "ON" : "OFF",
-           b->native ? "ON" : "OFF", openblas, b->sanitizer[0] ? b->sanitizer : "none", b->compiler);
+           b->native ? "ON" : "OFF", openblas, mpi, b->sanitizer[0] ? b->sanitizer : "none", b->compiler);
 }
 
 /* Reads `gpucc run`'s arguments into options. Returns 0 to run, -1 when

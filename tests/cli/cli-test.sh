@@ -815,7 +815,7 @@ expect_exit 0 -- --version
 expect_stdout_lines '^gpucc [0-9]+\.[0-9]+\.[0-9]+$' 1
 expect_stdout_lines '^git: [^ ]+$' 1
 expect_stdout_lines '^build type: [A-Za-z]+$' 1
-expect_stdout_lines '^options: GPUCC_OPENCL=(ON|OFF) CLBlast=(ON|OFF) GPUCC_NATIVE=(ON|OFF) OpenBLAS=(ON|OFF) sanitizer=[^ ]+$' 1
+expect_stdout_lines '^options: GPUCC_OPENCL=(ON|OFF) CLBlast=(ON|OFF) GPUCC_NATIVE=(ON|OFF) OpenBLAS=(ON|OFF) GPUCC_MPI=(ON|OFF) sanitizer=[^ ]+$' 1
 expect_stdout_lines '^compiler: [A-Za-z]+ [0-9]+(\.[0-9]+)*$' 1
 expect_stderr_empty
 

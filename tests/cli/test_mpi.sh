@@ -185,6 +185,11 @@ if needs OpenCL "a rank without OpenCL"; then
     POCL_DEVICES="pthread pthread" mpi 2 run reduce --size=10000 --device=all --backend=opencl "${QUICK[@]}"
     expect_status 0
     check "one row per device, each verified" test "$(grep -c '"backend": "opencl", .*"verified": true' "$OUT")" -eq 2
+    # Without --device, the ranks of one node take different devices by their
+    # node-local rank: rank 0 device 0, rank 1 device 1, rank 2 device 0 again.
+    POCL_DEVICES="pthread pthread" mpi 3 run reduce --size=10000 --backend=opencl "${QUICK[@]}" --format=json
+    expect_status 0
+    check "devices chosen by local rank (0, 1, 0)" test "$(grep -o '"device_selector": "[0-9]*"' "$OUT" | tr -dc '0-9')" = 010
 fi
 
 cli_summary

@@ -40,6 +40,7 @@ typedef struct {
     gpucc_stats comm_ms;
     gpucc_stats *rank_ms;  /* [size] */
     char (*devices)[512];  /* [size] */
+    char (*selectors)[128]; /* [size]: the --device entry each rank opened ("" = the default) */
 } row_detail;
 
 typedef struct {
@@ -269,6 +270,10 @@ static int open_rows(const cli_mpi_world *world, const cli_run_options *o, gpucc
             detail->rows[i].devices = must_alloc((size_t)world->size, sizeof *detail->rows[i].devices);
         MPI_Gather(report->rows[i].device, sizeof report->rows[i].device, MPI_CHAR, detail->rows[i].devices,
                    sizeof report->rows[i].device, MPI_CHAR, 0, MPI_COMM_WORLD);
+        if (world->rank == 0)
+            detail->rows[i].selectors = must_alloc((size_t)world->size, sizeof *detail->rows[i].selectors);
+        MPI_Gather(report->rows[i].selector, sizeof report->rows[i].selector, MPI_CHAR, detail->rows[i].selectors,
+                   sizeof report->rows[i].selector, MPI_CHAR, 0, MPI_COMM_WORLD);
     }
     return 0;
 }
@@ -328,6 +333,7 @@ static void row_json(FILE *out, const cli_report *report, size_t i)
         fprintf(out, "%s{\"rank\": %d, \"first\": %zu, \"n\": %zu, \"device\": ", r ? ", " : "", r,
                 d->shares[r][0], d->shares[r][1] - d->shares[r][0]);
         cli_json_string(out, row->devices[r]);
+        cli_json_key_string(out, "device_selector", row->selectors[r]);
         cli_json_stats(out, "time_ms", row->rank_ms[r]);
         fputs("}", out);
     }
@@ -339,6 +345,7 @@ static void free_detail(run_detail *d)
     for (size_t i = 0; i < CLI_MAX_ROWS; i++) {
         free(d->rows[i].rank_ms);
         free(d->rows[i].devices);
+        free(d->rows[i].selectors);
     }
     free(d->shares);
 }

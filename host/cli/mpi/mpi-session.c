@@ -86,6 +86,36 @@ static int parse_on_every_rank(const cli_mpi_world *world, int argc, char **argv
     return rc == HELP_PRINTED ? GPUCC_EXIT_OK : rc == 0 ? -1 : rc;
 }
 
+/* Ranks on one node use different OpenCL devices: without --device, the
+ * rank with node-local rank L opens the L-th (modulo their count) device of
+ * the default kind: GPUs where the node has any, else CPU devices. `name`
+ * holds the chosen index. Collective. */
+static void pick_device_by_local_rank(cli_run_options *o, char *name, size_t size)
+{
+    MPI_Comm node;
+    int local = 0;
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+    MPI_Comm_rank(node, &local);
+    MPI_Comm_free(&node);
+    gpucc_cl_device_info *infos = NULL;
+    size_t found = 0, gpus = 0, matching = 0;
+    if (o->devices || gpucc_cl_list_devices(&infos, &found) != GPUCC_OK || found == 0) {
+        free(infos);
+        return;
+    }
+    for (size_t i = 0; i < found; i++)
+        gpus += strcmp(infos[i].type, "gpu") == 0;
+    const char *kind = gpus ? "gpu" : "cpu";
+    for (size_t i = 0; i < found; i++)
+        matching += strcmp(infos[i].type, kind) == 0;
+    for (size_t i = 0, seen = 0; matching && i < found; i++)
+        if (strcmp(infos[i].type, kind) == 0 && seen++ == (size_t)local % matching) {
+            snprintf(name, size, "%u", infos[i].index);
+            o->devices = name;
+        }
+    free(infos);
+}
+
 int cli_mpi_run_command(int argc, char **argv, cli_run_parser parse)
 {
     cli_mpi_world world;
@@ -96,9 +126,12 @@ int cli_mpi_run_command(int argc, char **argv, cli_run_parser parse)
     if (world.rank != 0 && !freopen("/dev/null", "w", stdout))
         fclose(stdout);
     cli_run_options options;
+    char device[16];
     int rc = parse_on_every_rank(&world, argc, argv, parse, &options);
-    if (rc == -1)
+    if (rc == -1) {
+        pick_device_by_local_rank(&options, device, sizeof device);
         rc = cli_mpi_reduce(&world, &options);
+    }
     MPI_Finalize();
     return rc;
 }
