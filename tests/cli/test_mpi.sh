@@ -192,4 +192,16 @@ if needs OpenCL "a rank without OpenCL"; then
     check "devices chosen by local rank (0, 1, 0)" test "$(grep -o '"device_selector": "[0-9]*"' "$OUT" | tr -dc '0-9')" = 010
 fi
 
+# bench/mpi-scaling.sh at a tiny size: a row per mode and rank count, every
+# run verified and the strong runs' values equal (it checks them itself).
+SCALING=$(dirname "${BASH_SOURCE[0]}")/../../bench/mpi-scaling.sh
+bash "$SCALING" "$GPUCC" 2 1e4 1 2 >"$OUT" 2>"$ERR"
+LAST_RC=$?
+expect_status 0
+check "mpi-scaling.sh prints 4 rows" \
+    test "$(grep -cE '^(strong|weak) +[12] +[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+$' "$OUT")" -eq 4
+bash "$SCALING" "$GPUCC" 0 >"$OUT" 2>"$ERR"
+LAST_RC=$?
+expect_status 64
+
 cli_summary
