@@ -72,6 +72,7 @@ static void json_row(FILE *out, const bench_report *r, const bench_row *row)
     cli_json_flag(out, "overlapped", m->flags & GPUCC_RESULT_OVERLAPPED);
     cli_json_flag(out, "chunked", m->flags & GPUCC_RESULT_CHUNKED);
     cli_json_number(out, "error", ok ? m->error : NAN);
+    cli_json_number(out, "energy_j", ok ? m->energy_j : NAN);
     cli_json_flag(out, "verified", ok && m->verified);
     cli_json_key_string(out, "status", bench_status_name(row->status));
     cli_json_key_string(out, "message", row->message);
@@ -146,7 +147,7 @@ void bench_write_csv(FILE *out, const bench_report *r)
           "time_ms_median,time_ms_min,time_ms_max,kernel_ms_median,kernel_ms_min,kernel_ms_max,transfer_ms_median,"
           "unit,throughput,kernel_throughput,ceiling,ceiling_value,fraction_of_ceiling,"
           "kernel_ceiling,kernel_ceiling_value,kernel_fraction,speedup,speedup_base,copied,overlapped,chunked,"
-          "error,verified,status,device,message\n",
+          "error,energy_j,verified,status,device,message\n",
           out);
     for (size_t i = 0; i < r->row_count; i++) {
         const bench_row *row = &r->rows[i];
@@ -180,6 +181,7 @@ void bench_write_csv(FILE *out, const bench_report *r)
                 m->flags & GPUCC_RESULT_OVERLAPPED ? "true" : "false",
                 m->flags & GPUCC_RESULT_CHUNKED ? "true" : "false");
         csv_number(out, ok ? m->error : NAN);
+        csv_number(out, ok ? m->energy_j : NAN);
         fprintf(out, ",%s,%s,", ok && m->verified ? "true" : "false", bench_status_name(row->status));
         cli_csv_field(out, row->device);
         fputc(',', out);
