@@ -119,6 +119,72 @@ START_TEST(test_split_bitwise_opencl)
 }
 END_TEST
 
+/* ---- One process, several backends (--split) ---- */
+
+/* Shares follow the weights in whole blocks, tile [0, n) in order, and all
+ * zero weights put everything on the last backend. */
+START_TEST(test_split_shares)
+{
+    gpucci_split split;
+    gpucci_split_shares(10 * B + 7, (const double[]){1, 3}, 2, &split);
+    ck_assert_uint_eq(split.count, 2);
+    ck_assert_uint_eq(split.first[0], 0);
+    ck_assert_uint_eq(split.end[0], 3 * B); /* 11 blocks x 1/4 = 2.75, rounded to 3 */
+    ck_assert_uint_eq(split.first[1], 3 * B);
+    ck_assert_uint_eq(split.end[1], 10 * B + 7);
+    gpucci_split_shares(5 * B, (const double[]){0, 0, 0}, 3, &split);
+    ck_assert_uint_eq(split.end[0], 0);
+    ck_assert_uint_eq(split.end[1], 0);
+    ck_assert_uint_eq(split.first[2], 0);
+    ck_assert_uint_eq(split.end[2], 5 * B);
+    /* fewer blocks than backends: some get none */
+    gpucci_split_shares(B + 1, (const double[]){1, 1, 1}, 3, &split);
+    ck_assert_uint_eq(split.end[2], B + 1);
+    for (size_t d = 0; d + 1 < 3; d++)
+        ck_assert_uint_eq(split.end[d], split.first[d + 1]);
+}
+END_TEST
+
+/* A run split across serial and pthreads "devices", in any proportion, gives
+ * bitwise the value of one backend, for every op, and fills each part's time. */
+START_TEST(test_split_across_backends)
+{
+    gpucc_backend *parts[2] = {support_open_built(GPUCC_BACKEND_SERIAL, NULL, "split"),
+                               support_open_built(GPUCC_BACKEND_PTHREADS, NULL, "split")};
+    ck_assert_ptr_nonnull(parts[0]);
+    ck_assert_ptr_nonnull(parts[1]);
+    const size_t ns[] = {1, B + 1, 25 * B + 3};
+    const double weights[][2] = {{1, 1}, {1, 3}, {0, 1}, {1, 0}};
+    gpucc_plan plan = {.warmup = 1, .repeat = 2};
+    for (size_t s = 0; s < COUNT(ns); s++) {
+        float *x = wide_floats(ns[s], 31 + s);
+        gpucc_reference ref;
+        ck_assert_int_eq(gpucc_reference_compute(x, ns[s], 0, &ref), GPUCC_OK);
+        for (int op = 0; op < GPUCC_REDUCE_OP_COUNT; op++) {
+            gpucc_reduce_result whole;
+            ck_assert_int_eq(gpucc_reduce(parts[0], (gpucc_reduce_op)op, x, ns[s], &whole), GPUCC_OK);
+            for (size_t w = 0; w < COUNT(weights); w++) {
+                gpucci_split split;
+                gpucc_measurement m;
+                gpucci_split_shares(ns[s], weights[w], 2, &split);
+                ck_assert_int_eq(gpucci_reduce_measure_devices(parts, 2, (gpucc_reduce_op)op, x, ns[s], &ref, &plan,
+                                                               &split, &m),
+                                 GPUCC_OK);
+                ck_assert_msg(m.verified, "%s", m.reason);
+                ck_assert_msg(same_bits(m.value, whole.value), "%s n=%zu weights %g:%g: %a, one backend %a",
+                              gpucc_reduce_op_name((gpucc_reduce_op)op), ns[s], weights[w][0], weights[w][1],
+                              m.value, whole.value);
+                for (size_t d = 0; d < 2; d++)
+                    ck_assert(split.first[d] == split.end[d] || split.part_ms[d] >= 0);
+            }
+        }
+        gpucc_free_floats(x);
+    }
+    gpucc_backend_close(parts[0]);
+    gpucc_backend_close(parts[1]);
+}
+END_TEST
+
 /* The combine refuses pieces that leave a block out or hold one twice. */
 START_TEST(test_combine_refuses_bad_tilings)
 {
@@ -201,7 +267,8 @@ Suite *test_suite(void)
 {
     const TTest *const core[] = {test_shares_tile_whole_blocks, test_combine_refuses_bad_tilings,
                                  test_generate_range_is_a_slice, test_tallies_add_exactly,
-                                 test_split_bitwise_serial, test_split_bitwise_pthreads};
+                                 test_split_bitwise_serial, test_split_bitwise_pthreads, test_split_shares,
+                                 test_split_across_backends};
     const TTest *const opencl[] = {test_split_bitwise_opencl};
     Suite *s = suite_create("reduce_split");
     support_tcase(s, "core", 300, core, COUNT(core));

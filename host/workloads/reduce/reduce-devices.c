@@ -85,7 +85,9 @@ void gpucci_split_shares(size_t n, const double *weights, size_t count, gpucci_s
     size_t first_block = 0;
     for (size_t d = 0; d < count; d++) {
         below += weights[d] > 0 ? weights[d] : 0;
-        size_t end_block = d + 1 == count || !(sum > 0) ? blocks : (size_t)((double)blocks * (below / sum) + 0.5);
+        size_t end_block = d + 1 == count ? blocks
+                           : sum > 0  ? (size_t)((double)blocks * (below / sum) + 0.5)
+                                      : 0; /* no weight at all: everything on the last */
         if (end_block < first_block)
             end_block = first_block;
         if (end_block > blocks)
