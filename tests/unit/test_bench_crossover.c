@@ -49,58 +49,32 @@ static bench_crossover pthreads_over_serial(int kernel)
                               GPUCC_BACKEND_SERIAL, kernel);
 }
 
-START_TEST(test_wins_from_a_size_on)
-{
-    setup_pthreads((const double[]){2.0, 0.5, 0.4});
-    bench_crossover c = pthreads_over_serial(0);
-    ck_assert_int_eq(c.kind, CROSS_FROM);
-    ck_assert_uint_eq(c.at, 10000);
-    ck_assert_uint_eq(c.largest, 100000);
-}
-END_TEST
+/* pthreads' times at 1e3, 1e4, 1e5 (serial: 1 ms each; pthreads' kernel
+ * time is half its total) and the crossover they give. */
+static const struct {
+    const char *what;
+    double pthreads_ms[POINTS];
+    int kernel;
+    bench_crossover_kind kind;
+    size_t at;
+} cases[] = {
+    {"wins from a size on", {2.0, 0.5, 0.4}, 0, CROSS_FROM, 10000},
+    {"wins everywhere", {0.9, 0.5, 0.4}, 0, CROSS_ALWAYS, 1000},
+    {"loses at the largest", {0.5, 0.5, 1.5}, 0, CROSS_NEVER, 0},
+    {"a win that does not last does not count", {0.5, 1.5, 0.5}, 0, CROSS_FROM, 100000},
+    {"a tie is no win", {0.5, 0.5, 1.0}, 0, CROSS_NEVER, 0},
+    {"end to end never...", {1.5, 1.5, 1.5}, 0, CROSS_NEVER, 0},
+    {"...kernel-only on its own: always", {1.5, 1.5, 1.5}, 1, CROSS_ALWAYS, 1000},
+};
 
-START_TEST(test_wins_everywhere)
+START_TEST(test_cases)
 {
-    setup_pthreads((const double[]){0.9, 0.5, 0.4});
-    bench_crossover c = pthreads_over_serial(0);
-    ck_assert_int_eq(c.kind, CROSS_ALWAYS);
-    ck_assert_uint_eq(c.at, 1000);
-}
-END_TEST
-
-START_TEST(test_loses_at_the_largest)
-{
-    setup_pthreads((const double[]){0.5, 0.5, 1.5});
-    bench_crossover c = pthreads_over_serial(0);
-    ck_assert_int_eq(c.kind, CROSS_NEVER);
-    ck_assert_uint_eq(c.largest, 100000);
-}
-END_TEST
-
-/* A win at a small size that does not last does not count. */
-START_TEST(test_must_stay_ahead)
-{
-    setup_pthreads((const double[]){0.5, 1.5, 0.5});
-    bench_crossover c = pthreads_over_serial(0);
-    ck_assert_int_eq(c.kind, CROSS_FROM);
-    ck_assert_uint_eq(c.at, 100000);
-}
-END_TEST
-
-/* Kernel-only times decide on their own: pthreads' kernel time is half its total. */
-START_TEST(test_kernel_only)
-{
-    setup_pthreads((const double[]){1.5, 1.5, 1.5});
-    ck_assert_int_eq(pthreads_over_serial(0).kind, CROSS_NEVER);
-    ck_assert_int_eq(pthreads_over_serial(1).kind, CROSS_ALWAYS);
-}
-END_TEST
-
-/* A tie is no win. */
-START_TEST(test_tie_is_no_win)
-{
-    setup_pthreads((const double[]){0.5, 0.5, 1.0});
-    ck_assert_int_eq(pthreads_over_serial(0).kind, CROSS_NEVER);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        setup_pthreads(cases[i].pthreads_ms);
+        bench_crossover c = pthreads_over_serial(cases[i].kernel);
+        ck_assert_msg(c.kind == cases[i].kind && c.at == cases[i].at && c.largest == 100000,
+                      "%s: kind %d at %zu largest %zu", cases[i].what, (int)c.kind, c.at, c.largest);
+    }
 }
 END_TEST
 
@@ -144,12 +118,7 @@ Suite *test_suite(void)
 {
     Suite *s = suite_create("bench_crossover");
     TCase *tc = tcase_create("crossover");
-    tcase_add_test(tc, test_wins_from_a_size_on);
-    tcase_add_test(tc, test_wins_everywhere);
-    tcase_add_test(tc, test_loses_at_the_largest);
-    tcase_add_test(tc, test_must_stay_ahead);
-    tcase_add_test(tc, test_kernel_only);
-    tcase_add_test(tc, test_tie_is_no_win);
+    tcase_add_test(tc, test_cases);
     tcase_add_test(tc, test_nothing_to_compare);
     tcase_add_test(tc, test_json);
     suite_add_tcase(s, tc);
