@@ -51,7 +51,7 @@ trap 'rm -rf "$WORK"' EXIT
 # the rows that are ok and match (an empty filter matches all), one row per
 # line, space-separated. Columns are looked up in the header by name; the
 # device and message columns, which may hold quoted commas, come last and
-# are never read.
+# are never read (no other column holds a comma: variants read "copy+overlap").
 select_rows() {
     local suite=$1 workload=$2 backend=$3 variant=$4
     shift 4
@@ -149,7 +149,8 @@ plot_roofline() {
     [[ -n $read_roof && -n $fma_roof ]] || return 0
     : >"$WORK/$name.dat"
     for b in "$@"; do
-        select_rows "" "" "$b" "" workload bytes flops "$timecol" n batch |
+        { select_rows size "" "$b" "" workload bytes flops "$timecol" n batch
+          select_rows batch "" "$b" "" workload bytes flops "$timecol" n batch; } |
             awk -v b="$b" '$2 > 0 && $3 > 0 && $4 > 0 && $5 + $6 >= size[$1] {
                     size[$1] = $5 + $6; rate[$1] = $3 / ($4 * 1e6); ai[$1] = $3 / $2 }
                  END { for (w in rate) print ai[w], rate[w], w "/" b }' >>"$WORK/$name.dat"

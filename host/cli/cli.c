@@ -338,8 +338,9 @@ static int check_combination(cli_run_options *o)
     }
     if (o->plan.warmup < w->min_warmup)
         o->plan.warmup = w->min_warmup;
-    if (o->split && (!o->devices || (strcmp(o->devices, "all") != 0 && !strchr(o->devices, ',')))) {
-        fprintf(stderr, "gpucc run %s: --split needs several devices (--device=0,1 or --device=all)\n", w->name);
+    if (o->split && (!(o->backends & (1u << GPUCC_BACKEND_OPENCL)) || !o->devices ||
+                     (strcmp(o->devices, "all") != 0 && !strchr(o->devices, ',')))) {
+        fprintf(stderr, "gpucc run %s: --split needs the opencl backend and several devices (--device=0,1 or --device=all)\n", w->name);
         return GPUCC_EXIT_USAGE;
     }
     if (o->output_backend_given && !(o->backends & (1u << o->output_backend))) {

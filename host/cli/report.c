@@ -57,7 +57,14 @@ static void print_heading(FILE *out, const cli_report *r)
 /* Work per joule (GB/J or GFLOP/J) of a row, NaN without energy. */
 static double per_joule(const cli_report *r, const cli_row *row)
 {
-    return row->m.energy_j > 0 ? gpucci_job_work(r->workload, r->job) * 1e-9 / row->m.energy_j : NAN;
+    return r->energy.available && row->m.energy_j > 0 ? gpucci_job_work(r->workload, r->job) * 1e-9 / row->m.energy_j
+                                                      : NAN;
+}
+
+/* A row's energy per call, NaN where the report has no energy counters. */
+static double energy_of(const cli_report *r, const cli_row *row)
+{
+    return r->energy.available ? row->m.energy_j : NAN;
 }
 
 /* Widest device column of the table: a longer name is shortened in it (the
@@ -138,8 +145,8 @@ static void print_table(FILE *out, const cli_report *r)
                 throughput(r, m->total_ms.median), throughput(r, m->kernel_ms.median), speedup, m->error);
         if (r->energy.available) {
             char joules[16] = "-", rate[16] = "-";
-            if (isfinite(m->energy_j))
-                snprintf(joules, sizeof joules, "%.3g", m->energy_j);
+            if (isfinite(energy_of(r, row)))
+                snprintf(joules, sizeof joules, "%.3g", energy_of(r, row));
             if (isfinite(per_joule(r, row)))
                 snprintf(rate, sizeof rate, "%.3g", per_joule(r, row));
             fprintf(out, "%9s %9s  ", joules, rate);
@@ -226,7 +233,7 @@ static void print_json(FILE *out, const cli_report *r)
         cli_json_number(out, flops ? "kernel_gflops" : "kernel_gbps", throughput(r, m->kernel_ms.median));
         cli_json_number(out, "speedup_vs_serial", speedup_vs_serial(r, row));
         cli_json_number(out, r->workload->error_key, m->error);
-        cli_json_number(out, "energy_j", m->energy_j);
+        cli_json_number(out, "energy_j", energy_of(r, row));
         cli_json_number(out, flops ? "gflop_per_joule" : "gb_per_joule", per_joule(r, row));
         cli_json_flag(out, "fp32_fallback", m->flags & GPUCC_RESULT_FP32_FALLBACK);
         cli_json_flag(out, "chunked", m->flags & GPUCC_RESULT_CHUNKED);
@@ -270,7 +277,7 @@ static void print_csv(FILE *out, const cli_report *r)
         fprintf(out, ",%s,", gpucc_backend_kind_name(row->backend));
         cli_csv_field(out, row->device);
         if (row->status != GPUCC_ROW_OK) {
-            fprintf(out, ",%s,,,,,,,,,,,,false,,\n", row_status_names[row->status]);
+            fprintf(out, ",%s,,,,,,,,,,,false,,\n", row_status_names[row->status]);
             continue;
         }
         fprintf(out, ",ok,%s,", m->impl ? m->impl : "");
@@ -281,7 +288,7 @@ static void print_csv(FILE *out, const cli_report *r)
         if (!isnan(speedup_vs_serial(r, row)))
             fprintf(out, "%.4f", speedup_vs_serial(r, row));
         fprintf(out, ",%.3e,%s", m->error, m->verified ? "true" : "false");
-        csv_optional(out, m->energy_j);
+        csv_optional(out, energy_of(r, row));
         csv_optional(out, per_joule(r, row));
         fputc('\n', out);
     }

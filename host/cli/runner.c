@@ -196,7 +196,7 @@ static int split_shares_host(const cli_report *report, const size_t *rows, size_
     gpucc_cl_device_info *infos = NULL;
     size_t found = 0, cpus = 0;
     if (gpucc_cl_list_devices(&infos, &found) != GPUCC_OK)
-        return 1;
+        return 0; /* unknown: say nothing */
     int any_cpu = 0;
     for (size_t i = 0; i < found; i++)
         any_cpu |= strcmp(infos[i].type, "cpu") == 0;

@@ -137,7 +137,8 @@ double gpucci_job_work(const gpucci_workload *workload, const gpucci_job *job);
 /* Elements of a job's result array (0 when the result is one value). */
 size_t gpucci_job_output_count(const gpucci_job *job);
 
-/* Frees a prepared job (NULL-safe, idempotent). */
+/* Frees a prepared job and zeroes it for the next prepare (NULL-safe,
+ * idempotent). */
 void gpucci_job_release(const gpucci_workload *workload, gpucci_job *job);
 
 #endif

@@ -46,5 +46,5 @@ void gpucci_job_release(const gpucci_workload *workload, gpucci_job *job)
     if (workload && job && job->data)
         workload->release(job);
     if (job)
-        job->data = NULL;
+        memset(job, 0, sizeof *job); /* ready for the next prepare */
 }

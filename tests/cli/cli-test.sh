@@ -267,11 +267,19 @@ assert parts[0]["end"] % 4096 == 0 and all(p["time_ms"] > 0 for p in parts), par
     done
     POCL_DEVICES="pthread pthread" expect_exit 0 -- run dot --size=1e3 "${FAST[@]}" --device=0,1 --split
     expect_stdout_contains "UNSUPPORTED: the dot workload cannot be split across devices"
+    # A row that is not ok has as many CSV fields as the header.
+    POCL_DEVICES="pthread pthread" expect_exit 0 -- run dot --size=1e3 "${FAST[@]}" --device=0,1 --split --format=csv
+    if [[ $HAVE_PYTHON == 1 ]]; then
+        check "every CSV line has the header's field count" python3 -c 'import csv, sys
+rows = list(csv.reader(open(sys.argv[1])))
+assert len(rows) == 6 and rows[-1][6] == "unsupported" and len({len(r) for r in rows}) == 1, rows' "$OUT"
+    fi
     POCL_DEVICES="pthread pthread" expect_error 69 run reduce --size=1e3 "${FAST[@]}" --device=0,99
     expect_stderr_contains "'99'"
 fi
 expect_usage_error run reduce --size=1e3 "${FAST[@]}" --split
-expect_stderr_contains "--split needs several devices"
+expect_stderr_contains "--split needs the opencl backend and several devices"
+expect_usage_error run reduce --size=1e3 "${FAST[@]}" --backend=serial --device=0,1 --split
 expect_usage_error run reduce --size=1e3 "${FAST[@]}" --device=0,,1
 expect_stderr_contains "--device"
 

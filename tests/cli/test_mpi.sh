@@ -192,6 +192,11 @@ if needs OpenCL "a rank without OpenCL"; then
     check "devices chosen by local rank (0, 1, 0)" test "$(grep -o '"device_selector": "[0-9]*"' "$OUT" | tr -dc '0-9')" = 010
 fi
 
+# --split is the one-process way to share a run: with mpirun it is refused.
+mpi 2 run reduce --size=1000 --device=0,1 --split
+expect_status 64
+expect_stderr_contains "--split does not combine with mpirun"
+
 # bench/mpi-scaling.sh at a tiny size: a row per mode and rank count, every
 # run verified and the strong runs' values equal (it checks them itself).
 SCALING=$(dirname "${BASH_SOURCE[0]}")/../../bench/mpi-scaling.sh

@@ -16,10 +16,14 @@ static void print_help(void)
            "bandwidth and FP32 FMA peak; the OpenCL device's read and copy bandwidth, FMA\n"
            "peak and transfer bandwidth; OpenBLAS and CLBlast SGEMM as peers).\n"
            "\n"
-           "suites:\n"
-           "  size     reduce sum and map square, 1e3 .. --max-size elements (log steps, 3e8\n"
-           "           included; above the device's largest allocation runs chunked)\n"
-           "  threads  pthreads reduce sum at 1e8 with 1 .. 2x online CPUs threads\n"
+           "suites:\n");
+    char size_workloads[160];
+    bench_axis_workloads(GPUCCI_AXIS_SIZE, size_workloads, sizeof size_workloads);
+    printf("  size     %s,\n"
+           "           1e3 .. --max-size elements (log steps, 3e8 included; above the\n"
+           "           device's largest allocation runs chunked)\n",
+           size_workloads);
+    printf("  threads  pthreads reduce sum at 1e8 with 1 .. 2x online CPUs threads\n"
            "  wgsize   OpenCL reduce sum at 1e8, local sizes 1..256 (cpu shape), 16..1024 (gpu)\n"
            "  batch    dense 1024 -> 1024 with relu, batch 1, 4, 16, 64, 256, 1024\n"
            "  overlap  OpenCL reduce sum at 1e8 with copied buffers, overlap on and off\n"

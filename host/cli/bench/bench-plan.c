@@ -201,7 +201,7 @@ int bench_plan_points(bench_run *run)
             bench_row *row =
                 plan_vector_row(run, BENCH_OVERLAP, reduce, GPUCC_BACKEND_OPENCL, &c, sweep_n);
             if ((ok &= !!row))
-                snprintf(row->variant, sizeof row->variant, "%s", off ? "copy,no-overlap" : "copy,overlap");
+                snprintf(row->variant, sizeof row->variant, "%s", off ? "copy+no-overlap" : "copy+overlap");
         }
     }
     if (!ok) {

@@ -34,6 +34,19 @@ const char *bench_ceiling_name(bench_ceiling_id id)
     return id >= 0 && id < CEIL_COUNT ? ceiling_info[id].name : "none";
 }
 
+void bench_axis_workloads(gpucci_axis axis, char *buf, size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < gpucci_workload_count && len < size; i++) {
+        const gpucci_workload *w = gpucci_workloads[i];
+        if (w->bench_axis != axis)
+            continue;
+        len += (size_t)snprintf(buf + len, size - len, "%s%s%s%s", len ? ", " : "", w->name,
+                                w->variant_option ? " " : "", w->variant_option ? w->variant_name(w->bench_variant) : "");
+    }
+}
+
 void bench_note(bench_report *report, const char *format, ...)
 {
     if (report->note_count == (int)(sizeof report->notes / sizeof report->notes[0]))

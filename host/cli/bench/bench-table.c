@@ -24,8 +24,14 @@ void bench_print_ceilings(FILE *out, const bench_report *r)
 
 static const char *suite_heading(bench_suite suite)
 {
+    static char size_heading[200];
     switch (suite) {
-    case BENCH_SIZE: return "reduce sum and map square over n float32, every backend (map moves 8 bytes per element)";
+    case BENCH_SIZE: {
+        char workloads[160];
+        bench_axis_workloads(GPUCCI_AXIS_SIZE, workloads, sizeof workloads);
+        snprintf(size_heading, sizeof size_heading, "%s over n float32 elements, every backend", workloads);
+        return size_heading;
+    }
     case BENCH_THREADS: return "pthreads reduce sum, thread count 1 .. 2 x online CPUs; speedup against 1 thread";
     case BENCH_WGSIZE: return "OpenCL reduce sum, work-group (local) size per kernel shape";
     case BENCH_BATCH: return "dense Y = relu(X W^T + b), in = out = 1024, per batch; 2*batch*in*out FLOP per call";
@@ -125,7 +131,7 @@ static void print_summary(FILE *out, const bench_report *r, bench_suite suite)
         }
         break;
     case BENCH_OVERLAP: {
-        const bench_row *on = best_row(r, suite, "copy,overlap"), *off = best_row(r, suite, "copy,no-overlap");
+        const bench_row *on = best_row(r, suite, "copy+overlap"), *off = best_row(r, suite, "copy+no-overlap");
         if (on && off)
             fprintf(out, "overlap gain end to end: %.2fx (%.3f ms without overlap, %.3f ms with; per call %.3f ms "
                          "of transfers and %.3f ms of kernels)\n",

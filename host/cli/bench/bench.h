@@ -106,6 +106,10 @@ typedef struct {
     size_t row_count;
 } bench_report;
 
+/* The workloads a suite of that axis sweeps, as the bench runs them:
+ * "reduce sum, map square, dot". */
+void bench_axis_workloads(gpucci_axis axis, char *buf, size_t size);
+
 /* Adds a note (printed with the results, kept in the JSON). printf-style. */
 void bench_note(bench_report *report, const char *format, ...);
 

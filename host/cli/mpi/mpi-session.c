@@ -128,6 +128,11 @@ int cli_mpi_run_command(int argc, char **argv, cli_run_parser parse)
     cli_run_options options;
     char device[16];
     int rc = parse_on_every_rank(&world, argc, argv, parse, &options);
+    if (rc == -1 && options.split) { /* every rank parsed the same options: all stop here */
+        if (world.rank == 0)
+            fprintf(stderr, "gpucc run: --split does not combine with mpirun (the ranks already split the run)\n");
+        rc = GPUCC_EXIT_USAGE;
+    }
     if (rc == -1) {
         pick_device_by_local_rank(&options, device, sizeof device);
         rc = cli_mpi_reduce(&world, &options);

@@ -64,6 +64,7 @@ static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *jo
     snprintf(job->reference, sizeof job->reference,
              "reference: exact sum %.17g, sum|x*y| %.17g; bound |error| <= 2^-24 * sum|x*y|", d->ref.sum,
              d->ref.abs_sum);
+    snprintf(job->what, sizeof job->what, "x*y");
     gpucci_fact_count(job, 0, "n", job->n);
     gpucci_fact_text(job, 1, "kind", "exact");
     gpucci_fact_number(job, 1, "value", d->ref.sum);

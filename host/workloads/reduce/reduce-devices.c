@@ -3,6 +3,7 @@
  * whole blocks, sized in proportion to its weight, to the aligned subtrees
  * of the canonical tree it holds (reduce-split.h), all at once on a thread
  * each; the pieces are combined in the tree's own order. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,7 @@ typedef struct {
     gpucc_timing timing[GPUCCI_MAX_SPLIT];
     unsigned flags[GPUCCI_MAX_SPLIT];
     gpucc_status status[GPUCCI_MAX_SPLIT];
+    char why[GPUCCI_MAX_SPLIT][256]; /* a part's failure, recorded on its own thread */
 } devices_ctx;
 
 /* Pool task: device `d` reduces its range to its pieces. */
@@ -45,6 +47,8 @@ static void reduce_part(void *ctx_, unsigned d, unsigned count)
                                    : gpucci_reduce_pieces(ctx->backends[d], ctx->op, ctx->x + first, ctx->n, first, end,
                                                           ctx->pieces[d], &ctx->piece_count[d], &ctx->timing[d],
                                                           &ctx->flags[d]);
+    if (ctx->status[d] != GPUCC_OK) /* the detail is per thread: keep it for the caller's */
+        snprintf(ctx->why[d], sizeof ctx->why[d], "%s", gpucc_last_error());
 }
 
 static gpucc_status devices_call(void *ctx_, gpucc_reduce_result *out)
@@ -59,13 +63,15 @@ static gpucc_status devices_call(void *ctx_, gpucc_reduce_result *out)
     out->timing.kernel_ms = 0;
     for (size_t d = 0; d < count; d++) {
         if (ctx->status[d] != GPUCC_OK)
-            return ctx->status[d];
+            return gpucci_fail(ctx->status[d], "part %zu of the split: %s", d, ctx->why[d]);
         memcpy(all + total, ctx->pieces[d], ctx->piece_count[d] * sizeof *all);
         total += ctx->piece_count[d];
         out->flags |= ctx->flags[d];
-        /* the parts run at once: the call's kernel time is the slowest part's */
+        /* the parts run at once: the call's kernel (transfer) time is the slowest part's */
         if (ctx->timing[d].kernel_ms > out->timing.kernel_ms)
             out->timing.kernel_ms = ctx->timing[d].kernel_ms;
+        if (ctx->timing[d].transfer_ms > out->timing.transfer_ms)
+            out->timing.transfer_ms = ctx->timing[d].transfer_ms;
         if (ctx->call < ctx->samples_per_device)
             ctx->part_samples[d * ctx->samples_per_device + ctx->call] = ctx->timing[d].total_ms;
     }
