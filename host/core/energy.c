@@ -8,21 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Reads one number (a counter in microjoules) from path into *out. */
-static int read_number(const char *path, double *out)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    unsigned long long value;
-    int ok = fscanf(f, "%llu", &value) == 1;
-    fclose(f);
-    if (ok)
-        *out = (double)value;
-    return ok ? 0 : -1;
-}
-
-/* The first line of path into buf ("" when unreadable). */
+/* The first line of path into buf, without its newline ("" when unreadable). */
 static void read_line(const char *path, char *buf, size_t size)
 {
     buf[0] = '\0';
@@ -32,6 +18,21 @@ static void read_line(const char *path, char *buf, size_t size)
     if (fgets(buf, (int)size, f))
         buf[strcspn(buf, "\n")] = '\0';
     fclose(f);
+}
+
+/* Reads one unsigned decimal number (a counter in microjoules, alone on its
+ * line) from path into *out; -1 for anything else. */
+static int read_number(const char *path, double *out)
+{
+    char line[64];
+    read_line(path, line, sizeof line);
+    char *end;
+    errno = 0;
+    unsigned long long value = strtoull(line, &end, 10);
+    if (line[0] < '0' || line[0] > '9' || *end != '\0' || errno)
+        return -1;
+    *out = (double)value;
+    return 0;
 }
 
 /* Is this entry a package domain ("intel-rapl:N", not a subzone "intel-rapl:N:M")? */
@@ -53,16 +54,21 @@ void gpucci_energy_open(gpucci_energy *energy)
         return;
     }
     struct dirent *entry;
-    int unreadable = 0;
-    while ((entry = readdir(dir)) && energy->count < GPUCCI_ENERGY_DOMAINS) {
+    int unreadable = 0, too_many = 0;
+    while ((entry = readdir(dir))) {
         if (!is_package(entry->d_name))
             continue;
+        if (energy->count == GPUCCI_ENERGY_DOMAINS) {
+            too_many = 1;
+            break;
+        }
         size_t d = energy->count;
         char path[600], name[64];
         snprintf(energy->path[d], sizeof energy->path[d], "%s/%s/energy_uj", root, entry->d_name);
         snprintf(path, sizeof path, "%s/%s/max_energy_range_uj", root, entry->d_name);
         double now, range;
-        if (read_number(energy->path[d], &now) != 0 || read_number(path, &range) != 0 || !(range > 0)) {
+        if (read_number(energy->path[d], &now) != 0 || read_number(path, &range) != 0 || !(range > 0) ||
+            now > range) {
             unreadable = 1;
             continue;
         }
@@ -75,8 +81,11 @@ void gpucci_energy_open(gpucci_energy *energy)
         energy->count++;
     }
     closedir(dir);
-    energy->available = energy->count > 0;
-    if (!energy->available)
+    energy->available = energy->count > 0 && !too_many;
+    if (too_many)
+        snprintf(energy->why, sizeof energy->why, "more than %d RAPL package domains: not summed",
+                 GPUCCI_ENERGY_DOMAINS);
+    else if (!energy->available)
         snprintf(energy->why, sizeof energy->why, "%s",
                  unreadable ? "RAPL energy counters present but not readable (root only on this kernel?)"
                             : "no RAPL package domain under the powercap folder");

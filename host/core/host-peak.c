@@ -15,7 +15,7 @@
 typedef struct {
     const uint64_t *words;
     size_t count;
-    uint64_t sums[256]; /* one per thread, so the loads cannot be elided */
+    uint64_t sums[GPUCC_MAX_THREADS]; /* one per thread, so the loads cannot be elided */
 } read_job;
 
 /* A plain read loop: integer adds are associative, so the compiler
@@ -28,7 +28,7 @@ GPUCCI_HOT static void read_part(void *ctx, unsigned index, unsigned count)
     uint64_t sum = 0;
     for (size_t i = begin; i < end; i++)
         sum += job->words[i];
-    job->sums[index % 256] = sum;
+    job->sums[index] = sum;
 }
 
 /* Where the read loop's result goes, so that it cannot be optimised away. */
@@ -37,7 +37,7 @@ static volatile uint64_t read_sink;
 static void read_done(void *ctx)
 {
     const read_job *job = ctx;
-    for (int i = 0; i < 256; i++)
+    for (int i = 0; i < GPUCC_MAX_THREADS; i++)
         read_sink += job->sums[i];
 }
 
@@ -170,14 +170,14 @@ typedef struct {
     fma_loop_fn loop;
     size_t iterations;
     volatile float m, a; /* read at run time: never constants */
-    float sums[256];     /* one per thread, so the chains cannot be elided */
+    float sums[GPUCC_MAX_THREADS]; /* one per thread, so the chains cannot be elided */
 } fma_job;
 
 static void fma_part(void *ctx, unsigned index, unsigned count)
 {
     fma_job *job = ctx;
     (void)count;
-    job->sums[index % 256] = job->loop(job->iterations, job->m, job->a);
+    job->sums[index] = job->loop(job->iterations, job->m, job->a);
 }
 
 /* Where the FMA loop's results go, so that it cannot be optimised away. */
@@ -186,7 +186,7 @@ static volatile float fma_sink;
 static void fma_done(void *ctx)
 {
     const fma_job *job = ctx;
-    for (int i = 0; i < 256; i++)
+    for (int i = 0; i < GPUCC_MAX_THREADS; i++)
         fma_sink += job->sums[i];
 }
 

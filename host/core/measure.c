@@ -95,7 +95,12 @@ gpucc_status gpucc_measure(const gpucc_plan *plan, gpucc_call_fn call, gpucc_che
         out->total_ms = gpucc_stats_of(total, plan->repeat);
         out->kernel_ms = gpucc_stats_of(kernel, plan->repeat);
         out->transfer_ms = gpucc_stats_of(transfer, plan->repeat);
-        out->energy_j = metered ? joules / plan->repeat : NAN;
+        /* RAPL counters move about once a millisecond: a shorter timed
+         * window would be mostly rounding */
+        double window_ms = 0;
+        for (unsigned i = 0; i < plan->repeat; i++)
+            window_ms += total[i];
+        out->energy_j = metered && window_ms >= GPUCCI_ENERGY_MIN_WINDOW_MS ? joules / plan->repeat : NAN;
     }
     free(samples);
     return status;

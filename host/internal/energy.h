@@ -15,6 +15,10 @@
 
 enum { GPUCCI_ENERGY_DOMAINS = 8 };
 
+/* The shortest timed window (the sum of the timed calls) whose energy is
+ * reported: the counters move about once a millisecond. */
+#define GPUCCI_ENERGY_MIN_WINDOW_MS 100.0
+
 typedef struct {
     int available;
     char why[240];      /* when not available: what was missing */

@@ -17,7 +17,7 @@ typedef struct {
 static gpucc_status scalar_call(void *ctx_, gpucc_call_info *info, double *value)
 {
     scalar_ctx *ctx = ctx_;
-    gpucc_reduce_result result;
+    gpucc_reduce_result result = {0}; /* a call that fails early may not touch it */
     gpucc_status status = ctx->call(ctx->ctx, &result);
     *value = result.value;
     info->flags = result.flags;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -92,6 +93,36 @@ START_TEST(test_wrap)
 }
 END_TEST
 
+/* Counters that are not plain numbers, or beyond their range, and more
+ * packages than can be summed, make the energy unavailable. */
+START_TEST(test_odd_counters)
+{
+    static const char *const bad[][2] = {{"-5\n", "1000\n"}, {"12abc\n", "1000\n"}, {"5000\n", "1000\n"},
+                                         {"\n", "1000\n"}, {"5\n", "0\n"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        make_root();
+        put("intel-rapl:0", "energy_uj", bad[i][0]);
+        put("intel-rapl:0", "max_energy_range_uj", bad[i][1]);
+        gpucci_energy e;
+        gpucci_energy_open(&e);
+        ck_assert_msg(!e.available, "counter '%s' range '%s' accepted", bad[i][0], bad[i][1]);
+        remove_root();
+    }
+    make_root();
+    for (int p = 0; p <= GPUCCI_ENERGY_DOMAINS; p++) {
+        char dir[32];
+        snprintf(dir, sizeof dir, "intel-rapl:%d", p);
+        put(dir, "energy_uj", "1\n");
+        put(dir, "max_energy_range_uj", "1000\n");
+    }
+    gpucci_energy e;
+    gpucci_energy_open(&e);
+    ck_assert(!e.available);
+    ck_assert_msg(strstr(e.why, "more than") != NULL, "%s", e.why);
+    remove_root();
+}
+END_TEST
+
 START_TEST(test_none)
 {
     make_root();
@@ -108,11 +139,18 @@ START_TEST(test_none)
 }
 END_TEST
 
-/* gpucc_measure: the energy of its timed calls per call, NaN without counters. */
-static gpucc_status noop_call(void *ctx, gpucc_call_info *info, double *value)
+/* gpucc_measure: the energy of its timed calls per call, NaN without
+ * counters or when the timed calls last under GPUCCI_ENERGY_MIN_WINDOW_MS. A
+ * call that takes *ctx ms (0: returns at once). */
+static gpucc_status timed_call(void *ctx, gpucc_call_info *info, double *value)
 {
-    (void)ctx;
+    const int *ms = ctx;
     memset(info, 0, sizeof *info);
+    if (ms && *ms) {
+        struct timespec pause = {0, *ms * 1000000L};
+        nanosleep(&pause, NULL);
+        info->timing.total_ms = info->timing.kernel_ms = *ms;
+    }
     *value = 0;
     return GPUCC_OK;
 }
@@ -128,14 +166,17 @@ START_TEST(test_measure)
 {
     gpucc_plan plan = {.warmup = 1, .repeat = 3};
     gpucc_measurement m;
+    int quick = 0, slow = 40; /* 3 timed calls: 0 ms, 120 ms in all */
     setenv("GPUCC_POWERCAP_ROOT", "/nonexistent-powercap", 1);
-    ck_assert_int_eq(gpucc_measure(&plan, noop_call, ok_check, 1, NULL, &m), GPUCC_OK);
+    ck_assert_int_eq(gpucc_measure(&plan, timed_call, ok_check, 1, &slow, &m), GPUCC_OK);
     ck_assert(isnan(m.energy_j));
     make_root();
     put("intel-rapl:0", "energy_uj", "1000\n");
     put("intel-rapl:0", "max_energy_range_uj", "10000000\n");
-    ck_assert_int_eq(gpucc_measure(&plan, noop_call, ok_check, 1, NULL, &m), GPUCC_OK);
+    ck_assert_int_eq(gpucc_measure(&plan, timed_call, ok_check, 1, &slow, &m), GPUCC_OK);
     ck_assert_double_eq(m.energy_j, 0.0); /* the made-up counter stands still */
+    ck_assert_int_eq(gpucc_measure(&plan, timed_call, ok_check, 1, &quick, &m), GPUCC_OK);
+    ck_assert(isnan(m.energy_j)); /* too short a window to meter */
     remove_root();
 }
 END_TEST
@@ -147,6 +188,7 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_packages_summed);
     tcase_add_test(tc, test_wrap);
     tcase_add_test(tc, test_none);
+    tcase_add_test(tc, test_odd_counters);
     tcase_add_test(tc, test_measure);
     suite_add_tcase(s, tc);
     return s;

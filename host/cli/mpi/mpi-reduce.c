@@ -369,6 +369,8 @@ int cli_mpi_reduce(const cli_mpi_world *world, const cli_run_options *o)
     report.workload = o->workload;
     report.job = &job;
     report.plan = o->plan;
+    snprintf(report.energy.why, sizeof report.energy.why,
+             "not measured across MPI ranks (each rank would meter only its own packages)");
     report.row_json = row_json;
     report.row_json_data = &detail;
     detail.world = world;

@@ -58,6 +58,8 @@ static gpucc_status prepare(const opencl_state *s, dot_state *d, size_t n)
             d->kernel = NULL;
             return gpucci_cl_fail(err, name);
         }
+    }
+    if (!d->partials_dev) { /* on its own: a failed try leaves nothing half made */
         d->partials_dev = clCreateBuffer(s->context, CL_MEM_WRITE_ONLY,
                                          s->chunk_elems / GPUCC_REDUCE_BLOCK * sizeof(double), NULL, &err);
         if (err != CL_SUCCESS) {

@@ -46,8 +46,8 @@ static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *jo
     gpucc_status status = gpucci_prepare_vector(params, &d->x, job);
     if (status == GPUCC_OK)
         status = prepare_y(params, d);
-    if (status == GPUCC_OK && gpucc_dot_reference(d->x.data, d->y.data, d->x.count, 0, &d->ref) != GPUCC_OK)
-        status = gpucci_fail(GPUCC_E_NOMEM, "reference: %s", gpucc_last_error());
+    if (status == GPUCC_OK && (status = gpucc_dot_reference(d->x.data, d->y.data, d->x.count, 0, &d->ref)) != GPUCC_OK)
+        status = gpucci_fail(status, "reference: %s", gpucc_last_error());
     if (status != GPUCC_OK) {
         release(job);
         job->data = NULL;
