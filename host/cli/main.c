@@ -22,10 +22,10 @@ static void print_help(FILE *out)
            "Runs the same data-parallel work on serial C, pthreads and OpenCL, verifies\n"
            "every result against a higher-precision reference, and compares the timings.\n"
            "\n"
-           "commands:\n"
-           "  run reduce [options]   reduction (sum, min, max) on every backend; see 'gpucc run --help'\n"
-           "  run map [options]      element-wise function (square, saxpy, relu, sigmoid, tanh, exp)\n"
-           "  run dense [options]    dense layer Y = act(X W^T + b)\n"
+           "commands:\n");
+    for (size_t i = 0; i < gpucci_workload_count; i++) /* the workloads of the registry */
+        fprintf(out, "  run %-6s [options]   %s\n", gpucci_workloads[i]->name, gpucci_workloads[i]->summary);
+    fprintf(out, "                         (every workload on every backend; see 'gpucc run --help')\n"
            "  devices                list OpenCL platforms and devices, and the CPU thread count\n"
            "  peak [options]         measure the machine's ceilings (bandwidth, latency, GEMM)\n"
            "  bench [options]        sweeps against those ceilings, JSON/CSV, --compare; see 'gpucc bench --help'\n"
