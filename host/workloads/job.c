@@ -39,6 +39,14 @@ gpucc_status gpucci_prepare_vector(const gpucci_workload_params *params, gpucc_a
     return status;
 }
 
+gpucc_status gpucci_job_abandon(gpucci_job *job, void (*release)(gpucci_job *job), gpucc_status status)
+{
+    if (job->data)
+        release(job);
+    job->data = NULL;
+    return status;
+}
+
 static gpucci_fact *add_fact(gpucci_job *job, int reference, const char *key)
 {
     gpucci_fact *facts = reference ? job->reference_facts : job->facts;

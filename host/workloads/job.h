@@ -17,6 +17,11 @@ gpucc_status gpucci_prepare_vector(const gpucci_workload_params *params, gpucc_a
 /* Writes the job's source for inputs generated from seed ("generated:seed=N"). */
 void gpucci_source_generated(gpucci_job *job, uint64_t seed);
 
+/* Ends a preparation that failed: frees what it made with the workload's
+ * release (which must take a half-made job), clears job->data, and returns
+ * status, so that a prepare reads `return gpucci_job_abandon(job, release, status);`. */
+gpucc_status gpucci_job_abandon(gpucci_job *job, void (*release)(gpucci_job *job), gpucc_status status);
+
 /* Appends a field to the job's JSON heading (reference: to its "reference"
  * object). */
 void gpucci_fact_text(gpucci_job *job, int reference, const char *key, const char *text);

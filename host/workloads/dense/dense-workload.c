@@ -93,11 +93,8 @@ static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *jo
         status = generate_inputs(params, d);
         snprintf(job->source, sizeof job->source, "generated:seed=%llu", (unsigned long long)params->seed);
     }
-    if (status != GPUCC_OK) {
-        release(job);
-        job->data = NULL;
-        return status;
-    }
+    if (status != GPUCC_OK)
+        return gpucci_job_abandon(job, release, status);
     const gpucc_dense_shape *s = &d->shape;
     const char *act = act_name(s->act);
     job->n = s->batch * s->out;

@@ -48,11 +48,8 @@ static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *jo
         status = prepare_y(params, d);
     if (status == GPUCC_OK && (status = gpucc_dot_reference(d->x.data, d->y.data, d->x.count, 0, &d->ref)) != GPUCC_OK)
         status = gpucci_fail(status, "reference: %s", gpucc_last_error());
-    if (status != GPUCC_OK) {
-        release(job);
-        job->data = NULL;
-        return status;
-    }
+    if (status != GPUCC_OK)
+        return gpucci_job_abandon(job, release, status);
     if (params->input_y) {
         size_t len = strlen(job->source);
         snprintf(job->source + len, sizeof job->source - len, ",%s", params->input_y);

@@ -40,11 +40,8 @@ static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *jo
     gpucc_status status = gpucci_prepare_vector(params, &m->x, job);
     if (status == GPUCC_OK && saxpy) /* y = the stream of seed + 1, as long as x */
         status = gpucci_generate_array(m->x.count, 1, params->seed + 1, &m->y);
-    if (status != GPUCC_OK) {
-        release(job);
-        job->data = NULL;
-        return status;
-    }
+    if (status != GPUCC_OK)
+        return gpucci_job_abandon(job, release, status);
     const char *name = fn_name(m->fn);
     job->bytes = (double)job->n * sizeof(float) * (saxpy ? 3 : 2);
     job->flops = (double)job->n * (saxpy ? 2 : 1); /* nominal: one operation per element, saxpy's two */

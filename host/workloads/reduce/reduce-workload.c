@@ -47,14 +47,6 @@ static reduce_job *new_job(const gpucci_workload_params *params, gpucci_job *job
     return r;
 }
 
-/* Frees a job whose preparation failed; returns its status. */
-static gpucc_status abandon(gpucci_job *job, gpucc_status status)
-{
-    release(job);
-    job->data = NULL;
-    return status;
-}
-
 /* The report's text and facts of a prepared job (its n, source and
  * reference set). */
 static void describe(gpucci_job *job, const reduce_job *r)
@@ -87,7 +79,7 @@ static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *jo
     if (status == GPUCC_OK && gpucc_reference_compute(r->x.data, r->x.count, 0, &r->ref) != GPUCC_OK)
         status = gpucci_fail(GPUCC_E_NOMEM, "reference: %s", gpucc_last_error());
     if (status != GPUCC_OK)
-        return abandon(job, status);
+        return gpucci_job_abandon(job, release, status);
     r->end = job->n;
     describe(job, r);
     return GPUCC_OK;
@@ -106,8 +98,9 @@ gpucc_status gpucci_reduce_split_prepare(const gpucci_workload_params *params, u
     if (params->input) {
         snprintf(job->source, sizeof job->source, "file:%s", params->input);
         if (!given || given->count != r->end - r->first)
-            return abandon(job, gpucci_fail(GPUCC_E_INVALID, "the share read from %s is not elements [%zu, %zu)",
-                                            params->input, r->first, r->end));
+            return gpucci_job_abandon(job, release,
+                                      gpucci_fail(GPUCC_E_INVALID, "the share read from %s is not elements [%zu, %zu)",
+                                                  params->input, r->first, r->end));
         r->x = *given;
         memset(given, 0, sizeof *given);
     } else {
@@ -118,12 +111,12 @@ gpucc_status gpucci_reduce_split_prepare(const gpucci_workload_params *params, u
         /* One element at least, so that an empty share is not mistaken for
          * a failed allocation. */
         if (!(r->x.data = gpucc_alloc_floats(r->x.count ? r->x.count : 1)))
-            return abandon(job, GPUCC_E_NOMEM);
+            return gpucci_job_abandon(job, release, GPUCC_E_NOMEM);
         status = gpucci_generate_range(r->x.data, r->first, r->x.count, params->seed, 0);
     }
     if (status == GPUCC_OK)
         status = gpucci_reference_tally_compute(r->x.data, r->x.count, 0, tally);
-    return status == GPUCC_OK ? GPUCC_OK : abandon(job, status);
+    return status == GPUCC_OK ? GPUCC_OK : gpucci_job_abandon(job, release, status);
 }
 
 gpucc_status gpucci_reduce_split_finish(gpucci_job *job, const gpucci_reference_tally *total)
