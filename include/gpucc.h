@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gpucc-dtype.h"       /* gpucc_dtype, from its table */
 #include "gpucc-elementwise.h" /* gpucc_map_fn and gpucc_activation, from their tables */
 
 #ifdef __cplusplus
@@ -74,6 +75,25 @@ GPUCC_API const char *gpucc_status_name(gpucc_status status);
 /* Detail of the last failure on this thread ("foo.npy: dtype '<f8' is not
  * float32"), or the generic message if none was recorded. Never NULL. */
 GPUCC_API const char *gpucc_last_error(void);
+
+/* ---- Data types (gpucc-dtype.h) ---- */
+
+/* "f32", "f64", "f16", "bf16", "i32"; NULL for a value out of range. */
+GPUCC_API const char *gpucc_dtype_name(gpucc_dtype dtype);
+/* "float32", "float64", "float16", "bfloat16", "int32"; NULL out of range. */
+GPUCC_API const char *gpucc_dtype_long_name(gpucc_dtype dtype);
+GPUCC_API gpucc_status gpucc_dtype_parse(const char *name, gpucc_dtype *out);
+/* Bytes per element (4, 8, 2, 2, 4); 0 for a value out of range. */
+GPUCC_API size_t gpucc_dtype_size(gpucc_dtype dtype);
+
+/* IEEE binary16 and bfloat16 (the top half of a float32) to float32:
+ * exact for every pattern, NaN payloads kept as far as float allows. */
+GPUCC_API float gpucc_f16_to_float(uint16_t bits);
+GPUCC_API float gpucc_bf16_to_float(uint16_t bits);
+/* float32 to binary16 / bfloat16, rounded to nearest with ties to even
+ * (overflow gives infinity; NaN stays a quiet NaN of the same sign). */
+GPUCC_API uint16_t gpucc_float_to_f16(float value);
+GPUCC_API uint16_t gpucc_float_to_bf16(float value);
 
 /* ---- Backends ---- */
 

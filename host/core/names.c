@@ -1,5 +1,5 @@
 /* The names of the public enums (backends, reduction ops, map functions,
- * activations) and their case-insensitive parsers: one table per list. */
+ * activations, data types) and their case-insensitive parsers: one table per list. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -14,8 +14,14 @@ static const char *const backend_names[GPUCC_BACKEND_COUNT] = {GPUCC_BACKEND_TAB
 static const char *const reduce_op_names[GPUCC_REDUCE_OP_COUNT] = {GPUCC_REDUCE_OP_TABLE(NAME_ENTRY)};
 static const char *const map_fn_names[GPUCC_MAP_FN_COUNT] = {GPUCC_MAP_FN_TABLE(ELEMENTWISE_NAME_ENTRY)};
 static const char *const activation_names[GPUCC_ACT_COUNT] = {GPUCC_ACTIVATION_TABLE(ELEMENTWISE_NAME_ENTRY)};
+#define DTYPE_NAME(enumerator, name, bytes, descr, long_name) [enumerator] = name,
+#define DTYPE_LONG_NAME(enumerator, name, bytes, descr, long_name) [enumerator] = long_name,
+static const char *const dtype_names[GPUCC_DTYPE_COUNT] = {GPUCC_DTYPE_TABLE(DTYPE_NAME)};
+static const char *const dtype_long_names[GPUCC_DTYPE_COUNT] = {GPUCC_DTYPE_TABLE(DTYPE_LONG_NAME)};
 #undef NAME_ENTRY
 #undef ELEMENTWISE_NAME_ENTRY
+#undef DTYPE_NAME
+#undef DTYPE_LONG_NAME
 
 const char *gpucc_backend_kind_name(gpucc_backend_kind kind)
 {
@@ -85,4 +91,19 @@ const char *gpucc_activation_name(gpucc_activation act)
 gpucc_status gpucc_activation_parse(const char *name, gpucc_activation *out)
 {
     PARSE_ENUM(name, activation_names, GPUCC_ACT_COUNT, "activation", out);
+}
+
+const char *gpucc_dtype_name(gpucc_dtype dtype)
+{
+    return (unsigned)dtype < GPUCC_DTYPE_COUNT ? dtype_names[dtype] : NULL;
+}
+
+const char *gpucc_dtype_long_name(gpucc_dtype dtype)
+{
+    return (unsigned)dtype < GPUCC_DTYPE_COUNT ? dtype_long_names[dtype] : NULL;
+}
+
+gpucc_status gpucc_dtype_parse(const char *name, gpucc_dtype *out)
+{
+    PARSE_ENUM(name, dtype_names, GPUCC_DTYPE_COUNT, "data type", out);
 }
