@@ -35,6 +35,18 @@ static void print_choice_option(const char *option, const char *(*name_of)(unsig
     printf("%*s%s\n", width < 23 ? 25 - width : 2, "", text);
 }
 
+/* Prints "  --dtype=f32|f16|..." with the data types in the mask. */
+static void print_dtype_option(unsigned dtypes)
+{
+    int width = printf("  --dtype=");
+    for (unsigned d = 0, first = 1; d < GPUCC_DTYPE_COUNT; d++)
+        if (dtypes & (1u << d)) {
+            width += printf("%s%s", first ? "" : "|", gpucc_dtype_name(d));
+            first = 0;
+        }
+    printf("%*sdata type of the inputs (default: f32; README: Data types)\n", width < 23 ? 25 - width : 2, "");
+}
+
 /* Prints "reduce|map|dense" (sep "|") or "reduce, map or dense" (sep NULL). */
 static void print_workload_names(FILE *out, const char *sep)
 {
@@ -73,6 +85,8 @@ void cli_run_help(void)
         printf("%s:\n", w->name);
         if (w->variant_option)
             print_choice_option(w->variant_option, w->variant_name, w->variant_count, w->variant_help);
+        if (gpucci_workload_dtypes(w) != 1u << GPUCC_F32)
+            print_dtype_option(gpucci_workload_dtypes(w));
         fputs(w->help, stdout);
     }
     printf("OpenCL tuning (results are verified the same way for every value):\n"
@@ -116,6 +130,7 @@ enum {
     OPT_SIZE = 256, OPT_INPUT, OPT_INPUT_Y, OPT_SEED, OPT_BACKEND, OPT_THREADS, OPT_DEVICE, OPT_REPEAT, OPT_WARMUP,
     OPT_FORMAT, OPT_LOCAL_SIZE, OPT_CL_SHAPE, OPT_CL_MAX_ALLOC, OPT_CL_COPY, OPT_CL_FP32, OPT_ALPHA, OPT_OUTPUT,
     OPT_OUTPUT_BACKEND, OPT_BATCH, OPT_IN, OPT_OUT, OPT_IMPL, OPT_WEIGHTS, OPT_BIAS, OPT_CL_NO_OVERLAP, OPT_SPLIT,
+    OPT_DTYPE,
     OPT_VARIANT, /* OPT_VARIANT + i: the i-th distinct variant option of the registry (--op, --fn, --act) */
 };
 
@@ -146,6 +161,7 @@ static const struct option common_options[] = {
     {"impl", required_argument, NULL, OPT_IMPL},
     {"weights", required_argument, NULL, OPT_WEIGHTS},
     {"bias", required_argument, NULL, OPT_BIAS},
+    {"dtype", required_argument, NULL, OPT_DTYPE},
     {"help", no_argument, NULL, 'h'},
 };
 
@@ -222,6 +238,26 @@ static int parse_variant(const gpucci_workload *w, const char *arg, unsigned *ou
     return usage_error(w->variant_option, arg, why);
 }
 
+/* Parses --dtype into *out: a data type the workload supports. */
+static int parse_dtype(const gpucci_workload *w, const char *arg, gpucc_dtype *out)
+{
+    gpucc_dtype dtype;
+    if (gpucc_dtype_parse(arg, &dtype) != GPUCC_OK)
+        return usage_error("--dtype", arg, "is not one of f32, f64, f16, bf16, i32");
+    if (!(gpucci_workload_dtypes(w) & (1u << dtype))) {
+        char supported[64] = "";
+        for (unsigned d = 0; d < GPUCC_DTYPE_COUNT; d++)
+            if (gpucci_workload_dtypes(w) & (1u << d)) {
+                size_t len = strlen(supported);
+                snprintf(supported + len, sizeof supported - len, "%s%s", len ? ", " : "", gpucc_dtype_name(d));
+            }
+        fprintf(stderr, "gpucc run %s: --dtype=%s: %s supports %s\n", w->name, arg, w->name, supported);
+        return GPUCC_EXIT_USAGE;
+    }
+    *out = dtype;
+    return 0;
+}
+
 /* Applies one parsed option; returns 0 or an exit code. */
 static int apply_option(int opt, const char *arg, cli_run_options *o)
 {
@@ -287,6 +323,7 @@ static int apply_option(int opt, const char *arg, cli_run_options *o)
     case OPT_CL_NO_OVERLAP: o->config.no_overlap = 1; break;
     case OPT_SPLIT: o->split = 1; break;
     case OPT_ALPHA: return parse_alpha(arg, &p->alpha);
+    case OPT_DTYPE: return parse_dtype(o->workload, arg, &p->dtype);
     case OPT_BATCH: return parse_dim("--batch", arg, &p->batch, &p->shape_given);
     case OPT_IN: return parse_dim("--in", arg, &p->in, &p->shape_given);
     case OPT_OUT: return parse_dim("--out", arg, &p->out, &p->shape_given);
@@ -341,6 +378,11 @@ static int check_combination(cli_run_options *o)
     if (o->split && (!(o->backends & (1u << GPUCC_BACKEND_OPENCL)) || !o->devices ||
                      (strcmp(o->devices, "all") != 0 && !strchr(o->devices, ',')))) {
         fprintf(stderr, "gpucc run %s: --split needs the opencl backend and several devices (--device=0,1 or --device=all)\n", w->name);
+        return GPUCC_EXIT_USAGE;
+    }
+    if (o->split && o->params.dtype != GPUCC_F32) {
+        fprintf(stderr, "gpucc run %s: --split runs f32 data only (not --dtype=%s)\n", w->name,
+                gpucc_dtype_name(o->params.dtype));
         return GPUCC_EXIT_USAGE;
     }
     if (o->output_backend_given && !(o->backends & (1u << o->output_backend))) {

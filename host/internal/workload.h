@@ -34,6 +34,7 @@ typedef struct {
     uint64_t size;                /* generated vector length */
     uint64_t seed;                /* generated inputs use seed, seed + 1, ... */
     float alpha;
+    gpucc_dtype dtype;            /* --dtype: one of the workload's dtypes */
     size_t batch, in, out;        /* generated dense shape */
     int shape_given;              /* --batch, --in or --out was used */
     const char *input, *input_y, *weights, *bias; /* files; NULL: generate */
@@ -91,6 +92,7 @@ typedef struct gpucci_workload {
     const char *summary;         /* one line of `gpucc run --help` */
     const char *help;            /* its option lines of the help, after the variant's */
     unsigned options;            /* GPUCCI_OPT_* */
+    unsigned dtypes;             /* the data types it runs on: bit 1 << gpucc_dtype; 0: f32 only */
     const char *variant_option;  /* "--op", "--fn", "--act"; NULL: no variants */
     const char *(*variant_name)(unsigned variant); /* NULL past the end */
     unsigned variant_count, default_variant;
@@ -129,6 +131,9 @@ extern const size_t gpucci_workload_count;
 
 /* The workload of that name, or NULL. */
 const gpucci_workload *gpucci_workload_named(const char *name);
+
+/* The data types a workload runs on (bit 1 << gpucc_dtype; f32 at least). */
+unsigned gpucci_workload_dtypes(const gpucci_workload *workload);
 
 /* What a job's rate counts per call: its flops for a workload bound by
  * arithmetic (GPUCCI_BOUND_FMA), else its bytes. */

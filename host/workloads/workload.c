@@ -28,6 +28,11 @@ const gpucci_workload *gpucci_workload_named(const char *name)
     return NULL;
 }
 
+unsigned gpucci_workload_dtypes(const gpucci_workload *workload)
+{
+    return workload->dtypes | 1u << GPUCC_F32;
+}
+
 double gpucci_job_work(const gpucci_workload *workload, const gpucci_job *job)
 {
     return workload->bound == GPUCCI_BOUND_FMA ? job->flops : job->bytes;
