@@ -57,7 +57,8 @@ extern "C" {
     X(GPUCC_E_OPENCL, "OpenCL call failed")                                     \
     X(GPUCC_E_BUILD, "OpenCL program build failed")                             \
     X(GPUCC_E_CLBLAST, "CLBlast call failed")                                   \
-    X(GPUCC_E_THREAD, "cannot start threads")
+    X(GPUCC_E_THREAD, "cannot start threads")                                  \
+    X(GPUCC_E_OVERFLOW, "result does not fit its type")
 
 typedef enum {
 #define GPUCC_STATUS_ENUM(name, msg) name,
@@ -217,12 +218,22 @@ typedef struct {
     double value;        /* the reduction's result (see README: summation order) */
     unsigned flags;      /* GPUCC_RESULT_* */
     gpucc_timing timing; /* of this call */
+    int64_t integer;     /* i32 data: the exact result (value is it rounded to double); else 0 */
 } gpucc_reduce_result;
 
 /* Reduces x[0..n) with op. n == 0 gives the identity: 0 for sum, +inf for
  * min, -inf for max. NaN anywhere makes min, max and sum NaN. */
 GPUCC_API gpucc_status gpucc_reduce(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
                           gpucc_reduce_result *out);
+
+/* gpucc_reduce over elements of any dtype (x holds n of them; gpucc_reduce
+ * is this with GPUCC_F32). Sums accumulate as gpucc-dtype.h says; for i32,
+ * out->integer is the exact result and n == 0 gives 0 for min and max too
+ * (value is then +inf or -inf, as for floats), and
+ * a sum outside int64 is GPUCC_E_OVERFLOW. f64 on an OpenCL device without
+ * fp64 is GPUCC_E_UNSUPPORTED. */
+GPUCC_API gpucc_status gpucc_reduce_typed(gpucc_backend *backend, gpucc_reduce_op op, gpucc_dtype dtype,
+                                          const void *x, size_t n, gpucc_reduce_result *out);
 
 /* ---- Element-wise map ---- */
 
@@ -315,11 +326,21 @@ typedef struct {
     double sum;     /* the exact sum, correctly rounded to double */
     double abs_sum; /* the exact sum of |x_i|, correctly rounded to double */
     double min, max;
+    int64_t integer_sum;  /* i32 data: the exact sum (when it fits: integer_overflow == 0) */
+    int integer_overflow; /* i32 data: the exact sum lies outside int64 */
 } gpucc_reference;
 
 /* Computes the exact reference of x[0..n) with `threads` threads (0 = all
  * online CPUs). Inf and NaN follow IEEE: NaN if any NaN or +inf meets -inf. */
 GPUCC_API gpucc_status gpucc_reference_compute(const float *x, size_t n, unsigned threads, gpucc_reference *out);
+
+/* The reference of x[0..n) of any dtype (gpucc_reference_compute is this
+ * with GPUCC_F32): exact for f32, f16, bf16 (their values are floats) and
+ * i32 (integer_sum, and sum rounded from it); for f64 a double-double
+ * (compensated) sum and sum of |x_i|, within n * 2^-100 * sum|x_i| of the
+ * exact values, far inside the bound gpucc_reduce_verify_typed checks. */
+GPUCC_API gpucc_status gpucc_reference_compute_typed(gpucc_dtype dtype, const void *x, size_t n, unsigned threads,
+                                                     gpucc_reference *out);
 
 /* ---- Measurement and verification ---- */
 
@@ -363,6 +384,18 @@ GPUCC_API int gpucc_reduce_verify(gpucc_reduce_op op, double value, const gpucc_
 /* The sum's documented error bound relative to sum|x_i|: 2^-24. */
 #define GPUCC_SUM_RELATIVE_BOUND (1.0 / 16777216.0)
 
+/* gpucc_reduce_verify for a result of gpucc_reduce_typed over dtype data:
+ * f16, bf16, f32 as above; f64 sums within GPUCC_SUM_RELATIVE_BOUND_F64 *
+ * sum|x_i|; i32 results equal to the exact integers (result->integer), an
+ * overflowing reference never verifying. */
+GPUCC_API int gpucc_reduce_verify_typed(gpucc_reduce_op op, gpucc_dtype dtype, const gpucc_reduce_result *result,
+                                        const gpucc_reference *ref, double *error);
+
+/* The f64 sum's bound relative to sum|x_i|: 2^-44. The canonical order adds
+ * each element into a chain of at most 255 + 4 + log2(blocks) < 512
+ * roundings of 2^-53 each. */
+#define GPUCC_SUM_RELATIVE_BOUND_F64 (1.0 / 17592186044416.0)
+
 /* What gpucc_measure found for one backend and workload. */
 typedef struct {
     gpucc_stats total_ms;    /* end to end, per call */
@@ -371,6 +404,7 @@ typedef struct {
     unsigned flags;          /* GPUCC_RESULT_* of the last call */
     const char *impl;        /* implementation of the last call, or NULL */
     double value;            /* reduce: the last call's result; else 0 */
+    int64_t integer;         /* reduce over i32: the last call's exact result; else 0 */
     double error;            /* worst error over the checked calls, in the workload's unit */
     int verified;            /* every checked call verified (and, for reduce, all bitwise equal) */
     char reason[200];        /* why not verified, else "" */
@@ -395,6 +429,12 @@ GPUCC_API gpucc_status gpucc_measure(const gpucc_plan *plan, gpucc_call_fn call,
  * all calls must give bitwise the same value. */
 GPUCC_API gpucc_status gpucc_reduce_measure(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
                                   const gpucc_reference *ref, const gpucc_plan *plan, gpucc_measurement *out);
+/* gpucc_reduce_measure over data of any dtype (gpucc_reduce_typed,
+ * verified with gpucc_reduce_verify_typed against a reference from
+ * gpucc_reference_compute_typed). */
+GPUCC_API gpucc_status gpucc_reduce_measure_typed(gpucc_backend *backend, gpucc_reduce_op op, gpucc_dtype dtype,
+                                                  const void *x, size_t n, const gpucc_reference *ref,
+                                                  const gpucc_plan *plan, gpucc_measurement *out);
 
 /* ---- Measured ceilings ---- */
 

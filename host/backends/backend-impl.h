@@ -24,10 +24,12 @@ typedef struct gpucci_backend_ops {
     /* Sets backend->impl and backend->device. On failure frees what it made. */
     gpucc_status (*open)(gpucc_backend *backend, const gpucc_backend_config *config);
     void (*close)(gpucc_backend *backend);
-    /* Reduces x[0..n), n >= 1, in the canonical order. Sets out->value and
-     * out->flags; may set out->timing.kernel_ms and transfer_ms (the wrapper
-     * measures total_ms, and kernel_ms defaults to it). */
-    gpucc_status (*reduce)(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
+    /* Reduces x[0..n), n >= 1 elements of dtype, in the canonical order.
+     * Sets out->value (out->integer for i32) and out->flags; may set
+     * out->timing.kernel_ms and transfer_ms (the wrapper measures total_ms,
+     * and kernel_ms defaults to it). GPUCC_E_UNSUPPORTED for a dtype it
+     * cannot run, with the reason. */
+    gpucc_status (*reduce)(gpucc_backend *backend, gpucc_reduce_op op, gpucc_dtype dtype, const void *x, size_t n,
                            gpucc_reduce_result *out);
     /* out[0..n) = fn(x) (n >= 1). Sets info->flags, may set kernel and
      * transfer times like reduce. */

@@ -1,5 +1,7 @@
 #include "reduce-order.h"
 
+#include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,13 +41,39 @@ typedef double quarter_d __attribute__((vector_size(QUARTER * sizeof(double))));
 typedef long long quarter_mask __attribute__((vector_size(QUARTER * sizeof(double))));
 typedef double lanes_t[GPUCC_REDUCE_LANES];
 
-/* Written element by element, GCC compiles this to one widening load
- * (cvtps2pd from memory); __builtin_convertvector of a loaded float vector
- * becomes two half-width conversions and a shuffle. */
-static inline quarter_d quarter_load(const float *x)
+/* Element i of each data type, widened exactly to double. f16 uses the
+ * compiler's _Float16 where it has one (one vcvtph2ps where the level has
+ * F16C), else the bit conversion of dtype.c. */
+static inline double widen_f32(const float *x, size_t i) { return x[i]; }
+static inline double widen_f64(const double *x, size_t i) { return x[i]; }
+static inline double widen_i32(const int32_t *x, size_t i) { return x[i]; }
+static inline double widen_bf16(const uint16_t *x, size_t i)
 {
-    return (quarter_d){x[0], x[1], x[2], x[3]};
+    uint32_t u = (uint32_t)x[i] << 16;
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
 }
+#ifdef __FLT16_MAX__
+typedef _Float16 f16_element;
+static inline double widen_f16(const _Float16 *x, size_t i) { return (float)x[i]; }
+#else
+typedef uint16_t f16_element;
+static inline double widen_f16(const uint16_t *x, size_t i) { return gpucc_f16_to_float(x[i]); }
+#endif
+
+/* X(dtype, element type, widen): the types the folds are compiled for. */
+#define ELEMENT_TYPES(X)                       \
+    X(GPUCC_F32, float, widen_f32)             \
+    X(GPUCC_F64, double, widen_f64)            \
+    X(GPUCC_F16, f16_element, widen_f16)       \
+    X(GPUCC_BF16, uint16_t, widen_bf16)        \
+    X(GPUCC_I32, int32_t, widen_i32)
+
+/* Written element by element, GCC compiles this to one widening load
+ * (cvtps2pd from memory for floats); __builtin_convertvector of a loaded
+ * float vector becomes two half-width conversions and a shuffle. */
+#define QUARTER_LOAD(WIDEN, x) ((quarter_d){WIDEN(x, 0), WIDEN(x, 1), WIDEN(x, 2), WIDEN(x, 3)})
 
 /* Per lane: x where take_x is set (all ones), else acc. */
 static inline quarter_d quarter_pick(quarter_mask take_x, quarter_d x, quarter_d acc)
@@ -59,34 +87,31 @@ static inline quarter_d quarter_pick(quarter_mask take_x, quarter_d x, quarter_d
 #define QUARTER_MAX(acc, x) quarter_pick(((x) > (acc)) | ((x) != (x)), (x), (acc))
 
 /* Folds `side_by_side` (a constant after inlining) blocks, GPUCC_REDUCE_BLOCK
- * elements apart, each over its first `full` elements. */
-#define DEFINE_VECTOR_FOLD(name, QUARTER_STEP)                                              \
-    static inline __attribute__((always_inline)) void name(lanes_t *lane, const float *x,   \
+ * elements of type T apart, each over its first `full` elements. */
+#define DEFINE_VECTOR_FOLD(name, QUARTER_STEP, T, WIDEN)                                    \
+    static inline __attribute__((always_inline)) void name(lanes_t *lane, const T *x,       \
                                                            size_t full, int side_by_side)    \
     {                                                                                       \
         quarter_d acc[MAX_SIDE_BY_SIDE][4];                                                 \
         memcpy(acc, lane, side_by_side * sizeof acc[0]);                                    \
         for (size_t i = 0; i < full; i += GPUCC_REDUCE_LANES)                               \
             for (int k = 0; k < side_by_side; k++) {                                        \
-                const float *group = x + k * GPUCC_REDUCE_BLOCK + i;                        \
+                const T *group = x + k * GPUCC_REDUCE_BLOCK + i;                            \
                 GPUCCI_PREFETCH(group);                                                      \
                 for (int q = 0; q < 4; q++)                                                 \
-                    acc[k][q] = QUARTER_STEP(acc[k][q], quarter_load(group + q * QUARTER)); \
+                    acc[k][q] = QUARTER_STEP(acc[k][q], QUARTER_LOAD(WIDEN, group + q * QUARTER)); \
             }                                                                               \
         memcpy(lane, acc, side_by_side * sizeof acc[0]);                                    \
     }
 
-DEFINE_VECTOR_FOLD(fold_sum, QUARTER_SUM)
-DEFINE_VECTOR_FOLD(fold_min, QUARTER_MIN)
-DEFINE_VECTOR_FOLD(fold_max, QUARTER_MAX)
-
 /* Partials of blocks [first, end) of x[0..n) in the canonical order: whole
  * blocks two at a time, the rest (and a short last block) one at a time,
  * whose tail goes into lanes 0..len%16-1; then each block's lanes combined. */
-#define DEFINE_BLOCKS_REDUCER(name, FOLD, STEP, IDENTITY)                                     \
-    GPUCCI_HOT static void name(const float *x, size_t n, size_t first, size_t end,           \
+#define DEFINE_BLOCKS_REDUCER(name, FOLD, STEP, IDENTITY, T, WIDEN)                           \
+    GPUCCI_HOT static void name(const void *input, size_t n, size_t first, size_t end,        \
                                 double *partials)                                             \
     {                                                                                         \
+        const T *x = input;                                                                   \
         for (size_t b = first; b < end;) {                                                    \
             size_t start = b * GPUCC_REDUCE_BLOCK;                                            \
             size_t len = n - start < GPUCC_REDUCE_BLOCK ? n - start : GPUCC_REDUCE_BLOCK;     \
@@ -101,7 +126,7 @@ DEFINE_VECTOR_FOLD(fold_max, QUARTER_MAX)
             else                                                                              \
                 FOLD(lane, x + start, full, 1);                                               \
             for (size_t j = 0; j < len - full; j++)                                           \
-                lane[0][j] = STEP(lane[0][j], (double)x[start + full + j]);                   \
+                lane[0][j] = STEP(lane[0][j], WIDEN(x, start + full + j));                    \
             for (int k = 0; k < side_by_side; k++) {                                          \
                 GPUCC_COMBINE_LANES(STEP, lane[k]);                                           \
                 partials[b++] = lane[k][0];                                                   \
@@ -109,18 +134,25 @@ DEFINE_VECTOR_FOLD(fold_max, QUARTER_MAX)
         }                                                                                     \
     }
 
-DEFINE_BLOCKS_REDUCER(reduce_sum_blocks, fold_sum, GPUCC_STEP_SUM, GPUCC_IDENTITY_SUM)
-DEFINE_BLOCKS_REDUCER(reduce_min_blocks, fold_min, GPUCC_STEP_MIN, GPUCC_IDENTITY_MIN)
-DEFINE_BLOCKS_REDUCER(reduce_max_blocks, fold_max, GPUCC_STEP_MAX, GPUCC_IDENTITY_MAX)
+/* The three reductions of one element type. */
+#define DEFINE_TYPE_REDUCERS(dtype, T, WIDEN)                                                  \
+    DEFINE_VECTOR_FOLD(fold_sum_##T, QUARTER_SUM, T, WIDEN)                                   \
+    DEFINE_VECTOR_FOLD(fold_min_##T, QUARTER_MIN, T, WIDEN)                                   \
+    DEFINE_VECTOR_FOLD(fold_max_##T, QUARTER_MAX, T, WIDEN)                                   \
+    DEFINE_BLOCKS_REDUCER(sum_blocks_##T, fold_sum_##T, GPUCC_STEP_SUM, GPUCC_IDENTITY_SUM, T, WIDEN) \
+    DEFINE_BLOCKS_REDUCER(min_blocks_##T, fold_min_##T, GPUCC_STEP_MIN, GPUCC_IDENTITY_MIN, T, WIDEN) \
+    DEFINE_BLOCKS_REDUCER(max_blocks_##T, fold_max_##T, GPUCC_STEP_MAX, GPUCC_IDENTITY_MAX, T, WIDEN)
+ELEMENT_TYPES(DEFINE_TYPE_REDUCERS)
 
-void gpucci_reduce_blocks(gpucc_reduce_op op, const float *x, size_t n, size_t first, size_t end,
+typedef void (*blocks_reducer)(const void *x, size_t n, size_t first, size_t end, double *partials);
+#define REDUCER_ROW(dtype, T, WIDEN) [dtype] = {sum_blocks_##T, min_blocks_##T, max_blocks_##T},
+static const blocks_reducer reducers[GPUCC_DTYPE_COUNT][GPUCC_REDUCE_OP_COUNT] = {ELEMENT_TYPES(REDUCER_ROW)};
+#undef REDUCER_ROW
+
+void gpucci_reduce_blocks(gpucc_reduce_op op, gpucc_dtype dtype, const void *x, size_t n, size_t first, size_t end,
                          double *partials)
 {
-    switch (op) {
-    case GPUCC_REDUCE_MIN: reduce_min_blocks(x, n, first, end, partials); break;
-    case GPUCC_REDUCE_MAX: reduce_max_blocks(x, n, first, end, partials); break;
-    default: reduce_sum_blocks(x, n, first, end, partials); break;
-    }
+    reducers[dtype][op](x, n, first, end, partials);
 }
 
 static double combine_two(gpucc_reduce_op op, double a, double b)
@@ -145,6 +177,29 @@ double gpucci_combine_partials(gpucc_reduce_op op, double *p, size_t m)
         m = pairs + m % 2;
     }
     return p[0];
+}
+
+/* i32 sums: the block partials are exact integers below 2^43 in double, and
+ * their total is taken exactly in 128 bits, so it never wraps. */
+__extension__ typedef __int128 wide_int;
+
+gpucc_status gpucci_reduce_finish(gpucc_reduce_op op, gpucc_dtype dtype, double *partials, size_t m,
+                                  gpucc_reduce_result *out)
+{
+    if (dtype == GPUCC_I32 && op == GPUCC_REDUCE_SUM) {
+        wide_int total = 0;
+        for (size_t i = 0; i < m; i++)
+            total += (int64_t)partials[i];
+        if (total > INT64_MAX || total < INT64_MIN)
+            return gpucci_fail(GPUCC_E_OVERFLOW, "the i32 sum lies outside the 64-bit integer range");
+        out->integer = (int64_t)total;
+        out->value = (double)out->integer;
+        return GPUCC_OK;
+    }
+    out->value = gpucci_combine_partials(op, partials, m);
+    if (dtype == GPUCC_I32 && isfinite(out->value))
+        out->integer = (int64_t)out->value;
+    return GPUCC_OK;
 }
 
 double *gpucci_partials_reserve(gpucci_partials *partials, size_t m)

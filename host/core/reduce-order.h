@@ -17,9 +17,16 @@ static inline size_t gpucci_reduce_block_count(size_t n)
 /* The op's identity (0, +inf, -inf). */
 double gpucci_reduce_identity(gpucc_reduce_op op);
 
-/* Writes partials[b] for each block b in [first, end) of x[0..n). */
-void gpucci_reduce_blocks(gpucc_reduce_op op, const float *x, size_t n, size_t first, size_t end,
+/* Writes partials[b] for each block b in [first, end) of x[0..n), elements
+ * of dtype. */
+void gpucci_reduce_blocks(gpucc_reduce_op op, gpucc_dtype dtype, const void *x, size_t n, size_t first, size_t end,
                          double *partials);
+
+/* Sets out->value (and out->integer for i32) from the block partials
+ * partials[0..m) (overwritten): gpucci_combine_partials, except i32 sums,
+ * which are totalled exactly; one outside int64 is GPUCC_E_OVERFLOW. */
+gpucc_status gpucci_reduce_finish(gpucc_reduce_op op, gpucc_dtype dtype, double *partials, size_t m,
+                                  gpucc_reduce_result *out);
 
 /* Combines partials[0..m) pairwise, level by level (in place: the array is
  * overwritten). Returns the identity for m == 0. */

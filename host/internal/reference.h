@@ -24,6 +24,10 @@ typedef struct {
 /* Tallies x[0..n) with `threads` threads (0 = online CPUs). Errors as
  * gpucc_reference_compute's. */
 gpucc_status gpucci_reference_tally_compute(const float *x, size_t n, unsigned threads, gpucci_reference_tally *out);
+/* The same for f32, f16 or bf16 elements (whose values are floats);
+ * GPUCC_E_INVALID for another dtype. */
+gpucc_status gpucci_reference_tally_compute_typed(gpucc_dtype dtype, const void *x, size_t n, unsigned threads,
+                                                 gpucci_reference_tally *out);
 
 /* into += t: the tally of both slices. */
 void gpucci_reference_tally_add(gpucci_reference_tally *into, const gpucci_reference_tally *t);

@@ -34,10 +34,12 @@
  * product): runs it once into *out. */
 typedef gpucc_status (*gpucci_scalar_call)(void *ctx, gpucc_reduce_result *out);
 
-/* gpucc_measure of such a workload: every call's value is verified against
- * ref with gpucc_reduce_verify(op) and must be bitwise equal to the first
- * call's. GPUCC_E_INVALID for a NULL ref (naming `what`). */
+/* gpucc_measure of such a workload: every call's result is verified
+ * against ref with gpucc_reduce_verify_typed(op, dtype) and must be bitwise
+ * equal to the first call's; out->integer is the last call's for i32.
+ * GPUCC_E_INVALID for a NULL ref (naming `what`). */
 gpucc_status gpucci_measure_scalar(const char *what, gpucci_scalar_call call, void *ctx, gpucc_reduce_op op,
-                                   const gpucc_reference *ref, const gpucc_plan *plan, gpucc_measurement *out);
+                                   gpucc_dtype dtype, const gpucc_reference *ref, const gpucc_plan *plan,
+                                   gpucc_measurement *out);
 
 #endif

@@ -380,10 +380,13 @@ done:
     return status;
 }
 
-static gpucc_status opencl_reduce(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
-                                  gpucc_reduce_result *out)
+static gpucc_status opencl_reduce(gpucc_backend *backend, gpucc_reduce_op op, gpucc_dtype dtype, const void *x,
+                                  size_t n, gpucc_reduce_result *out)
 {
     opencl_state *s = backend->impl;
+    if (dtype != GPUCC_F32)
+        return gpucci_fail(GPUCC_E_UNSUPPORTED, "the OpenCL reduction runs f32 data only (not %s)",
+                           gpucc_dtype_name(dtype));
     size_t total_blocks = gpucci_reduce_block_count(n);
     size_t steps = (n + step_elems(s) - 1) / step_elems(s);
     double *partials = gpucci_partials_reserve(&s->partials, total_blocks);

@@ -54,7 +54,8 @@ gpucci_pool *gpucci_pthreads_pool(const gpucc_backend *backend)
 
 typedef struct {
     gpucc_reduce_op op;
-    const float *x;
+    gpucc_dtype dtype;
+    const void *x;
     size_t n;
     double *partials;
 } reduce_job;
@@ -64,20 +65,19 @@ static void reduce_part(void *ctx, unsigned index, unsigned count)
     const reduce_job *job = ctx;
     size_t first, end;
     gpucci_split_range(gpucci_reduce_block_count(job->n), index, count, &first, &end);
-    gpucci_reduce_blocks(job->op, job->x, job->n, first, end, job->partials);
+    gpucci_reduce_blocks(job->op, job->dtype, job->x, job->n, first, end, job->partials);
 }
 
-static gpucc_status pthreads_reduce(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
-                                    gpucc_reduce_result *out)
+static gpucc_status pthreads_reduce(gpucc_backend *backend, gpucc_reduce_op op, gpucc_dtype dtype, const void *x,
+                                    size_t n, gpucc_reduce_result *out)
 {
     pthreads_state *state = backend->impl;
     size_t blocks = gpucci_reduce_block_count(n);
-    reduce_job job = {op, x, n, gpucci_partials_reserve(&state->partials, blocks)};
+    reduce_job job = {op, dtype, x, n, gpucci_partials_reserve(&state->partials, blocks)};
     if (!job.partials)
         return GPUCC_E_NOMEM;
     gpucci_pool_run(state->pool, reduce_part, &job);
-    out->value = gpucci_combine_partials(op, job.partials, blocks);
-    return GPUCC_OK;
+    return gpucci_reduce_finish(op, dtype, job.partials, blocks, out);
 }
 
 typedef struct {

@@ -33,17 +33,16 @@ static void serial_close(gpucc_backend *backend)
     free(state);
 }
 
-static gpucc_status serial_reduce(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
-                                  gpucc_reduce_result *out)
+static gpucc_status serial_reduce(gpucc_backend *backend, gpucc_reduce_op op, gpucc_dtype dtype, const void *x,
+                                  size_t n, gpucc_reduce_result *out)
 {
     serial_state *state = backend->impl;
     size_t blocks = gpucci_reduce_block_count(n);
     double *partials = gpucci_partials_reserve(&state->partials, blocks);
     if (!partials)
         return GPUCC_E_NOMEM;
-    gpucci_reduce_blocks(op, x, n, 0, blocks, partials);
-    out->value = gpucci_combine_partials(op, partials, blocks);
-    return GPUCC_OK;
+    gpucci_reduce_blocks(op, dtype, x, n, 0, blocks, partials);
+    return gpucci_reduce_finish(op, dtype, partials, blocks, out);
 }
 
 static gpucc_status serial_map(gpucc_backend *backend, gpucc_map_fn fn, float alpha, const float *x, const float *y,

@@ -50,5 +50,5 @@ gpucc_status gpucc_dot_measure(gpucc_backend *backend, const float *x, const flo
                                const gpucc_reference *ref, const gpucc_plan *plan, gpucc_measurement *out)
 {
     dot_ctx ctx = {backend, x, y, n};
-    return gpucci_measure_scalar("gpucc_dot_measure", dot_call, &ctx, GPUCC_REDUCE_SUM, ref, plan, out);
+    return gpucci_measure_scalar("gpucc_dot_measure", dot_call, &ctx, GPUCC_REDUCE_SUM, GPUCC_F32, ref, plan, out);
 }

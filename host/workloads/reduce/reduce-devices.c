@@ -123,7 +123,7 @@ gpucc_status gpucci_reduce_measure_devices(gpucc_backend *const *backends, size_
     gpucc_status status = ctx->part_samples ? gpucci_pool_create((unsigned)count, &ctx->pool)
                                             : gpucci_fail(GPUCC_E_NOMEM, "cannot allocate a split reduction");
     if (status == GPUCC_OK)
-        status = gpucci_measure_scalar("gpucci_reduce_measure_devices", devices_call, ctx, op, ref, plan, out);
+        status = gpucci_measure_scalar("gpucci_reduce_measure_devices", devices_call, ctx, op, GPUCC_F32, ref, plan, out);
     for (size_t d = 0; status == GPUCC_OK && d < count; d++) {
         /* the median of each part's timed calls (after the warm-up calls) */
         double *own = ctx->part_samples + d * ctx->samples_per_device + plan->warmup;

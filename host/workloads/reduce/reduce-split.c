@@ -145,5 +145,5 @@ gpucc_status gpucci_reduce_measure_split(gpucc_backend *backend, gpucc_reduce_op
     if (!exchange)
         return gpucci_fail(GPUCC_E_INVALID, "gpucci_reduce_measure_split: no exchange");
     split_ctx ctx = {backend, op, x, n, first, end, exchange};
-    return gpucci_measure_scalar("gpucci_reduce_measure_split", split_call, &ctx, op, ref, plan, out);
+    return gpucci_measure_scalar("gpucci_reduce_measure_split", split_call, &ctx, op, GPUCC_F32, ref, plan, out);
 }

@@ -1,5 +1,6 @@
-/* The exact host reference: sum and sum of |x| of float32 data, correctly
- * rounded to double, plus min and max.
+/* The exact host reference: sum and sum of |x| of float32 data (and of
+ * float16 and bfloat16 data, whose values are floats), correctly rounded to
+ * double, plus min and max.
  *
  * Method. Every finite float is m * 2^k with an integer m < 2^24 and
  * k = max(biased_exponent, 1) - 150. One pass over the data adds m, as an
@@ -44,13 +45,41 @@ typedef struct {
     uint64_t nans, pos_infs, neg_infs;
 } ref_partial;
 
-/* Counts NaNs and infinities of x[begin..end) into p. Only called for a
- * range known to hold at least one (the fast pass does not look for them). */
-static void count_nonfinite(const float *x, size_t begin, size_t end, ref_partial *p)
+/* The float32 bits of element i of each type whose values are floats (f16
+ * and bf16 widen exactly). */
+static inline uint32_t bits_f32(const void *x, size_t i)
+{
+    uint32_t u;
+    memcpy(&u, (const float *)x + i, sizeof u);
+    return u;
+}
+static inline uint32_t bits_bf16(const void *x, size_t i)
+{
+    return (uint32_t)((const uint16_t *)x)[i] << 16;
+}
+static inline uint32_t bits_f16(const void *x, size_t i)
+{
+    float f = gpucc_f16_to_float(((const uint16_t *)x)[i]);
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+static inline float float_of_bits(uint32_t u)
+{
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+/* Counts NaNs and infinities of elements [begin..end) into p. Only called
+ * for a range known to hold at least one (the fast pass does not look for
+ * them). */
+static void count_nonfinite(const void *x, uint32_t (*bits)(const void *, size_t), size_t begin, size_t end,
+                            ref_partial *p)
 {
     for (size_t i = begin; i < end; i++) {
-        uint32_t u;
-        memcpy(&u, &x[i], sizeof u);
+        uint32_t u = bits(x, i);
         if ((u & 0x7f800000u) != 0x7f800000u)
             continue;
         if (u & 0x007fffffu)
@@ -62,52 +91,55 @@ static void count_nonfinite(const float *x, size_t begin, size_t end, ref_partia
     }
 }
 
-/* Scans x[begin..end) into the zero-initialised partial p (a
- * gpucci_exact_scan callback: x is the input, p a ref_partial). */
-static void scan_range(const void *input, size_t begin, size_t end, void *part)
-{
-    const float *x = input;
-    ref_partial *p = part;
-    uint64_t(*bins)[REF_BINS] = p->bins;
-    float mn[REF_LANES], mx[REF_LANES];
-    for (int l = 0; l < REF_LANES; l++) {
-        mn[l] = INFINITY;
-        mx[l] = -INFINITY;
+/* Scans elements [begin..end) of x, whose float bits BITS gives, into the
+ * zero-initialised partial p (a gpucci_exact_scan callback: x is the input,
+ * p a ref_partial). */
+#define DEFINE_SCAN(name, BITS)                                                          \
+    static void name(const void *x, size_t begin, size_t end, void *part)                \
+    {                                                                                    \
+        ref_partial *p = part;                                                           \
+        uint64_t(*bins)[REF_BINS] = p->bins;                                             \
+        float mn[REF_LANES], mx[REF_LANES];                                              \
+        for (int l = 0; l < REF_LANES; l++) {                                            \
+            mn[l] = INFINITY;                                                            \
+            mx[l] = -INFINITY;                                                           \
+        }                                                                                \
+        /* NaN compares false, so it never replaces a min or max here; it is            \
+         * counted below and makes min and max NaN in the end. */                        \
+        size_t i = begin;                                                                \
+        for (; i + REF_LANES <= end; i += REF_LANES) {                                   \
+            for (int l = 0; l < REF_LANES; l++) {                                        \
+                uint32_t u = BITS(x, i + l);                                             \
+                float f = float_of_bits(u);                                              \
+                bins[l][u >> 23] += gpucci_float_mantissa(u);                            \
+                mn[l] = f < mn[l] ? f : mn[l];                                           \
+                mx[l] = f > mx[l] ? f : mx[l];                                           \
+            }                                                                            \
+        }                                                                                \
+        for (; i < end; i++) {                                                           \
+            uint32_t u = BITS(x, i);                                                     \
+            float f = float_of_bits(u);                                                  \
+            bins[0][u >> 23] += gpucci_float_mantissa(u);                                \
+            mn[0] = f < mn[0] ? f : mn[0];                                               \
+            mx[0] = f > mx[0] ? f : mx[0];                                               \
+        }                                                                                \
+        p->min = mn[0];                                                                  \
+        p->max = mx[0];                                                                  \
+        for (int l = 1; l < REF_LANES; l++) {                                            \
+            p->min = mn[l] < p->min ? mn[l] : p->min;                                    \
+            p->max = mx[l] > p->max ? mx[l] : p->max;                                    \
+        }                                                                                \
+        for (int l = 0; l < REF_LANES; l++) {                                            \
+            if (bins[l][255] || bins[l][511]) {                                          \
+                count_nonfinite(x, BITS, begin, end, p);                                 \
+                break;                                                                   \
+            }                                                                            \
+        }                                                                                \
     }
-    /* NaN compares false, so it never replaces a min or max here; it is
-     * counted below and makes min and max NaN in the end. */
-    size_t i = begin;
-    for (; i + REF_LANES <= end; i += REF_LANES) {
-        uint32_t u[REF_LANES];
-        memcpy(u, &x[i], sizeof u);
-        for (int l = 0; l < REF_LANES; l++) {
-            float f = x[i + l];
-            bins[l][u[l] >> 23] += gpucci_float_mantissa(u[l]);
-            mn[l] = f < mn[l] ? f : mn[l];
-            mx[l] = f > mx[l] ? f : mx[l];
-        }
-    }
-    for (; i < end; i++) {
-        uint32_t u;
-        float f = x[i];
-        memcpy(&u, &x[i], sizeof u);
-        bins[0][u >> 23] += gpucci_float_mantissa(u);
-        mn[0] = f < mn[0] ? f : mn[0];
-        mx[0] = f > mx[0] ? f : mx[0];
-    }
-    p->min = mn[0];
-    p->max = mx[0];
-    for (int l = 1; l < REF_LANES; l++) {
-        p->min = mn[l] < p->min ? mn[l] : p->min;
-        p->max = mx[l] > p->max ? mx[l] : p->max;
-    }
-    for (int l = 0; l < REF_LANES; l++) {
-        if (bins[l][255] || bins[l][511]) {
-            count_nonfinite(x, begin, end, p);
-            break;
-        }
-    }
-}
+
+DEFINE_SCAN(scan_f32, bits_f32)
+DEFINE_SCAN(scan_f16, bits_f16)
+DEFINE_SCAN(scan_bf16, bits_bf16)
 
 void gpucci_reference_tally_add(gpucci_reference_tally *into, const gpucci_reference_tally *t)
 {
@@ -132,7 +164,8 @@ static void tally_part(const ref_partial *p, gpucci_reference_tally *t)
     gpucci_reference_tally_add(t, &part);
 }
 
-gpucc_status gpucci_reference_tally_compute(const float *x, size_t n, unsigned threads, gpucci_reference_tally *out)
+gpucc_status gpucci_reference_tally_compute_typed(gpucc_dtype dtype, const void *x, size_t n, unsigned threads,
+                                                 gpucci_reference_tally *out)
 {
     if (!out)
         return gpucci_fail(GPUCC_E_INVALID, "reference: output is NULL");
@@ -141,9 +174,13 @@ gpucc_status gpucci_reference_tally_compute(const float *x, size_t n, unsigned t
     if ((uint64_t)n > REF_MAX_N)
         return gpucci_fail(GPUCC_E_UNSUPPORTED,
                           "reference: n = %zu exceeds the exact limit of 2^40 elements", n);
+    void (*scan)(const void *, size_t, size_t, void *) =
+        dtype == GPUCC_F16 ? scan_f16 : dtype == GPUCC_BF16 ? scan_bf16 : dtype == GPUCC_F32 ? scan_f32 : NULL;
+    if (!scan)
+        return gpucci_fail(GPUCC_E_INVALID, "reference: %s data has no float tally", gpucc_dtype_name(dtype));
     void *raw;
     unsigned count;
-    gpucc_status status = gpucci_exact_scan(n, threads, REF_MIN_PER_THREAD, sizeof(ref_partial), scan_range, x,
+    gpucc_status status = gpucci_exact_scan(n, threads, REF_MIN_PER_THREAD, sizeof(ref_partial), scan, x,
                                             &raw, &count);
     if (status != GPUCC_OK)
         return status;
@@ -155,6 +192,11 @@ gpucc_status gpucci_reference_tally_compute(const float *x, size_t n, unsigned t
         tally_part((const ref_partial *)raw + t, out);
     free(raw);
     return GPUCC_OK;
+}
+
+gpucc_status gpucci_reference_tally_compute(const float *x, size_t n, unsigned threads, gpucci_reference_tally *out)
+{
+    return gpucci_reference_tally_compute_typed(GPUCC_F32, x, n, threads, out);
 }
 
 gpucc_status gpucci_reference_of_tally(const gpucci_reference_tally *t, gpucc_reference *out)
@@ -180,6 +222,8 @@ gpucc_status gpucci_reference_of_tally(const gpucci_reference_tally *t, gpucc_re
      * count). */
     out->min = t->nans ? NAN : t->min;
     out->max = t->nans ? NAN : t->max;
+    out->integer_sum = 0; /* float data */
+    out->integer_overflow = 0;
     return GPUCC_OK;
 }
 

@@ -1,0 +1,311 @@
+/* Tests of gpucc_reduce_typed over every data type: f64, f16, bf16 and i32
+ * (f32 is test_reduce's), on every backend, checked against
+ *  - the typed reference (gpucc_reference_compute_typed, through
+ *    gpucc_reduce_verify_typed): exact for f16, bf16 and i32, double-double
+ *    for f64;
+ *  - an independent implementation of the canonical order here
+ *    (canonical below), bit for bit, whatever the backend and thread count;
+ *  - for f16 and bf16, the f32 reduction of the widened values (bitwise:
+ *    widening is exact, so the order is the same);
+ *  - for i32, sums beyond 2^53 (which no double holds) exactly, and an
+ *    overflowing total reported as GPUCC_E_OVERFLOW. */
+#include "gpucc.h"
+#include "gpucc-ops.h" /* GPUCC_REDUCE_BLOCK and GPUCC_REDUCE_LANES only */
+#include "reduce-order.h"
+#include "support.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { BLOCK = GPUCC_REDUCE_BLOCK, LANES = GPUCC_REDUCE_LANES };
+
+static const gpucc_dtype typed[] = {GPUCC_F64, GPUCC_F16, GPUCC_BF16, GPUCC_I32};
+static const gpucc_reduce_op all_ops[] = {GPUCC_REDUCE_SUM, GPUCC_REDUCE_MIN, GPUCC_REDUCE_MAX};
+static const size_t sizes[] = {1, 17, 4096, 4099, 3 * 4096 + 5, 100003};
+
+/* ---- Data ---- */
+
+/* Element i of x, widened to double. */
+static double element(gpucc_dtype dtype, const void *x, size_t i)
+{
+    switch (dtype) {
+    case GPUCC_F64: return ((const double *)x)[i];
+    case GPUCC_F16: return gpucc_f16_to_float(((const uint16_t *)x)[i]);
+    case GPUCC_BF16: return gpucc_bf16_to_float(((const uint16_t *)x)[i]);
+    case GPUCC_I32: return ((const int32_t *)x)[i];
+    default: return ((const float *)x)[i];
+    }
+}
+
+/* n random elements of dtype: floats of random sign and magnitude (f64
+ * with all 52 mantissa bits random, f16/bf16 rounded from floats), i32
+ * over the whole range. */
+static void *random_data(gpucc_dtype dtype, size_t n, uint64_t seed)
+{
+    void *x = malloc((n ? n : 1) * gpucc_dtype_size(dtype));
+    ck_assert_ptr_nonnull(x);
+    float *f = support_random_floats(n ? n : 1, seed);
+    uint64_t state = seed;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t r = support_splitmix64(&state);
+        switch (dtype) {
+        case GPUCC_F64: ((double *)x)[i] = (double)f[i] * (1.0 + (double)(r >> 12) * 0x1p-52); break;
+        case GPUCC_F16: ((uint16_t *)x)[i] = gpucc_float_to_f16(f[i]); break;
+        case GPUCC_BF16: ((uint16_t *)x)[i] = gpucc_float_to_bf16(f[i]); break;
+        default: ((int32_t *)x)[i] = (int32_t)(uint32_t)r; break;
+        }
+    }
+    free(f);
+    return x;
+}
+
+/* ---- The canonical order, written out plainly ---- */
+
+static double step(gpucc_reduce_op op, double acc, double v)
+{
+    switch (op) {
+    case GPUCC_REDUCE_MIN: return v < acc ? v : v != v ? v : acc;
+    case GPUCC_REDUCE_MAX: return v > acc ? v : v != v ? v : acc;
+    default: return acc + v;
+    }
+}
+
+static double identity(gpucc_reduce_op op)
+{
+    return op == GPUCC_REDUCE_MIN ? INFINITY : op == GPUCC_REDUCE_MAX ? -INFINITY : 0.0;
+}
+
+/* Blocks of 4096, 16 lanes each folding in index order, halving, then the
+ * block partials pairwise level by level (an odd last one moving up). For
+ * i32 sums the partials are totalled exactly instead (*integer). */
+static double canonical(gpucc_reduce_op op, gpucc_dtype dtype, const void *x, size_t n, int64_t *integer)
+{
+    size_t blocks = (n + BLOCK - 1) / BLOCK;
+    double *p = malloc((blocks ? blocks : 1) * sizeof *p);
+    ck_assert_ptr_nonnull(p);
+    for (size_t b = 0; b < blocks; b++) {
+        double lane[LANES];
+        for (int j = 0; j < LANES; j++)
+            lane[j] = identity(op);
+        for (size_t i = b * BLOCK; i < n && i < (b + 1) * BLOCK; i++)
+            lane[i % LANES] = step(op, lane[i % LANES], element(dtype, x, i));
+        for (int h = LANES / 2; h > 0; h /= 2)
+            for (int j = 0; j < h; j++)
+                lane[j] = step(op, lane[j], lane[j + h]);
+        p[b] = lane[0];
+    }
+    *integer = 0;
+    if (dtype == GPUCC_I32 && op == GPUCC_REDUCE_SUM)
+        for (size_t b = 0; b < blocks; b++)
+            *integer += (int64_t)p[b];
+    size_t m = blocks;
+    while (m > 1) {
+        for (size_t i = 0; i < m / 2; i++)
+            p[i] = step(op, p[2 * i], p[2 * i + 1]);
+        if (m % 2)
+            p[m / 2] = p[m - 1];
+        m = m / 2 + m % 2;
+    }
+    double value = blocks ? p[0] : identity(op);
+    free(p);
+    return value;
+}
+
+static int same_value(double a, double b)
+{
+    return isnan(a) ? isnan(b) : memcmp(&a, &b, sizeof a) == 0;
+}
+
+/* ---- Backends ---- */
+
+static gpucc_backend *open_cpu(int which)
+{
+    gpucc_backend_config c = {.threads = (unsigned)which};
+    return support_open(which ? GPUCC_BACKEND_PTHREADS : GPUCC_BACKEND_SERIAL, &c, which ? "pthreads" : "serial");
+}
+
+/* Serial, then pthreads with 1, 2 and 3 threads. */
+enum { CPU_BACKENDS = 4 };
+
+/* Reduces x with every CPU backend and asserts the canonical value, bit for
+ * bit, and that it verifies against the reference. */
+static void check_all_backends(gpucc_dtype dtype, const void *x, size_t n, const char *what)
+{
+    gpucc_reference ref;
+    ck_assert_int_eq(gpucc_reference_compute_typed(dtype, x, n, 0, &ref), GPUCC_OK);
+    for (int b = 0; b < CPU_BACKENDS; b++) {
+        gpucc_backend *backend = open_cpu(b);
+        for (size_t o = 0; o < sizeof all_ops / sizeof all_ops[0]; o++) {
+            gpucc_reduce_op op = all_ops[o];
+            int64_t integer;
+            double expected = canonical(op, dtype, x, n, &integer);
+            gpucc_reduce_result r;
+            ck_assert_int_eq(gpucc_reduce_typed(backend, op, dtype, x, n, &r), GPUCC_OK);
+            ck_assert_msg(same_value(r.value, expected), "%s %s %s n=%zu backend %d: %.17g, canonical %.17g",
+                          gpucc_dtype_name(dtype), gpucc_reduce_op_name(op), what, n, b, r.value, expected);
+            if (dtype == GPUCC_I32 && op == GPUCC_REDUCE_SUM)
+                ck_assert_msg(r.integer == integer, "i32 sum %lld, exact %lld", (long long)r.integer,
+                              (long long)integer);
+            double error;
+            ck_assert_msg(gpucc_reduce_verify_typed(op, dtype, &r, &ref, &error), "%s %s %s n=%zu: %.17g does not verify",
+                          gpucc_dtype_name(dtype), gpucc_reduce_op_name(op), what, n, r.value);
+        }
+        gpucc_backend_close(backend);
+    }
+}
+
+START_TEST(test_random_every_type)
+{
+    for (size_t t = 0; t < sizeof typed / sizeof typed[0]; t++)
+        for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+            void *x = random_data(typed[t], sizes[s], 7 + s);
+            check_all_backends(typed[t], x, sizes[s], "random");
+            free(x);
+        }
+}
+END_TEST
+
+/* f16 and bf16 sums, min and max are those of the widened floats, bit for bit. */
+START_TEST(test_half_types_match_f32)
+{
+    const gpucc_dtype halves[] = {GPUCC_F16, GPUCC_BF16};
+    size_t n = 3 * 4096 + 77;
+    gpucc_backend *backend = open_cpu(2);
+    for (size_t t = 0; t < 2; t++) {
+        void *x = random_data(halves[t], n, 99);
+        float *wide = malloc(n * sizeof *wide);
+        ck_assert_ptr_nonnull(wide);
+        for (size_t i = 0; i < n; i++)
+            wide[i] = (float)element(halves[t], x, i);
+        for (size_t o = 0; o < 3; o++) {
+            gpucc_reduce_result half, single;
+            ck_assert_int_eq(gpucc_reduce_typed(backend, all_ops[o], halves[t], x, n, &half), GPUCC_OK);
+            ck_assert_int_eq(gpucc_reduce(backend, all_ops[o], wide, n, &single), GPUCC_OK);
+            ck_assert(same_value(half.value, single.value));
+        }
+        free(wide);
+        free(x);
+    }
+    gpucc_backend_close(backend);
+}
+END_TEST
+
+/* NaN and infinities in the float types: NaN makes every result NaN; one
+ * infinity makes the sum that infinity, both signs make it NaN. */
+START_TEST(test_special_values)
+{
+    const gpucc_dtype floats[] = {GPUCC_F64, GPUCC_F16, GPUCC_BF16};
+    size_t n = 4099;
+    for (size_t t = 0; t < 3; t++) {
+        gpucc_dtype dtype = floats[t];
+        for (int kind = 0; kind < 3; kind++) { /* 0: NaN, 1: +inf, 2: +inf and -inf */
+            void *x = random_data(dtype, n, 5);
+            size_t at[2] = {4097, 13};
+            for (int k = 0; k < (kind == 2 ? 2 : 1); k++) {
+                double v = kind == 0 ? NAN : k == 0 ? INFINITY : -INFINITY;
+                if (dtype == GPUCC_F64)
+                    ((double *)x)[at[k]] = v;
+                else
+                    ((uint16_t *)x)[at[k]] = dtype == GPUCC_F16 ? gpucc_float_to_f16((float)v) : gpucc_float_to_bf16((float)v);
+            }
+            check_all_backends(dtype, x, n, kind == 0 ? "NaN" : kind == 1 ? "+inf" : "+-inf");
+            gpucc_reference ref;
+            ck_assert_int_eq(gpucc_reference_compute_typed(dtype, x, n, 0, &ref), GPUCC_OK);
+            ck_assert(kind == 1 ? ref.sum == INFINITY : isnan(ref.sum));
+            free(x);
+        }
+    }
+}
+END_TEST
+
+/* i32 sums past 2^53 are exact: 5e6 elements near INT32_MAX. */
+START_TEST(test_i32_beyond_double)
+{
+    size_t n = 5000000;
+    int32_t *x = malloc(n * sizeof *x);
+    ck_assert_ptr_nonnull(x);
+    int64_t expected = 0;
+    for (size_t i = 0; i < n; i++) {
+        x[i] = INT32_MAX - (int32_t)(i % 7);
+        expected += x[i];
+    }
+    ck_assert(expected > ((int64_t)1 << 53));
+    gpucc_reference ref;
+    ck_assert_int_eq(gpucc_reference_compute_typed(GPUCC_I32, x, n, 0, &ref), GPUCC_OK);
+    ck_assert(!ref.integer_overflow);
+    ck_assert(ref.integer_sum == expected);
+    for (int b = 0; b < CPU_BACKENDS; b++) {
+        gpucc_backend *backend = open_cpu(b);
+        gpucc_reduce_result r;
+        ck_assert_int_eq(gpucc_reduce_typed(backend, GPUCC_REDUCE_SUM, GPUCC_I32, x, n, &r), GPUCC_OK);
+        ck_assert_msg(r.integer == expected, "backend %d: %lld, expected %lld", b, (long long)r.integer,
+                      (long long)expected);
+        double error;
+        ck_assert(gpucc_reduce_verify_typed(GPUCC_REDUCE_SUM, GPUCC_I32, &r, &ref, &error));
+        /* One off is caught, although the doubles may round alike. */
+        r.integer += 1;
+        ck_assert(!gpucc_reduce_verify_typed(GPUCC_REDUCE_SUM, GPUCC_I32, &r, &ref, &error));
+        gpucc_backend_close(backend);
+    }
+    free(x);
+}
+END_TEST
+
+/* A total outside int64 is GPUCC_E_OVERFLOW, never a wrapped value (block
+ * partials are at most 4096 * 2^31 = 2^43, so 2^20 of them reach 2^63). */
+START_TEST(test_i32_overflow_reported)
+{
+    size_t m = ((size_t)1 << 20) + 1;
+    double *partials = malloc(m * sizeof *partials);
+    ck_assert_ptr_nonnull(partials);
+    for (int sign = 1; sign >= -1; sign -= 2) {
+        for (size_t i = 0; i < m; i++)
+            partials[i] = sign * 0x1p43;
+        gpucc_reduce_result r = {0};
+        ck_assert_int_eq(gpucci_reduce_finish(GPUCC_REDUCE_SUM, GPUCC_I32, partials, m, &r), GPUCC_E_OVERFLOW);
+        ck_assert_ptr_nonnull(strstr(gpucc_last_error(), "64-bit"));
+        /* Just inside: 2^20 - 1 partials of 2^43 and one of 2^43 - 1 make
+         * +-(2^63 - 1), exactly. */
+        for (size_t i = 0; i < m - 1; i++)
+            partials[i] = i + 2 < m ? sign * 0x1p43 : sign * (0x1p43 - 1);
+        ck_assert_int_eq(gpucci_reduce_finish(GPUCC_REDUCE_SUM, GPUCC_I32, partials, m - 1, &r), GPUCC_OK);
+        ck_assert(r.integer == (sign > 0 ? INT64_MAX : -INT64_MAX));
+    }
+    free(partials);
+    /* A reference that overflowed never verifies. */
+    gpucc_reference ref = {.integer_overflow = 1};
+    gpucc_reduce_result r = {0};
+    double error;
+    ck_assert(!gpucc_reduce_verify_typed(GPUCC_REDUCE_SUM, GPUCC_I32, &r, &ref, &error));
+}
+END_TEST
+
+/* f64 sums are checked against the f64 bound, not the f32 one: a result one
+ * f32 bound away is wrong. */
+START_TEST(test_f64_bound)
+{
+    size_t n = 10000;
+    void *x = random_data(GPUCC_F64, n, 3);
+    gpucc_reference ref;
+    ck_assert_int_eq(gpucc_reference_compute_typed(GPUCC_F64, x, n, 0, &ref), GPUCC_OK);
+    gpucc_reduce_result r = {.value = ref.sum + ref.abs_sum * 0x1p-30};
+    double error;
+    ck_assert(!gpucc_reduce_verify_typed(GPUCC_REDUCE_SUM, GPUCC_F64, &r, &ref, &error));
+    ck_assert(gpucc_reduce_verify(GPUCC_REDUCE_SUM, r.value, &ref, &error)); /* the f32 bound would pass it */
+    r.value = ref.sum + ref.abs_sum * 0x1p-46;
+    ck_assert(gpucc_reduce_verify_typed(GPUCC_REDUCE_SUM, GPUCC_F64, &r, &ref, &error));
+    free(x);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+    const TTest *const cpu[] = {test_random_every_type, test_half_types_match_f32, test_special_values,
+                                test_i32_beyond_double, test_i32_overflow_reported, test_f64_bound};
+    Suite *s = suite_create("reduce_dtype");
+    support_tcase(s, "cpu", 0, cpu, sizeof cpu / sizeof cpu[0]);
+    return s;
+}
