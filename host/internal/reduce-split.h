@@ -7,7 +7,8 @@
  * pairwise, level by level, an odd last one moving up a level. Node j of
  * level L of that tree therefore holds blocks [j 2^L, (j + 1) 2^L), cut at
  * the last block, and its value is what gpucc_reduce gives for those
- * blocks' elements alone. Any contiguous range of blocks is the union of at
+ * blocks' elements alone (gpucc_dot's the same: a sum in the same tree).
+ * Any contiguous range of blocks is the union of at
  * most GPUCCI_MAX_PIECES such whole aligned subtrees ("pieces"). Each
  * process reduces its range to its pieces; the pieces of every process,
  * combined in the tree's own order, give bitwise the value of one process,
@@ -19,7 +20,6 @@
 #include <stdint.h>
 
 #include "gpucc.h"
-#include "reference.h"
 #include "workload.h"
 
 /* Two per level of a 64-bit block count. */
@@ -38,11 +38,28 @@ typedef struct {
  * possible (a part may own none when there are fewer blocks than parts). */
 void gpucci_reduce_share(size_t n, unsigned part, unsigned parts, size_t *first, size_t *end);
 
-/* Reduces x[0 .. end - first), the elements [first, end) of an n-element
+/* How a process reduces part of its share in the canonical order: reduce
+ * gives the value of the `length` elements that start at offset `begin` of
+ * the share (gpucc_reduce of x + begin; gpucc_dot of x + begin and
+ * y + begin) with its flags and timing, and op combines such values. */
+typedef struct {
+    gpucc_reduce_op op;
+    gpucc_status (*reduce)(const void *data, gpucc_backend *backend, size_t begin, size_t length,
+                           gpucc_reduce_result *out);
+    const void *data; /* the share, as reduce reads it */
+} gpucci_block_reducer;
+
+/* Reduces this process's share, the elements [first, end) of an n-element
  * input (first and end as gpucci_reduce_share gives them), to its pieces
- * (at most GPUCCI_MAX_PIECES) with gpucc_reduce on backend. *count receives
- * the number of pieces, *timing the sum of the calls' timings, *flags the
- * union of their GPUCC_RESULT_* flags. */
+ * (at most GPUCCI_MAX_PIECES) with reducer on backend. *count receives the
+ * number of pieces, *timing the sum of the calls' timings, *flags the union
+ * of their GPUCC_RESULT_* flags. */
+gpucc_status gpucci_split_pieces(const gpucci_block_reducer *reducer, gpucc_backend *backend, size_t n, size_t first,
+                                 size_t end, gpucci_reduce_piece *pieces, size_t *count, gpucc_timing *timing,
+                                 unsigned *flags);
+
+/* gpucci_split_pieces of x[0 .. end - first), the elements [first, end),
+ * reduced with gpucc_reduce and op. */
 gpucc_status gpucci_reduce_pieces(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n, size_t first,
                                   size_t end, gpucci_reduce_piece *pieces, size_t *count, gpucc_timing *timing,
                                   unsigned *flags);
@@ -60,20 +77,21 @@ typedef struct {
     void (*start)(void *ctx);
     /* After it: every process passes its local status and pieces, and in
      * *timing the timing of its local work; returns the status all
-     * processes agree on and, when GPUCC_OK, the combined value (the same
-     * on every process) and in *timing the timing of the whole call. */
-    gpucc_status (*finish)(void *ctx, gpucc_status local, const gpucci_reduce_piece *pieces, size_t count,
-                           double *value, gpucc_timing *timing);
+     * processes agree on and, when GPUCC_OK, the value of every process's
+     * pieces combined with op (the same on every process) and in *timing
+     * the timing of the whole call. */
+    gpucc_status (*finish)(void *ctx, gpucc_reduce_op op, gpucc_status local, const gpucci_reduce_piece *pieces,
+                           size_t count, double *value, gpucc_timing *timing);
     void *ctx;
 } gpucci_reduce_exchange;
 
-/* gpucc_reduce_measure of an n-element reduction of which this process
- * holds x = elements [first, end): each call reduces the local pieces on
- * backend and passes them through exchange, and every call's combined value
- * is verified against ref (the reference of all n elements) and must be
- * bitwise equal to the first. Every process must call it with the same
- * plan, op, n and ref. */
-gpucc_status gpucci_reduce_measure_split(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
+/* The measurement (as gpucc_reduce_measure) of an n-element reduction of
+ * which this process holds the elements [first, end), read by reducer: each
+ * call reduces the local pieces on backend and passes them through
+ * exchange, and every call's combined value is verified against ref (the
+ * reference of all n elements) and must be bitwise equal to the first.
+ * Every process must call it with the same plan, reducer op, n and ref. */
+gpucc_status gpucci_reduce_measure_split(gpucc_backend *backend, const gpucci_block_reducer *reducer, size_t n,
                                          size_t first, size_t end, const gpucc_reference *ref,
                                          const gpucc_plan *plan, const gpucci_reduce_exchange *exchange,
                                          gpucc_measurement *out);
@@ -94,24 +112,27 @@ gpucc_status gpucci_reduce_measure_devices(gpucc_backend *const *backends, size_
                                            const float *x, size_t n, const gpucc_reference *ref,
                                            const gpucc_plan *plan, gpucci_split *split, gpucc_measurement *out);
 
-/* ---- The reduce workload's job, split (workloads/reduce/reduce-workload.c) ----
+/* ---- A workload whose one value is split over processes ----
  *
- * Process `part` of `parts` prepares its share of a job of n elements (the
- * --size, or the length of the --input file): elements [first, end) as
- * gpucci_reduce_share gives them, generated from params->seed, or, with
- * --input, taken over from given (which the caller read, e.g. with
- * gpucci_array_load_range, and which is left empty). It tallies their
- * reference; after the processes have added their tallies, each finishes
- * the job with the total (the reference of the whole input, the report's
- * text), then measures every backend with the others through an exchange.
- * Release the job with gpucci_job_release and the reduce workload. */
-gpucc_status gpucci_reduce_split_prepare(const gpucci_workload_params *params, unsigned part, unsigned parts,
-                                         size_t n, gpucc_array *given, gpucci_job *job,
-                                         gpucci_reference_tally *tally);
-gpucc_status gpucci_reduce_split_finish(gpucci_job *job, const gpucci_reference_tally *total);
-/* The elements [*first, *end) this process holds. */
-void gpucci_reduce_split_share(const gpucci_job *job, size_t *first, size_t *end);
-gpucc_status gpucci_reduce_split_measure(gpucci_job *job, gpucc_backend *backend, const gpucc_plan *plan,
-                                         const gpucci_reduce_exchange *exchange, gpucc_measurement *out);
+ * The descriptor's `processes` (reduce, dot). Process `part` of `parts`
+ * prepares its share of the job: the elements [first, end) of the job's n
+ * (--size, or the length of the --input files) as gpucci_reduce_share gives
+ * them, generated (each element the value it has in one process) or read
+ * from the files (that range only), and tallies their exact reference.
+ * After the processes have added their tallies (tally_add, in any order),
+ * each finishes the job with the total (the reference of the whole input,
+ * the report's text), then measures every backend with the others through
+ * an exchange. Release the job with gpucci_job_release. */
+typedef struct gpucci_process_split {
+    size_t tally_size; /* bytes of a tally, a plain struct */
+    void (*tally_add)(void *into, const void *tally);
+    gpucc_status (*prepare)(const gpucci_workload_params *params, unsigned part, unsigned parts, gpucci_job *job,
+                            void *tally);
+    gpucc_status (*finish)(gpucci_job *job, const void *total);
+    /* The elements [*first, *end) this process holds. */
+    void (*share)(const gpucci_job *job, size_t *first, size_t *end);
+    gpucc_status (*measure)(gpucci_job *job, gpucc_backend *backend, const gpucc_plan *plan,
+                            const gpucci_reduce_exchange *exchange, gpucc_measurement *out);
+} gpucci_process_split;
 
 #endif

@@ -123,6 +123,9 @@ typedef struct gpucci_workload {
      * every value is verified and bitwise that of one backend. Fills *split. */
     gpucc_status (*measure_split)(gpucci_job *job, gpucc_backend *const *backends, const double *weights,
                                   size_t count, const gpucc_plan *plan, gpucci_split *split, gpucc_measurement *out);
+    /* Optional (NULL: one process runs it whole): the workload split over
+     * processes, e.g. the ranks of mpirun (reduce-split.h). */
+    const struct gpucci_process_split *processes;
 } gpucci_workload;
 
 /* The registry, in the order of the help. */

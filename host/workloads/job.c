@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include "error.h"
+#include "generate.h"
+#include "npy.h"
+#include "reduce-split.h"
 
 gpucc_status gpucci_generate_array(size_t rows, size_t cols, uint64_t seed, gpucc_array *out)
 {
@@ -37,6 +40,25 @@ gpucc_status gpucci_prepare_vector(const gpucci_workload_params *params, gpucc_a
     }
     job->n = x->count;
     return status;
+}
+
+gpucc_status gpucci_prepare_vector_share(const char *path, uint64_t size, uint64_t seed, unsigned part,
+                                         unsigned parts, gpucc_array *x, size_t *n, size_t *first, size_t *end)
+{
+    memset(x, 0, sizeof *x);
+    *n = (size_t)size;
+    gpucc_status status = path ? gpucci_array_length(path, n) : GPUCC_OK;
+    if (status != GPUCC_OK)
+        return status;
+    gpucci_reduce_share(*n, part, parts, first, end);
+    if (path)
+        return gpucci_array_load_range(path, *first, *end, x);
+    x->rank = 1;
+    x->count = x->shape[0] = *end - *first;
+    x->shape[1] = 1;
+    if (!(x->data = gpucc_alloc_floats(x->count)))
+        return GPUCC_E_NOMEM;
+    return gpucci_generate_range(x->data, *first, x->count, seed, 0);
 }
 
 gpucc_status gpucci_job_abandon(gpucci_job *job, void (*release)(gpucci_job *job), gpucc_status status)

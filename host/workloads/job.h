@@ -14,6 +14,14 @@ gpucc_status gpucci_generate_array(size_t rows, size_t cols, uint64_t seed, gpuc
  * source ("file:PATH" or "generated:seed=N") and n. */
 gpucc_status gpucci_prepare_vector(const gpucci_workload_params *params, gpucc_array *x, gpucci_job *job);
 
+/* Part `part` of `parts` of a 1-D input split over processes: into x the
+ * elements [*first, *end) of *n that gpucci_reduce_share gives it, read
+ * from path (*n its length, read from the file, then that range alone), or,
+ * when path is NULL, elements of the stream of seed (*n = size), each the
+ * value it has in the whole vector. */
+gpucc_status gpucci_prepare_vector_share(const char *path, uint64_t size, uint64_t seed, unsigned part,
+                                         unsigned parts, gpucc_array *x, size_t *n, size_t *first, size_t *end);
+
 /* Writes the job's source for inputs generated from seed ("generated:seed=N"). */
 void gpucci_source_generated(gpucci_job *job, uint64_t seed);
 

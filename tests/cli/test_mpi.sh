@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# End-to-end test of `gpucc run reduce` under mpirun (a build with
-# GPUCC_MPI): with 1, 2 and 3 ranks on this host (--oversubscribe), the sum,
-# min and max of every backend, and the exact reference, are bitwise the
-# values of one process (the JSON prints doubles with 17 digits, so equal
-# text is equal bits), for sizes of one element, fewer blocks than ranks,
-# odd block counts and sizes that no rank count divides. Then the faults:
-# a bad option, an input file, a rank without OpenCL (asked for, and not),
-# ranks seeing different numbers of OpenCL devices, and another workload: each ends every rank with one line on stderr and
-# its exit code. --input files are read in parts and give one process's
-# bits too. Nothing here asserts a time.
+# End-to-end test of `gpucc run reduce` and `gpucc run dot` under mpirun (a
+# build with GPUCC_MPI): with 1, 2 and 3 ranks on this host
+# (--oversubscribe), the sum, min and max, and the dot product, of every
+# backend, and the exact reference, are bitwise the values of one process
+# (the JSON prints doubles with 17 digits, so equal text is equal bits), for
+# sizes of one element, fewer blocks than ranks, odd block counts and sizes
+# that no rank count divides. Then the faults: a bad option, an input file,
+# a rank without OpenCL (asked for, and not), ranks seeing different numbers
+# of OpenCL devices, and a workload not split: each ends every rank with one
+# line on stderr and its exit code. --input files are read in parts and
+# give one process's bits too. Nothing here asserts a time.
 #
 #   usage: test_mpi.sh PATH/TO/gpucc PATH/TO/mpirun
 #
@@ -55,21 +56,23 @@ QUICK=(--warmup=1 --repeat=2 --format=json)
 
 # Sizes: one element; 2 blocks (3 ranks: one holds none); 5 blocks and a
 # short last block; 25 blocks (odd, and 100003 is divisible by neither 2 nor 3).
+# Each run: the workload and its variant (dot has none).
 for size in 1 4097 20483 100003; do
-    for op in sum min max; do
-        run run reduce --size="$size" --op="$op" --backend="$BACKENDS" "${QUICK[@]}"
+    for what in "reduce --op=sum" "reduce --op=min" "reduce --op=max" dot; do
+        read -ra workload <<<"$what"
+        run run "${workload[@]}" --size="$size" --backend="$BACKENDS" "${QUICK[@]}"
         if [[ $LAST_RC != 0 ]]; then
-            fail "one process: reduce $op of $size"
+            fail "one process: $what of $size"
             continue
         fi
         values "$OUT" >"$WORK/one"
-        check "one process gives a value per backend ($op of $size)" \
+        check "one process gives a value per backend ($what of $size)" \
             test "$(wc -l <"$WORK/one")" -eq $((1 + $(tr ',' '\n' <<<"$BACKENDS" | wc -l)))
         for ranks in 1 2 3; do
-            mpi "$ranks" run reduce --size="$size" --op="$op" --backend="$BACKENDS" "${QUICK[@]}"
+            mpi "$ranks" run "${workload[@]}" --size="$size" --backend="$BACKENDS" "${QUICK[@]}"
             expect_status 0
             values "$OUT" >"$WORK/many"
-            check "$ranks ranks: the values of one process, bitwise ($op of $size)" cmp -s "$WORK/one" "$WORK/many"
+            check "$ranks ranks: the values of one process, bitwise ($what of $size)" cmp -s "$WORK/one" "$WORK/many"
             check "$ranks ranks: each row names its $ranks ranks" \
                 test "$(grep -c "\"mpi\": {\"ranks\": $ranks," "$OUT")" -eq "$(($(wc -l <"$WORK/one") - 1))"
             # The ranks' shares add up to the size, in order.
@@ -129,6 +132,25 @@ for file in sigmoid.f32 sigmoid.npy; do
 done
 check "the sigmoid's sum rounds (one process's value is not the exact one)" \
     test "$(sed -n 's/^reference //p' "$WORK/one")" != "$(sed -n 's/^serial //p' "$WORK/one")"
+# dot's x and y read in parts, from a .npy and a raw file.
+run run map --fn=tanh --size=100003 --backend=serial --output="$WORK/tanh.f32"
+expect_status 0
+run run dot --input="$WORK/sigmoid.npy" --input-y="$WORK/tanh.f32" --backend="$BACKENDS" "${QUICK[@]}"
+values "$OUT" >"$WORK/one"
+check "the dot of the files rounds (one process's value is not the exact one)" \
+    test "$(sed -n 's/^reference //p' "$WORK/one")" != "$(sed -n 's/^serial //p' "$WORK/one")"
+for ranks in 2 3; do
+    mpi "$ranks" run dot --input="$WORK/sigmoid.npy" --input-y="$WORK/tanh.f32" --backend="$BACKENDS" "${QUICK[@]}"
+    expect_status 0
+    expect_stdout_contains "\"source\": \"file:$WORK/sigmoid.npy,$WORK/tanh.f32\""
+    values "$OUT" >"$WORK/many"
+    check "$ranks ranks read dot's x and y in parts: one process's values, bitwise" cmp -s "$WORK/one" "$WORK/many"
+done
+# y not as long as x: 65 on every rank, one line.
+mpi 3 run dot --input="$WORK/sigmoid.npy" --input-y="$WORK/sigmoid.f32" --backend=serial
+expect_status 65
+expect_stderr_one_line
+expect_stderr_contains "lengths do not fit: x $WORK/sigmoid.npy has 100003 elements, y $WORK/sigmoid.f32 has 20483"
 
 # An input missing (66) or malformed (65) on every rank: one line.
 mpi 3 run reduce --input="$WORK/missing.npy" --backend=serial
@@ -147,11 +169,11 @@ expect_status 66
 expect_stderr_one_line
 expect_stderr_contains "gpucc: rank 1: "
 
-# Another workload: refused on several ranks (64), run whole on one.
+# A workload that is not split: refused on several ranks (64), run whole on one.
 mpi 2 run map --size=1000 --backend=serial
 expect_status 64
 expect_stderr_one_line
-expect_stderr_contains "only reduce runs across MPI ranks"
+expect_stderr_contains "only reduce and dot run across MPI ranks"
 mpi 1 run map --size=1000 --backend=serial
 expect_status 0
 expect_stdout_contains "PASS"

@@ -1,7 +1,9 @@
 /* Unit tests of a reduction split over processes (host/internal/
  * reduce-split.h) and of its parts: the shares, the pieces of each share
- * combined into the one-process value bitwise, the generator's slices and
- * the exact reference added up from slices. */
+ * combined into the one-process value bitwise (gpucc_reduce's and
+ * gpucc_dot's), the generator's slices and the exact references (of a
+ * reduction and of a dot product) added up from slices. */
+#include "dot-tally.h"
 #include "generate.h"
 #include "gpucc.h"
 #include "gpucc-ops.h"
@@ -77,6 +79,47 @@ static void check_split(gpucc_backend *backend, const float *x, size_t n)
     }
 }
 
+typedef struct {
+    const float *x, *y;
+} dot_share;
+
+/* A gpucci_block_reducer's reduce over a dot_share: gpucc_dot. */
+static gpucc_status dot_blocks(const void *data, gpucc_backend *backend, size_t begin, size_t length,
+                               gpucc_reduce_result *out)
+{
+    const dot_share *d = data;
+    return gpucc_dot(backend, d->x + begin, d->y + begin, length, out);
+}
+
+/* Every part's pieces of x . y, computed on backend with gpucc_dot,
+ * combined: bitwise one gpucc_dot over all of x and y, for every part count. */
+static void check_dot_split(gpucc_backend *backend, const float *x, const float *y, size_t n)
+{
+    gpucc_reduce_result whole;
+    ck_assert_int_eq(gpucc_dot(backend, x, y, n, &whole), GPUCC_OK);
+    for (unsigned parts = 1; parts <= MAX_PARTS; parts++) {
+        gpucci_reduce_piece pieces[MAX_PARTS * GPUCCI_MAX_PIECES];
+        size_t total = 0;
+        for (unsigned part = 0; part < parts; part++) {
+            size_t first, end, count;
+            gpucc_timing timing;
+            unsigned flags;
+            gpucci_reduce_share(n, part, parts, &first, &end);
+            dot_share share = {x + first, y + first};
+            gpucci_block_reducer reducer = {GPUCC_REDUCE_SUM, dot_blocks, &share};
+            ck_assert_int_eq(gpucci_split_pieces(&reducer, backend, n, first, end, pieces + total, &count, &timing,
+                                                 &flags),
+                             GPUCC_OK);
+            ck_assert_uint_le(count, 2 * 64);
+            total += count;
+        }
+        double value;
+        ck_assert_int_eq(gpucci_reduce_combine_pieces(GPUCC_REDUCE_SUM, pieces, total, n, &value), GPUCC_OK);
+        ck_assert_msg(same_bits(value, whole.value), "dot n=%zu parts=%u: %a, one process %a", n, parts, value,
+                      whole.value);
+    }
+}
+
 /* n random floats spread over 2^-30 .. 2^30 with random signs: their sums
  * round at every level, so a combine in any other order shows in the bits
  * (gpucc_generate's data alone spans too few bits for that at these sizes). */
@@ -94,9 +137,11 @@ static void check_backend(gpucc_backend_kind kind)
     if (!backend)
         return;
     for (size_t s = 0; s < COUNT(sizes); s++) {
-        float *x = wide_floats(sizes[s], 7 + s);
+        float *x = wide_floats(sizes[s], 7 + s), *y = wide_floats(sizes[s], 70 + s);
         check_split(backend, x, sizes[s]);
+        check_dot_split(backend, x, y, sizes[s]);
         gpucc_free_floats(x);
+        gpucc_free_floats(y);
     }
     gpucc_backend_close(backend);
 }
@@ -263,10 +308,47 @@ START_TEST(test_tallies_add_exactly)
 }
 END_TEST
 
+/* The dot reference of tallies added from slices is bitwise the reference
+ * of the whole vectors, with an infinite product in one slice and a NaN in
+ * another. */
+START_TEST(test_dot_tallies_add_exactly)
+{
+    size_t n = 100003;
+    float *x = wide_floats(n, 11), *y = wide_floats(n, 12);
+    gpucc_reference whole;
+    ck_assert_int_eq(gpucc_dot_reference(x, y, n, 0, &whole), GPUCC_OK);
+    static gpucci_dot_tally total, t; /* 16 KiB each: off the stack */
+    for (unsigned parts = 1; parts <= MAX_PARTS; parts++) {
+        ck_assert_int_eq(gpucci_dot_tally_compute(x, y, 0, 1, &total), GPUCC_OK);
+        for (unsigned part = 0; part < parts; part++) {
+            size_t first, end;
+            gpucci_reduce_share(n, part, parts, &first, &end);
+            ck_assert_int_eq(gpucci_dot_tally_compute(x + first, y + first, end - first, 1, &t), GPUCC_OK);
+            gpucci_dot_tally_add(&total, &t);
+        }
+        gpucc_reference sum;
+        ck_assert_int_eq(gpucci_dot_reference_of_tally(&total, &sum), GPUCC_OK);
+        ck_assert(same_bits(sum.sum, whole.sum) && same_bits(sum.abs_sum, whole.abs_sum));
+    }
+    x[10] = INFINITY;
+    y[n - 1] = NAN;
+    ck_assert_int_eq(gpucc_dot_reference(x, y, n, 0, &whole), GPUCC_OK);
+    ck_assert_int_eq(gpucci_dot_tally_compute(x, y, n / 2, 1, &total), GPUCC_OK);
+    ck_assert_int_eq(gpucci_dot_tally_compute(x + n / 2, y + n / 2, n - n / 2, 1, &t), GPUCC_OK);
+    gpucci_dot_tally_add(&total, &t);
+    gpucc_reference sum;
+    ck_assert_int_eq(gpucci_dot_reference_of_tally(&total, &sum), GPUCC_OK);
+    ck_assert(isnan(sum.sum) && isnan(whole.sum));
+    ck_assert(same_bits(sum.abs_sum, whole.abs_sum));
+    gpucc_free_floats(x);
+    gpucc_free_floats(y);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     const TTest *const core[] = {test_shares_tile_whole_blocks, test_combine_refuses_bad_tilings,
-                                 test_generate_range_is_a_slice, test_tallies_add_exactly,
+                                 test_generate_range_is_a_slice, test_tallies_add_exactly, test_dot_tallies_add_exactly,
                                  test_split_bitwise_serial, test_split_bitwise_pthreads, test_split_shares,
                                  test_split_across_backends};
     const TTest *const opencl[] = {test_split_bitwise_opencl};

@@ -1,7 +1,8 @@
 /* Internal: `gpucc run` started by mpirun (built with GPUCC_MPI). Every
- * rank parses the same options; a reduction is split over the ranks in
- * whole canonical blocks and gives bitwise the value of one process (see
- * README, "Several machines (MPI)"). Rank 0 prints the one report. */
+ * rank parses the same options; a reduction or a dot product is split over
+ * the ranks in whole canonical blocks and gives bitwise the value of one
+ * process (see README, "Several machines (MPI)"). Rank 0 prints the one
+ * report. */
 #ifndef GPUCC_MPI_RUN_H
 #define GPUCC_MPI_RUN_H
 

@@ -1,5 +1,5 @@
 /* gpucc run under mpirun: the session (start, agreement, end) around the
- * run itself (mpi-reduce.c). */
+ * run itself (mpi-value.c). */
 #define _POSIX_C_SOURCE 200809L
 #include "mpi-session.h"
 
@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mpi-reduce.h"
 #include "mpi-run.h"
+#include "mpi-value.h"
 #include "runner.h"
 
 /* The variables MPI launchers give their ranks: Open MPI's mpirun, MPICH's
@@ -133,9 +133,15 @@ int cli_mpi_run_command(int argc, char **argv, cli_run_parser parse)
             fprintf(stderr, "gpucc run: --split does not combine with mpirun (the ranks already split the run)\n");
         rc = GPUCC_EXIT_USAGE;
     }
+    if (rc == -1 && !options.workload->processes && world.size > 1) {
+        if (world.rank == 0)
+            fprintf(stderr, "gpucc run %s: only reduce and dot run across MPI ranks (this run has %d)\n",
+                    options.workload->name, world.size);
+        rc = GPUCC_EXIT_USAGE;
+    }
     if (rc == -1) {
         pick_device_by_local_rank(&options, device, sizeof device);
-        rc = cli_mpi_reduce(&world, &options);
+        rc = options.workload->processes ? cli_mpi_run_value(&world, &options) : cli_run(&options);
     }
     MPI_Finalize();
     return rc;

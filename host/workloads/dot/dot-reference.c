@@ -8,9 +8,10 @@
  * integer. One pass adds it to a 128-bit bin chosen by the product's sign
  * and ex' + ey' - 2 (0..506); a bin holds at most n * 2^48 < 2^88 for
  * n <= 2^40, so it is exact. Each thread owns its bins; they are added up
- * with integer addition into wide fixed-point integers (exact-sum.h, bit 0
- * = 2^-298, the smallest product), positives and negatives apart, below
- * 2^(506 + 88 + 1) = 2^595, and rounded once. Products from 2^-298 to 2^256
+ * with integer addition into one tally (dot-tally.h; the tallies of slices
+ * add the same way), whose bins go into wide fixed-point integers
+ * (exact-sum.h, bit 0 = 2^-298, the smallest product), positives and
+ * negatives apart, below 2^(506 + 88 + 1) = 2^595, and are rounded once. Products from 2^-298 to 2^256
  * are all covered. A product that is NaN or infinite (a NaN, an infinity,
  * an infinity times zero) is only counted, by sign, IEEE-style.
  */
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dot-tally.h"
 #include "error.h"
 #include "exact-sum.h"
 #include "gpucc.h"
@@ -26,7 +28,7 @@
 /* Bins: sign * 512 + ex' + ey' - 2. An infinity or NaN (e = 255) lands in
  * bins up to 508 + 512, whose content is never used: the range is then
  * counted again by count_nonfinite. */
-#define DOT_BINS 1024
+#define DOT_BINS GPUCCI_DOT_BINS
 /* Independent bin sets per thread, so that runs of equal exponents do not
  * serialise on one memory location. */
 #define DOT_LANES 2
@@ -92,23 +94,29 @@ static void scan_range(const void *input, size_t begin, size_t end, void *part)
         count_nonfinite(in->x, in->y, begin, end, p);
 }
 
-/* Adds all threads' bins into the wide integers of sum. */
-static void combine_bins(const dot_partial *parts, unsigned count, gpucci_exact_sum *sum)
+/* Adds one thread's partial (its lanes and counts) into t. */
+static void add_partial(gpucci_dot_tally *t, const dot_partial *p)
 {
-    for (unsigned shift = 0; shift <= 506; shift++) {
-        for (int sign = 0; sign < 2; sign++) {
-            bin_t total = 0; /* exact: below n * 2^48 <= 2^88 */
-            for (unsigned t = 0; t < count; t++)
-                for (int l = 0; l < DOT_LANES; l++)
-                    total += parts[t].bins[l][sign * 512 + shift];
-            gpucci_wide *w = sign ? &sum->neg : &sum->pos;
-            gpucci_wide_add_shifted(w, (uint64_t)total, shift);
-            gpucci_wide_add_shifted(w, (uint64_t)(total >> 64), shift + 64);
-        }
-    }
+    for (unsigned b = 0; b < DOT_BINS; b++)
+        for (int l = 0; l < DOT_LANES; l++)
+            t->bins[b] += p->bins[l][b];
+    t->nans += p->nans;
+    t->pos_infs += p->pos_infs;
+    t->neg_infs += p->neg_infs;
 }
 
-gpucc_status gpucc_dot_reference(const float *x, const float *y, size_t n, unsigned threads, gpucc_reference *out)
+void gpucci_dot_tally_add(gpucci_dot_tally *into, const gpucci_dot_tally *t)
+{
+    for (unsigned b = 0; b < DOT_BINS; b++)
+        into->bins[b] += t->bins[b];
+    into->n += t->n;
+    into->nans += t->nans;
+    into->pos_infs += t->pos_infs;
+    into->neg_infs += t->neg_infs;
+}
+
+gpucc_status gpucci_dot_tally_compute(const float *x, const float *y, size_t n, unsigned threads,
+                                      gpucci_dot_tally *out)
 {
     if (!out || ((!x || !y) && n > 0))
         return gpucci_fail(GPUCC_E_INVALID, "gpucc_dot_reference: invalid arguments");
@@ -122,16 +130,48 @@ gpucc_status gpucc_dot_reference(const float *x, const float *y, size_t n, unsig
         gpucci_exact_scan(n, threads, DOT_MIN_PER_THREAD, sizeof(dot_partial), scan_range, &inputs, &raw, &count);
     if (status != GPUCC_OK)
         return status;
-    const dot_partial *parts = raw;
-    gpucci_exact_sum sum = {.lsb_exp = DOT_LSB_EXP};
-    for (unsigned t = 0; t < count; t++) {
-        sum.nans += parts[t].nans;
-        sum.pos_infs += parts[t].pos_infs;
-        sum.neg_infs += parts[t].neg_infs;
-    }
-    combine_bins(parts, count, &sum);
+    memset(out, 0, sizeof *out);
+    out->n = n;
+    for (unsigned t = 0; t < count; t++)
+        add_partial(out, (const dot_partial *)raw + t);
     free(raw);
+    return GPUCC_OK;
+}
+
+gpucc_status gpucci_dot_reference_of_tally(const gpucci_dot_tally *t, gpucc_reference *out)
+{
+    if (!t || !out)
+        return gpucci_fail(GPUCC_E_INVALID, "dot reference: tally or output is NULL");
+    if (t->n > DOT_MAX_N)
+        return gpucci_fail(GPUCC_E_UNSUPPORTED,
+                           "dot reference: n = %llu exceeds the exact limit of 2^40 elements",
+                           (unsigned long long)t->n);
+    /* The bins into wide integers (exact: each holds below n * 2^48 <= 2^88). */
+    gpucci_exact_sum sum = {.lsb_exp = DOT_LSB_EXP, .nans = t->nans, .pos_infs = t->pos_infs,
+                            .neg_infs = t->neg_infs};
+    for (unsigned shift = 0; shift <= 506; shift++) {
+        for (int sign = 0; sign < 2; sign++) {
+            bin_t total = t->bins[sign * 512 + shift];
+            gpucci_wide *w = sign ? &sum.neg : &sum.pos;
+            gpucci_wide_add_shifted(w, (uint64_t)total, shift);
+            gpucci_wide_add_shifted(w, (uint64_t)(total >> 64), shift + 64);
+        }
+    }
     gpucci_exact_sum_round(&sum, &out->sum, &out->abs_sum);
     out->min = out->max = (double)NAN;
     return GPUCC_OK;
+}
+
+gpucc_status gpucc_dot_reference(const float *x, const float *y, size_t n, unsigned threads, gpucc_reference *out)
+{
+    if (!out)
+        return gpucci_fail(GPUCC_E_INVALID, "gpucc_dot_reference: invalid arguments");
+    gpucci_dot_tally *tally = malloc(sizeof *tally);
+    if (!tally)
+        return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate the dot reference's tally");
+    gpucc_status status = gpucci_dot_tally_compute(x, y, n, threads, tally);
+    if (status == GPUCC_OK)
+        status = gpucci_dot_reference_of_tally(tally, out);
+    free(tally);
+    return status;
 }

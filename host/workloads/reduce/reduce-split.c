@@ -34,13 +34,13 @@ static uint32_t top_level(uint64_t blocks)
     return top;
 }
 
-gpucc_status gpucci_reduce_pieces(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n, size_t first,
-                                  size_t end, gpucci_reduce_piece *pieces, size_t *count, gpucc_timing *timing,
-                                  unsigned *flags)
+gpucc_status gpucci_split_pieces(const gpucci_block_reducer *reducer, gpucc_backend *backend, size_t n, size_t first,
+                                 size_t end, gpucci_reduce_piece *pieces, size_t *count, gpucc_timing *timing,
+                                 unsigned *flags)
 {
-    if (!pieces || !count || !timing || !flags || first > end || end > n || first % GPUCC_REDUCE_BLOCK ||
-        (end % GPUCC_REDUCE_BLOCK && end != n) || (!x && end > first))
-        return gpucci_fail(GPUCC_E_INVALID, "gpucci_reduce_pieces: invalid arguments");
+    if (!reducer || !pieces || !count || !timing || !flags || first > end || end > n || first % GPUCC_REDUCE_BLOCK ||
+        (end % GPUCC_REDUCE_BLOCK && end != n))
+        return gpucci_fail(GPUCC_E_INVALID, "gpucci_split_pieces: invalid arguments");
     uint64_t blocks = gpucci_reduce_block_count(n), block = first / GPUCC_REDUCE_BLOCK;
     uint64_t last = gpucci_reduce_block_count(end);
     uint32_t top = top_level(blocks);
@@ -57,7 +57,7 @@ gpucc_status gpucci_reduce_pieces(gpucc_backend *backend, gpucc_reduce_op op, co
         size_t begin = block * GPUCC_REDUCE_BLOCK - first;
         size_t length = (stop * GPUCC_REDUCE_BLOCK < end ? stop * GPUCC_REDUCE_BLOCK : end) - first - begin;
         gpucc_reduce_result result;
-        gpucc_status status = gpucc_reduce(backend, op, x + begin, length, &result);
+        gpucc_status status = reducer->reduce(reducer->data, backend, begin, length, &result);
         if (status != GPUCC_OK)
             return status;
         pieces[*count] = (gpucci_reduce_piece){block, level, result.value};
@@ -69,6 +69,30 @@ gpucc_status gpucci_reduce_pieces(gpucc_backend *backend, gpucc_reduce_op op, co
         block = stop;
     }
     return GPUCC_OK;
+}
+
+typedef struct {
+    gpucc_reduce_op op;
+    const float *x;
+} floats_reducer;
+
+/* A gpucci_block_reducer's reduce over floats_reducer: gpucc_reduce. */
+static gpucc_status reduce_floats(const void *data, gpucc_backend *backend, size_t begin, size_t length,
+                                  gpucc_reduce_result *out)
+{
+    const floats_reducer *r = data;
+    return gpucc_reduce(backend, r->op, r->x + begin, length, out);
+}
+
+gpucc_status gpucci_reduce_pieces(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n, size_t first,
+                                  size_t end, gpucci_reduce_piece *pieces, size_t *count, gpucc_timing *timing,
+                                  unsigned *flags)
+{
+    if (!x && end > first)
+        return gpucci_fail(GPUCC_E_INVALID, "gpucci_reduce_pieces: invalid arguments");
+    floats_reducer data = {op, x};
+    gpucci_block_reducer reducer = {op, reduce_floats, &data};
+    return gpucci_split_pieces(&reducer, backend, n, first, end, pieces, count, timing, flags);
 }
 
 typedef struct {
@@ -119,8 +143,7 @@ gpucc_status gpucci_reduce_combine_pieces(gpucc_reduce_op op, const gpucci_reduc
 
 typedef struct {
     gpucc_backend *backend;
-    gpucc_reduce_op op;
-    const float *x;
+    const gpucci_block_reducer *reducer;
     size_t n, first, end;
     const gpucci_reduce_exchange *exchange;
 } split_ctx;
@@ -132,18 +155,19 @@ static gpucc_status split_call(void *ctx_, gpucc_reduce_result *out)
     size_t count = 0;
     memset(out, 0, sizeof *out);
     ctx->exchange->start(ctx->exchange->ctx);
-    gpucc_status local = gpucci_reduce_pieces(ctx->backend, ctx->op, ctx->x, ctx->n, ctx->first, ctx->end, pieces,
-                                              &count, &out->timing, &out->flags);
-    return ctx->exchange->finish(ctx->exchange->ctx, local, pieces, count, &out->value, &out->timing);
+    gpucc_status local = gpucci_split_pieces(ctx->reducer, ctx->backend, ctx->n, ctx->first, ctx->end, pieces, &count,
+                                             &out->timing, &out->flags);
+    return ctx->exchange->finish(ctx->exchange->ctx, ctx->reducer->op, local, pieces, count, &out->value,
+                                 &out->timing);
 }
 
-gpucc_status gpucci_reduce_measure_split(gpucc_backend *backend, gpucc_reduce_op op, const float *x, size_t n,
+gpucc_status gpucci_reduce_measure_split(gpucc_backend *backend, const gpucci_block_reducer *reducer, size_t n,
                                          size_t first, size_t end, const gpucc_reference *ref,
                                          const gpucc_plan *plan, const gpucci_reduce_exchange *exchange,
                                          gpucc_measurement *out)
 {
-    if (!exchange)
-        return gpucci_fail(GPUCC_E_INVALID, "gpucci_reduce_measure_split: no exchange");
-    split_ctx ctx = {backend, op, x, n, first, end, exchange};
-    return gpucci_measure_scalar("gpucci_reduce_measure_split", split_call, &ctx, op, GPUCC_F32, ref, plan, out);
+    if (!exchange || !reducer)
+        return gpucci_fail(GPUCC_E_INVALID, "gpucci_reduce_measure_split: no exchange or reducer");
+    split_ctx ctx = {backend, reducer, n, first, end, exchange};
+    return gpucci_measure_scalar("gpucci_reduce_measure_split", split_call, &ctx, reducer->op, GPUCC_F32, ref, plan, out);
 }

@@ -85,41 +85,31 @@ static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *jo
     return GPUCC_OK;
 }
 
-gpucc_status gpucci_reduce_split_prepare(const gpucci_workload_params *params, unsigned part, unsigned parts,
-                                         size_t n, gpucc_array *given, gpucci_job *job,
-                                         gpucci_reference_tally *tally)
+/* The descriptor's process split (reduce-split.h). */
+
+static void tally_add(void *into, const void *tally)
+{
+    gpucci_reference_tally_add(into, tally);
+}
+
+static gpucc_status prepare_share(const gpucci_workload_params *params, unsigned part, unsigned parts,
+                                  gpucci_job *job, void *tally)
 {
     reduce_job *r = new_job(params, job);
     if (!r)
         return GPUCC_E_NOMEM;
-    job->n = n;
-    gpucci_reduce_share(n, part, parts, &r->first, &r->end);
-    gpucc_status status = GPUCC_OK;
-    if (params->input) {
+    if (params->input)
         snprintf(job->source, sizeof job->source, "file:%s", params->input);
-        if (!given || given->count != r->end - r->first)
-            return gpucci_job_abandon(job, release,
-                                      gpucci_fail(GPUCC_E_INVALID, "the share read from %s is not elements [%zu, %zu)",
-                                                  params->input, r->first, r->end));
-        r->x = *given;
-        memset(given, 0, sizeof *given);
-    } else {
+    else
         gpucci_source_generated(job, params->seed);
-        r->x.rank = 1;
-        r->x.count = r->x.shape[0] = r->end - r->first;
-        r->x.shape[1] = 1;
-        /* One element at least, so that an empty share is not mistaken for
-         * a failed allocation. */
-        if (!(r->x.data = gpucc_alloc_floats(r->x.count ? r->x.count : 1)))
-            return gpucci_job_abandon(job, release, GPUCC_E_NOMEM);
-        status = gpucci_generate_range(r->x.data, r->first, r->x.count, params->seed, 0);
-    }
+    gpucc_status status = gpucci_prepare_vector_share(params->input, params->size, params->seed, part, parts, &r->x,
+                                                      &job->n, &r->first, &r->end);
     if (status == GPUCC_OK)
         status = gpucci_reference_tally_compute(r->x.data, r->x.count, 0, tally);
     return status == GPUCC_OK ? GPUCC_OK : gpucci_job_abandon(job, release, status);
 }
 
-gpucc_status gpucci_reduce_split_finish(gpucci_job *job, const gpucci_reference_tally *total)
+static gpucc_status finish_share(gpucci_job *job, const void *total)
 {
     reduce_job *r = job->data;
     gpucc_status status = gpucci_reference_of_tally(total, &r->ref);
@@ -128,20 +118,37 @@ gpucc_status gpucci_reduce_split_finish(gpucci_job *job, const gpucci_reference_
     return status;
 }
 
-void gpucci_reduce_split_share(const gpucci_job *job, size_t *first, size_t *end)
+static void share(const gpucci_job *job, size_t *first, size_t *end)
 {
     const reduce_job *r = job->data;
     *first = r->first;
     *end = r->end;
 }
 
-gpucc_status gpucci_reduce_split_measure(gpucci_job *job, gpucc_backend *backend, const gpucc_plan *plan,
-                                         const gpucci_reduce_exchange *exchange, gpucc_measurement *out)
+/* A gpucci_block_reducer's reduce over a reduce_job's share. */
+static gpucc_status reduce_blocks(const void *data, gpucc_backend *backend, size_t begin, size_t length,
+                                  gpucc_reduce_result *out)
+{
+    const reduce_job *r = data;
+    return gpucc_reduce(backend, r->op, r->x.data + begin, length, out);
+}
+
+static gpucc_status measure_share(gpucci_job *job, gpucc_backend *backend, const gpucc_plan *plan,
+                                  const gpucci_reduce_exchange *exchange, gpucc_measurement *out)
 {
     const reduce_job *r = job->data;
-    return gpucci_reduce_measure_split(backend, r->op, r->x.data, job->n, r->first, r->end, &r->ref, plan, exchange,
-                                       out);
+    gpucci_block_reducer reducer = {r->op, reduce_blocks, r};
+    return gpucci_reduce_measure_split(backend, &reducer, job->n, r->first, r->end, &r->ref, plan, exchange, out);
 }
+
+static const gpucci_process_split process_split = {
+    .tally_size = sizeof(gpucci_reference_tally),
+    .tally_add = tally_add,
+    .prepare = prepare_share,
+    .finish = finish_share,
+    .share = share,
+    .measure = measure_share,
+};
 
 static gpucc_status measure(gpucci_job *job, gpucc_backend *backend, const gpucc_plan *plan, float *output,
                             gpucc_measurement *out)
@@ -179,5 +186,6 @@ const gpucci_workload gpucci_reduce_workload = {
     .prepare = prepare,
     .measure = measure,
     .measure_split = measure_split,
+    .processes = &process_split,
     .release = release,
 };

@@ -1,6 +1,7 @@
-/* gpucc run reduce split over the MPI ranks (mpi-reduce.h). The split and
- * why its value is bitwise that of one process: host/internal/reduce-split.h. */
-#include "mpi-reduce.h"
+/* gpucc run reduce or dot split over the MPI ranks (mpi-value.h). The
+ * split and why its value is bitwise that of one process:
+ * host/internal/reduce-split.h. */
+#include "mpi-value.h"
 
 #include <math.h>
 #include <mpi.h>
@@ -9,9 +10,7 @@
 #include <string.h>
 
 #include "json-csv.h"
-#include "npy.h"
 #include "reduce-split.h"
-#include "reference.h"
 #include "report.h"
 #include "runner.h"
 #include "timer.h"
@@ -52,7 +51,6 @@ typedef struct {
 /* The exchange of one row's measurement (gpucci_reduce_exchange). */
 typedef struct {
     const cli_mpi_world *world;
-    gpucc_reduce_op op;
     size_t n;
     double start_ms;
     rank_report *reports;     /* rank 0: one per rank */
@@ -84,7 +82,7 @@ static void start_call(void *ctx)
 
 /* Rank 0: the ranks' pieces combined in the canonical order, or the first
  * failing rank's status (s->failure says why). */
-static call_outcome combine_ranks(exchange_state *s)
+static call_outcome combine_ranks(exchange_state *s, gpucc_reduce_op op)
 {
     call_outcome outcome = {.status = GPUCC_OK};
     size_t total = 0;
@@ -101,7 +99,7 @@ static call_outcome combine_ranks(exchange_state *s)
         outcome.kernel_ms = fmax(outcome.kernel_ms, p->kernel_ms);
         outcome.transfer_ms = fmax(outcome.transfer_ms, p->transfer_ms);
     }
-    outcome.status = gpucci_reduce_combine_pieces(s->op, s->all, total, s->n, &outcome.value);
+    outcome.status = gpucci_reduce_combine_pieces(op, s->all, total, s->n, &outcome.value);
     if (outcome.status != GPUCC_OK)
         snprintf(s->failure, sizeof s->failure, "%s", gpucc_last_error());
     return outcome;
@@ -121,8 +119,8 @@ static void record_call(exchange_state *s, double comm_ms)
  * barrier that starts the call), then the exchange, which starts when every
  * rank is done (a second barrier): gathering the pieces on rank 0,
  * combining them and sending the value back. */
-static gpucc_status finish_call(void *ctx, gpucc_status local, const gpucci_reduce_piece *pieces, size_t count,
-                                double *value, gpucc_timing *timing)
+static gpucc_status finish_call(void *ctx, gpucc_reduce_op op, gpucc_status local, const gpucci_reduce_piece *pieces,
+                                size_t count, double *value, gpucc_timing *timing)
 {
     exchange_state *s = ctx;
     static rank_report mine; /* large: keep it off the stack */
@@ -140,7 +138,7 @@ static gpucc_status finish_call(void *ctx, gpucc_status local, const gpucci_redu
     MPI_Gather(&mine, sizeof mine, MPI_BYTE, s->reports, sizeof mine, MPI_BYTE, 0, MPI_COMM_WORLD);
     call_outcome outcome = {0};
     if (s->world->rank == 0)
-        outcome = combine_ranks(s);
+        outcome = combine_ranks(s, op);
     MPI_Bcast(&outcome, sizeof outcome, MPI_BYTE, 0, MPI_COMM_WORLD);
     double comm_ms = gpucci_now_ms() - exchange_start;
     *value = outcome.value;
@@ -152,46 +150,32 @@ static gpucc_status finish_call(void *ctx, gpucc_status local, const gpucci_redu
     return (gpucc_status)outcome.status;
 }
 
+/* How the MPI_Op below adds two tallies: MPI's user functions take no
+ * context, and one run adds the tallies of one workload. */
+static void (*tally_add)(void *into, const void *tally);
+static size_t tally_size;
+
 /* MPI_Op: adds reference tallies (exact, in any order). */
 static void add_tallies(void *in, void *inout, int *len, MPI_Datatype *type)
 {
     (void)type;
-    const gpucci_reference_tally *a = in;
-    gpucci_reference_tally *b = inout;
     for (int i = 0; i < *len; i++)
-        gpucci_reference_tally_add(&b[i], &a[i]);
+        tally_add((char *)inout + (size_t)i * tally_size, (const char *)in + (size_t)i * tally_size);
 }
 
 /* The tally of every rank's share, on every rank. */
-static void sum_tallies(const gpucci_reference_tally *mine, gpucci_reference_tally *total)
+static void sum_tallies(const gpucci_process_split *split, const void *mine, void *total)
 {
     MPI_Datatype type;
     MPI_Op op;
-    MPI_Type_contiguous((int)sizeof *mine, MPI_BYTE, &type);
+    tally_add = split->tally_add;
+    tally_size = split->tally_size;
+    MPI_Type_contiguous((int)split->tally_size, MPI_BYTE, &type);
     MPI_Type_commit(&type);
     MPI_Op_create(add_tallies, 1, &op);
     MPI_Allreduce(mine, total, 1, type, op, MPI_COMM_WORLD);
     MPI_Op_free(&op);
     MPI_Type_free(&type);
-}
-
-/* Prepares this rank's share of the job: generated, or only its part of the
- * --input file read. */
-static gpucc_status read_share(const cli_mpi_world *world, const cli_run_options *o, gpucci_job *job,
-                               gpucci_reference_tally *tally)
-{
-    unsigned part = (unsigned)world->rank, parts = (unsigned)world->size;
-    size_t n = (size_t)o->params.size, first = 0, end = 0;
-    gpucc_array given = {0};
-    gpucc_status status = GPUCC_OK;
-    if (o->params.input && (status = gpucci_array_length(o->params.input, &n)) == GPUCC_OK) {
-        gpucci_reduce_share(n, part, parts, &first, &end);
-        status = gpucci_array_load_range(o->params.input, first, end, &given);
-    }
-    if (status == GPUCC_OK)
-        status = gpucci_reduce_split_prepare(&o->params, part, parts, n, &given, job, tally);
-    gpucc_array_free(&given);
-    return status;
 }
 
 /* Ends a captured step whose outcome is status: says why it failed, then
@@ -207,21 +191,24 @@ static int agree_on_status(const cli_mpi_world *world, cli_mpi_capture *capture,
  * shares on rank 0. Returns 0 or the agreed exit code. */
 static int prepare(const cli_mpi_world *world, const cli_run_options *o, gpucci_job *job, run_detail *detail)
 {
+    const gpucci_process_split *split = o->workload->processes;
     cli_mpi_capture capture;
-    gpucci_reference_tally tally, total;
+    void *tally = must_alloc(2, split->tally_size), *total = (char *)tally + split->tally_size;
     cli_mpi_capture_start(&capture);
-    int rc = agree_on_status(world, &capture, read_share(world, o, job, &tally));
-    if (rc != 0)
-        return rc;
-    sum_tallies(&tally, &total);
-    cli_mpi_capture_start(&capture);
-    rc = agree_on_status(world, &capture, gpucci_reduce_split_finish(job, &total));
+    int rc = agree_on_status(world, &capture,
+                             split->prepare(&o->params, (unsigned)world->rank, (unsigned)world->size, job, tally));
+    if (rc == 0) {
+        sum_tallies(split, tally, total);
+        cli_mpi_capture_start(&capture);
+        rc = agree_on_status(world, &capture, split->finish(job, total));
+    }
+    free(tally);
     if (rc != 0)
         return rc;
     size_t length = strlen(job->title);
     snprintf(job->title + length, sizeof job->title - length, ", split over %d MPI ranks", world->size);
     size_t share[2];
-    gpucci_reduce_split_share(job, &share[0], &share[1]);
+    split->share(job, &share[0], &share[1]);
     if (world->rank == 0)
         detail->shares = must_alloc((size_t)world->size, sizeof *detail->shares);
     MPI_Gather(share, sizeof share, MPI_BYTE, detail->shares, sizeof share, MPI_BYTE, 0, MPI_COMM_WORLD);
@@ -298,8 +285,7 @@ static void summarize(const exchange_state *s, unsigned warmup, row_detail *row)
 static void measure_row(const cli_mpi_world *world, const cli_run_options *o, gpucci_job *job,
                         gpucc_backend *backend, cli_row *row, row_detail *detail)
 {
-    exchange_state s = {.world = world, .op = (gpucc_reduce_op)o->params.variant, .n = job->n,
-                        .capacity = o->plan.warmup + o->plan.repeat};
+    exchange_state s = {.world = world, .n = job->n, .capacity = o->plan.warmup + o->plan.repeat};
     if (world->rank == 0) {
         s.reports = must_alloc((size_t)world->size, sizeof *s.reports);
         s.all = must_alloc((size_t)world->size * GPUCCI_MAX_PIECES, sizeof *s.all);
@@ -307,7 +293,7 @@ static void measure_row(const cli_mpi_world *world, const cli_run_options *o, gp
         s.comm_ms = must_alloc(s.capacity, sizeof *s.comm_ms);
     }
     gpucci_reduce_exchange exchange = {start_call, finish_call, &s};
-    gpucc_status status = gpucci_reduce_split_measure(job, backend, &o->plan, &exchange, &row->m);
+    gpucc_status status = o->workload->processes->measure(job, backend, &o->plan, &exchange, &row->m);
     cli_record_error(row, status);
     if (status != GPUCC_OK && s.failure[0])
         snprintf(row->message, sizeof row->message, "%s", s.failure);
@@ -350,16 +336,8 @@ static void free_detail(run_detail *d)
     free(d->shares);
 }
 
-int cli_mpi_reduce(const cli_mpi_world *world, const cli_run_options *o)
+int cli_mpi_run_value(const cli_mpi_world *world, const cli_run_options *o)
 {
-    if (o->workload != gpucci_workload_named("reduce")) {
-        if (world->size == 1)
-            return cli_run(o);
-        if (world->rank == 0)
-            fprintf(stderr, "gpucc run %s: only reduce runs across MPI ranks (this run has %d)\n",
-                    o->workload->name, world->size);
-        return GPUCC_EXIT_USAGE;
-    }
     static cli_report report; /* large: keep them off the stack */
     static run_detail detail;
     gpucc_backend *backends[CLI_MAX_ROWS] = {NULL};
