@@ -14,6 +14,12 @@
  * Built with -DGPUCC_FP64=1 where the device has fp64 (accumulator double)
  * or -DGPUCC_FP64=0 (accumulator float-float for sum, float for min/max;
  * partials are then written as (hi, lo) float pairs).
+ *
+ * The elements are float32 unless the host defines GPUCC_ELEM_F64, _F16,
+ * _BF16 or _I32 (one program per data type). LOAD16 and LOAD1 widen them
+ * exactly to the accumulator: f16 through vload_half (core OpenCL, no
+ * cl_khr_fp16), bf16 as the top half of a float, i32 to double (the host
+ * builds f64 and i32 only with fp64: float holds neither exactly).
  */
 #if GPUCC_FP64
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
@@ -30,6 +36,28 @@ typedef float2 partial_t;
 #define TO_PARTIAL(v) ((float2)((v), 0.0f))
 #endif
 
+#if defined(GPUCC_ELEM_F64)
+typedef double elem_t;
+#define LOAD16(p) convert_acc16(vload16(0, p))
+#define LOAD1(p, i) ((acc_t)(p)[i])
+#elif defined(GPUCC_ELEM_F16)
+typedef half elem_t;
+#define LOAD16(p) convert_acc16(vload_half16(0, p))
+#define LOAD1(p, i) ((acc_t)vload_half(i, p))
+#elif defined(GPUCC_ELEM_BF16)
+typedef ushort elem_t;
+#define LOAD16(p) convert_acc16(as_float16(convert_uint16(vload16(0, p)) << 16))
+#define LOAD1(p, i) ((acc_t)as_float((uint)(p)[i] << 16))
+#elif defined(GPUCC_ELEM_I32)
+typedef int elem_t;
+#define LOAD16(p) convert_acc16(vload16(0, p))
+#define LOAD1(p, i) ((acc_t)(p)[i])
+#else
+typedef float elem_t;
+#define LOAD16(p) convert_acc16(vload16(0, p))
+#define LOAD1(p, i) ((acc_t)(p)[i])
+#endif
+
 #define LANES GPUCC_REDUCE_LANES
 #define BLOCK GPUCC_REDUCE_BLOCK
 
@@ -41,10 +69,10 @@ typedef float2 partial_t;
         ulong full_ = len_ - len_ % LANES;                                    \
         acc16_t acc_ = vload16(0, lane);                                      \
         for (ulong i_ = 0; i_ < full_; i_ += LANES)                           \
-            acc_ = STEP(acc_, convert_acc16(vload16(0, (x) + start_ + i_)));  \
+            acc_ = STEP(acc_, LOAD16((x) + start_ + i_));                     \
         vstore16(acc_, 0, lane);                                              \
         for (ulong j_ = 0; j_ < len_ - full_; j_++)                           \
-            lane[j_] = STEP(lane[j_], (acc_t)(x)[start_ + full_ + j_]);       \
+            lane[j_] = STEP(lane[j_], LOAD1(x, start_ + full_ + j_));         \
     } while (0)
 
 /*
@@ -66,13 +94,13 @@ typedef float2 partial_t;
  * add chains of one block. */
 #define FOLD_TWO_WHOLE_BLOCKS(STEP, IDENTITY, x, block, partials)             \
     do {                                                                      \
-        __global const float *x0_ = (x) + (block) * (ulong)BLOCK;             \
+        __global const elem_t *x0_ = (x) + (block) * (ulong)BLOCK;            \
         acc16_t acc0_ = (acc16_t)(IDENTITY), acc1_ = (acc16_t)(IDENTITY);     \
         for (ulong i_ = 0; i_ < BLOCK; i_ += LANES) {                         \
             PREFETCH_AHEAD_OF(x0_ + i_);                                      \
             PREFETCH_AHEAD_OF(x0_ + BLOCK + i_);                              \
-            acc0_ = STEP(acc0_, convert_acc16(vload16(0, x0_ + i_)));         \
-            acc1_ = STEP(acc1_, convert_acc16(vload16(0, x0_ + BLOCK + i_))); \
+            acc0_ = STEP(acc0_, LOAD16(x0_ + i_));                            \
+            acc1_ = STEP(acc1_, LOAD16(x0_ + BLOCK + i_));                    \
         }                                                                     \
         acc_t lane_[LANES];                                                   \
         vstore16(acc0_, 0, lane_);                                            \
@@ -87,7 +115,7 @@ typedef float2 partial_t;
  * max without it, where float is exact). The cpu shape folds its whole
  * blocks two at a time, the rest (and a short last block) one at a time. */
 #define DEFINE_REDUCE_KERNELS(op, STEP, IDENTITY)                             \
-    __kernel void reduce_##op##_cpu(__global const float *x, ulong n,        \
+    __kernel void reduce_##op##_cpu(__global const elem_t *x, ulong n,       \
                                     ulong blocks, ulong blocks_per_item,      \
                                     __global partial_t *partials)             \
     {                                                                         \
@@ -106,7 +134,7 @@ typedef float2 partial_t;
         }                                                                     \
     }                                                                         \
                                                                               \
-    __kernel void reduce_##op##_gpu(__global const float *x, ulong n,        \
+    __kernel void reduce_##op##_gpu(__global const elem_t *x, ulong n,       \
                                     ulong blocks,                             \
                                     __global partial_t *partials,             \
                                     __local acc_t *scratch)                   \
@@ -119,7 +147,7 @@ typedef float2 partial_t;
             ulong start = block * (ulong)BLOCK;                               \
             ulong len = min((ulong)BLOCK, n - start);                         \
             for (ulong i = lane; i < len; i += LANES)                         \
-                acc = STEP(acc, (acc_t)x[start + i]);                         \
+                acc = STEP(acc, LOAD1(x, start + i));                         \
         }                                                                     \
         scratch[lid] = acc;                                                   \
         barrier(CLK_LOCAL_MEM_FENCE);                                         \
@@ -162,7 +190,7 @@ inline float2 ff_add2(float2 a, float2 b)
     return ff_add(ff_add(a, b.x), b.y);
 }
 
-inline float2 ff_block(__global const float *x, ulong n, ulong block)
+inline float2 ff_block(__global const elem_t *x, ulong n, ulong block)
 {
     ulong start = block * (ulong)BLOCK;
     ulong len = min((ulong)BLOCK, n - start);
@@ -170,12 +198,12 @@ inline float2 ff_block(__global const float *x, ulong n, ulong block)
     for (int j = 0; j < LANES; j++)
         lane[j] = (float2)(0.0f, 0.0f);
     for (ulong i = 0; i < len; i++)
-        lane[i % LANES] = ff_add(lane[i % LANES], x[start + i]);
+        lane[i % LANES] = ff_add(lane[i % LANES], LOAD1(x, start + i));
     GPUCC_COMBINE_LANES(ff_add2, lane);
     return lane[0];
 }
 
-__kernel void reduce_sum_cpu(__global const float *x, ulong n, ulong blocks,
+__kernel void reduce_sum_cpu(__global const elem_t *x, ulong n, ulong blocks,
                              ulong blocks_per_item, __global float2 *partials)
 {
     ulong first = get_global_id(0) * blocks_per_item;
@@ -184,7 +212,7 @@ __kernel void reduce_sum_cpu(__global const float *x, ulong n, ulong blocks,
         partials[b] = ff_block(x, n, b);
 }
 
-__kernel void reduce_sum_gpu(__global const float *x, ulong n, ulong blocks,
+__kernel void reduce_sum_gpu(__global const elem_t *x, ulong n, ulong blocks,
                              __global float2 *partials, __local float *scratch)
 {
     /* One work-item per block (lanes serial): the fallback favours

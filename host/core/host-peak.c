@@ -94,7 +94,7 @@ gpucc_status gpucc_peak_copy_bandwidth(const float *src, float *dst, size_t n, u
         return gpucci_fail(GPUCC_E_INVALID, "gpucc_peak_copy_bandwidth: invalid arguments");
     if (n > SIZE_MAX / sizeof(float) || gpucci_floats_overlap(src, dst, n))
         return gpucci_fail(GPUCC_E_INVALID, "gpucc_peak_copy_bandwidth: source and destination overlap");
-    gpucci_copy_job job = {dst, src, n};
+    gpucci_copy_job job = {dst, src, n * sizeof(float)};
     return measure_rate(threads, 0, repeat, gpucci_copy_part, NULL, &job, 2.0 * (double)n * sizeof(float), gbps);
 }
 

@@ -174,9 +174,12 @@ int gpucci_floats_overlap(const float *a, const float *b, size_t n)
 
 void gpucci_copy_part(void *job_, unsigned index, unsigned count)
 {
+    enum { LINE = 64 };
     const gpucci_copy_job *job = job_;
     size_t begin, end;
-    gpucci_split_range(job->n, index, count, &begin, &end);
+    gpucci_split_range((job->bytes + LINE - 1) / LINE, index, count, &begin, &end);
+    begin *= LINE;
+    end = end * LINE < job->bytes ? end * LINE : job->bytes;
     if (end > begin)
-        memcpy(job->dst + begin, job->src + begin, (end - begin) * sizeof(float));
+        memcpy((char *)job->dst + begin, (const char *)job->src + begin, end - begin);
 }

@@ -32,12 +32,13 @@ gpucc_status gpucci_parallel_run(unsigned threads, gpucci_pool_task task, void *
  * `count` owns: contiguous, in order, sizes differing by at most one. */
 void gpucci_split_range(size_t total, unsigned index, unsigned count, size_t *begin, size_t *end);
 
-/* A pool task that copies src[0..n) to dst, each thread a contiguous part
- * with the C library's memcpy (non-temporal stores for large sizes). */
+/* A pool task that copies `bytes` bytes from src to dst, each thread a
+ * contiguous part of whole cache lines with the C library's memcpy
+ * (non-temporal stores for large sizes). */
 typedef struct {
-    float *dst;
-    const float *src;
-    size_t n;
+    void *dst;
+    const void *src;
+    size_t bytes;
 } gpucci_copy_job;
 void gpucci_copy_part(void *job, unsigned index, unsigned count);
 

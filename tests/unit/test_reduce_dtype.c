@@ -3,6 +3,8 @@
  *  - the typed reference (gpucc_reference_compute_typed, through
  *    gpucc_reduce_verify_typed): exact for f16, bf16 and i32, double-double
  *    for f64;
+ *  on serial, pthreads (1 to 3 threads) and OpenCL (PoCL: both kernel
+ *  shapes, chunked, copied through pinned staging, and without fp64);
  *  - an independent implementation of the canonical order here
  *    (canonical below), bit for bit, whatever the backend and thread count;
  *  - for f16 and bf16, the f32 reduction of the widened values (bitwise:
@@ -121,34 +123,51 @@ static int same_value(double a, double b)
 
 /* ---- Backends ---- */
 
-static gpucc_backend *open_cpu(int which)
-{
-    gpucc_backend_config c = {.threads = (unsigned)which};
-    return support_open(which ? GPUCC_BACKEND_PTHREADS : GPUCC_BACKEND_SERIAL, &c, which ? "pthreads" : "serial");
-}
+/* Every backend and the OpenCL paths that change how blocks reach the
+ * kernels: both kernel shapes, chunks (a 48 KiB allocation limit: one f64
+ * block, six f16 blocks per step), copies through pinned staging. The
+ * float-float fallback (no fp64) is tested apart: it is not bitwise. */
+typedef struct {
+    const char *label;
+    gpucc_backend_kind kind;
+    gpucc_backend_config config;
+} spec;
 
-/* Serial, then pthreads with 1, 2 and 3 threads. */
-enum { CPU_BACKENDS = 4 };
+static const spec specs[] = {
+    {"serial", GPUCC_BACKEND_SERIAL, {0}},
+    {"pthreads(1)", GPUCC_BACKEND_PTHREADS, {.threads = 1}},
+    {"pthreads(2)", GPUCC_BACKEND_PTHREADS, {.threads = 2}},
+    {"pthreads(3)", GPUCC_BACKEND_PTHREADS, {.threads = 3}},
+    {"opencl(cpu shape)", GPUCC_BACKEND_OPENCL, {.shape = GPUCC_SHAPE_CPU}},
+    {"opencl(gpu shape, local 64)", GPUCC_BACKEND_OPENCL, {.shape = GPUCC_SHAPE_GPU, .local_size = 64}},
+    {"opencl(chunked, copied)", GPUCC_BACKEND_OPENCL, {.shape = GPUCC_SHAPE_CPU, .max_alloc = 3 * 4096 * 4, .force_copy = 1}},
+    {"opencl(gpu shape, chunked)", GPUCC_BACKEND_OPENCL, {.shape = GPUCC_SHAPE_GPU, .max_alloc = 3 * 4096 * 4}},
+};
+enum { SPECS = sizeof specs / sizeof specs[0] };
 
-/* Reduces x with every CPU backend and asserts the canonical value, bit for
+/* Reduces x with every backend and asserts the canonical value, bit for
  * bit, and that it verifies against the reference. */
 static void check_all_backends(gpucc_dtype dtype, const void *x, size_t n, const char *what)
 {
     gpucc_reference ref;
     ck_assert_int_eq(gpucc_reference_compute_typed(dtype, x, n, 0, &ref), GPUCC_OK);
-    for (int b = 0; b < CPU_BACKENDS; b++) {
-        gpucc_backend *backend = open_cpu(b);
+    for (int b = 0; b < SPECS; b++) {
+        gpucc_backend *backend = support_open_built(specs[b].kind, &specs[b].config, specs[b].label);
+        if (!backend)
+            continue;
         for (size_t o = 0; o < sizeof all_ops / sizeof all_ops[0]; o++) {
             gpucc_reduce_op op = all_ops[o];
             int64_t integer;
             double expected = canonical(op, dtype, x, n, &integer);
             gpucc_reduce_result r;
-            ck_assert_int_eq(gpucc_reduce_typed(backend, op, dtype, x, n, &r), GPUCC_OK);
-            ck_assert_msg(same_value(r.value, expected), "%s %s %s n=%zu backend %d: %.17g, canonical %.17g",
-                          gpucc_dtype_name(dtype), gpucc_reduce_op_name(op), what, n, b, r.value, expected);
+            ck_assert_msg(gpucc_reduce_typed(backend, op, dtype, x, n, &r) == GPUCC_OK, "%s %s on %s: %s",
+                          gpucc_dtype_name(dtype), gpucc_reduce_op_name(op), specs[b].label, gpucc_last_error());
+            ck_assert_msg(same_value(r.value, expected), "%s %s %s n=%zu on %s: %.17g, canonical %.17g",
+                          gpucc_dtype_name(dtype), gpucc_reduce_op_name(op), what, n, specs[b].label, r.value,
+                          expected);
             if (dtype == GPUCC_I32 && op == GPUCC_REDUCE_SUM)
-                ck_assert_msg(r.integer == integer, "i32 sum %lld, exact %lld", (long long)r.integer,
-                              (long long)integer);
+                ck_assert_msg(r.integer == integer, "i32 sum on %s: %lld, exact %lld", specs[b].label,
+                              (long long)r.integer, (long long)integer);
             double error;
             ck_assert_msg(gpucc_reduce_verify_typed(op, dtype, &r, &ref, &error), "%s %s %s n=%zu: %.17g does not verify",
                           gpucc_dtype_name(dtype), gpucc_reduce_op_name(op), what, n, r.value);
@@ -173,7 +192,8 @@ START_TEST(test_half_types_match_f32)
 {
     const gpucc_dtype halves[] = {GPUCC_F16, GPUCC_BF16};
     size_t n = 3 * 4096 + 77;
-    gpucc_backend *backend = open_cpu(2);
+    gpucc_backend_config two = {.threads = 2};
+    gpucc_backend *backend = support_open(GPUCC_BACKEND_PTHREADS, &two, "pthreads(2)");
     for (size_t t = 0; t < 2; t++) {
         void *x = random_data(halves[t], n, 99);
         float *wide = malloc(n * sizeof *wide);
@@ -237,11 +257,13 @@ START_TEST(test_i32_beyond_double)
     ck_assert_int_eq(gpucc_reference_compute_typed(GPUCC_I32, x, n, 0, &ref), GPUCC_OK);
     ck_assert(!ref.integer_overflow);
     ck_assert(ref.integer_sum == expected);
-    for (int b = 0; b < CPU_BACKENDS; b++) {
-        gpucc_backend *backend = open_cpu(b);
+    for (int b = 0; b < SPECS; b++) {
+        gpucc_backend *backend = support_open_built(specs[b].kind, &specs[b].config, specs[b].label);
+        if (!backend)
+            continue;
         gpucc_reduce_result r;
         ck_assert_int_eq(gpucc_reduce_typed(backend, GPUCC_REDUCE_SUM, GPUCC_I32, x, n, &r), GPUCC_OK);
-        ck_assert_msg(r.integer == expected, "backend %d: %lld, expected %lld", b, (long long)r.integer,
+        ck_assert_msg(r.integer == expected, "%s: %lld, expected %lld", specs[b].label, (long long)r.integer,
                       (long long)expected);
         double error;
         ck_assert(gpucc_reduce_verify_typed(GPUCC_REDUCE_SUM, GPUCC_I32, &r, &ref, &error));
@@ -301,11 +323,45 @@ START_TEST(test_f64_bound)
 }
 END_TEST
 
+/* Without fp64 (--cl-fp32), f16 and bf16 sums take the float-float
+ * fallback (flagged, within the bound, not bitwise); f64 and i32, which
+ * need double accumulation, are UNSUPPORTED with the reason. */
+START_TEST(test_opencl_without_fp64)
+{
+    gpucc_backend_config fp32 = {.force_no_fp64 = 1};
+    gpucc_backend *backend = support_open(GPUCC_BACKEND_OPENCL, &fp32, "opencl(fp32)");
+    size_t n = 4099;
+    for (size_t t = 0; t < sizeof typed / sizeof typed[0]; t++) {
+        void *x = random_data(typed[t], n, 11);
+        gpucc_reference ref;
+        ck_assert_int_eq(gpucc_reference_compute_typed(typed[t], x, n, 0, &ref), GPUCC_OK);
+        for (size_t o = 0; o < 3; o++) {
+            gpucc_reduce_result r;
+            gpucc_status status = gpucc_reduce_typed(backend, all_ops[o], typed[t], x, n, &r);
+            if (typed[t] == GPUCC_F64 || typed[t] == GPUCC_I32) {
+                ck_assert_int_eq(status, GPUCC_E_UNSUPPORTED);
+                ck_assert_ptr_nonnull(strstr(gpucc_last_error(), "need fp64"));
+                continue;
+            }
+            ck_assert_int_eq(status, GPUCC_OK);
+            double error;
+            ck_assert(gpucc_reduce_verify_typed(all_ops[o], typed[t], &r, &ref, &error));
+            ck_assert(all_ops[o] != GPUCC_REDUCE_SUM || (r.flags & GPUCC_RESULT_FP32_FALLBACK));
+        }
+        free(x);
+    }
+    gpucc_backend_close(backend);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
-    const TTest *const cpu[] = {test_random_every_type, test_half_types_match_f32, test_special_values,
-                                test_i32_beyond_double, test_i32_overflow_reported, test_f64_bound};
+    const TTest *const every_backend[] = {test_random_every_type, test_special_values, test_i32_beyond_double};
+    const TTest *const cpu[] = {test_half_types_match_f32, test_i32_overflow_reported, test_f64_bound};
+    const TTest *const opencl[] = {test_opencl_without_fp64};
     Suite *s = suite_create("reduce_dtype");
+    support_tcase_mixed(s, "every_backend", 0, every_backend, sizeof every_backend / sizeof every_backend[0]);
     support_tcase(s, "cpu", 0, cpu, sizeof cpu / sizeof cpu[0]);
+    support_tcase_needing(s, SUPPORT_OPENCL, "opencl", 0, opencl, 1);
     return s;
 }

@@ -52,9 +52,13 @@ static void opencl_close(gpucc_backend *backend)
     gpucci_pool_free(s->copy_pool);
     if (s->transfer_queue)
         clReleaseCommandQueue(s->transfer_queue);
-    for (int op = 0; op < GPUCC_REDUCE_OP_COUNT; op++)
-        if (s->reduce[op])
-            clReleaseKernel(s->reduce[op]);
+    for (int dtype = 0; dtype < GPUCC_DTYPE_COUNT; dtype++) {
+        for (int op = 0; op < GPUCC_REDUCE_OP_COUNT; op++)
+            if (s->reduce[dtype][op])
+                clReleaseKernel(s->reduce[dtype][op]);
+        if (s->reduce_programs[dtype])
+            clReleaseProgram(s->reduce_programs[dtype]);
+    }
     if (s->program)
         clReleaseProgram(s->program);
     if (s->queue)
@@ -108,6 +112,21 @@ void gpucci_opencl_notice_slow(void (*notice)(void *ctx, const char *message), v
     notice(ctx, note);
 }
 
+/* Creates the reduction kernels of `dtype` (in the backend's shape) from program. */
+static gpucc_status create_reduce_kernels(opencl_state *s, gpucc_dtype dtype, cl_program program)
+{
+    for (int op = 0; op < GPUCC_REDUCE_OP_COUNT; op++) {
+        char name[64];
+        snprintf(name, sizeof name, "reduce_%s_%s", gpucc_reduce_op_name((gpucc_reduce_op)op),
+                 s->gpu_shape ? "gpu" : "cpu");
+        cl_int err;
+        s->reduce[dtype][op] = clCreateKernel(program, name, &err);
+        if (err != CL_SUCCESS)
+            return gpucci_cl_fail(err, name);
+    }
+    return GPUCC_OK;
+}
+
 static gpucc_status build_kernels(opencl_state *s, const gpucc_backend_config *config)
 {
     const char *options = s->fp64 ? "-DGPUCC_FP64=1" : "-DGPUCC_FP64=0";
@@ -119,16 +138,42 @@ static gpucc_status build_kernels(opencl_state *s, const gpucc_backend_config *c
     char what[300];
     snprintf(what, sizeof what, "building OpenCL kernels for %s", s->dev.info.name);
     gpucci_opencl_notice_slow(config->notice, config->notice_ctx, start, what);
-    for (int op = 0; op < GPUCC_REDUCE_OP_COUNT; op++) {
-        char name[64];
-        snprintf(name, sizeof name, "reduce_%s_%s", gpucc_reduce_op_name((gpucc_reduce_op)op),
-                 s->gpu_shape ? "gpu" : "cpu");
-        cl_int err;
-        s->reduce[op] = clCreateKernel(s->program, name, &err);
-        if (err != CL_SUCCESS)
-            return gpucci_cl_fail(err, name);
-    }
-    return GPUCC_OK;
+    return create_reduce_kernels(s, GPUCC_F32, s->program);
+}
+
+/* The reduction kernels of a dtype other than f32: built on its first use
+ * (a warm-up call), from the canonical order and reduce.cl alone.
+ * GPUCC_E_UNSUPPORTED where the dtype needs fp64 and the device (or the
+ * configuration) has none. */
+static gpucc_status ensure_reduce_kernels(opencl_state *s, gpucc_dtype dtype)
+{
+    if (s->reduce[dtype][0])
+        return GPUCC_OK;
+    if (!s->fp64 && (dtype == GPUCC_F64 || dtype == GPUCC_I32))
+        return gpucci_fail(GPUCC_E_UNSUPPORTED, "%s reductions need fp64 (exact %s accumulation), which %s",
+                           gpucc_dtype_name(dtype), dtype == GPUCC_I32 ? "integer" : "double",
+                           s->dev.info.fp64 ? "--cl-fp32 turned off" : "this device lacks");
+    static const char *const element_macros[GPUCC_DTYPE_COUNT] = {
+        [GPUCC_F64] = "-DGPUCC_ELEM_F64", [GPUCC_F16] = "-DGPUCC_ELEM_F16", [GPUCC_BF16] = "-DGPUCC_ELEM_BF16",
+        [GPUCC_I32] = "-DGPUCC_ELEM_I32"};
+    char options[96];
+    snprintf(options, sizeof options, "-DGPUCC_FP64=%d %s", s->fp64, element_macros[dtype]);
+    const char *sources[] = {gpucci_src_gpucc_ops_h, gpucci_src_reduce_cl};
+    double start = gpucci_now_ms();
+    gpucc_status status = gpucci_cl_build(s->context, s->dev.device, sources, 2, options, &s->reduce_programs[dtype]);
+    if (status != GPUCC_OK)
+        return status;
+    char what[300];
+    snprintf(what, sizeof what, "building OpenCL %s reductions for %s", gpucc_dtype_name(dtype), s->dev.info.name);
+    gpucci_opencl_notice_slow(s->notice, s->notice_ctx, start, what);
+    status = create_reduce_kernels(s, dtype, s->reduce_programs[dtype]);
+    if (status != GPUCC_OK)
+        for (int op = 0; op < GPUCC_REDUCE_OP_COUNT; op++) /* all or none, so that the check above holds */
+            if (s->reduce[dtype][op]) {
+                clReleaseKernel(s->reduce[dtype][op]);
+                s->reduce[dtype][op] = NULL;
+            }
+    return status;
 }
 
 static gpucc_status opencl_open(gpucc_backend *backend, const gpucc_backend_config *config)
@@ -139,6 +184,8 @@ static gpucc_status opencl_open(gpucc_backend *backend, const gpucc_backend_conf
     if (!s)
         return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate the OpenCL backend");
     backend->impl = s;
+    s->notice = config->notice;
+    s->notice_ctx = config->notice_ctx;
     gpucc_status status = gpucci_cl_select(config->device, &s->dev);
     if (status == GPUCC_OK)
         status = configure(s, config);
@@ -178,17 +225,28 @@ fail:
     return status;
 }
 
-/* Floats per step of the copy path (256 MiB): the copy of step i+1 overlaps
+/* Bytes per step of the copy path (256 MiB): the copy of step i+1 overlaps
  * the kernel of step i. Smaller steps overlap more but leave a large GPU
  * idle: at 32 MiB an H200 ran the reduction at 1.7 instead of 4 TB/s. */
-enum { PIPELINE_ELEMS = 1 << 26 };
+#define PIPELINE_BYTES ((size_t)1 << 28)
 
-/* Elements reduced per step: one device buffer's worth where the device
- * reads host memory, a pipeline step where data is copied. */
-static size_t step_elems(const opencl_state *s)
+/* Bytes reduced per step: one device buffer's worth where the device reads
+ * host memory, a pipeline step where data is copied. */
+static size_t step_bytes(const opencl_state *s)
 {
-    return s->zero_copy || s->chunk_elems < PIPELINE_ELEMS ? s->chunk_elems : PIPELINE_ELEMS;
+    size_t chunk = s->chunk_elems * sizeof(float);
+    return s->zero_copy || chunk < PIPELINE_BYTES ? chunk : PIPELINE_BYTES;
 }
+
+/* Elements of `elem_size` bytes per step: whole blocks (0 when one block
+ * does not fit a step). */
+static size_t step_elems(const opencl_state *s, size_t elem_size)
+{
+    return step_bytes(s) / elem_size / GPUCC_REDUCE_BLOCK * GPUCC_REDUCE_BLOCK;
+}
+
+/* The smallest element (f16, bf16): the most blocks one step can hold. */
+enum { SMALLEST_ELEM = 2 };
 
 /* Creates a pinned host buffer of `bytes` (CL_MEM_ALLOC_HOST_PTR: page-locked
  * on discrete GPUs, so copies from it run at full link speed) and maps it
@@ -212,13 +270,14 @@ static gpucc_status create_staging(opencl_state *s, int slot, size_t bytes)
 
 /* Makes sure the partials buffer exists and, in copy mode, that the two
  * input buffers (double buffering) and their pinned staging buffers hold
- * one step of an n-element input: a step, or n itself when smaller, so a
- * small run does not pin a large buffer. They grow when n does. */
-static gpucc_status ensure_buffers(opencl_state *s, size_t n)
+ * one step of an n-element input of elem_size-byte elements: a step, or n
+ * itself when smaller, so a small run does not pin a large buffer. They
+ * grow when n does. */
+static gpucc_status ensure_buffers(opencl_state *s, size_t n, size_t elem_size)
 {
     cl_int err = CL_SUCCESS;
     if (!s->partials_dev) {
-        size_t blocks = step_elems(s) / GPUCC_REDUCE_BLOCK;
+        size_t blocks = step_elems(s, SMALLEST_ELEM) / GPUCC_REDUCE_BLOCK;
         s->partials_dev = clCreateBuffer(s->context, CL_MEM_WRITE_ONLY, blocks * sizeof(double), NULL, &err);
         if (err != CL_SUCCESS) {
             s->partials_dev = NULL;
@@ -227,12 +286,13 @@ static gpucc_status ensure_buffers(opencl_state *s, size_t n)
     }
     if (s->zero_copy)
         return GPUCC_OK;
-    size_t need = n < step_elems(s) ? gpucci_round_up(n, GPUCC_REDUCE_BLOCK) : step_elems(s);
+    size_t step = step_elems(s, elem_size);
+    size_t need = (n < step ? gpucci_round_up(n, GPUCC_REDUCE_BLOCK) : step) * elem_size;
     if (s->copy_capacity < need) {
         release_copy_buffers(s); /* all or nothing: never a buffer without its staging */
         for (int slot = 0; slot < 2; slot++) {
-            s->inputs[slot] = clCreateBuffer(s->context, CL_MEM_READ_ONLY, need * sizeof(float), NULL, &err);
-            gpucc_status status = err == CL_SUCCESS ? create_staging(s, slot, need * sizeof(float))
+            s->inputs[slot] = clCreateBuffer(s->context, CL_MEM_READ_ONLY, need, NULL, &err);
+            gpucc_status status = err == CL_SUCCESS ? create_staging(s, slot, need)
                                                     : gpucci_cl_fail(err, "clCreateBuffer(input)");
             if (status != GPUCC_OK) {
                 if (err != CL_SUCCESS)
@@ -329,21 +389,23 @@ static void widen_partials(const opencl_state *s, gpucc_reduce_op op, double *pa
     }
 }
 
-/* Enqueues step i: its input (wrapped host memory, or a copy into one of the
- * two device buffers once the kernel that last read that buffer is done),
- * its kernel, and the read of its partials. events[2i] is the copy (or
- * NULL), events[2i+1] the kernel. */
-static gpucc_status enqueue_reduce_step(opencl_state *s, gpucc_reduce_op op, const float *x, size_t n, size_t i,
-                                        double *partials, cl_event *events)
+/* Enqueues step i of a reduction of n elements of dtype: its input
+ * (wrapped host memory, or a copy into one of the two device buffers once
+ * the kernel that last read that buffer is done), its kernel, and the read
+ * of its partials. events[2i] is the copy (or NULL), events[2i+1] the
+ * kernel. */
+static gpucc_status enqueue_reduce_step(opencl_state *s, gpucc_reduce_op op, gpucc_dtype dtype, const void *data,
+                                        size_t n, size_t i, double *partials, cl_event *events)
 {
-    size_t step = step_elems(s), start = i * step;
+    size_t elem_size = gpucc_dtype_size(dtype), step = step_elems(s, elem_size), start = i * step;
     size_t len = n - start < step ? n - start : step, blocks = gpucci_reduce_block_count(len);
+    const char *x = (const char *)data + start * elem_size;
     cl_mem input;
     cl_int err = CL_SUCCESS;
     gpucc_status status = GPUCC_OK;
     if (s->zero_copy) {
-        input = clCreateBuffer(s->context, CL_MEM_READ_ONLY | CL_MEM_USE_HOST_PTR, len * sizeof(float),
-                               (void *)(x + start), &err);
+        input = clCreateBuffer(s->context, CL_MEM_READ_ONLY | CL_MEM_USE_HOST_PTR, len * elem_size, (void *)x,
+                               &err);
         if (err != CL_SUCCESS)
             return gpucci_cl_fail(err, "clCreateBuffer(host input)");
     } else {
@@ -355,16 +417,16 @@ static gpucc_status enqueue_reduce_step(opencl_state *s, gpucc_reduce_op op, con
         input = s->inputs[slot];
         if (i >= 2)
             GPUCC_CL_TRY(clWaitForEvents(1, &events[2 * (i - 2)]), status, done);
-        gpucci_copy_job copy = {s->staging_host[slot], x + start, len};
+        gpucci_copy_job copy = {s->staging_host[slot], x, len * elem_size};
         gpucci_pool_run(s->copy_pool, gpucci_copy_part, &copy);
         cl_command_queue queue = s->overlap ? s->transfer_queue : s->queue;
         cl_event reuse = i >= 2 ? events[2 * (i - 2) + 1] : NULL;
-        GPUCC_CL_TRY(clEnqueueWriteBuffer(queue, input, CL_FALSE, 0, len * sizeof(float), s->staging_host[slot],
+        GPUCC_CL_TRY(clEnqueueWriteBuffer(queue, input, CL_FALSE, 0, len * elem_size, s->staging_host[slot],
                                           reuse ? 1 : 0, reuse ? &reuse : NULL, &events[2 * i]),
                      status, done);
         GPUCC_CL_TRY(clFlush(queue), status, done);
     }
-    status = enqueue_step(s, s->reduce[op], input, len, blocks, events[2 * i], &events[2 * i + 1]);
+    status = enqueue_step(s, s->reduce[dtype][op], input, len, blocks, events[2 * i], &events[2 * i + 1]);
     if (status == GPUCC_OK)
         GPUCC_CL_TRY(clEnqueueReadBuffer(s->queue, s->partials_dev, CL_FALSE, 0, blocks * sizeof(double),
                                          partials + start / GPUCC_REDUCE_BLOCK, 0, NULL, NULL),
@@ -384,31 +446,36 @@ static gpucc_status opencl_reduce(gpucc_backend *backend, gpucc_reduce_op op, gp
                                   size_t n, gpucc_reduce_result *out)
 {
     opencl_state *s = backend->impl;
-    if (dtype != GPUCC_F32)
-        return gpucci_fail(GPUCC_E_UNSUPPORTED, "the OpenCL reduction runs f32 data only (not %s)",
-                           gpucc_dtype_name(dtype));
+    size_t step = step_elems(s, gpucc_dtype_size(dtype));
+    if (step == 0)
+        return gpucci_fail(GPUCC_E_INVALID, "the allocation limit of %zu bytes is below one block of %s (%zu bytes)",
+                           step_bytes(s), gpucc_dtype_name(dtype), GPUCC_REDUCE_BLOCK * gpucc_dtype_size(dtype));
+    gpucc_status status = ensure_reduce_kernels(s, dtype);
+    if (status != GPUCC_OK)
+        return status;
     size_t total_blocks = gpucci_reduce_block_count(n);
-    size_t steps = (n + step_elems(s) - 1) / step_elems(s);
+    size_t steps = (n + step - 1) / step;
     double *partials = gpucci_partials_reserve(&s->partials, total_blocks);
     if (!partials)
         return GPUCC_E_NOMEM;
-    gpucc_status status = ensure_buffers(s, n);
+    status = ensure_buffers(s, n, gpucc_dtype_size(dtype));
     if (status != GPUCC_OK)
         return status;
     cl_event *events = calloc(2 * steps, sizeof *events);
     if (!events)
         return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate %zu OpenCL events", 2 * steps);
     for (size_t i = 0; i < steps && status == GPUCC_OK; i++)
-        status = enqueue_reduce_step(s, op, x, n, i, partials, events);
+        status = enqueue_reduce_step(s, op, dtype, x, n, i, partials, events);
     status = gpucci_opencl_finish_steps(s, status, events, 2 * steps, 2, &out->timing);
     if (status != GPUCC_OK)
         return status;
     widen_partials(s, op, partials, total_blocks);
-    out->value = gpucci_combine_partials(op, partials, total_blocks);
+    status = gpucci_reduce_finish(op, dtype, partials, total_blocks, out);
+    size_t chunk = s->chunk_elems * sizeof(float) / gpucc_dtype_size(dtype);
     out->flags = (s->fp64 || op != GPUCC_REDUCE_SUM ? 0u : GPUCC_RESULT_FP32_FALLBACK) |
-                 (n > s->chunk_elems ? GPUCC_RESULT_CHUNKED : 0u) | (s->zero_copy ? 0u : GPUCC_RESULT_COPIED) |
+                 (n > chunk ? GPUCC_RESULT_CHUNKED : 0u) | (s->zero_copy ? 0u : GPUCC_RESULT_COPIED) |
                  (!s->zero_copy && s->overlap && steps > 1 ? GPUCC_RESULT_OVERLAPPED : 0u);
-    return GPUCC_OK;
+    return status;
 }
 
 opencl_state *gpucci_opencl_state(const gpucc_backend *backend)

@@ -19,7 +19,10 @@ typedef struct {
     cl_command_queue queue;  /* in order, with profiling: kernels and reads */
     cl_command_queue transfer_queue; /* copy mode with overlap: host-to-device copies */
     cl_program program;      /* reductions and the workloads' kernels (GPUCC_PROGRAM_SOURCES) */
-    cl_kernel reduce[GPUCC_REDUCE_OP_COUNT];
+    cl_program reduce_programs[GPUCC_DTYPE_COUNT]; /* the reductions of the other dtypes, built on first use */
+    cl_kernel reduce[GPUCC_DTYPE_COUNT][GPUCC_REDUCE_OP_COUNT]; /* f32's from program, the others' from theirs */
+    void (*notice)(void *ctx, const char *message); /* the config's, for builds after open */
+    void *notice_ctx;
     int gpu_shape;           /* 1: GPU-shaped kernels; 0: CPU-shaped */
     int fp64;                /* 0: float-float fallback for sums */
     int zero_copy;           /* wrap host arrays (CL_MEM_USE_HOST_PTR) instead of copying */
@@ -28,10 +31,10 @@ typedef struct {
     int overlap;             /* copy mode: copy step i+1 while step i computes */
     cl_mem inputs[2];        /* reduction, copy mode: double-buffered steps */
     cl_mem staging[2];       /* copy mode: pinned host buffers (CL_MEM_ALLOC_HOST_PTR) */
-    float *staging_host[2];  /* their mapped addresses, mapped while they exist */
-    size_t copy_capacity;    /* floats the input and staging buffers hold (0: none) */
+    void *staging_host[2];   /* their mapped addresses, mapped while they exist */
+    size_t copy_capacity;    /* bytes the input and staging buffers hold (0: none) */
     struct gpucci_pool *copy_pool; /* copy mode: threads that fill the staging buffers */
-    cl_mem partials_dev;     /* reduction: partials of one chunk */
+    cl_mem partials_dev;     /* reduction: partials of one step (of the smallest dtype) */
     gpucci_partials partials;
     opencl_map_state *map;
     opencl_dense_state *dense;
