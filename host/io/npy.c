@@ -1,6 +1,8 @@
 /*
- * Reading and writing float32 arrays: NumPy .npy (format 1.0/2.0/3.0) and
- * raw little-endian float32 files, chosen by the file name's extension.
+ * Reading and writing arrays of any gpucc_dtype: NumPy .npy (format
+ * 1.0/2.0/3.0) holding the dtype's descr, and raw little-endian elements,
+ * chosen by the file name's extension. The float32 functions of gpucc.h and
+ * npy.h are the typed ones (typed-array.h) with GPUCC_F32.
  *
  * The .npy format: the magic "\x93NUMPY", a major and a minor version byte,
  * the header length (2 bytes little-endian in 1.0, 4 bytes in 2.0 and 3.0),
@@ -20,10 +22,13 @@
 #include "atomic-file.h"
 #include "error.h"
 #include "npy.h"
+#include "typed-array.h"
 
 /* Data is read and written with fread/fwrite as-is, so the host must store
- * float32 exactly as the files do: IEEE single precision, little-endian. */
+ * every dtype exactly as the files do: IEEE single and double precision,
+ * two's complement integers, little-endian. */
 _Static_assert(sizeof(float) == 4, "float must be 32 bits");
+_Static_assert(sizeof(double) == 8, "double must be 64 bits");
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "gpucc's file I/O assumes a little-endian host"
 #endif
@@ -35,6 +40,11 @@ enum {
     NPY_MAX_HEADER = 1 << 20,     /* sanity bound on a header we will parse */
     NPY_DESCR_SHOWN = 40,         /* at most this much of a bad descr or key in messages */
 };
+
+/* Each dtype's NumPy descr, from GPUCC_DTYPE_TABLE. */
+#define NPY_DESCR(enumerator, name, bytes, descr, long_name) [enumerator] = descr,
+static const char *const npy_descrs[GPUCC_DTYPE_COUNT] = {GPUCC_DTYPE_TABLE(NPY_DESCR)};
+#undef NPY_DESCR
 
 /* ---- Small I/O helpers ---- */
 
@@ -74,16 +84,28 @@ static gpucc_status open_regular(const char *path, FILE **out, uint64_t *size)
     return GPUCC_OK;
 }
 
-/* Allocates out->data for out->count floats and fills it from f. */
-static gpucc_status read_data(FILE *f, const char *path, gpucc_array *out)
+/* count elements of dtype in memory from gpucc_alloc_floats (so aligned as
+ * it aligns, and freed with gpucc_free_floats); NULL when the size
+ * overflows or memory runs out. */
+static void *alloc_elements(gpucc_dtype dtype, size_t count)
+{
+    size_t size = gpucc_dtype_size(dtype);
+    if (count > SIZE_MAX / size)
+        return NULL;
+    return gpucc_alloc_floats((count * size + sizeof(float) - 1) / sizeof(float));
+}
+
+/* Allocates out->data for out->count elements of out->dtype and fills it
+ * from f; an empty array keeps data NULL. */
+static gpucc_status read_data(FILE *f, const char *path, gpucci_typed_array *out)
 {
     if (out->count == 0)
         return GPUCC_OK;
-    out->data = gpucc_alloc_floats(out->count);
+    out->data = alloc_elements(out->dtype, out->count);
     if (!out->data)
-        return gpucci_fail(GPUCC_E_NOMEM, "%s: cannot allocate memory for %zu floats", path,
-                          out->count);
-    return read_exact(f, path, out->data, out->count * sizeof(float));
+        return gpucci_fail(GPUCC_E_NOMEM, "%s: cannot allocate memory for %zu %s elements", path, out->count,
+                           gpucc_dtype_long_name(out->dtype));
+    return read_exact(f, path, out->data, out->count * gpucc_dtype_size(out->dtype));
 }
 
 static int ends_with_npy(const char *path)
@@ -96,19 +118,19 @@ static int ends_with_npy(const char *path)
            (ext[3] | 0x20) == 'y';
 }
 
-/* ---- Raw float32 ---- */
+/* ---- Raw elements ---- */
 
-/* The shape of a raw file (all data, no header). */
-static gpucc_status layout_raw(const char *path, uint64_t size, gpucc_array *out)
+/* The shape of a raw file of out->dtype elements (all data, no header). */
+static gpucc_status layout_raw(const char *path, uint64_t size, gpucci_typed_array *out)
 {
-    if (size % sizeof(float) != 0)
-        return gpucci_fail(GPUCC_E_FORMAT,
-                          "%s: size %ju bytes is not a multiple of 4 (raw float32 data)", path,
-                          (uintmax_t)size);
-    if (size / sizeof(float) > SIZE_MAX / sizeof(float))
+    size_t element = gpucc_dtype_size(out->dtype);
+    if (size % element != 0)
+        return gpucci_fail(GPUCC_E_FORMAT, "%s: size %ju bytes is not a multiple of %zu (raw %s data)", path,
+                           (uintmax_t)size, element, gpucc_dtype_long_name(out->dtype));
+    if (size / element > SIZE_MAX / element)
         return gpucci_fail(GPUCC_E_FORMAT, "%s: file too large (%ju bytes)", path, (uintmax_t)size);
     out->rank = 1;
-    out->count = (size_t)(size / sizeof(float));
+    out->count = (size_t)(size / element);
     out->shape[0] = out->count;
     out->shape[1] = 1;
     return GPUCC_OK;
@@ -117,9 +139,11 @@ static gpucc_status layout_raw(const char *path, uint64_t size, gpucc_array *out
 /* ---- .npy header parsing ---- */
 
 /* A recursive-descent reader of the header dict. `text` is NUL-terminated
- * and `end` points at that NUL; an embedded NUL simply fails to parse. */
+ * and `end` points at that NUL; an embedded NUL simply fails to parse.
+ * dtype is the one asked for, named when the descr is not a string. */
 typedef struct {
     const char *path;
+    gpucc_dtype dtype;
     const char *text;
     const char *p;
     const char *end;
@@ -289,8 +313,8 @@ static gpucc_status parse_entry(npy_parser *ps, npy_header *h)
     if (seen == &h->have_descr) {
         skip_ws(ps);
         if (*ps->p != '\'' && *ps->p != '"')
-            return gpucci_fail(GPUCC_E_FORMAT, "%s: structured dtype is not float32 ('<f4')",
-                              ps->path);
+            return gpucci_fail(GPUCC_E_FORMAT, "%s: structured dtype is not %s ('%s')", ps->path,
+                               gpucc_dtype_long_name(ps->dtype), npy_descrs[ps->dtype]);
         return parse_string(ps, &h->descr, &h->descr_len);
     }
     if (seen == &h->have_fortran_order)
@@ -298,10 +322,11 @@ static gpucc_status parse_entry(npy_parser *ps, npy_header *h)
     return parse_shape(ps, h);
 }
 
-/* The whole header: "{" entries "}" followed only by whitespace. */
-static gpucc_status parse_header(const char *path, const char *text, size_t len, npy_header *h)
+/* The whole header: "{" entries "}" followed only by whitespace; dtype is
+ * the one asked for (named in messages). */
+static gpucc_status parse_header(const char *path, gpucc_dtype dtype, const char *text, size_t len, npy_header *h)
 {
-    npy_parser ps = {path, text, text, text + len};
+    npy_parser ps = {path, dtype, text, text, text + len};
     memset(h, 0, sizeof *h);
     gpucc_status st = expect_char(&ps, '{', "'{' starting the header dict");
     if (st != GPUCC_OK)
@@ -332,15 +357,18 @@ static gpucc_status parse_header(const char *path, const char *text, size_t len,
     return GPUCC_OK;
 }
 
-/* Checks what the header describes against what we support and fills the
- * shape of out. data_bytes is what the file holds after the header. */
+/* Checks what the header describes against what we support (out->dtype's
+ * descr) and fills the shape of out. data_bytes is what the file holds
+ * after the header. */
 static gpucc_status check_header(const char *path, const npy_header *h, size_t max_rank,
-                                 uint64_t data_bytes, gpucc_array *out)
+                                 uint64_t data_bytes, gpucci_typed_array *out)
 {
-    if (h->descr_len != 3 || memcmp(h->descr, "<f4", 3) != 0) {
+    const char *descr = npy_descrs[out->dtype];
+    size_t element = gpucc_dtype_size(out->dtype);
+    if (h->descr_len != strlen(descr) || memcmp(h->descr, descr, h->descr_len) != 0) {
         char shown[NPY_DESCR_SHOWN + 1];
-        return gpucci_fail(GPUCC_E_FORMAT, "%s: dtype '%s' is not float32 ('<f4')", path,
-                          shown_text(shown, h->descr, h->descr_len));
+        return gpucci_fail(GPUCC_E_FORMAT, "%s: dtype '%s' is not %s ('%s')", path,
+                           shown_text(shown, h->descr, h->descr_len), gpucc_dtype_long_name(out->dtype), descr);
     }
     if (h->rank == 0 || h->rank > max_rank)
         return gpucci_fail(GPUCC_E_FORMAT, "%s: rank %zu array is not supported (expected %s)",
@@ -360,13 +388,13 @@ static gpucc_status check_header(const char *path, const npy_header *h, size_t m
         }
     }
     for (size_t i = 0; i < h->rank && count != 0; i++) {
-        if (count > SIZE_MAX / sizeof(float) / h->dims[i])
+        if (count > SIZE_MAX / element / h->dims[i])
             return gpucci_fail(GPUCC_E_FORMAT, "%s: shape is too large: its size overflows size_t",
                               path);
         count *= h->dims[i];
     }
 
-    uint64_t expected = (uint64_t)count * sizeof(float);
+    uint64_t expected = (uint64_t)count * element;
     if (data_bytes < expected)
         return gpucci_fail(GPUCC_E_FORMAT, "%s: truncated: expected %ju bytes of data, found %ju",
                           path, (uintmax_t)expected, (uintmax_t)data_bytes);
@@ -386,9 +414,9 @@ static gpucc_status check_header(const char *path, const npy_header *h, size_t m
 
 /* ---- .npy ---- */
 
-/* Reads a .npy file's preamble and header into the shape of out, leaving f
- * at the first float. */
-static gpucc_status layout_npy(FILE *f, const char *path, uint64_t size, size_t max_rank, gpucc_array *out)
+/* Reads a .npy file's preamble and header into the shape of out (of
+ * out->dtype), leaving f at the first element. */
+static gpucc_status layout_npy(FILE *f, const char *path, uint64_t size, size_t max_rank, gpucci_typed_array *out)
 {
     unsigned char pre[12];
     size_t n = size < 8 ? (size_t)size : 8;
@@ -431,7 +459,7 @@ static gpucc_status layout_npy(FILE *f, const char *path, uint64_t size, size_t 
     if (st == GPUCC_OK) {
         text[header_len] = '\0';
         npy_header h;
-        st = parse_header(path, text, (size_t)header_len, &h);
+        st = parse_header(path, out->dtype, text, (size_t)header_len, &h);
         if (st == GPUCC_OK)
             st = check_header(path, &h, max_rank, size - preamble - header_len, out);
     }
@@ -439,9 +467,10 @@ static gpucc_status layout_npy(FILE *f, const char *path, uint64_t size, size_t 
     return st;
 }
 
-/* Opens path and reads its shape (.npy: from the header; otherwise raw
- * float32), leaving *f at the first float (close it). */
-static gpucc_status open_array(const char *path, size_t max_rank, FILE **f, gpucc_array *out)
+/* Opens path and reads its shape as an array of out->dtype (.npy: from the
+ * header; otherwise raw elements), leaving *f at the first element (close
+ * it). */
+static gpucc_status open_array(const char *path, size_t max_rank, FILE **f, gpucci_typed_array *out)
 {
     uint64_t size = 0;
     gpucc_status st = open_regular(path, f, &size);
@@ -455,65 +484,144 @@ static gpucc_status open_array(const char *path, size_t max_rank, FILE **f, gpuc
     return st;
 }
 
-/* ---- Public API ---- */
+/* ---- Reading ---- */
 
-gpucc_status gpucc_array_load(const char *path, size_t max_rank, gpucc_array *out)
+/* The shape of the array of out->dtype in path (rank at most max_rank)
+ * into out, reading no data. */
+static gpucc_status read_shape(const char *path, size_t max_rank, gpucci_typed_array *out)
+{
+    FILE *f = NULL;
+    gpucc_status st = open_array(path, max_rank, &f, out);
+    if (st == GPUCC_OK)
+        fclose(f);
+    return st;
+}
+
+/* Reads rows [first, end) of the array of out->dtype in path (rank at most
+ * max_rank; the rows of a 1-D array are its elements) into out, its
+ * shape[0] end - first, and nothing else of its data. */
+static gpucc_status read_rows(const char *path, size_t max_rank, size_t first, size_t end, gpucci_typed_array *out)
+{
+    FILE *f = NULL;
+    gpucc_status st = open_array(path, max_rank, &f, out);
+    if (st != GPUCC_OK)
+        return st;
+    size_t row = out->shape[0] ? out->count / out->shape[0] : 1; /* elements per row */
+    if (end > out->shape[0])
+        st = gpucci_fail(GPUCC_E_FORMAT, "%s: holds %zu %s, not the %zu expected", path, out->shape[0],
+                         out->rank == 1 ? "elements" : "rows", end);
+    else if (fseeko(f, (off_t)(first * row * gpucc_dtype_size(out->dtype)), SEEK_CUR) != 0)
+        st = gpucci_fail(GPUCC_E_IO, "%s: seek failed: %s", path, strerror(errno));
+    if (st == GPUCC_OK) {
+        out->shape[0] = end - first;
+        out->count = (end - first) * row;
+        st = read_data(f, path, out);
+    }
+    fclose(f);
+    return st;
+}
+
+/* Moves a float32 array into the gpucc_array of the float32 functions,
+ * zeroing *from. */
+static void take_floats(gpucci_typed_array *from, gpucc_array *to)
+{
+    *to = (gpucc_array){from->data, from->rank, {from->shape[0], from->shape[1]}, from->count};
+    memset(from, 0, sizeof *from);
+}
+
+gpucc_status gpucci_typed_array_alloc(gpucc_dtype dtype, size_t rows, size_t cols, gpucci_typed_array *out)
 {
     if (!out)
-        return gpucci_fail(GPUCC_E_INVALID, "gpucc_array_load: out is NULL");
+        return gpucci_fail(GPUCC_E_INVALID, "gpucci_typed_array_alloc: out is NULL");
     memset(out, 0, sizeof *out);
-    if (!path)
-        return gpucci_fail(GPUCC_E_INVALID, "gpucc_array_load: path is NULL");
+    if (!gpucc_dtype_size(dtype))
+        return gpucci_fail(GPUCC_E_INVALID, "gpucci_typed_array_alloc: invalid dtype %d", (int)dtype);
+    void *data = cols != 0 && rows > SIZE_MAX / cols ? NULL : alloc_elements(dtype, rows * cols);
+    if (!data)
+        return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate %zu x %zu %s elements", rows, cols,
+                           gpucc_dtype_long_name(dtype));
+    *out = (gpucci_typed_array){data, dtype, cols == 1 ? 1 : 2, {rows, cols}, rows * cols};
+    return GPUCC_OK;
+}
+
+void gpucci_typed_array_free(gpucci_typed_array *array)
+{
+    if (!array)
+        return;
+    gpucc_free_floats(array->data);
+    memset(array, 0, sizeof *array);
+}
+
+gpucc_status gpucci_typed_array_load(const char *path, gpucc_dtype dtype, size_t max_rank, gpucci_typed_array *out)
+{
+    if (!out)
+        return gpucci_fail(GPUCC_E_INVALID, "gpucci_typed_array_load: out is NULL");
+    memset(out, 0, sizeof *out);
+    if (!path || !gpucc_dtype_size(dtype))
+        return gpucci_fail(GPUCC_E_INVALID, "gpucci_typed_array_load: invalid arguments");
     if (max_rank < 1 || max_rank > 2)
         return gpucci_fail(GPUCC_E_INVALID, "%s: max_rank %zu must be 1 or 2", path, max_rank);
 
     FILE *f = NULL;
+    out->dtype = dtype;
     gpucc_status st = open_array(path, max_rank, &f, out);
     if (st == GPUCC_OK) {
         st = read_data(f, path, out);
         fclose(f); /* read-only: nothing to lose on close */
     }
     if (st != GPUCC_OK)
-        gpucc_array_free(out);
+        gpucci_typed_array_free(out);
+    return st;
+}
+
+gpucc_status gpucci_typed_array_length(const char *path, gpucc_dtype dtype, size_t *n)
+{
+    if (!path || !n || !gpucc_dtype_size(dtype))
+        return gpucci_fail(GPUCC_E_INVALID, "gpucci_typed_array_length: invalid arguments");
+    gpucci_typed_array shape = {.dtype = dtype};
+    gpucc_status st = read_shape(path, 1, &shape);
+    if (st == GPUCC_OK)
+        *n = shape.count;
+    return st;
+}
+
+gpucc_status gpucci_typed_array_load_range(const char *path, gpucc_dtype dtype, size_t first, size_t end,
+                                           gpucci_typed_array *out)
+{
+    if (!out)
+        return gpucci_fail(GPUCC_E_INVALID, "gpucci_typed_array_load_range: out is NULL");
+    memset(out, 0, sizeof *out);
+    if (!path || first > end || !gpucc_dtype_size(dtype))
+        return gpucci_fail(GPUCC_E_INVALID, "gpucci_typed_array_load_range: invalid arguments");
+    out->dtype = dtype;
+    gpucc_status st = read_rows(path, 1, first, end, out);
+    if (st != GPUCC_OK)
+        gpucci_typed_array_free(out);
+    return st;
+}
+
+gpucc_status gpucc_array_load(const char *path, size_t max_rank, gpucc_array *out)
+{
+    if (!out)
+        return gpucci_fail(GPUCC_E_INVALID, "gpucc_array_load: out is NULL");
+    gpucci_typed_array array;
+    gpucc_status st = gpucci_typed_array_load(path, GPUCC_F32, max_rank, &array);
+    take_floats(&array, out);
     return st;
 }
 
 gpucc_status gpucci_array_length(const char *path, size_t *n)
 {
-    FILE *f = NULL;
-    gpucc_array shape = {0};
-    if (!path || !n)
-        return gpucci_fail(GPUCC_E_INVALID, "gpucci_array_length: invalid arguments");
-    gpucc_status st = open_array(path, 1, &f, &shape);
-    if (st == GPUCC_OK) {
-        fclose(f);
-        *n = shape.count;
-    }
-    return st;
+    return gpucci_typed_array_length(path, GPUCC_F32, n);
 }
 
 gpucc_status gpucci_array_load_range(const char *path, size_t first, size_t end, gpucc_array *out)
 {
     if (!out)
         return gpucci_fail(GPUCC_E_INVALID, "gpucci_array_load_range: out is NULL");
-    memset(out, 0, sizeof *out);
-    if (!path || first > end)
-        return gpucci_fail(GPUCC_E_INVALID, "gpucci_array_load_range: invalid arguments");
-    FILE *f = NULL;
-    gpucc_status st = open_array(path, 1, &f, out);
-    if (st != GPUCC_OK)
-        return st;
-    if (end > out->count)
-        st = gpucci_fail(GPUCC_E_FORMAT, "%s: holds %zu elements, not the %zu expected", path, out->count, end);
-    else if (fseeko(f, (off_t)(first * sizeof(float)), SEEK_CUR) != 0)
-        st = gpucci_fail(GPUCC_E_IO, "%s: seek failed: %s", path, strerror(errno));
-    if (st == GPUCC_OK) {
-        out->count = out->shape[0] = end - first;
-        st = read_data(f, path, out);
-    }
-    fclose(f);
-    if (st != GPUCC_OK)
-        gpucc_array_free(out);
+    gpucci_typed_array array;
+    gpucc_status st = gpucci_typed_array_load_range(path, GPUCC_F32, first, end, &array);
+    take_floats(&array, out);
     return st;
 }
 
@@ -525,17 +633,20 @@ void gpucc_array_free(gpucc_array *array)
     memset(array, 0, sizeof *array);
 }
 
-/* Formats the padded 1.0 header (magic through '\n') into buf and returns
- * its length, a multiple of NPY_ALIGN; 0 if it does not fit. */
-static size_t format_header(char *buf, size_t cap, size_t rank, const size_t *shape)
+/* ---- Writing ---- */
+
+/* Formats the padded 1.0 header (magic through '\n') of an array of dtype
+ * into buf and returns its length, a multiple of NPY_ALIGN; 0 if it does
+ * not fit. */
+static size_t format_header(char *buf, size_t cap, gpucc_dtype dtype, size_t rank, const size_t *shape)
 {
     char dict[160];
+    const char *descr = npy_descrs[dtype];
     int n = rank == 1
-                ? snprintf(dict, sizeof dict,
-                           "{'descr': '<f4', 'fortran_order': False, 'shape': (%zu,), }", shape[0])
-                : snprintf(dict, sizeof dict,
-                           "{'descr': '<f4', 'fortran_order': False, 'shape': (%zu, %zu), }",
-                           shape[0], shape[1]);
+                ? snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (%zu,), }", descr,
+                           shape[0])
+                : snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (%zu, %zu), }",
+                           descr, shape[0], shape[1]);
     if (n < 0 || (size_t)n >= sizeof dict)
         return 0;
     /* preamble (10) + dict + at least the '\n', rounded up to NPY_ALIGN */
@@ -554,24 +665,27 @@ static size_t format_header(char *buf, size_t cap, size_t rank, const size_t *sh
     return total;
 }
 
-/* Checks what gpucci_array_write and gpucc_npy_save are given and returns
- * the element count in *count. */
-static gpucc_status check_array(const char *path, const float *data, size_t rank, const size_t *shape,
-                                size_t *count)
+/* Checks what the write and save functions are given and returns the
+ * element count in *count. */
+static gpucc_status check_array(const char *path, gpucc_dtype dtype, const void *data, size_t rank,
+                                const size_t *shape, size_t *count)
 {
     if (!path || !shape)
         return gpucci_fail(GPUCC_E_INVALID, "cannot save an array: path or shape is NULL");
+    size_t element = gpucc_dtype_size(dtype);
+    if (!element)
+        return gpucci_fail(GPUCC_E_INVALID, "%s: cannot save an array of invalid dtype %d", path, (int)dtype);
     if (rank != 1 && rank != 2)
         return gpucci_fail(GPUCC_E_INVALID, "%s: cannot save a rank %zu array (must be 1 or 2)",
                           path, rank);
     size_t n = shape[0];
     if (rank == 2) {
-        if (shape[1] != 0 && n > SIZE_MAX / sizeof(float) / shape[1])
+        if (shape[1] != 0 && n > SIZE_MAX / element / shape[1])
             return gpucci_fail(GPUCC_E_INVALID, "%s: shape %zu x %zu overflows size_t", path,
                               shape[0], shape[1]);
         n *= shape[1];
     }
-    if (n > SIZE_MAX / sizeof(float))
+    if (n > SIZE_MAX / element)
         return gpucci_fail(GPUCC_E_INVALID, "%s: shape %zu overflows size_t", path, n);
     if (n && !data)
         return gpucci_fail(GPUCC_E_INVALID, "%s: data is NULL", path);
@@ -579,44 +693,51 @@ static gpucc_status check_array(const char *path, const float *data, size_t rank
     return GPUCC_OK;
 }
 
-/* Writes a checked array of count floats to stream: a .npy header first
- * when `npy`, then the data. */
-static gpucc_status write_array(FILE *stream, const char *path, const float *data, size_t rank,
+/* Writes a checked array of count elements of dtype to stream: a .npy
+ * header first when `npy`, then the data. */
+static gpucc_status write_array(FILE *stream, const char *path, gpucc_dtype dtype, const void *data, size_t rank,
                                 const size_t *shape, size_t count, int npy)
 {
     char header[256];
-    size_t header_len = npy ? format_header(header, sizeof header, rank, shape) : 0;
+    size_t header_len = npy ? format_header(header, sizeof header, dtype, rank, shape) : 0;
     if (npy && header_len == 0)
         return gpucci_fail(GPUCC_E_INVALID, "%s: cannot format the .npy header", path);
+    size_t element = gpucc_dtype_size(dtype);
     errno = 0;
     if (fwrite(header, 1, header_len, stream) != header_len ||
-        (count && fwrite(data, sizeof(float), count, stream) != count))
+        (count && fwrite(data, element, count, stream) != count))
         return gpucci_fail(GPUCC_E_IO, "cannot write %s: %s", path, strerror(errno ? errno : EIO));
     return GPUCC_OK;
+}
+
+gpucc_status gpucci_typed_array_write(FILE *stream, const char *path, gpucc_dtype dtype, const void *data,
+                                      size_t rank, const size_t *shape)
+{
+    size_t count = 0;
+    gpucc_status st = check_array(path, dtype, data, rank, shape, &count);
+    if (st == GPUCC_OK && !stream)
+        st = gpucci_fail(GPUCC_E_INVALID, "%s: stream is NULL", path);
+    if (st != GPUCC_OK)
+        return st;
+    return write_array(stream, path, dtype, data, rank, shape, count, ends_with_npy(path));
 }
 
 gpucc_status gpucci_array_write(FILE *stream, const char *path, const float *data, size_t rank,
                                const size_t *shape)
 {
-    size_t count;
-    gpucc_status st = check_array(path, data, rank, shape, &count);
-    if (st == GPUCC_OK && !stream)
-        st = gpucci_fail(GPUCC_E_INVALID, "%s: stream is NULL", path);
-    if (st != GPUCC_OK)
-        return st;
-    return write_array(stream, path, data, rank, shape, count, ends_with_npy(path));
+    return gpucci_typed_array_write(stream, path, GPUCC_F32, data, rank, shape);
 }
 
 gpucc_status gpucc_npy_save(const char *path, const float *data, size_t rank, const size_t *shape)
 {
-    size_t count;
-    gpucc_status st = check_array(path, data, rank, shape, &count);
+    size_t count = 0;
+    gpucc_status st = check_array(path, GPUCC_F32, data, rank, shape, &count);
     gpucci_atomic_file file;
     if (st == GPUCC_OK)
         st = gpucci_atomic_file_open(&file, path);
     if (st != GPUCC_OK)
         return st;
-    st = write_array(file.stream, path, data, rank, shape, count, 1);
+    st = write_array(file.stream, path, GPUCC_F32, data, rank, shape, count, 1);
     if (st != GPUCC_OK) {
         gpucci_atomic_file_abort(&file);
         return st;

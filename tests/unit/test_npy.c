@@ -1,5 +1,7 @@
-/* Tests of host/npy.c and host/atomic-file.c: .npy and raw float32 loading
- * and writing, atomic output files. */
+/* Tests of host/io/npy.c, host/io/atomic-file.c and the typed generator of
+ * host/core/generate.c: .npy and raw loading and writing of float32 and of
+ * every dtype (typed-array.h), atomic output files, generated data of each
+ * type. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <check.h>
@@ -15,6 +17,7 @@
 #include "gpucc.h"
 #include "support.h"
 #include "npy.h"
+#include "typed-array.h"
 
 /* Every test writes into its own fresh directory (Check forks per test). */
 static char tmpdir[64];
@@ -773,6 +776,300 @@ START_TEST(range_reads)
 }
 END_TEST
 
+/* ---- Typed arrays (host/typed-array.h) ---- */
+
+/* The .npy descr of each dtype, as README's "Data types" promises. */
+static const char *const DESCRS[GPUCC_DTYPE_COUNT] = {
+    [GPUCC_F32] = "<f4", [GPUCC_F64] = "<f8", [GPUCC_F16] = "<f2", [GPUCC_BF16] = "<u2", [GPUCC_I32] = "<i4"};
+
+/* Arbitrary bytes for n elements of dtype (every bit pattern: NaNs,
+ * infinities, subnormals, negative integers), in memory of
+ * gpucci_typed_array_alloc. */
+static gpucci_typed_array random_typed(gpucc_dtype dtype, size_t rows, size_t cols, uint64_t seed)
+{
+    gpucci_typed_array a;
+    ck_assert_int_eq(gpucci_typed_array_alloc(dtype, rows, cols, &a), GPUCC_OK);
+    unsigned char *bytes = a.data;
+    uint64_t state = seed;
+    for (size_t i = 0; i < a.count * gpucc_dtype_size(dtype); i++)
+        bytes[i] = (unsigned char)(support_splitmix64(&state) >> 56);
+    return a;
+}
+
+/* Writes array (rank, shape as given) of its dtype to path with
+ * gpucci_typed_array_write. */
+static void write_typed(const char *path, const gpucci_typed_array *array, size_t rank, const size_t *shape)
+{
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_msg(gpucci_typed_array_write(f, path, array->dtype, array->data, rank, shape) == GPUCC_OK, "%s",
+                  gpucc_last_error());
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Every dtype, .npy and raw, rank 1 and 2: what is written loads back bit
+ * for bit with its shape; the .npy header holds the dtype's descr and a
+ * raw file exactly the data. */
+START_TEST(typed_round_trip)
+{
+    static const char *const names[] = {"t.npy", "t.raw"};
+    static const size_t shapes[][3] = {{1, 1001, 1}, {2, 37, 5}, {1, 0, 1}, {2, 3, 0}};
+    for (int d = 0; d < GPUCC_DTYPE_COUNT; d++) {
+        size_t element = gpucc_dtype_size((gpucc_dtype)d);
+        for (size_t f = 0; f < COUNT(names); f++)
+            for (size_t s = 0; s < COUNT(shapes); s++) {
+                size_t rank = shapes[s][0], shape[2] = {shapes[s][1], shapes[s][2]};
+                gpucci_typed_array x = random_typed((gpucc_dtype)d, shape[0], shape[1], 11 + d);
+                const char *path = tmp_path(names[f]);
+                write_typed(path, &x, rank, shape);
+                int npy = f == 0;
+                size_t n;
+                unsigned char *bytes = read_file(path, &n);
+                size_t offset = npy ? n - x.count * element : 0;
+                ck_assert_uint_eq(n, offset + x.count * element);
+                ck_assert_uint_eq(offset % 64, 0);
+                if (npy) {
+                    char descr[32];
+                    snprintf(descr, sizeof descr, "{'descr': '%s',", DESCRS[d]);
+                    ck_assert_int_eq(memcmp(bytes + 10, descr, strlen(descr)), 0);
+                }
+                if (x.count)
+                    ck_assert_mem_eq(bytes + offset, x.data, x.count * element);
+                free(bytes);
+
+                gpucci_typed_array y;
+                ck_assert_msg(gpucci_typed_array_load(path, (gpucc_dtype)d, 2, &y) == GPUCC_OK, "%s",
+                              gpucc_last_error());
+                ck_assert_int_eq(y.dtype, d);
+                ck_assert_uint_eq(y.rank, npy ? rank : 1);
+                ck_assert_uint_eq(y.count, x.count);
+                ck_assert_uint_eq(y.shape[0], npy ? shape[0] : x.count);
+                ck_assert_uint_eq(y.shape[1], npy && rank == 2 ? shape[1] : 1);
+                if (x.count)
+                    ck_assert_mem_eq(y.data, x.data, x.count * element);
+                gpucci_typed_array_free(&y);
+                gpucci_typed_array_free(&x);
+            }
+    }
+}
+END_TEST
+
+/* Every dtype, .npy and raw: the length without the data, then elements
+ * [first, end) and nothing else; a range past the end refused. */
+START_TEST(typed_range_reads)
+{
+    enum { N = 5003 };
+    static const char *const names[] = {"range.npy", "range.bin"};
+    for (int d = 0; d < GPUCC_DTYPE_COUNT; d++) {
+        size_t element = gpucc_dtype_size((gpucc_dtype)d);
+        gpucci_typed_array x = random_typed((gpucc_dtype)d, N, 1, 21 + d);
+        size_t shape[1] = {N};
+        for (size_t f = 0; f < COUNT(names); f++) {
+            const char *path = tmp_path(names[f]);
+            write_typed(path, &x, 1, shape);
+            size_t n = 0;
+            ck_assert_int_eq(gpucci_typed_array_length(path, (gpucc_dtype)d, &n), GPUCC_OK);
+            ck_assert_uint_eq(n, N);
+            const size_t ranges[][2] = {{0, N}, {0, 0}, {2048, 4096}, {4096, N}, {N, N}, {17, 18}};
+            for (size_t r = 0; r < COUNT(ranges); r++) {
+                gpucci_typed_array part;
+                ck_assert_int_eq(gpucci_typed_array_load_range(path, (gpucc_dtype)d, ranges[r][0], ranges[r][1], &part),
+                                 GPUCC_OK);
+                ck_assert_int_eq(part.dtype, d);
+                ck_assert_uint_eq(part.rank, 1);
+                ck_assert_uint_eq(part.count, ranges[r][1] - ranges[r][0]);
+                ck_assert_uint_eq(part.shape[0], part.count);
+                if (part.count)
+                    ck_assert_mem_eq(part.data, (unsigned char *)x.data + ranges[r][0] * element, part.count * element);
+                gpucci_typed_array_free(&part);
+            }
+            gpucci_typed_array part;
+            ck_assert_int_eq(gpucci_typed_array_load_range(path, (gpucc_dtype)d, 10, N + 1, &part), GPUCC_E_FORMAT);
+            ck_assert_ptr_null(part.data);
+            ck_assert_int_eq(gpucci_typed_array_load_range(path, (gpucc_dtype)d, 11, 10, &part), GPUCC_E_INVALID);
+        }
+        gpucci_typed_array_free(&x);
+    }
+}
+END_TEST
+
+/* A .npy of any other dtype's descr is refused, naming both descrs and the
+ * type asked for; nothing is returned. */
+START_TEST(typed_wrong_descr)
+{
+    const char *path = tmp_path("other.npy");
+    size_t shape[1] = {5};
+    for (int written = 0; written < GPUCC_DTYPE_COUNT; written++) {
+        gpucci_typed_array x = random_typed((gpucc_dtype)written, 5, 1, 31);
+        write_typed(path, &x, 1, shape);
+        gpucci_typed_array_free(&x);
+        for (int asked = 0; asked < GPUCC_DTYPE_COUNT; asked++) {
+            if (asked == written)
+                continue;
+            char detail[128];
+            snprintf(detail, sizeof detail, "other.npy: dtype '%s' is not %s ('%s')", DESCRS[written],
+                     gpucc_dtype_long_name((gpucc_dtype)asked), DESCRS[asked]);
+            gpucci_typed_array y;
+            memset(&y, 0xab, sizeof y);
+            ck_assert_int_eq(gpucci_typed_array_load(path, (gpucc_dtype)asked, 2, &y), GPUCC_E_FORMAT);
+            ck_assert_msg(strstr(gpucc_last_error(), detail), "\"%s\" lacks \"%s\"", gpucc_last_error(), detail);
+            ck_assert_ptr_null(y.data);
+            ck_assert_uint_eq(y.count, 0);
+            size_t n;
+            ck_assert_int_eq(gpucci_typed_array_length(path, (gpucc_dtype)asked, &n), GPUCC_E_FORMAT);
+            ck_assert_int_eq(gpucci_typed_array_load_range(path, (gpucc_dtype)asked, 0, 1, &y), GPUCC_E_FORMAT);
+        }
+    }
+    write_npy(path, 1, "{'descr': [('a', '<i4')], 'fortran_order': False, 'shape': (6,), }", 0, small, sizeof small);
+    gpucci_typed_array y;
+    ck_assert_int_eq(gpucci_typed_array_load(path, GPUCC_I32, 1, &y), GPUCC_E_FORMAT);
+    ck_assert_ptr_nonnull(strstr(gpucc_last_error(), "structured dtype is not int32 ('<i4')"));
+}
+END_TEST
+
+/* A raw file whose size is not a whole number of elements is refused,
+ * naming the element size and the type. */
+START_TEST(typed_raw_bad_size)
+{
+    const char *path = tmp_path("odd.raw");
+    for (int d = 0; d < GPUCC_DTYPE_COUNT; d++) {
+        size_t element = gpucc_dtype_size((gpucc_dtype)d);
+        static const char bytes[32] = "0123456789abcdef0123456789abcdef";
+        write_file(path, bytes, 2 * element + 1);
+        char detail[128];
+        snprintf(detail, sizeof detail, "size %zu bytes is not a multiple of %zu (raw %s data)", 2 * element + 1,
+                 element, gpucc_dtype_long_name((gpucc_dtype)d));
+        gpucci_typed_array y;
+        ck_assert_int_eq(gpucci_typed_array_load(path, (gpucc_dtype)d, 1, &y), GPUCC_E_FORMAT);
+        ck_assert_msg(strstr(gpucc_last_error(), detail), "\"%s\" lacks \"%s\"", gpucc_last_error(), detail);
+        ck_assert_ptr_null(y.data);
+    }
+}
+END_TEST
+
+/* Allocation: aligned for zero-copy buffers, rank from cols, data even when
+ * empty; bad arguments and overflow refused. */
+START_TEST(typed_alloc_and_arguments)
+{
+    gpucci_typed_array a;
+    for (int d = 0; d < GPUCC_DTYPE_COUNT; d++) {
+        ck_assert_int_eq(gpucci_typed_array_alloc((gpucc_dtype)d, 7, 3, &a), GPUCC_OK);
+        ck_assert_uint_eq((uintptr_t)a.data % 4096, 0);
+        ck_assert_int_eq(a.dtype, d);
+        ck_assert_uint_eq(a.rank, 2);
+        ck_assert_uint_eq(a.count, 21);
+        memset(a.data, 0x5a, a.count * gpucc_dtype_size((gpucc_dtype)d)); /* all of it is ours */
+        gpucci_typed_array_free(&a);
+        ck_assert_ptr_null(a.data);
+        gpucci_typed_array_free(&a);
+        ck_assert_int_eq(gpucci_typed_array_alloc((gpucc_dtype)d, 0, 1, &a), GPUCC_OK);
+        ck_assert_ptr_nonnull(a.data);
+        ck_assert_uint_eq(a.rank, 1);
+        ck_assert_uint_eq(a.count, 0);
+        gpucci_typed_array_free(&a);
+    }
+    gpucci_typed_array_free(NULL);
+    ck_assert_int_eq(gpucci_typed_array_alloc(GPUCC_F64, SIZE_MAX / 4, 4, &a), GPUCC_E_NOMEM);
+    ck_assert_ptr_null(a.data);
+    ck_assert_int_eq(gpucci_typed_array_alloc(GPUCC_F64, SIZE_MAX / 8, 1, &a), GPUCC_E_NOMEM);
+    ck_assert_int_eq(gpucci_typed_array_alloc(GPUCC_I32, SIZE_MAX / 2, 3, &a), GPUCC_E_NOMEM);
+    ck_assert_int_eq(gpucci_typed_array_alloc(GPUCC_DTYPE_COUNT, 1, 1, &a), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucci_typed_array_alloc(GPUCC_F32, 1, 1, NULL), GPUCC_E_INVALID);
+
+    const char *path = tmp_path("args.npy");
+    size_t shape[2] = {2, 3};
+    write_file(path, "", 0);
+    ck_assert_int_eq(gpucci_typed_array_load(path, GPUCC_DTYPE_COUNT, 1, &a), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucci_typed_array_load(path, GPUCC_F16, 3, &a), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucci_typed_array_load(NULL, GPUCC_F16, 1, &a), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucci_typed_array_load(path, GPUCC_F16, 1, NULL), GPUCC_E_INVALID);
+    size_t n;
+    ck_assert_int_eq(gpucci_typed_array_length(path, GPUCC_DTYPE_COUNT, &n), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucci_typed_array_load_range(path, GPUCC_DTYPE_COUNT, 0, 0, &a), GPUCC_E_INVALID);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(gpucci_typed_array_write(f, path, GPUCC_DTYPE_COUNT, small, 2, shape), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucci_typed_array_write(f, path, GPUCC_F64, small, 3, shape), GPUCC_E_INVALID);
+    size_t huge[2] = {SIZE_MAX / 8, 2};
+    ck_assert_int_eq(gpucci_typed_array_write(f, path, GPUCC_F64, small, 2, huge), GPUCC_E_INVALID);
+    ck_assert_int_eq(ftell(f), 0);
+    fclose(f);
+}
+END_TEST
+
+/* ---- Typed generation (core/generate.c) ---- */
+
+/* Every dtype: a range of the stream is the same part of the whole, with
+ * or without threads (the whole is long enough to be split); f32 is
+ * gpucc_generate's stream, f16 and bf16 that stream rounded, f64 in f32's
+ * range with more mantissa bits than f32 holds, i32 of both signs with
+ * every bit set somewhere. */
+START_TEST(typed_generation)
+{
+    enum { N = (1 << 20) + 13 };
+    float *f32 = gpucc_alloc_floats(N);
+    ck_assert_ptr_nonnull(f32);
+    ck_assert_int_eq(gpucc_generate(f32, N, 77, 1), GPUCC_OK);
+    for (int d = 0; d < GPUCC_DTYPE_COUNT; d++) {
+        gpucc_dtype dtype = (gpucc_dtype)d;
+        size_t element = gpucc_dtype_size(dtype);
+        gpucci_typed_array whole, part;
+        ck_assert_int_eq(gpucci_typed_array_alloc(dtype, N, 1, &whole), GPUCC_OK);
+        ck_assert_int_eq(gpucci_typed_array_alloc(dtype, N, 1, &part), GPUCC_OK);
+        ck_assert_int_eq(gpucci_generate_typed_range(dtype, whole.data, 0, N, 77, 2), GPUCC_OK);
+        const size_t ranges[][2] = {{0, N}, {1, 4097}, {N / 2 + 3, N}, {N - 1, N}};
+        for (size_t r = 0; r < COUNT(ranges); r++) {
+            size_t first = ranges[r][0], n = ranges[r][1] - first;
+            ck_assert_int_eq(gpucci_generate_typed_range(dtype, part.data, first, n, 77, 1), GPUCC_OK);
+            ck_assert_mem_eq(part.data, (unsigned char *)whole.data + first * element, n * element);
+        }
+        size_t negative = 0, wider = 0;
+        uint32_t bits_seen = 0;
+        for (size_t i = 0; i < N; i++) {
+            switch (dtype) {
+            case GPUCC_F32:
+                ck_assert_uint_eq(support_bits_of(((float *)whole.data)[i]), support_bits_of(f32[i]));
+                break;
+            case GPUCC_F16:
+                ck_assert_uint_eq(((uint16_t *)whole.data)[i], gpucc_float_to_f16(f32[i]));
+                break;
+            case GPUCC_BF16:
+                ck_assert_uint_eq(((uint16_t *)whole.data)[i], gpucc_float_to_bf16(f32[i]));
+                break;
+            case GPUCC_F64: {
+                double v = ((double *)whole.data)[i], magnitude = v < 0 ? -v : v;
+                ck_assert(magnitude >= 0x1p-10 && magnitude < 0x1p10);
+                negative += v < 0;
+                wider += (double)(float)v != v;
+                break;
+            }
+            case GPUCC_I32: {
+                int32_t v = ((int32_t *)whole.data)[i];
+                negative += v < 0;
+                bits_seen |= (uint32_t)v;
+                break;
+            }
+            case GPUCC_DTYPE_COUNT:
+                break;
+            }
+        }
+        if (dtype == GPUCC_F64 || dtype == GPUCC_I32) /* random signs: about half, far from 0 or all */
+            ck_assert(negative > N / 2 - N / 50 && negative < N / 2 + N / 50);
+        if (dtype == GPUCC_F64)
+            ck_assert_uint_gt(wider, N - N / 1000);
+        if (dtype == GPUCC_I32)
+            ck_assert_uint_eq(bits_seen, UINT32_MAX);
+        gpucci_typed_array_free(&whole);
+        gpucci_typed_array_free(&part);
+    }
+    double d[2];
+    ck_assert_int_eq(gpucci_generate_typed_range(GPUCC_DTYPE_COUNT, d, 0, 1, 77, 1), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucci_generate_typed_range(GPUCC_F64, NULL, 0, 1, 77, 1), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucci_generate_typed_range(GPUCC_F64, d, SIZE_MAX, 2, 77, 1), GPUCC_E_INVALID);
+    gpucc_free_floats(f32);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     const TTest *const save[] = {
@@ -786,10 +1083,13 @@ Suite *test_suite(void)
     const TTest *const malformed[] = {
         raw_bad_size, bad_dtype, fortran_2d, bad_rank, truncated_and_trailing, bad_magic_and_version,
         header_length_beyond_file, malformed_headers, io_errors, control_characters_in_details};
+    const TTest *const typed[] = {typed_round_trip, typed_range_reads, typed_wrong_descr, typed_raw_bad_size,
+                                  typed_alloc_and_arguments, typed_generation};
     Suite *s = suite_create("npy");
     tcase_add_checked_fixture(support_tcase(s, "save", 0, save, COUNT(save)), setup, teardown);
     tcase_add_checked_fixture(support_tcase(s, "atomic file", 0, atomic_file, COUNT(atomic_file)), setup, teardown);
     tcase_add_checked_fixture(support_tcase(s, "valid", 0, valid, COUNT(valid)), setup, teardown);
     tcase_add_checked_fixture(support_tcase(s, "malformed", 0, malformed, COUNT(malformed)), setup, teardown);
+    tcase_add_checked_fixture(support_tcase(s, "typed", 0, typed, COUNT(typed)), setup, teardown);
     return s;
 }
