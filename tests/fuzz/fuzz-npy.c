@@ -1,12 +1,14 @@
 /*
- * libFuzzer target for the array reader (gpucc_array_load in host/npy.c).
+ * libFuzzer target for the array reader (gpucci_typed_array_load and
+ * gpucc_array_load in host/io/npy.c).
  *
  * The reader only reads from a path, so each input is written to a file in
  * a private temporary directory, once as NAME.npy (the .npy parser, with
- * max_rank 1 and 2) and once as NAME.f32 (raw float32). Besides the
- * sanitizers, every load is checked against its contract: on success the
- * shape, count and data match the file; on failure the array is zeroed and
- * the error is one printable line.
+ * max_rank 1 and 2) and once as NAME.raw (raw elements), and each is read
+ * as every data type. Besides the sanitizers, every load is checked against
+ * its contract: on success the shape, count and data match the file; on
+ * failure the array is zeroed and the error is one printable line; the
+ * float32 gpucc_array_load gives what the typed load gives for f32.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -18,6 +20,7 @@
 
 #include "fuzz-report.h"
 #include "gpucc.h"
+#include "typed-array.h"
 
 static char dir[4096];
 static char npy_path[4096 + 16];
@@ -51,7 +54,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         exit(1);
     }
     snprintf(npy_path, sizeof npy_path, "%s/in.npy", dir);
-    snprintf(raw_path, sizeof raw_path, "%s/in.f32", dir);
+    snprintf(raw_path, sizeof raw_path, "%s/in.raw", dir);
     atexit(remove_files);
     return 0;
 }
@@ -77,9 +80,10 @@ static void check_error_line(void)
             fail("control character in the error detail");
 }
 
-/* Checks one load's result against the file it read (data, size). */
-static void check_load(gpucc_status st, const gpucc_array *a, size_t max_rank, const uint8_t *data,
-                       size_t size)
+/* Checks one load of dtype's result against the file it read (data,
+ * size). */
+static void check_load(gpucc_status st, gpucc_dtype dtype, const gpucci_typed_array *a, size_t max_rank,
+                       const uint8_t *data, size_t size)
 {
     if (st != GPUCC_OK) {
         if (st != GPUCC_E_FORMAT && st != GPUCC_E_NOMEM)
@@ -89,39 +93,63 @@ static void check_load(gpucc_status st, const gpucc_array *a, size_t max_rank, c
         check_error_line();
         return;
     }
+    size_t element = gpucc_dtype_size(dtype);
+    if (a->dtype != dtype)
+        fail("array of another dtype");
     if (a->rank < 1 || a->rank > max_rank)
         fail("rank out of range");
     if (a->rank == 1 && a->shape[1] != 1)
         fail("rank 1 array with shape[1] != 1");
     if (a->shape[0] * a->shape[1] != a->count)
         fail("count is not the product of the shape");
-    if (a->count > size / sizeof(float))
+    if (a->count > size / element)
         fail("more elements than the file holds");
     if (a->count && !a->data)
         fail("no data for a non-empty array");
     /* The data are the file's last bytes (no trailing bytes are accepted). */
-    size_t bytes = a->count * sizeof(float);
+    size_t bytes = a->count * element;
     if (bytes && memcmp(a->data, data + size - bytes, bytes) != 0)
         fail("data differ from the file's last bytes");
 }
 
+/* The float32 load of path (max_rank) gives the typed f32 load's status,
+ * shape and bytes (status st, array a). */
+static void check_float_load(const char *path, size_t max_rank, gpucc_status st, const gpucci_typed_array *a)
+{
+    gpucc_array f;
+    if (gpucc_array_load(path, max_rank, &f) != st)
+        fail("gpucc_array_load and the f32 typed load differ in status");
+    if (f.rank != a->rank || f.shape[0] != a->shape[0] || f.shape[1] != a->shape[1] || f.count != a->count ||
+        (f.count && memcmp(f.data, a->data, f.count * sizeof(float)) != 0))
+        fail("gpucc_array_load and the f32 typed load differ in shape or data");
+    gpucc_array_free(&f);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    gpucc_array a;
+    gpucci_typed_array a;
     write_input(npy_path, data, size);
-    for (size_t max_rank = 1; max_rank <= 2; max_rank++) {
-        gpucc_status st = gpucc_array_load(npy_path, max_rank, &a);
-        check_load(st, &a, max_rank, data, size);
-        gpucc_array_free(&a);
-    }
-
     write_input(raw_path, data, size);
-    gpucc_status st = gpucc_array_load(raw_path, 2, &a);
-    check_load(st, &a, 1, data, size);
-    if ((st == GPUCC_OK) != (size % sizeof(float) == 0))
-        fail("raw float32 accepted or refused against its size");
-    if (st == GPUCC_OK && a.count != size / sizeof(float))
-        fail("raw float32 count is not size / 4");
-    gpucc_array_free(&a);
+    for (int d = 0; d < GPUCC_DTYPE_COUNT; d++) {
+        gpucc_dtype dtype = (gpucc_dtype)d;
+        for (size_t max_rank = 1; max_rank <= 2; max_rank++) {
+            gpucc_status st = gpucci_typed_array_load(npy_path, dtype, max_rank, &a);
+            check_load(st, dtype, &a, max_rank, data, size);
+            if (dtype == GPUCC_F32)
+                check_float_load(npy_path, max_rank, st, &a);
+            gpucci_typed_array_free(&a);
+        }
+
+        size_t element = gpucc_dtype_size(dtype);
+        gpucc_status st = gpucci_typed_array_load(raw_path, dtype, 2, &a);
+        check_load(st, dtype, &a, 1, data, size);
+        if ((st == GPUCC_OK) != (size % element == 0))
+            fail("raw data accepted or refused against its size");
+        if (st == GPUCC_OK && a.count != size / element)
+            fail("raw count is not size / element size");
+        if (dtype == GPUCC_F32)
+            check_float_load(raw_path, 2, st, &a);
+        gpucci_typed_array_free(&a);
+    }
     return 0;
 }
