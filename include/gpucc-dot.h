@@ -46,6 +46,26 @@ GPUCC_API gpucc_status gpucc_dot_measure(gpucc_backend *backend, const float *x,
                                          const gpucc_reference *ref, const gpucc_plan *plan,
                                          gpucc_measurement *out);
 
+/* The same three over data of any dtype (x and y hold n elements each;
+ * the functions above are these with GPUCC_F32):
+ *  - f16, bf16: the products of the widened floats, exact in double, in the
+ *    canonical order: bitwise the f32 dot product of the widened values;
+ *  - f64: each product rounded once to double (never fused with the
+ *    addition), summed in the canonical order: bitwise identical across
+ *    backends, within GPUCC_SUM_RELATIVE_BOUND_F64 * sum|x[i] * y[i]|;
+ *    the reference is double-double (products split exactly with fma);
+ *  - i32: exact; out->integer holds the result, a result outside int64 is
+ *    GPUCC_E_OVERFLOW (the reference's integer_overflow says so too).
+ * Check a result with gpucc_reduce_verify_typed(GPUCC_REDUCE_SUM, dtype,
+ * ...). On OpenCL, every dtype needs fp64 (GPUCC_E_UNSUPPORTED without). */
+GPUCC_API gpucc_status gpucc_dot_typed(gpucc_backend *backend, gpucc_dtype dtype, const void *x, const void *y,
+                                       size_t n, gpucc_reduce_result *out);
+GPUCC_API gpucc_status gpucc_dot_reference_typed(gpucc_dtype dtype, const void *x, const void *y, size_t n,
+                                                 unsigned threads, gpucc_reference *out);
+GPUCC_API gpucc_status gpucc_dot_measure_typed(gpucc_backend *backend, gpucc_dtype dtype, const void *x,
+                                               const void *y, size_t n, const gpucc_reference *ref,
+                                               const gpucc_plan *plan, gpucc_measurement *out);
+
 #ifdef __cplusplus
 }
 #endif

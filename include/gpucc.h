@@ -391,10 +391,11 @@ GPUCC_API int gpucc_reduce_verify(gpucc_reduce_op op, double value, const gpucc_
 GPUCC_API int gpucc_reduce_verify_typed(gpucc_reduce_op op, gpucc_dtype dtype, const gpucc_reduce_result *result,
                                         const gpucc_reference *ref, double *error);
 
-/* The f64 sum's bound relative to sum|x_i|: 2^-44. The canonical order adds
- * each element into a chain of at most 255 + 4 + log2(blocks) < 512
- * roundings of 2^-53 each. */
-#define GPUCC_SUM_RELATIVE_BOUND_F64 (1.0 / 17592186044416.0)
+/* The f64 sum's bound relative to the sum of the terms' magnitudes: 2^-43.
+ * The canonical order adds each term into a chain of at most 255 + 4 +
+ * log2(blocks) < 512 roundings of 2^-53 each (2^-44), and a dot product's
+ * terms are products rounded once more (2^-53 of each): 2^-43 covers both. */
+#define GPUCC_SUM_RELATIVE_BOUND_F64 (1.0 / 8796093022208.0)
 
 /* What gpucc_measure found for one backend and workload. */
 typedef struct {

@@ -15,11 +15,8 @@
  * or -DGPUCC_FP64=0 (accumulator float-float for sum, float for min/max;
  * partials are then written as (hi, lo) float pairs).
  *
- * The elements are float32 unless the host defines GPUCC_ELEM_F64, _F16,
- * _BF16 or _I32 (one program per data type). LOAD16 and LOAD1 widen them
- * exactly to the accumulator: f16 through vload_half (core OpenCL, no
- * cl_khr_fp16), bf16 as the top half of a float, i32 to double (the host
- * builds f64 and i32 only with fp64: float holds neither exactly).
+ * The elements are those of gpucc-elements.h (one program per data type),
+ * widened exactly to the accumulator.
  */
 #if GPUCC_FP64
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
@@ -36,27 +33,9 @@ typedef float2 partial_t;
 #define TO_PARTIAL(v) ((float2)((v), 0.0f))
 #endif
 
-#if defined(GPUCC_ELEM_F64)
-typedef double elem_t;
-#define LOAD16(p) convert_acc16(vload16(0, p))
-#define LOAD1(p, i) ((acc_t)(p)[i])
-#elif defined(GPUCC_ELEM_F16)
-typedef half elem_t;
-#define LOAD16(p) convert_acc16(vload_half16(0, p))
-#define LOAD1(p, i) ((acc_t)vload_half(i, p))
-#elif defined(GPUCC_ELEM_BF16)
-typedef ushort elem_t;
-#define LOAD16(p) convert_acc16(as_float16(convert_uint16(vload16(0, p)) << 16))
-#define LOAD1(p, i) ((acc_t)as_float((uint)(p)[i] << 16))
-#elif defined(GPUCC_ELEM_I32)
-typedef int elem_t;
-#define LOAD16(p) convert_acc16(vload16(0, p))
-#define LOAD1(p, i) ((acc_t)(p)[i])
-#else
-typedef float elem_t;
-#define LOAD16(p) convert_acc16(vload16(0, p))
-#define LOAD1(p, i) ((acc_t)(p)[i])
-#endif
+/* The elements of gpucc-elements.h, widened to the accumulator. */
+#define LOAD16(p) ELEM_LOAD16(p, convert_acc16)
+#define LOAD1(p, i) ELEM_LOAD1(p, i, acc_t)
 
 #define LANES GPUCC_REDUCE_LANES
 #define BLOCK GPUCC_REDUCE_BLOCK

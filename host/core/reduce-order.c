@@ -7,6 +7,7 @@
 
 #include "dispatch.h"
 #include "error.h"
+#include "widen.h"
 
 double gpucci_reduce_identity(gpucc_reduce_op op)
 {
@@ -41,34 +42,13 @@ typedef double quarter_d __attribute__((vector_size(QUARTER * sizeof(double))));
 typedef long long quarter_mask __attribute__((vector_size(QUARTER * sizeof(double))));
 typedef double lanes_t[GPUCC_REDUCE_LANES];
 
-/* Element i of each data type, widened exactly to double. f16 uses the
- * compiler's _Float16 where it has one (one vcvtph2ps where the level has
- * F16C), else the bit conversion of dtype.c. */
-static inline double widen_f32(const float *x, size_t i) { return x[i]; }
-static inline double widen_f64(const double *x, size_t i) { return x[i]; }
-static inline double widen_i32(const int32_t *x, size_t i) { return x[i]; }
-static inline double widen_bf16(const uint16_t *x, size_t i)
-{
-    uint32_t u = (uint32_t)x[i] << 16;
-    float f;
-    memcpy(&f, &u, sizeof f);
-    return f;
-}
-#ifdef __FLT16_MAX__
-typedef _Float16 f16_element;
-static inline double widen_f16(const _Float16 *x, size_t i) { return (float)x[i]; }
-#else
-typedef uint16_t f16_element;
-static inline double widen_f16(const uint16_t *x, size_t i) { return gpucc_f16_to_float(x[i]); }
-#endif
-
 /* X(dtype, element type, widen): the types the folds are compiled for. */
-#define ELEMENT_TYPES(X)                       \
-    X(GPUCC_F32, float, widen_f32)             \
-    X(GPUCC_F64, double, widen_f64)            \
-    X(GPUCC_F16, f16_element, widen_f16)       \
-    X(GPUCC_BF16, uint16_t, widen_bf16)        \
-    X(GPUCC_I32, int32_t, widen_i32)
+#define ELEMENT_TYPES(X)                             \
+    X(GPUCC_F32, float, gpucci_widen_f32)            \
+    X(GPUCC_F64, double, gpucci_widen_f64)           \
+    X(GPUCC_F16, gpucci_f16, gpucci_widen_f16)       \
+    X(GPUCC_BF16, gpucci_bf16, gpucci_widen_bf16)    \
+    X(GPUCC_I32, int32_t, gpucci_widen_i32)
 
 /* Written element by element, GCC compiles this to one widening load
  * (cvtps2pd from memory for floats); __builtin_convertvector of a loaded
@@ -86,6 +66,17 @@ static inline quarter_d quarter_pick(quarter_mask take_x, quarter_d x, quarter_d
 #define QUARTER_MIN(acc, x) quarter_pick(((x) < (acc)) | ((x) != (x)), (x), (acc))
 #define QUARTER_MAX(acc, x) quarter_pick(((x) > (acc)) | ((x) != (x)), (x), (acc))
 
+/* One prefetch per cache line of the group of 16 elements of type T at
+ * index i: every group of f32 (64 bytes), every other group of f16 and bf16,
+ * two per group of f64. The conditions are constants after inlining. */
+#define CACHE_LINE 64
+#define PREFETCH_LINES(group, T, i)                                                   \
+    do {                                                                              \
+        if ((i) * sizeof(T) % CACHE_LINE == 0)                                        \
+            for (size_t line_ = 0; line_ < GPUCC_REDUCE_LANES * sizeof(T); line_ += CACHE_LINE) \
+                GPUCCI_PREFETCH((const char *)(group) + line_);                       \
+    } while (0)
+
 /* Folds `side_by_side` (a constant after inlining) blocks, GPUCC_REDUCE_BLOCK
  * elements of type T apart, each over its first `full` elements. */
 #define DEFINE_VECTOR_FOLD(name, QUARTER_STEP, T, WIDEN)                                    \
@@ -97,7 +88,7 @@ static inline quarter_d quarter_pick(quarter_mask take_x, quarter_d x, quarter_d
         for (size_t i = 0; i < full; i += GPUCC_REDUCE_LANES)                               \
             for (int k = 0; k < side_by_side; k++) {                                        \
                 const T *group = x + k * GPUCC_REDUCE_BLOCK + i;                            \
-                GPUCCI_PREFETCH(group);                                                      \
+                PREFETCH_LINES(group, T, i);                                                \
                 for (int q = 0; q < 4; q++)                                                 \
                     acc[k][q] = QUARTER_STEP(acc[k][q], QUARTER_LOAD(WIDEN, group + q * QUARTER)); \
             }                                                                               \

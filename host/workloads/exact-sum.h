@@ -10,6 +10,7 @@
 #define GPUCC_EXACT_SUM_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "gpucc.h"
 
@@ -37,6 +38,26 @@ typedef struct {
 static inline uint32_t gpucci_float_mantissa(uint32_t u)
 {
     return (u & 0x007fffffu) | ((uint32_t)((u & 0x7f800000u) != 0) << 23);
+}
+
+/* The float32 bits of element i of data whose values are floats: f32, and
+ * f16 and bf16, which widen exactly. */
+static inline uint32_t gpucci_float_bits_f32(const void *x, size_t i)
+{
+    uint32_t u;
+    memcpy(&u, (const float *)x + i, sizeof u);
+    return u;
+}
+static inline uint32_t gpucci_float_bits_bf16(const void *x, size_t i)
+{
+    return (uint32_t)((const uint16_t *)x)[i] << 16;
+}
+static inline uint32_t gpucci_float_bits_f16(const void *x, size_t i)
+{
+    float f = gpucc_f16_to_float(((const uint16_t *)x)[i]);
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return u;
 }
 
 /* w += v * 2^shift. Requires shift + 64 <= 32 * GPUCCI_WIDE_LIMBS and that

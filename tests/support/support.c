@@ -3,6 +3,7 @@
 #include "build-info.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const uint32_t GUARD_BITS = 0x7fc0dead;     /* a quiet NaN no computation makes */
@@ -41,6 +42,37 @@ float *support_random_floats(size_t n, uint64_t seed)
     gpucc_status st = gpucc_generate(x, n, seed, 0);
     ck_assert_msg(st == GPUCC_OK, "gpucc_generate: %s", gpucc_last_error());
     return x;
+}
+
+void *support_random_typed(gpucc_dtype dtype, size_t n, uint64_t seed, int i32_bits)
+{
+    void *x = malloc((n ? n : 1) * gpucc_dtype_size(dtype));
+    ck_assert_ptr_nonnull(x);
+    float *f = support_random_floats(n ? n : 1, seed);
+    uint64_t state = seed;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t r = support_splitmix64(&state);
+        switch (dtype) {
+        case GPUCC_F64: ((double *)x)[i] = (double)f[i] * (1.0 + (double)(r >> 12) * 0x1p-52); break;
+        case GPUCC_F16: ((uint16_t *)x)[i] = gpucc_float_to_f16(f[i]); break;
+        case GPUCC_BF16: ((uint16_t *)x)[i] = gpucc_float_to_bf16(f[i]); break;
+        case GPUCC_I32: ((int32_t *)x)[i] = (int32_t)(uint32_t)r >> (32 - i32_bits); break;
+        default: ((float *)x)[i] = f[i]; break;
+        }
+    }
+    free(f);
+    return x;
+}
+
+double support_element(gpucc_dtype dtype, const void *x, size_t i)
+{
+    switch (dtype) {
+    case GPUCC_F64: return ((const double *)x)[i];
+    case GPUCC_F16: return gpucc_f16_to_float(((const uint16_t *)x)[i]);
+    case GPUCC_BF16: return gpucc_bf16_to_float(((const uint16_t *)x)[i]);
+    case GPUCC_I32: return ((const int32_t *)x)[i];
+    default: return ((const float *)x)[i];
+    }
 }
 
 float *support_uniform_floats(size_t n, uint64_t seed)

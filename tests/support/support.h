@@ -36,6 +36,14 @@ float *support_random_floats(size_t n, uint64_t seed);
  * gpucc_alloc_floats. */
 float *support_uniform_floats(size_t n, uint64_t seed);
 
+/* n random elements of dtype (free()): floats of random sign and magnitude
+ * as support_random_floats (f64 with all 52 mantissa bits random, f16 and
+ * bf16 rounded from them); i32 uniform over the whole range, or, with
+ * i32_bits < 32, over [-2^(i32_bits-1), 2^(i32_bits-1)). */
+void *support_random_typed(gpucc_dtype dtype, size_t n, uint64_t seed, int i32_bits);
+/* Element i of x (of dtype), widened to double. */
+double support_element(gpucc_dtype dtype, const void *x, size_t i);
+
 /* n copies of value, in a buffer from gpucc_alloc_floats. */
 float *support_filled(size_t n, float value);
 

@@ -28,42 +28,6 @@ static const gpucc_dtype typed[] = {GPUCC_F64, GPUCC_F16, GPUCC_BF16, GPUCC_I32}
 static const gpucc_reduce_op all_ops[] = {GPUCC_REDUCE_SUM, GPUCC_REDUCE_MIN, GPUCC_REDUCE_MAX};
 static const size_t sizes[] = {1, 17, 4096, 4099, 3 * 4096 + 5, 100003};
 
-/* ---- Data ---- */
-
-/* Element i of x, widened to double. */
-static double element(gpucc_dtype dtype, const void *x, size_t i)
-{
-    switch (dtype) {
-    case GPUCC_F64: return ((const double *)x)[i];
-    case GPUCC_F16: return gpucc_f16_to_float(((const uint16_t *)x)[i]);
-    case GPUCC_BF16: return gpucc_bf16_to_float(((const uint16_t *)x)[i]);
-    case GPUCC_I32: return ((const int32_t *)x)[i];
-    default: return ((const float *)x)[i];
-    }
-}
-
-/* n random elements of dtype: floats of random sign and magnitude (f64
- * with all 52 mantissa bits random, f16/bf16 rounded from floats), i32
- * over the whole range. */
-static void *random_data(gpucc_dtype dtype, size_t n, uint64_t seed)
-{
-    void *x = malloc((n ? n : 1) * gpucc_dtype_size(dtype));
-    ck_assert_ptr_nonnull(x);
-    float *f = support_random_floats(n ? n : 1, seed);
-    uint64_t state = seed;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t r = support_splitmix64(&state);
-        switch (dtype) {
-        case GPUCC_F64: ((double *)x)[i] = (double)f[i] * (1.0 + (double)(r >> 12) * 0x1p-52); break;
-        case GPUCC_F16: ((uint16_t *)x)[i] = gpucc_float_to_f16(f[i]); break;
-        case GPUCC_BF16: ((uint16_t *)x)[i] = gpucc_float_to_bf16(f[i]); break;
-        default: ((int32_t *)x)[i] = (int32_t)(uint32_t)r; break;
-        }
-    }
-    free(f);
-    return x;
-}
-
 /* ---- The canonical order, written out plainly ---- */
 
 static double step(gpucc_reduce_op op, double acc, double v)
@@ -93,7 +57,7 @@ static double canonical(gpucc_reduce_op op, gpucc_dtype dtype, const void *x, si
         for (int j = 0; j < LANES; j++)
             lane[j] = identity(op);
         for (size_t i = b * BLOCK; i < n && i < (b + 1) * BLOCK; i++)
-            lane[i % LANES] = step(op, lane[i % LANES], element(dtype, x, i));
+            lane[i % LANES] = step(op, lane[i % LANES], support_element(dtype, x, i));
         for (int h = LANES / 2; h > 0; h /= 2)
             for (int j = 0; j < h; j++)
                 lane[j] = step(op, lane[j], lane[j + h]);
@@ -180,7 +144,7 @@ START_TEST(test_random_every_type)
 {
     for (size_t t = 0; t < sizeof typed / sizeof typed[0]; t++)
         for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
-            void *x = random_data(typed[t], sizes[s], 7 + s);
+            void *x = support_random_typed(typed[t], sizes[s], 7 + s, 32);
             check_all_backends(typed[t], x, sizes[s], "random");
             free(x);
         }
@@ -195,11 +159,11 @@ START_TEST(test_half_types_match_f32)
     gpucc_backend_config two = {.threads = 2};
     gpucc_backend *backend = support_open(GPUCC_BACKEND_PTHREADS, &two, "pthreads(2)");
     for (size_t t = 0; t < 2; t++) {
-        void *x = random_data(halves[t], n, 99);
+        void *x = support_random_typed(halves[t], n, 99, 32);
         float *wide = malloc(n * sizeof *wide);
         ck_assert_ptr_nonnull(wide);
         for (size_t i = 0; i < n; i++)
-            wide[i] = (float)element(halves[t], x, i);
+            wide[i] = (float)support_element(halves[t], x, i);
         for (size_t o = 0; o < 3; o++) {
             gpucc_reduce_result half, single;
             ck_assert_int_eq(gpucc_reduce_typed(backend, all_ops[o], halves[t], x, n, &half), GPUCC_OK);
@@ -222,7 +186,7 @@ START_TEST(test_special_values)
     for (size_t t = 0; t < 3; t++) {
         gpucc_dtype dtype = floats[t];
         for (int kind = 0; kind < 3; kind++) { /* 0: NaN, 1: +inf, 2: +inf and -inf */
-            void *x = random_data(dtype, n, 5);
+            void *x = support_random_typed(dtype, n, 5, 32);
             size_t at[2] = {4097, 13};
             for (int k = 0; k < (kind == 2 ? 2 : 1); k++) {
                 double v = kind == 0 ? NAN : k == 0 ? INFINITY : -INFINITY;
@@ -310,7 +274,7 @@ END_TEST
 START_TEST(test_f64_bound)
 {
     size_t n = 10000;
-    void *x = random_data(GPUCC_F64, n, 3);
+    void *x = support_random_typed(GPUCC_F64, n, 3, 32);
     gpucc_reference ref;
     ck_assert_int_eq(gpucc_reference_compute_typed(GPUCC_F64, x, n, 0, &ref), GPUCC_OK);
     gpucc_reduce_result r = {.value = ref.sum + ref.abs_sum * 0x1p-30};
@@ -332,7 +296,7 @@ START_TEST(test_opencl_without_fp64)
     gpucc_backend *backend = support_open(GPUCC_BACKEND_OPENCL, &fp32, "opencl(fp32)");
     size_t n = 4099;
     for (size_t t = 0; t < sizeof typed / sizeof typed[0]; t++) {
-        void *x = random_data(typed[t], n, 11);
+        void *x = support_random_typed(typed[t], n, 11, 32);
         gpucc_reference ref;
         ck_assert_int_eq(gpucc_reference_compute_typed(typed[t], x, n, 0, &ref), GPUCC_OK);
         for (size_t o = 0; o < 3; o++) {
@@ -340,7 +304,7 @@ START_TEST(test_opencl_without_fp64)
             gpucc_status status = gpucc_reduce_typed(backend, all_ops[o], typed[t], x, n, &r);
             if (typed[t] == GPUCC_F64 || typed[t] == GPUCC_I32) {
                 ck_assert_int_eq(status, GPUCC_E_UNSUPPORTED);
-                ck_assert_ptr_nonnull(strstr(gpucc_last_error(), "need fp64"));
+                ck_assert_ptr_nonnull(strstr(gpucc_last_error(), "needs fp64"));
                 continue;
             }
             ck_assert_int_eq(status, GPUCC_OK);

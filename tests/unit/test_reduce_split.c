@@ -3,7 +3,7 @@
  * combined into the one-process value bitwise (gpucc_reduce's and
  * gpucc_dot's), the generator's slices and the exact references (of a
  * reduction and of a dot product) added up from slices. */
-#include "dot-tally.h"
+#include "dot-reference.h"
 #include "generate.h"
 #include "gpucc.h"
 #include "gpucc-ops.h"

@@ -56,8 +56,8 @@ static void opencl_close(gpucc_backend *backend)
         for (int op = 0; op < GPUCC_REDUCE_OP_COUNT; op++)
             if (s->reduce[dtype][op])
                 clReleaseKernel(s->reduce[dtype][op]);
-        if (s->reduce_programs[dtype])
-            clReleaseProgram(s->reduce_programs[dtype]);
+        if (s->typed_programs[dtype])
+            clReleaseProgram(s->typed_programs[dtype]);
     }
     if (s->program)
         clReleaseProgram(s->program);
@@ -141,16 +141,14 @@ static gpucc_status build_kernels(opencl_state *s, const gpucc_backend_config *c
     return create_reduce_kernels(s, GPUCC_F32, s->program);
 }
 
-/* The reduction kernels of a dtype other than f32: built on its first use
- * (a warm-up call), from the canonical order and reduce.cl alone.
- * GPUCC_E_UNSUPPORTED where the dtype needs fp64 and the device (or the
- * configuration) has none. */
-static gpucc_status ensure_reduce_kernels(opencl_state *s, gpucc_dtype dtype)
+gpucc_status gpucci_opencl_program(opencl_state *s, gpucc_dtype dtype, cl_program *out)
 {
-    if (s->reduce[dtype][0])
+    if (dtype == GPUCC_F32 || s->typed_programs[dtype]) {
+        *out = dtype == GPUCC_F32 ? s->program : s->typed_programs[dtype];
         return GPUCC_OK;
+    }
     if (!s->fp64 && (dtype == GPUCC_F64 || dtype == GPUCC_I32))
-        return gpucci_fail(GPUCC_E_UNSUPPORTED, "%s reductions need fp64 (exact %s accumulation), which %s",
+        return gpucci_fail(GPUCC_E_UNSUPPORTED, "%s data needs fp64 (exact %s accumulation), which %s",
                            gpucc_dtype_name(dtype), dtype == GPUCC_I32 ? "integer" : "double",
                            s->dev.info.fp64 ? "--cl-fp32 turned off" : "this device lacks");
     static const char *const element_macros[GPUCC_DTYPE_COUNT] = {
@@ -158,15 +156,27 @@ static gpucc_status ensure_reduce_kernels(opencl_state *s, gpucc_dtype dtype)
         [GPUCC_I32] = "-DGPUCC_ELEM_I32"};
     char options[96];
     snprintf(options, sizeof options, "-DGPUCC_FP64=%d %s", s->fp64, element_macros[dtype]);
-    const char *sources[] = {gpucci_src_gpucc_ops_h, gpucci_src_reduce_cl};
     double start = gpucci_now_ms();
-    gpucc_status status = gpucci_cl_build(s->context, s->dev.device, sources, 2, options, &s->reduce_programs[dtype]);
+    gpucc_status status = gpucci_cl_build(s->context, s->dev.device, gpucci_program_sources,
+                                          gpucci_program_source_count, options, &s->typed_programs[dtype]);
     if (status != GPUCC_OK)
         return status;
     char what[300];
-    snprintf(what, sizeof what, "building OpenCL %s reductions for %s", gpucc_dtype_name(dtype), s->dev.info.name);
+    snprintf(what, sizeof what, "building OpenCL %s kernels for %s", gpucc_dtype_name(dtype), s->dev.info.name);
     gpucci_opencl_notice_slow(s->notice, s->notice_ctx, start, what);
-    status = create_reduce_kernels(s, dtype, s->reduce_programs[dtype]);
+    *out = s->typed_programs[dtype];
+    return GPUCC_OK;
+}
+
+/* The reduction kernels of dtype, made on their first use. */
+static gpucc_status ensure_reduce_kernels(opencl_state *s, gpucc_dtype dtype)
+{
+    if (s->reduce[dtype][0])
+        return GPUCC_OK;
+    cl_program program;
+    gpucc_status status = gpucci_opencl_program(s, dtype, &program);
+    if (status == GPUCC_OK)
+        status = create_reduce_kernels(s, dtype, program);
     if (status != GPUCC_OK)
         for (int op = 0; op < GPUCC_REDUCE_OP_COUNT; op++) /* all or none, so that the check above holds */
             if (s->reduce[dtype][op]) {

@@ -9,8 +9,6 @@ extern const char gpucci_src_gpucc_map_h[];
 extern const char gpucci_src_map_cl[];
 extern const char gpucci_src_dense_cl[];
 extern const char gpucci_src_peak_cl[];
-extern const char gpucci_src_gpucc_ops_h[]; /* the canonical order */
-extern const char gpucci_src_reduce_cl[];   /* the reductions */
 
 /* The sources of the program the backend builds when it opens, in order
  * (GPUCC_PROGRAM_SOURCES in host/CMakeLists.txt): the canonical order, the

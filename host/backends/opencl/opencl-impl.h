@@ -18,8 +18,8 @@ typedef struct {
     cl_context context;
     cl_command_queue queue;  /* in order, with profiling: kernels and reads */
     cl_command_queue transfer_queue; /* copy mode with overlap: host-to-device copies */
-    cl_program program;      /* reductions and the workloads' kernels (GPUCC_PROGRAM_SOURCES) */
-    cl_program reduce_programs[GPUCC_DTYPE_COUNT]; /* the reductions of the other dtypes, built on first use */
+    cl_program program;      /* reductions and the workloads' kernels (GPUCC_PROGRAM_SOURCES), f32 */
+    cl_program typed_programs[GPUCC_DTYPE_COUNT]; /* the same for the other dtypes, built on first use */
     cl_kernel reduce[GPUCC_DTYPE_COUNT][GPUCC_REDUCE_OP_COUNT]; /* f32's from program, the others' from theirs */
     void (*notice)(void *ctx, const char *message); /* the config's, for builds after open */
     void *notice_ctx;
@@ -44,6 +44,12 @@ typedef struct {
 opencl_state *gpucci_opencl_state(const gpucc_backend *backend);
 
 size_t gpucci_round_up(size_t value, size_t multiple);
+
+/* The program of the reductions and the workloads' kernels for elements of
+ * dtype (gpucc-elements.h): s->program for f32, else built on first use (a
+ * warm-up call) and kept. GPUCC_E_UNSUPPORTED, with the reason, for f64
+ * and i32 where the backend has no fp64. */
+gpucc_status gpucci_opencl_program(opencl_state *s, gpucc_dtype dtype, cl_program *out);
 
 /* Enqueues a kernel of the canonical order over `blocks` blocks on s->queue
  * after `wait` (or at once if NULL), in the backend's shape, writing one

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dot-tally.h"
+#include "dot-reference.h"
 #include "error.h"
 #include "job.h"
 #include "reduce-split.h"

@@ -21,6 +21,7 @@
 #include "exact-sum.h"
 #include "gpucc.h"
 #include "reference.h"
+#include "wide-reference.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -44,26 +45,6 @@ typedef struct {
     float min, max;
     uint64_t nans, pos_infs, neg_infs;
 } ref_partial;
-
-/* The float32 bits of element i of each type whose values are floats (f16
- * and bf16 widen exactly). */
-static inline uint32_t bits_f32(const void *x, size_t i)
-{
-    uint32_t u;
-    memcpy(&u, (const float *)x + i, sizeof u);
-    return u;
-}
-static inline uint32_t bits_bf16(const void *x, size_t i)
-{
-    return (uint32_t)((const uint16_t *)x)[i] << 16;
-}
-static inline uint32_t bits_f16(const void *x, size_t i)
-{
-    float f = gpucc_f16_to_float(((const uint16_t *)x)[i]);
-    uint32_t u;
-    memcpy(&u, &f, sizeof u);
-    return u;
-}
 
 static inline float float_of_bits(uint32_t u)
 {
@@ -137,9 +118,9 @@ static void count_nonfinite(const void *x, uint32_t (*bits)(const void *, size_t
         }                                                                                \
     }
 
-DEFINE_SCAN(scan_f32, bits_f32)
-DEFINE_SCAN(scan_f16, bits_f16)
-DEFINE_SCAN(scan_bf16, bits_bf16)
+DEFINE_SCAN(scan_f32, gpucci_float_bits_f32)
+DEFINE_SCAN(scan_f16, gpucci_float_bits_f16)
+DEFINE_SCAN(scan_bf16, gpucci_float_bits_bf16)
 
 void gpucci_reference_tally_add(gpucci_reference_tally *into, const gpucci_reference_tally *t)
 {
@@ -233,5 +214,19 @@ gpucc_status gpucc_reference_compute(const float *x, size_t n, unsigned threads,
         return gpucci_fail(GPUCC_E_INVALID, "reference: output is NULL");
     gpucci_reference_tally tally;
     gpucc_status status = gpucci_reference_tally_compute(x, n, threads, &tally);
+    return status == GPUCC_OK ? gpucci_reference_of_tally(&tally, out) : status;
+}
+
+gpucc_status gpucc_reference_compute_typed(gpucc_dtype dtype, const void *x, size_t n, unsigned threads,
+                                           gpucc_reference *out)
+{
+    if (!out || (!x && n > 0) || (unsigned)dtype >= GPUCC_DTYPE_COUNT)
+        return gpucci_fail(GPUCC_E_INVALID, "reference: invalid arguments");
+    if (dtype == GPUCC_I32)
+        return gpucci_reference_i32(x, NULL, n, threads, out);
+    if (dtype == GPUCC_F64)
+        return gpucci_reference_f64(x, NULL, n, threads, out);
+    gpucci_reference_tally tally;
+    gpucc_status status = gpucci_reference_tally_compute_typed(dtype, x, n, threads, &tally);
     return status == GPUCC_OK ? gpucci_reference_of_tally(&tally, out) : status;
 }

@@ -4,8 +4,8 @@
  * by several processes are tallied by each over its own slice, the tallies
  * are added (exact: integer sums), and the reference of the sum is bitwise
  * the reference of the whole vectors. */
-#ifndef GPUCC_DOT_TALLY_H
-#define GPUCC_DOT_TALLY_H
+#ifndef GPUCC_DOT_REFERENCE_H
+#define GPUCC_DOT_REFERENCE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +25,11 @@ typedef struct {
  * Errors as gpucc_dot_reference's. */
 gpucc_status gpucci_dot_tally_compute(const float *x, const float *y, size_t n, unsigned threads,
                                       gpucci_dot_tally *out);
+
+/* The same for f32, f16 or bf16 elements (whose values are floats);
+ * GPUCC_E_INVALID for another dtype. */
+gpucc_status gpucci_dot_tally_compute_typed(gpucc_dtype dtype, const void *x, const void *y, size_t n,
+                                            unsigned threads, gpucci_dot_tally *out);
 
 /* into += t: the tally of both slices. */
 void gpucci_dot_tally_add(gpucci_dot_tally *into, const gpucci_dot_tally *t);

@@ -1,14 +1,14 @@
-/* The reference of a reduction over any data type
- * (gpucc_reference_compute_typed).
+/* The references of reductions and dot products over f64 and i32 data
+ * (wide-reference.h; the float types have exact tallies of their own).
  *
- * f32, f16, bf16: their values are floats, so reference.c's exact tally
- * serves all three. i32: exact, summed in 128-bit integers (a sum of up to
- * 2^64 elements below 2^31 in magnitude cannot leave 2^95). f64: a
- * double-double (compensated) sum: each element is added to (hi, lo) with
- * an error-free two-sum, so the result is within about n * 2^-106 * sum|x|
- * of the exact sum, some 2^60 / n times tighter than the bound a backend's
- * f64 sum is checked against (GPUCC_SUM_RELATIVE_BOUND_F64). Each thread
- * scans a contiguous range; the parts are combined in thread order. */
+ * i32: exact, summed in 128-bit integers (a sum of up to 2^64 terms below
+ * 2^62 in magnitude cannot leave 2^126). f64: a double-double (compensated)
+ * sum: each term is added to (hi, lo) with an error-free two-sum, and a
+ * product x * y enters as its rounded value and its exact rounding error
+ * (fma(x, y, -p)), so the result is within about n * 2^-100 * sum|term| of
+ * the exact sum, far tighter than the bound a backend's f64 sum is checked
+ * against (GPUCC_SUM_RELATIVE_BOUND_F64). Each thread scans a contiguous
+ * range; the parts are combined in thread order. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,7 +17,7 @@
 #include "error.h"
 #include "exact-sum.h"
 #include "gpucc.h"
-#include "reference.h"
+#include "wide-reference.h"
 
 /* Below this many elements per thread, extra threads cost more than they save. */
 #define MIN_PER_THREAD ((size_t)1 << 16)
@@ -26,15 +26,34 @@ __extension__ typedef __int128 wide_int;
 
 /* ---- i32: exact ---- */
 
+/* What a scan reads: x alone, or the products x * y. */
+typedef struct {
+    const void *x, *y;
+} terms;
+
 typedef struct {
     wide_int sum, abs_sum;
     int32_t min, max;
 } i32_part;
 
+static void scan_i32_products(const int32_t *x, const int32_t *y, size_t begin, size_t end, i32_part *p)
+{
+    for (size_t i = begin; i < end; i++) {
+        int64_t product = (int64_t)x[i] * y[i];
+        p->sum += product;
+        p->abs_sum += product < 0 ? -product : product;
+    }
+}
+
 static void scan_i32(const void *input, size_t begin, size_t end, void *part)
 {
-    const int32_t *x = input;
+    const terms *t = input;
+    const int32_t *x = t->x;
     i32_part *p = part;
+    if (t->y) {
+        scan_i32_products(x, t->y, begin, end, p);
+        return;
+    }
     int64_t sum = 0, abs_sum = 0; /* exact for 2^32 elements at a time */
     int32_t mn = INT32_MAX, mx = INT32_MIN;
     for (size_t i = begin; i < end; i++) {
@@ -54,11 +73,15 @@ static void scan_i32(const void *input, size_t begin, size_t end, void *part)
     p->max = mx;
 }
 
-static gpucc_status reference_i32(const int32_t *x, size_t n, unsigned threads, gpucc_reference *out)
+gpucc_status gpucci_reference_i32(const int32_t *x, const int32_t *y, size_t n, unsigned threads,
+                                  gpucc_reference *out)
 {
+    memset(out, 0, sizeof *out);
+    terms input = {x, y};
     void *raw;
     unsigned count;
-    gpucc_status status = gpucci_exact_scan(n, threads, MIN_PER_THREAD, sizeof(i32_part), scan_i32, x, &raw, &count);
+    gpucc_status status =
+        gpucci_exact_scan(n, threads, MIN_PER_THREAD, sizeof(i32_part), scan_i32, &input, &raw, &count);
     if (status != GPUCC_OK)
         return status;
     wide_int sum = 0, abs_sum = 0;
@@ -68,12 +91,14 @@ static gpucc_status reference_i32(const int32_t *x, size_t n, unsigned threads, 
         const i32_part *p = (const i32_part *)raw + t;
         sum += p->sum;
         abs_sum += p->abs_sum;
-        if (n > 0) {
+        if (n > 0 && !y) {
             out->min = p->min < out->min ? p->min : out->min;
             out->max = p->max > out->max ? p->max : out->max;
         }
     }
     free(raw);
+    if (y)
+        out->min = out->max = NAN; /* a dot product has none */
     out->integer_overflow = sum > INT64_MAX || sum < INT64_MIN;
     out->integer_sum = out->integer_overflow ? 0 : (int64_t)sum;
     out->sum = (double)sum;
@@ -104,32 +129,49 @@ typedef struct {
     uint64_t nans, pos_infs, neg_infs;
 } f64_part;
 
+/* Adds one term v (and, for a product, its exact rounding error) to p. */
+static inline void f64_add(f64_part *p, double v, double error)
+{
+    if (!isfinite(v)) {
+        p->nans += isnan(v) != 0;
+        p->pos_infs += isinf(v) && v > 0;
+        p->neg_infs += isinf(v) && v < 0;
+        return;
+    }
+    dd_add(&p->sum, v);
+    dd_add(&p->sum, error);
+    dd_add(&p->abs_sum, fabs(v));
+    dd_add(&p->abs_sum, v < 0 ? -error : error);
+}
+
 static void scan_f64(const void *input, size_t begin, size_t end, void *part)
 {
-    const double *x = input;
+    const terms *t = input;
+    const double *x = t->x, *y = t->y;
     f64_part *p = part;
     p->min = INFINITY;
     p->max = -INFINITY;
     for (size_t i = begin; i < end; i++) {
-        double v = x[i];
-        if (!isfinite(v)) {
-            p->nans += isnan(v) != 0;
-            p->pos_infs += isinf(v) && v > 0;
-            p->neg_infs += isinf(v) && v < 0;
-        } else {
-            dd_add(&p->sum, v);
-            dd_add(&p->abs_sum, fabs(v));
+        if (y) {
+            double product = x[i] * y[i];
+            f64_add(p, product, isfinite(product) ? fma(x[i], y[i], -product) : 0.0);
+            continue;
         }
-        p->min = v < p->min ? v : p->min;
-        p->max = v > p->max ? v : p->max;
+        f64_add(p, x[i], 0.0);
+        p->min = x[i] < p->min ? x[i] : p->min;
+        p->max = x[i] > p->max ? x[i] : p->max;
     }
 }
 
-static gpucc_status reference_f64(const double *x, size_t n, unsigned threads, gpucc_reference *out)
+gpucc_status gpucci_reference_f64(const double *x, const double *y, size_t n, unsigned threads,
+                                  gpucc_reference *out)
 {
+    memset(out, 0, sizeof *out);
+    terms input = {x, y};
     void *raw;
     unsigned count;
-    gpucc_status status = gpucci_exact_scan(n, threads, MIN_PER_THREAD, sizeof(f64_part), scan_f64, x, &raw, &count);
+    gpucc_status status =
+        gpucci_exact_scan(n, threads, MIN_PER_THREAD, sizeof(f64_part), scan_f64, &input, &raw, &count);
     if (status != GPUCC_OK)
         return status;
     f64_part total = {.min = INFINITY, .max = -INFINITY};
@@ -150,22 +192,7 @@ static gpucc_status reference_f64(const double *x, size_t n, unsigned threads, g
     int nan = total.nans || (total.pos_infs && total.neg_infs);
     out->sum = nan ? NAN : total.pos_infs ? INFINITY : total.neg_infs ? -INFINITY : total.sum.hi + total.sum.lo;
     out->abs_sum = total.nans ? NAN : total.pos_infs || total.neg_infs ? INFINITY : total.abs_sum.hi + total.abs_sum.lo;
-    out->min = total.nans ? NAN : total.min;
-    out->max = total.nans ? NAN : total.max;
+    out->min = total.nans || y ? NAN : total.min;
+    out->max = total.nans || y ? NAN : total.max;
     return GPUCC_OK;
-}
-
-gpucc_status gpucc_reference_compute_typed(gpucc_dtype dtype, const void *x, size_t n, unsigned threads,
-                                           gpucc_reference *out)
-{
-    if (!out || (!x && n > 0) || (unsigned)dtype >= GPUCC_DTYPE_COUNT)
-        return gpucci_fail(GPUCC_E_INVALID, "reference: invalid arguments");
-    memset(out, 0, sizeof *out);
-    if (dtype == GPUCC_I32)
-        return reference_i32(x, n, threads, out);
-    if (dtype == GPUCC_F64)
-        return reference_f64(x, n, threads, out);
-    gpucci_reference_tally tally;
-    gpucc_status status = gpucci_reference_tally_compute_typed(dtype, x, n, threads, &tally);
-    return status == GPUCC_OK ? gpucci_reference_of_tally(&tally, out) : status;
 }
