@@ -4,7 +4,6 @@
 #include "error.h"
 #include "generate.h"
 #include "pool.h"
-#include "typed-array.h"
 
 /* splitmix64's finaliser: a bijective 64-bit mix with good avalanche. */
 static inline uint64_t mix64(uint64_t z)

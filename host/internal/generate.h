@@ -1,4 +1,5 @@
-/* Internal API: a slice of the generator's stream (core/generate.c). */
+/* Internal API: a slice of the generator's stream, of float32 or of any
+ * data type (core/generate.c). */
 #ifndef GPUCC_GENERATE_H
 #define GPUCC_GENERATE_H
 
@@ -13,5 +14,14 @@
  * same values as one that generates the whole. GPUCC_E_INVALID when x is
  * NULL with n > 0 or the range overflows. */
 gpucc_status gpucci_generate_range(float *x, size_t first, size_t n, uint64_t seed, unsigned threads);
+
+/* Fills x[0..n) (elements of dtype) with elements first .. first + n - 1 of
+ * the generator's stream for seed, as gpucci_generate_range does for f32
+ * (which this is for GPUCC_F32): element i depends only on (seed, i).
+ * f64: random sign, exponent as f32's, 52 random mantissa bits; f16, bf16:
+ * the f32 element rounded to the type (|x| in [2^-10, 2^10], never zero);
+ * i32: uniform over all 2^32 values. */
+gpucc_status gpucci_generate_typed_range(gpucc_dtype dtype, void *x, size_t first, size_t n, uint64_t seed,
+                                         unsigned threads);
 
 #endif

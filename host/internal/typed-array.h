@@ -1,5 +1,6 @@
-/* Internal API: arrays of any gpucc_dtype (gpucc-dtype.h) in memory and in
- * files, and generated data of each type (io/npy.c, core/generate.c).
+/* Internal API: arrays of any gpucc_dtype (gpucc-dtype.h) in memory
+ * (io/typed-array.c) and in files (io/npy.c); generated data of each type
+ * is generate.h's gpucci_generate_typed_range (core/generate.c).
  *
  * Files: a .npy holds the dtype's NumPy descr ('<f4', '<f8', '<f2', '<i4';
  * bf16 as the raw 16-bit patterns, '<u2'); any other name is raw
@@ -13,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "generate.h" /* gpucci_generate_typed_range */
 #include "gpucc.h"
 
 typedef struct {
@@ -39,14 +41,5 @@ gpucc_status gpucci_typed_array_load_range(const char *path, gpucc_dtype dtype, 
 /* gpucci_array_write (npy.h) for dtype. */
 gpucc_status gpucci_typed_array_write(FILE *stream, const char *path, gpucc_dtype dtype, const void *data,
                                       size_t rank, const size_t *shape);
-
-/* Fills x[0..n) (elements of dtype) with elements first .. first + n - 1 of
- * the generator's stream for seed, as gpucci_generate_range does for f32
- * (which this is for GPUCC_F32): element i depends only on (seed, i).
- * f64: random sign, exponent as f32's, 52 random mantissa bits; f16, bf16:
- * the f32 element rounded to the type (|x| in [2^-10, 2^10], never zero);
- * i32: uniform over all 2^32 values. */
-gpucc_status gpucci_generate_typed_range(gpucc_dtype dtype, void *x, size_t first, size_t n, uint64_t seed,
-                                         unsigned threads);
 
 #endif

@@ -84,27 +84,17 @@ static gpucc_status open_regular(const char *path, FILE **out, uint64_t *size)
     return GPUCC_OK;
 }
 
-/* count elements of dtype in memory from gpucc_alloc_floats (so aligned as
- * it aligns, and freed with gpucc_free_floats); NULL when the size
- * overflows or memory runs out. */
-static void *alloc_elements(gpucc_dtype dtype, size_t count)
-{
-    size_t size = gpucc_dtype_size(dtype);
-    if (count > SIZE_MAX / size)
-        return NULL;
-    return gpucc_alloc_floats((count * size + sizeof(float) - 1) / sizeof(float));
-}
-
 /* Allocates out->data for out->count elements of out->dtype and fills it
  * from f; an empty array keeps data NULL. */
 static gpucc_status read_data(FILE *f, const char *path, gpucci_typed_array *out)
 {
     if (out->count == 0)
         return GPUCC_OK;
-    out->data = alloc_elements(out->dtype, out->count);
-    if (!out->data)
+    gpucci_typed_array buffer;
+    if (gpucci_typed_array_alloc(out->dtype, out->count, 1, &buffer) != GPUCC_OK)
         return gpucci_fail(GPUCC_E_NOMEM, "%s: cannot allocate memory for %zu %s elements", path, out->count,
                            gpucc_dtype_long_name(out->dtype));
+    out->data = buffer.data;
     return read_exact(f, path, out->data, out->count * gpucc_dtype_size(out->dtype));
 }
 
@@ -527,29 +517,6 @@ static void take_floats(gpucci_typed_array *from, gpucc_array *to)
 {
     *to = (gpucc_array){from->data, from->rank, {from->shape[0], from->shape[1]}, from->count};
     memset(from, 0, sizeof *from);
-}
-
-gpucc_status gpucci_typed_array_alloc(gpucc_dtype dtype, size_t rows, size_t cols, gpucci_typed_array *out)
-{
-    if (!out)
-        return gpucci_fail(GPUCC_E_INVALID, "gpucci_typed_array_alloc: out is NULL");
-    memset(out, 0, sizeof *out);
-    if (!gpucc_dtype_size(dtype))
-        return gpucci_fail(GPUCC_E_INVALID, "gpucci_typed_array_alloc: invalid dtype %d", (int)dtype);
-    void *data = cols != 0 && rows > SIZE_MAX / cols ? NULL : alloc_elements(dtype, rows * cols);
-    if (!data)
-        return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate %zu x %zu %s elements", rows, cols,
-                           gpucc_dtype_long_name(dtype));
-    *out = (gpucci_typed_array){data, dtype, cols == 1 ? 1 : 2, {rows, cols}, rows * cols};
-    return GPUCC_OK;
-}
-
-void gpucci_typed_array_free(gpucci_typed_array *array)
-{
-    if (!array)
-        return;
-    gpucc_free_floats(array->data);
-    memset(array, 0, sizeof *array);
 }
 
 gpucc_status gpucci_typed_array_load(const char *path, gpucc_dtype dtype, size_t max_rank, gpucci_typed_array *out)
