@@ -375,6 +375,10 @@ static int check_combination(cli_run_options *o)
     }
     if (o->plan.warmup < w->min_warmup)
         o->plan.warmup = w->min_warmup;
+    /* OpenCL builds the kernels of a type other than f32 on their first
+     * call, which must not be a timed one. */
+    if (o->params.dtype != GPUCC_F32 && o->plan.warmup < 1)
+        o->plan.warmup = 1;
     if (o->split && (!(o->backends & (1u << GPUCC_BACKEND_OPENCL)) || !o->devices ||
                      (strcmp(o->devices, "all") != 0 && !strchr(o->devices, ',')))) {
         fprintf(stderr, "gpucc run %s: --split needs the opencl backend and several devices (--device=0,1 or --device=all)\n", w->name);

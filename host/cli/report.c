@@ -137,7 +137,9 @@ static void print_table(FILE *out, const cli_report *r)
             snprintf(speedup, sizeof speedup, "-");
         else
             snprintf(speedup, sizeof speedup, "%.2fx", ratio);
-        if (value)
+        if (value && r->job->integer_result)
+            fprintf(out, "%24lld ", (long long)m->integer);
+        else if (value)
             fprintf(out, "%24.17g ", m->value);
         if (impl)
             fprintf(out, "%-9s ", m->impl ? m->impl : "-");
@@ -217,7 +219,9 @@ static void print_json(FILE *out, const cli_report *r)
             fputs(", \"verified\": false}", out);
             continue;
         }
-        if (r->workload->single_value) {
+        if (r->workload->single_value && r->job->integer_result) {
+            fprintf(out, ", \"value\": %lld", (long long)m->integer);
+        } else if (r->workload->single_value) {
             cli_json_number(out, "value", m->value);
             if (!isfinite(m->value))
                 fprintf(out, ", \"value_text\": \"%g\"", m->value);
@@ -281,7 +285,9 @@ static void print_csv(FILE *out, const cli_report *r)
             continue;
         }
         fprintf(out, ",ok,%s,", m->impl ? m->impl : "");
-        if (r->workload->single_value)
+        if (r->workload->single_value && r->job->integer_result)
+            fprintf(out, "%lld", (long long)m->integer);
+        else if (r->workload->single_value)
             fprintf(out, "%.17g", m->value);
         fprintf(out, ",%.6f,%.6f,%.6f,%.6f,%.6f,%.4f,", m->total_ms.median, m->total_ms.min, m->total_ms.max,
                 m->kernel_ms.median, m->transfer_ms.median, throughput(r, m->total_ms.median));

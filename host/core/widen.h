@@ -26,6 +26,24 @@ static inline double gpucci_widen_bf16(const gpucci_bf16 *x, size_t i)
     return f;
 }
 
+/* binary16 bits to float without branches, so that a loop of it
+ * vectorises on any instruction set: the exponent and mantissa moved into
+ * float position read as the value times 2^-112 (exactly, subnormals
+ * included), so one multiply by 2^112 rebiases; infinities and NaNs are
+ * selected apart. Exact for every pattern. */
+static inline float gpucci_f16_bits_to_float(uint16_t h)
+{
+    uint32_t magnitude = (uint32_t)(h & 0x7fffu) << 13, sign = (uint32_t)(h & 0x8000u) << 16, u;
+    float scaled;
+    memcpy(&scaled, &magnitude, sizeof scaled);
+    scaled *= 0x1p112f;
+    memcpy(&u, &scaled, sizeof u);
+    u = magnitude >= (0x7c00u << 13) ? magnitude | 0x7f800000u : u;
+    u |= sign;
+    memcpy(&scaled, &u, sizeof scaled);
+    return scaled;
+}
+
 #ifdef __FLT16_MAX__
 typedef _Float16 gpucci_f16;
 static inline double gpucci_widen_f16(const gpucci_f16 *x, size_t i) { return (float)x[i]; }

@@ -66,6 +66,7 @@ typedef struct {
     gpucci_fact reference_facts[GPUCCI_MAX_FACTS]; /* the JSON's "reference" object; none: omitted */
     size_t reference_fact_count;
     size_t output_rank;          /* the result array's rank (0: the result is one value) */
+    int integer_result;          /* the one value is an exact integer (gpucc_measurement.integer): i32 data */
     size_t output_shape[2];
     void *data;                  /* the workload's own */
 } gpucci_job;

@@ -42,6 +42,23 @@ gpucc_status gpucci_prepare_vector(const gpucci_workload_params *params, gpucc_a
     return status;
 }
 
+gpucc_status gpucci_prepare_typed_vector(const gpucci_workload_params *params, gpucci_typed_array *x,
+                                         gpucci_job *job)
+{
+    gpucc_status status;
+    if (params->input) {
+        status = gpucci_typed_array_load(params->input, params->dtype, 1, x);
+        snprintf(job->source, sizeof job->source, "file:%s", params->input);
+    } else {
+        status = gpucci_typed_array_alloc(params->dtype, (size_t)params->size, 1, x);
+        if (status == GPUCC_OK)
+            status = gpucci_generate_typed_range(params->dtype, x->data, 0, x->count, params->seed, 0);
+        gpucci_source_generated(job, params->seed);
+    }
+    job->n = x->count;
+    return status;
+}
+
 gpucc_status gpucci_prepare_vector_share(const char *path, uint64_t size, uint64_t seed, unsigned part,
                                          unsigned parts, gpucc_array *x, size_t *n, size_t *first, size_t *end)
 {

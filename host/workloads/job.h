@@ -3,6 +3,7 @@
 #ifndef GPUCC_WORKLOADS_JOB_H
 #define GPUCC_WORKLOADS_JOB_H
 
+#include "typed-array.h"
 #include "workload.h"
 
 /* Allocates rows x cols floats and fills them from seed (rank 1 when cols is
@@ -13,6 +14,12 @@ gpucc_status gpucci_generate_array(size_t rows, size_t cols, uint64_t seed, gpuc
  * params->size elements generated from params->seed. Writes the job's
  * source ("file:PATH" or "generated:seed=N") and n. */
 gpucc_status gpucci_prepare_vector(const gpucci_workload_params *params, gpucc_array *x, gpucci_job *job);
+
+/* The same for elements of params->dtype: a file of that dtype (another
+ * .npy descr is GPUCC_E_FORMAT), or the generator's stream of it
+ * (typed-array.h). */
+gpucc_status gpucci_prepare_typed_vector(const gpucci_workload_params *params, gpucci_typed_array *x,
+                                         gpucci_job *job);
 
 /* Part `part` of `parts` of a 1-D input split over processes: into x the
  * elements [*first, *end) of *n that gpucci_reduce_share gives it, read

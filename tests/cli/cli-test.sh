@@ -42,22 +42,6 @@ expect_stdout_count() {
     if [[ $n == "$2" ]]; then pass; else fail "expected $2 occurrences of '$1' in stdout, found $n"; fi
 }
 
-# expect_usage_error ARGS...: exit 64, nothing on stdout, one line on stderr.
-expect_usage_error() {
-    expect_exit 64 -- "$@"
-    expect_stdout_empty
-    expect_stderr_one_line
-}
-
-# expect_error CODE ARGS...: exit CODE, nothing on stdout, one line on stderr.
-expect_error() {
-    local code=$1
-    shift
-    expect_exit "$code" -- "$@"
-    expect_stdout_empty
-    expect_stderr_one_line
-}
-
 # expect_pass_rows BACKEND...: the table has a PASS row for each backend.
 expect_pass_rows() {
     local b
@@ -97,20 +81,6 @@ expect_valid_json() {
 }
 
 # ---- Input files ----
-
-# write_npy FILE DESCR SHAPE: a .npy 1.0 header (padded to 64 bytes) for the
-# given dtype and shape; the caller appends the data.
-write_npy() {
-    local header="{'descr': '$2', 'fortran_order': False, 'shape': $3, }"
-    local unpadded=$((10 + ${#header} + 1))
-    local pad=$(((64 - unpadded % 64) % 64))
-    local len=$((${#header} + pad + 1))
-    {
-        printf '\x93NUMPY\x01\x00'
-        printf '%b' "\\x$(printf %02x $((len & 255)))\\x$(printf %02x $((len >> 8)))"
-        printf '%s%*s\n' "$header" "$pad" ''
-    } >"$1"
-}
 
 # 1.0, 2.0, 3.5 as little-endian float32: sum 6.5, min 1, max 3.5.
 FLOATS='\x00\x00\x80\x3f\x00\x00\x00\x40\x00\x00\x60\x40'

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Shared by the end-to-end test scripts (tests/cli/cli-test.sh,
-# tests/cli/test_bench.sh): a work folder, counted checks, running gpucc,
+# tests/cli/test_bench.sh, tests/cli/test_dtype.sh, ...): a work folder, counted checks, running gpucc,
 # the parts a build may leave out and the closing "N passed, M failed" line. Source it, set GPUCC to the
 # program under test, and call cli_lib_init first.
 #
@@ -121,4 +121,34 @@ needs() {
 cli_summary() {
     echo "$passed passed, $failed failed$( ((skipped == 0)) || echo ", $skipped skipped")"
     [[ $failed == 0 ]]
+}
+
+# write_npy FILE DESCR SHAPE: a .npy 1.0 header (padded to 64 bytes) for the
+# given dtype and shape; the caller appends the data.
+write_npy() {
+    local header="{'descr': '$2', 'fortran_order': False, 'shape': $3, }"
+    local unpadded=$((10 + ${#header} + 1))
+    local pad=$(((64 - unpadded % 64) % 64))
+    local len=$((${#header} + pad + 1))
+    {
+        printf '\x93NUMPY\x01\x00'
+        printf '%b' "\\x$(printf %02x $((len & 255)))\\x$(printf %02x $((len >> 8)))"
+        printf '%s%*s\n' "$header" "$pad" ''
+    } >"$1"
+}
+
+# expect_usage_error ARGS...: exit 64, nothing on stdout, one line on stderr.
+expect_usage_error() {
+    expect_exit 64 -- "$@"
+    expect_stdout_empty
+    expect_stderr_one_line
+}
+
+# expect_error CODE ARGS...: exit CODE, nothing on stdout, one line on stderr.
+expect_error() {
+    local code=$1
+    shift
+    expect_exit "$code" -- "$@"
+    expect_stdout_empty
+    expect_stderr_one_line
 }

@@ -12,21 +12,20 @@
 #include "reduce-order.h"
 #include "widen.h"
 
-/* X(dtype, element type, widen): the floating types of the dot product. */
-#define FLOAT_ELEMENTS(X)                            \
+/* X(dtype, element type, widen): the types whose products are formed
+ * directly in double. */
+#define DOUBLE_ELEMENTS(X)                           \
     X(GPUCC_F32, float, gpucci_widen_f32)            \
-    X(GPUCC_F64, double, gpucci_widen_f64)           \
-    X(GPUCC_F16, gpucci_f16, gpucci_widen_f16)       \
-    X(GPUCC_BF16, gpucci_bf16, gpucci_widen_bf16)
+    X(GPUCC_F64, double, gpucci_widen_f64)
 
 /* block_dot_T: one block of `len` elements in the canonical order: the full
  * groups of 16 products folded lane-wise (a plain array loop, which GCC
  * vectorises with its widest vectors, one prefetch per group of each input:
  * without it, one thread of an Intel Xeon folded at 0.75-0.84 of a plain
- * read loop over both inputs, with it at 0.91-1.09),
- * the tail into lanes 0..len%16-1, then the lanes combined by halving. Each
- * product is exact in double except for f64, where it is rounded once (the
- * build never fuses it into the addition). */
+ * read loop over both inputs, with it at 0.91-1.09), the tail into lanes
+ * 0..len%16-1, then the lanes combined by halving. Each product is exact in
+ * double except for f64, where it is rounded once (the build never fuses it
+ * into the addition). */
 #define DEFINE_BLOCK_DOT(dtype, T, WIDEN)                                                \
     GPUCCI_HOT static double block_dot_##T(const void *xv, const void *yv, size_t len)  \
     {                                                                                   \
@@ -44,7 +43,24 @@
         GPUCC_COMBINE_LANES(GPUCC_STEP_SUM, lane);                                      \
         return lane[0];                                                                 \
     }
-FLOAT_ELEMENTS(DEFINE_BLOCK_DOT)
+DOUBLE_ELEMENTS(DEFINE_BLOCK_DOT)
+
+/* f16 and bf16: the block widened to floats first (exact; a loop GCC
+ * vectorises), then the f32 block: the same products, so the same bits. */
+#define DEFINE_HALF_BLOCK_DOT(T, WIDEN)                                                  \
+    GPUCCI_HOT static double block_dot_##T(const void *xv, const void *yv, size_t len)  \
+    {                                                                                   \
+        const T *x = xv, *y = yv;                                                       \
+        float wx[GPUCC_REDUCE_BLOCK], wy[GPUCC_REDUCE_BLOCK];                           \
+        for (size_t i = 0; i < len; i++) {                                              \
+            wx[i] = (float)WIDEN(x, i);                                                 \
+            wy[i] = (float)WIDEN(y, i);                                                 \
+        }                                                                               \
+        return block_dot_float(wx, wy, len);                                            \
+    }
+#define WIDEN_F16_BITS(x, i) gpucci_f16_bits_to_float(((const uint16_t *)(x))[i])
+DEFINE_HALF_BLOCK_DOT(gpucci_f16, WIDEN_F16_BITS)
+DEFINE_HALF_BLOCK_DOT(gpucci_bf16, gpucci_widen_bf16)
 
 /* i32: the block's exact products split into high and low 32-bit halves,
  * summed apart (both exact in int64: see gpucci_dot_integer_total). */
@@ -61,9 +77,9 @@ static void block_dot_i32(const int32_t *x, const int32_t *y, size_t len, int64_
 }
 
 typedef double (*block_dot_fn)(const void *x, const void *y, size_t len);
-#define BLOCK_DOT_ENTRY(dtype, T, WIDEN) [dtype] = block_dot_##T,
-static const block_dot_fn block_dots[GPUCC_DTYPE_COUNT] = {FLOAT_ELEMENTS(BLOCK_DOT_ENTRY)};
-#undef BLOCK_DOT_ENTRY
+static const block_dot_fn block_dots[GPUCC_DTYPE_COUNT] = {
+    [GPUCC_F32] = block_dot_float, [GPUCC_F64] = block_dot_double, [GPUCC_F16] = block_dot_gpucci_f16,
+    [GPUCC_BF16] = block_dot_gpucci_bf16};
 
 typedef struct {
     gpucc_dtype dtype;

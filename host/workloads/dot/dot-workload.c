@@ -1,5 +1,5 @@
-/* The dot workload's descriptor: sum of x[i] * y[i] over two float32
- * vectors, verified against the exact value. */
+/* The dot workload's descriptor: sum of x[i] * y[i] over two vectors of
+ * any data type, verified against the exact (f64: double-double) value. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +10,7 @@
 #include "reduce-split.h"
 
 typedef struct {
-    gpucc_array x, y;     /* the inputs, or this process's share of them */
+    gpucci_typed_array x, y; /* the inputs, or this process's share of them */
     gpucc_reference ref;  /* of the whole inputs */
     size_t first, end;    /* x and y hold elements [first, end) of the job's n */
 } dot_job;
@@ -23,8 +23,8 @@ static const char *check_options(const gpucci_workload_params *p)
 static void release(gpucci_job *job)
 {
     dot_job *d = job->data;
-    gpucc_array_free(&d->x);
-    gpucc_array_free(&d->y);
+    gpucci_typed_array_free(&d->x);
+    gpucci_typed_array_free(&d->y);
     free(d);
 }
 
@@ -36,12 +36,30 @@ static gpucc_status check_lengths(const gpucci_workload_params *p, size_t x_coun
                                             p->input, x_count, p->input_y, y_count);
 }
 
+/* Generated i32 elements keep the top 16 bits of the stream's (|x| <
+ * 2^15), so that products stay below 2^30 and sums of up to 2^33 of them
+ * fit in int64 (the full range would overflow from a few elements on). */
+static void narrow_generated_i32(const gpucci_workload_params *p, gpucci_typed_array *v)
+{
+    if (p->dtype != GPUCC_I32)
+        return;
+    int32_t *x = v->data;
+    for (size_t i = 0; i < v->count; i++)
+        x[i] >>= 16;
+}
+
 /* y: --input-y, or the stream of seed + 1, as long as x. */
 static gpucc_status prepare_y(const gpucci_workload_params *p, dot_job *d)
 {
-    if (!p->input_y)
-        return gpucci_generate_array(d->x.count, 1, p->seed + 1, &d->y);
-    gpucc_status status = gpucc_array_load(p->input_y, 1, &d->y);
+    if (!p->input_y) {
+        gpucc_status status = gpucci_typed_array_alloc(p->dtype, d->x.count, 1, &d->y);
+        if (status == GPUCC_OK)
+            status = gpucci_generate_typed_range(p->dtype, d->y.data, 0, d->y.count, p->seed + 1, 0);
+        if (status == GPUCC_OK)
+            narrow_generated_i32(p, &d->y);
+        return status;
+    }
+    gpucc_status status = gpucci_typed_array_load(p->input_y, p->dtype, 1, &d->y);
     return status == GPUCC_OK ? check_lengths(p, d->x.count, d->y.count) : status;
 }
 
@@ -68,16 +86,27 @@ static void add_y_source(const gpucci_workload_params *params, gpucci_job *job)
  * reference set). */
 static void describe(gpucci_job *job, const dot_job *d)
 {
-    job->bytes = 2.0 * (double)job->n * sizeof(float);
+    gpucc_dtype dtype = d->x.dtype;
+    job->bytes = 2.0 * (double)job->n * gpucc_dtype_size(dtype);
     job->flops = 2.0 * (double)job->n; /* a multiply and an add per element */
-    snprintf(job->title, sizeof job->title, "dot over 2 x %zu float32 (%.1f MB, %s)", job->n, job->bytes * 1e-6,
-             job->source);
-    snprintf(job->reference, sizeof job->reference,
-             "reference: exact sum %.17g, sum|x*y| %.17g; bound |error| <= 2^-24 * sum|x*y|", d->ref.sum,
-             d->ref.abs_sum);
+    snprintf(job->title, sizeof job->title, "dot over 2 x %zu %s (%.1f MB, %s)", job->n, gpucc_dtype_long_name(dtype),
+             job->bytes * 1e-6, job->source);
+    if (dtype == GPUCC_I32 && d->ref.integer_overflow)
+        snprintf(job->reference, sizeof job->reference,
+                 "reference: the exact sum (about %.17g) lies outside the 64-bit integer range", d->ref.sum);
+    else if (dtype == GPUCC_I32)
+        snprintf(job->reference, sizeof job->reference, "reference: exact sum %lld (64-bit integer; must be equal)",
+                 (long long)d->ref.integer_sum);
+    else
+        snprintf(job->reference, sizeof job->reference,
+                 "reference: %s sum %.17g, sum|x*y| %.17g; bound |error| <= 2^-%d * sum|x*y|",
+                 dtype == GPUCC_F64 ? "double-double" : "exact", d->ref.sum, d->ref.abs_sum,
+                 dtype == GPUCC_F64 ? 43 : 24);
+    job->integer_result = dtype == GPUCC_I32;
     snprintf(job->what, sizeof job->what, "x*y");
     gpucci_fact_count(job, 0, "n", job->n);
-    gpucci_fact_text(job, 1, "kind", "exact");
+    gpucci_fact_text(job, 0, "dtype", gpucc_dtype_name(dtype));
+    gpucci_fact_text(job, 1, "kind", dtype == GPUCC_F64 ? "double-double" : "exact");
     gpucci_fact_number(job, 1, "value", d->ref.sum);
     gpucci_fact_number(job, 1, "abs_sum", d->ref.abs_sum);
 }
@@ -87,10 +116,13 @@ static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *jo
     dot_job *d = new_job(job);
     if (!d)
         return GPUCC_E_NOMEM;
-    gpucc_status status = gpucci_prepare_vector(params, &d->x, job);
+    gpucc_status status = gpucci_prepare_typed_vector(params, &d->x, job);
+    if (status == GPUCC_OK && !params->input)
+        narrow_generated_i32(params, &d->x);
     if (status == GPUCC_OK)
         status = prepare_y(params, d);
-    if (status == GPUCC_OK && (status = gpucc_dot_reference(d->x.data, d->y.data, d->x.count, 0, &d->ref)) != GPUCC_OK)
+    if (status == GPUCC_OK &&
+        (status = gpucc_dot_reference_typed(d->x.dtype, d->x.data, d->y.data, d->x.count, 0, &d->ref)) != GPUCC_OK)
         status = gpucci_fail(status, "reference: %s", gpucc_last_error());
     if (status != GPUCC_OK)
         return gpucci_job_abandon(job, release, status);
@@ -111,6 +143,9 @@ static void tally_add(void *into, const void *tally)
 static gpucc_status prepare_share(const gpucci_workload_params *params, unsigned part, unsigned parts,
                                   gpucci_job *job, void *tally)
 {
+    if (params->dtype != GPUCC_F32)
+        return gpucci_fail(GPUCC_E_INVALID, "--dtype=%s: under MPI, dot splits f32 data only",
+                           gpucc_dtype_name(params->dtype));
     dot_job *d = new_job(job);
     if (!d)
         return GPUCC_E_NOMEM;
@@ -120,11 +155,15 @@ static gpucc_status prepare_share(const gpucci_workload_params *params, unsigned
         gpucci_source_generated(job, params->seed);
     add_y_source(params, job);
     size_t y_count = 0, y_first, y_end;
-    gpucc_status status = gpucci_prepare_vector_share(params->input, params->size, params->seed, part, parts, &d->x,
+    gpucc_array x, y = {0};
+    gpucc_status status = gpucci_prepare_vector_share(params->input, params->size, params->seed, part, parts, &x,
                                                       &job->n, &d->first, &d->end);
     if (status == GPUCC_OK) /* y: --input-y, or the stream of seed + 1, as long as x */
-        status = gpucci_prepare_vector_share(params->input_y, job->n, params->seed + 1, part, parts, &d->y,
+        status = gpucci_prepare_vector_share(params->input_y, job->n, params->seed + 1, part, parts, &y,
                                              &y_count, &y_first, &y_end);
+    /* The shares' floats become the job's (one allocator for both). */
+    d->x = (gpucci_typed_array){x.data, GPUCC_F32, x.rank, {x.shape[0], x.shape[1]}, x.count};
+    d->y = (gpucci_typed_array){y.data, GPUCC_F32, y.rank, {y.shape[0], y.shape[1]}, y.count};
     if (status == GPUCC_OK)
         status = check_lengths(params, job->n, y_count);
     if (status == GPUCC_OK && (status = gpucci_dot_tally_compute(d->x.data, d->y.data, d->x.count, 0, tally)) != GPUCC_OK)
@@ -155,7 +194,7 @@ static gpucc_status dot_blocks(const void *data, gpucc_backend *backend, size_t 
                                gpucc_reduce_result *out)
 {
     const dot_job *d = data;
-    return gpucc_dot(backend, d->x.data + begin, d->y.data + begin, length, out);
+    return gpucc_dot(backend, (const float *)d->x.data + begin, (const float *)d->y.data + begin, length, out);
 }
 
 static gpucc_status measure_share(gpucci_job *job, gpucc_backend *backend, const gpucc_plan *plan,
@@ -180,15 +219,16 @@ static gpucc_status measure(gpucci_job *job, gpucc_backend *backend, const gpucc
 {
     const dot_job *d = job->data;
     (void)output;
-    return gpucc_dot_measure(backend, d->x.data, d->y.data, d->x.count, &d->ref, plan, out);
+    return gpucc_dot_measure_typed(backend, d->x.dtype, d->x.data, d->y.data, d->x.count, &d->ref, plan, out);
 }
 
 const gpucci_workload gpucci_dot_workload = {
     .name = "dot",
-    .summary = "sum of x[i]*y[i] over two float32 vectors (verified against the exact value)",
+    .summary = "sum of x[i]*y[i] over two vectors (verified against the exact value)",
     .help = "  --size=N               elements of x and of y to generate (default: 1e8; y uses seed + 1)\n"
             "  --input=X --input-y=Y  x and y from files, as --input of reduce reads them (same length)\n",
     .options = GPUCCI_OPT_SIZE | GPUCCI_OPT_INPUT | GPUCCI_OPT_INPUT_Y,
+    .dtypes = 1u << GPUCC_F32 | 1u << GPUCC_F64 | 1u << GPUCC_F16 | 1u << GPUCC_BF16 | 1u << GPUCC_I32,
     .bound = GPUCCI_BOUND_READ,
     .bench_axis = GPUCCI_AXIS_SIZE,
     .single_value = 1,
