@@ -1,7 +1,7 @@
-/* Tests of host/io/npy.c, host/io/atomic-file.c and the typed generator of
- * host/core/generate.c: .npy and raw loading and writing of float32 and of
- * every dtype (typed-array.h), atomic output files, generated data of each
- * type. */
+/* Tests of host/io/npy.c, host/io/typed-array.c, host/io/atomic-file.c and
+ * the typed generator of host/core/generate.c: .npy and raw loading and
+ * writing of float32 and of every dtype (typed-array.h), atomic output
+ * files, generated data of each type. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <check.h>
