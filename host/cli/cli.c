@@ -384,9 +384,9 @@ static int check_combination(cli_run_options *o)
         fprintf(stderr, "gpucc run %s: --split needs the opencl backend and several devices (--device=0,1 or --device=all)\n", w->name);
         return GPUCC_EXIT_USAGE;
     }
-    if (o->split && o->params.dtype != GPUCC_F32) {
-        fprintf(stderr, "gpucc run %s: --split runs f32 data only (not --dtype=%s)\n", w->name,
-                gpucc_dtype_name(o->params.dtype));
+    if (o->split && o->params.dtype == GPUCC_I32) {
+        fprintf(stderr, "gpucc run %s: --split combines its parts in double: --dtype=i32 (exact integers) runs on "
+                        "one device\n", w->name);
         return GPUCC_EXIT_USAGE;
     }
     if (o->output_backend_given && !(o->backends & (1u << o->output_backend))) {

@@ -103,14 +103,18 @@ gpucc_status gpucci_reduce_measure_split(gpucc_backend *backend, const gpucci_bl
  * contiguous ranges of whole blocks, in backend order, into split. */
 void gpucci_split_shares(size_t n, const double *weights, size_t count, gpucci_split *split);
 
-/* gpucc_reduce_measure of x[0..n) split as *split says across
- * backends[0..count), each reducing its range to its pieces on a thread of
- * its own at the same time; the pieces combined give bitwise the value of
- * one backend. Every call is verified against ref and must equal the first
- * bitwise. Sets split->part_ms. */
-gpucc_status gpucci_reduce_measure_devices(gpucc_backend *const *backends, size_t count, gpucc_reduce_op op,
-                                           const float *x, size_t n, const gpucc_reference *ref,
-                                           const gpucc_plan *plan, gpucci_split *split, gpucc_measurement *out);
+/* The measurement of a reduction (or dot product) of n elements of dtype
+ * split as *split says across backends[0..count), each reducing its range
+ * with reducer (whose data is the whole input: `begin` counts from element
+ * 0) to its pieces on a thread of its own at the same time; the pieces
+ * combined give bitwise the value of one backend. Every call is verified
+ * against ref (gpucc_reduce_verify_typed) and must equal the first
+ * bitwise. Sets split->part_ms. The pieces are combined in double, so an
+ * i32 sum, exact in integers, is GPUCC_E_UNSUPPORTED here. */
+gpucc_status gpucci_reduce_measure_devices(gpucc_backend *const *backends, size_t count,
+                                           const gpucci_block_reducer *reducer, gpucc_dtype dtype, size_t n,
+                                           const gpucc_reference *ref, const gpucc_plan *plan, gpucci_split *split,
+                                           gpucc_measurement *out);
 
 /* ---- A workload whose one value is split over processes ----
  *

@@ -87,13 +87,19 @@ expect_error 65 run dot --dtype=f64 "--input=$WORK/d.npy" "--input-y=$WORK/h.npy
 expect_usage_error run reduce --dtype=f8 --size=10
 expect_stderr_contains "is not one of f32, f64, f16, bf16, i32"
 expect_usage_error run reduce --dtype= --size=10
-expect_usage_error run reduce --dtype=f64 --size=10 --backend=opencl --device=0,1 --split
-expect_stderr_contains "--split runs f32 data only"
+expect_usage_error run reduce --dtype=i32 --size=10 --backend=opencl --device=0,1 --split
+expect_stderr_contains "--dtype=i32 (exact integers) runs on one device"
 expect_exit 0 -- run reduce --help
 expect_stdout_contains "--dtype=f32|f64|f16|bf16|i32"
 
-# ---- OpenCL without fp64 ----
+# ---- OpenCL: split across two devices, and without fp64 ----
 if needs OpenCL "OpenCL dtype checks"; then
+    for workload in reduce dot; do
+        POCL_DEVICES="pthread pthread" expect_exit 0 -- run "$workload" --dtype=f16 --size=100003 "${FAST[@]}" \
+            --device=all --split --format=json
+        check "$workload --dtype=f16 --split: every row verified, one value" values_agree
+        expect_stdout_contains '"split": '
+    done
     expect_exit 0 -- run reduce --dtype=f64 --size=5000 "${FAST[@]}" --cl-fp32
     expect_stdout_contains "UNSUPPORTED: f64 data needs fp64"
     expect_exit 0 -- run reduce --dtype=bf16 --size=5000 "${FAST[@]}" --cl-fp32 --format=json

@@ -13,6 +13,7 @@
 
 #include <check.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { B = GPUCC_REDUCE_BLOCK };
@@ -190,6 +191,24 @@ START_TEST(test_split_shares)
 }
 END_TEST
 
+/* The whole input of a split across backends: a reduction of x (y NULL)
+ * or a dot product of x and y, of dtype. */
+typedef struct {
+    gpucc_reduce_op op;
+    gpucc_dtype dtype;
+    const void *x, *y;
+} whole_input;
+
+static gpucc_status whole_reduce(const void *data, gpucc_backend *backend, size_t begin, size_t length,
+                                 gpucc_reduce_result *out)
+{
+    const whole_input *in = data;
+    size_t offset = begin * gpucc_dtype_size(in->dtype);
+    const char *x = (const char *)in->x + offset;
+    return in->y ? gpucc_dot_typed(backend, in->dtype, x, (const char *)in->y + offset, length, out)
+                 : gpucc_reduce_typed(backend, in->op, in->dtype, x, length, out);
+}
+
 /* A run split across serial and pthreads "devices", in any proportion, gives
  * bitwise the value of one backend, for every op, and fills each part's time. */
 START_TEST(test_split_across_backends)
@@ -212,7 +231,9 @@ START_TEST(test_split_across_backends)
                 gpucci_split split;
                 gpucc_measurement m;
                 gpucci_split_shares(ns[s], weights[w], 2, &split);
-                ck_assert_int_eq(gpucci_reduce_measure_devices(parts, 2, (gpucc_reduce_op)op, x, ns[s], &ref, &plan,
+                whole_input in = {(gpucc_reduce_op)op, GPUCC_F32, x, NULL};
+                gpucci_block_reducer reducer = {(gpucc_reduce_op)op, whole_reduce, &in};
+                ck_assert_int_eq(gpucci_reduce_measure_devices(parts, 2, &reducer, GPUCC_F32, ns[s], &ref, &plan,
                                                                &split, &m),
                                  GPUCC_OK);
                 ck_assert_msg(m.verified, "%s", m.reason);
@@ -224,6 +245,49 @@ START_TEST(test_split_across_backends)
             }
         }
         gpucc_free_floats(x);
+    }
+    gpucc_backend_close(parts[0]);
+    gpucc_backend_close(parts[1]);
+}
+END_TEST
+
+/* Sums and dot products of f64, f16 and bf16 split across two backends
+ * are bitwise one backend's too; an i32 split is refused (its exact integer
+ * total is no double combine). */
+START_TEST(test_split_typed)
+{
+    gpucc_backend *parts[2] = {support_open_built(GPUCC_BACKEND_SERIAL, NULL, "split"),
+                               support_open_built(GPUCC_BACKEND_PTHREADS, NULL, "split")};
+    const gpucc_dtype dtypes[] = {GPUCC_F64, GPUCC_F16, GPUCC_BF16, GPUCC_I32};
+    const double weights[2] = {1, 2};
+    size_t n = 25 * B + 3;
+    gpucc_plan plan = {.warmup = 1, .repeat = 2};
+    for (size_t t = 0; t < COUNT(dtypes); t++) {
+        void *x = support_random_typed(dtypes[t], n, 5, 16), *y = support_random_typed(dtypes[t], n, 6, 16);
+        for (int dot = 0; dot < 2; dot++) {
+            whole_input in = {GPUCC_REDUCE_SUM, dtypes[t], x, dot ? y : NULL};
+            gpucci_block_reducer reducer = {GPUCC_REDUCE_SUM, whole_reduce, &in};
+            gpucc_reference ref;
+            gpucc_reduce_result whole;
+            ck_assert_int_eq(dot ? gpucc_dot_reference_typed(dtypes[t], x, y, n, 0, &ref)
+                                 : gpucc_reference_compute_typed(dtypes[t], x, n, 0, &ref),
+                             GPUCC_OK);
+            ck_assert_int_eq(whole_reduce(&in, parts[0], 0, n, &whole), GPUCC_OK);
+            gpucci_split split;
+            gpucc_measurement m;
+            gpucci_split_shares(n, weights, 2, &split);
+            gpucc_status status = gpucci_reduce_measure_devices(parts, 2, &reducer, dtypes[t], n, &ref, &plan, &split, &m);
+            if (dtypes[t] == GPUCC_I32) {
+                ck_assert_int_eq(status, GPUCC_E_UNSUPPORTED);
+                continue;
+            }
+            ck_assert_int_eq(status, GPUCC_OK);
+            ck_assert_msg(m.verified, "%s", m.reason);
+            ck_assert_msg(same_bits(m.value, whole.value), "%s %s: %a, one backend %a", gpucc_dtype_name(dtypes[t]),
+                          dot ? "dot" : "sum", m.value, whole.value);
+        }
+        free(x);
+        free(y);
     }
     gpucc_backend_close(parts[0]);
     gpucc_backend_close(parts[1]);
@@ -350,7 +414,7 @@ Suite *test_suite(void)
     const TTest *const core[] = {test_shares_tile_whole_blocks, test_combine_refuses_bad_tilings,
                                  test_generate_range_is_a_slice, test_tallies_add_exactly, test_dot_tallies_add_exactly,
                                  test_split_bitwise_serial, test_split_bitwise_pthreads, test_split_shares,
-                                 test_split_across_backends};
+                                 test_split_across_backends, test_split_typed};
     const TTest *const opencl[] = {test_split_bitwise_opencl};
     Suite *s = suite_create("reduce_split");
     support_tcase(s, "core", 300, core, COUNT(core));

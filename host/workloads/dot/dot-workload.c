@@ -189,12 +189,15 @@ static void share(const gpucci_job *job, size_t *first, size_t *end)
     *end = d->end;
 }
 
-/* A gpucci_block_reducer's reduce over a dot_job's share: gpucc_dot. */
+/* A gpucci_block_reducer's reduce over what a dot_job holds (its share, or
+ * the whole inputs): gpucc_dot_typed. */
 static gpucc_status dot_blocks(const void *data, gpucc_backend *backend, size_t begin, size_t length,
                                gpucc_reduce_result *out)
 {
     const dot_job *d = data;
-    return gpucc_dot(backend, (const float *)d->x.data + begin, (const float *)d->y.data + begin, length, out);
+    size_t offset = begin * gpucc_dtype_size(d->x.dtype);
+    return gpucc_dot_typed(backend, d->x.dtype, (const char *)d->x.data + offset, (const char *)d->y.data + offset,
+                           length, out);
 }
 
 static gpucc_status measure_share(gpucci_job *job, gpucc_backend *backend, const gpucc_plan *plan,
@@ -213,6 +216,15 @@ static const gpucci_process_split process_split = {
     .share = share,
     .measure = measure_share,
 };
+
+static gpucc_status measure_split(gpucci_job *job, gpucc_backend *const *backends, const double *weights,
+                                  size_t count, const gpucc_plan *plan, gpucci_split *split, gpucc_measurement *out)
+{
+    const dot_job *d = job->data;
+    gpucci_block_reducer reducer = {GPUCC_REDUCE_SUM, dot_blocks, d};
+    gpucci_split_shares(d->x.count, weights, count, split);
+    return gpucci_reduce_measure_devices(backends, count, &reducer, d->x.dtype, d->x.count, &d->ref, plan, split, out);
+}
 
 static gpucc_status measure(gpucci_job *job, gpucc_backend *backend, const gpucc_plan *plan, float *output,
                             gpucc_measurement *out)
@@ -237,6 +249,7 @@ const gpucci_workload gpucci_dot_workload = {
     .check_options = check_options,
     .prepare = prepare,
     .measure = measure,
+    .measure_split = measure_split,
     .processes = &process_split,
     .release = release,
 };

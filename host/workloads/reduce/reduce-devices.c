@@ -1,8 +1,8 @@
-/* One reduction split across several backends of one process (devices),
- * bitwise equal to one backend: each backend reduces a contiguous range of
- * whole blocks, sized in proportion to its weight, to the aligned subtrees
- * of the canonical tree it holds (reduce-split.h), all at once on a thread
- * each; the pieces are combined in the tree's own order. */
+/* One reduction (or dot product) split across several backends of one
+ * process (devices), bitwise equal to one backend: each backend reduces a
+ * contiguous range of whole blocks, sized in proportion to its weight, to
+ * the aligned subtrees of the canonical tree it holds (reduce-split.h), all
+ * at once on a thread each; the pieces are combined in the tree's own order. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +14,23 @@
 #include "reduce-split.h"
 #include "workload.h"
 
+/* A device's view of the whole input: the reducer of the whole, offset to
+ * the device's first element. */
+typedef struct {
+    const gpucci_block_reducer *whole;
+    size_t first;
+} device_view;
+
+static gpucc_status view_reduce(const void *view_, gpucc_backend *backend, size_t begin, size_t length,
+                                gpucc_reduce_result *out)
+{
+    const device_view *view = view_;
+    return view->whole->reduce(view->whole->data, backend, view->first + begin, length, out);
+}
+
 typedef struct {
     gpucc_backend *const *backends;
-    gpucc_reduce_op op;
-    const float *x;
+    const gpucci_block_reducer *reducer;
     size_t n;
     gpucci_split *split;
     gpucci_pool *pool;
@@ -43,10 +56,11 @@ static void reduce_part(void *ctx_, unsigned d, unsigned count)
     ctx->piece_count[d] = 0;
     memset(&ctx->timing[d], 0, sizeof ctx->timing[d]);
     ctx->flags[d] = 0;
+    device_view view = {ctx->reducer, first};
+    gpucci_block_reducer own = {ctx->reducer->op, view_reduce, &view};
     ctx->status[d] = first == end ? GPUCC_OK
-                                   : gpucci_reduce_pieces(ctx->backends[d], ctx->op, ctx->x + first, ctx->n, first, end,
-                                                          ctx->pieces[d], &ctx->piece_count[d], &ctx->timing[d],
-                                                          &ctx->flags[d]);
+                                   : gpucci_split_pieces(&own, ctx->backends[d], ctx->n, first, end, ctx->pieces[d],
+                                                         &ctx->piece_count[d], &ctx->timing[d], &ctx->flags[d]);
     if (ctx->status[d] != GPUCC_OK) /* the detail is per thread: keep it for the caller's */
         snprintf(ctx->why[d], sizeof ctx->why[d], "%s", gpucc_last_error());
 }
@@ -76,7 +90,7 @@ static gpucc_status devices_call(void *ctx_, gpucc_reduce_result *out)
             ctx->part_samples[d * ctx->samples_per_device + ctx->call] = ctx->timing[d].total_ms;
     }
     ctx->call++;
-    gpucc_status status = gpucci_reduce_combine_pieces(ctx->op, all, total, ctx->n, &out->value);
+    gpucc_status status = gpucci_reduce_combine_pieces(ctx->reducer->op, all, total, ctx->n, &out->value);
     out->timing.total_ms = gpucci_now_ms() - start;
     return status;
 }
@@ -104,18 +118,21 @@ void gpucci_split_shares(size_t n, const double *weights, size_t count, gpucci_s
     }
 }
 
-gpucc_status gpucci_reduce_measure_devices(gpucc_backend *const *backends, size_t count, gpucc_reduce_op op,
-                                           const float *x, size_t n, const gpucc_reference *ref,
-                                           const gpucc_plan *plan, gpucci_split *split, gpucc_measurement *out)
+gpucc_status gpucci_reduce_measure_devices(gpucc_backend *const *backends, size_t count,
+                                           const gpucci_block_reducer *reducer, gpucc_dtype dtype, size_t n,
+                                           const gpucc_reference *ref, const gpucc_plan *plan, gpucci_split *split,
+                                           gpucc_measurement *out)
 {
-    if (!backends || count < 1 || count > GPUCCI_MAX_SPLIT || !split || split->count != count || !plan)
+    if (!backends || count < 1 || count > GPUCCI_MAX_SPLIT || !reducer || !split || split->count != count || !plan)
         return gpucci_fail(GPUCC_E_INVALID, "gpucci_reduce_measure_devices: invalid arguments");
+    if (dtype == GPUCC_I32)
+        return gpucci_fail(GPUCC_E_UNSUPPORTED, "a split run combines its parts in double: i32 results, exact "
+                                                "integers, run on one device");
     devices_ctx *ctx = calloc(1, sizeof *ctx);
     if (!ctx)
         return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate a split reduction");
     ctx->backends = backends;
-    ctx->op = op;
-    ctx->x = x;
+    ctx->reducer = reducer;
     ctx->n = n;
     ctx->split = split;
     ctx->samples_per_device = plan->warmup + plan->repeat;
@@ -123,7 +140,8 @@ gpucc_status gpucci_reduce_measure_devices(gpucc_backend *const *backends, size_
     gpucc_status status = ctx->part_samples ? gpucci_pool_create((unsigned)count, &ctx->pool)
                                             : gpucci_fail(GPUCC_E_NOMEM, "cannot allocate a split reduction");
     if (status == GPUCC_OK)
-        status = gpucci_measure_scalar("gpucci_reduce_measure_devices", devices_call, ctx, op, GPUCC_F32, ref, plan, out);
+        status = gpucci_measure_scalar("gpucci_reduce_measure_devices", devices_call, ctx, reducer->op, dtype, ref, plan,
+                                       out);
     for (size_t d = 0; status == GPUCC_OK && d < count; d++) {
         /* the median of each part's timed calls (after the warm-up calls) */
         double *own = ctx->part_samples + d * ctx->samples_per_device + plan->warmup;

@@ -154,12 +154,14 @@ static void share(const gpucci_job *job, size_t *first, size_t *end)
     *end = r->end;
 }
 
-/* A gpucci_block_reducer's reduce over a reduce_job's share. */
+/* A gpucci_block_reducer's reduce over what a reduce_job holds (its share,
+ * or the whole input). */
 static gpucc_status reduce_blocks(const void *data, gpucc_backend *backend, size_t begin, size_t length,
                                   gpucc_reduce_result *out)
 {
     const reduce_job *r = data;
-    return gpucc_reduce(backend, r->op, (const float *)r->x.data + begin, length, out);
+    const char *x = (const char *)r->x.data + begin * gpucc_dtype_size(r->x.dtype);
+    return gpucc_reduce_typed(backend, r->op, r->x.dtype, x, length, out);
 }
 
 static gpucc_status measure_share(gpucci_job *job, gpucc_backend *backend, const gpucc_plan *plan,
@@ -191,8 +193,9 @@ static gpucc_status measure_split(gpucci_job *job, gpucc_backend *const *backend
                                   size_t count, const gpucc_plan *plan, gpucci_split *split, gpucc_measurement *out)
 {
     const reduce_job *r = job->data;
+    gpucci_block_reducer reducer = {r->op, reduce_blocks, r};
     gpucci_split_shares(r->x.count, weights, count, split);
-    return gpucci_reduce_measure_devices(backends, count, r->op, r->x.data, r->x.count, &r->ref, plan, split, out);
+    return gpucci_reduce_measure_devices(backends, count, &reducer, r->x.dtype, r->x.count, &r->ref, plan, split, out);
 }
 
 const gpucci_workload gpucci_reduce_workload = {
