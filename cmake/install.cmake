@@ -33,6 +33,8 @@ foreach(link IN LISTS gpucc_static_links)
     string(APPEND GPUCC_PC_LIBS_PRIVATE " -pthread")
   elseif(link MATCHES "(^|/)(lib)?m(\\.so|\\.a)?$")
     string(APPEND GPUCC_PC_LIBS_PRIVATE " -lm")
+  elseif(link STREQUAL "dl")
+    string(APPEND GPUCC_PC_LIBS_PRIVATE " -ldl")
   elseif(link)
     message(FATAL_ERROR "cmake/install.cmake: gpucc_static links '${link}', which the installed "
                         "package and gpucc.pc do not know how to find; add it there")
