@@ -13,9 +13,11 @@
  * Each function is one expression in x (and y, alpha for saxpy), written in
  * the subset of C that is type-generic in both languages: integer constants
  * and exp/tanh, which are overloaded in OpenCL C and in C's <tgmath.h>.
- * Evaluated in float it is the function every backend computes; evaluated in
- * double (with <math.h>) it is the reference that verification compares
- * against. Special values: NaN in gives NaN out; relu(-0) = -0;
+ * Evaluated in float it is the function every backend computes for f32,
+ * f16 and bf16 data; in double, for f64 data, and the reference of f32, f16
+ * and bf16 that verification compares against; in long double, the
+ * reference of f64; in 64-bit integers, the i32 function and its reference
+ * (gpucc_map_typed). Special values: NaN in gives NaN out; relu(-0) = -0;
  * sigmoid(+inf) = 1, sigmoid(-inf) = 0; exp(-inf) = 0, exp(+inf) = +inf.
  */
 #ifndef GPUCC_ELEMENTWISE_H
@@ -25,16 +27,18 @@
 #define GPUCC_RELU(x) ((x) < 0 ? 0 : (x))
 #define GPUCC_SIGMOID(x) (1 / (1 + exp(-(x))))
 
-/* X(enumerator, name, ulp bound, f(x, y, alpha)), in enum order. The bound
- * is the documented accuracy in ulps against the double reference (see
- * gpucc_map_ulp_bound). */
-#define GPUCC_MAP_FN_TABLE(X)                              \
-    X(GPUCC_MAP_SQUARE, square, 1, (x) * (x))              \
-    X(GPUCC_MAP_SAXPY, saxpy, 1, (alpha) * (x) + (y))      \
-    X(GPUCC_MAP_RELU, relu, 1, GPUCC_RELU(x))              \
-    X(GPUCC_MAP_SIGMOID, sigmoid, 4, GPUCC_SIGMOID(x))     \
-    X(GPUCC_MAP_TANH, tanh, 4, tanh(x))                    \
-    X(GPUCC_MAP_EXP, exp, 4, exp(x))
+/* X(enumerator, name, ulp bound, f(x, y, alpha), integer), in enum order.
+ * The bound is the documented accuracy in ulps of float32 against the
+ * double reference (see gpucc_map_ulp_bound). integer is 1 where the
+ * function is defined on i32 data: its expression, evaluated in 64-bit
+ * integers, is then the exact result (gpucc_map_typed). */
+#define GPUCC_MAP_FN_TABLE(X)                                 \
+    X(GPUCC_MAP_SQUARE, square, 1, (x) * (x), 1)              \
+    X(GPUCC_MAP_SAXPY, saxpy, 1, (alpha) * (x) + (y), 1)      \
+    X(GPUCC_MAP_RELU, relu, 1, GPUCC_RELU(x), 1)              \
+    X(GPUCC_MAP_SIGMOID, sigmoid, 4, GPUCC_SIGMOID(x), 0)     \
+    X(GPUCC_MAP_TANH, tanh, 4, tanh(x), 0)                    \
+    X(GPUCC_MAP_EXP, exp, 4, exp(x), 0)
 
 /* X(enumerator, name, ulp bound, act(x)), in enum order. The bound is what
  * evaluating the activation in float adds to the dense layer's error bound
@@ -45,7 +49,8 @@
     X(GPUCC_ACT_SIGMOID, sigmoid, 4, GPUCC_SIGMOID(x))     \
     X(GPUCC_ACT_TANH, tanh, 4, tanh(x))
 
-#define GPUCC_ELEMENTWISE_ENUMERATOR(enumerator, name, ulps, expr) enumerator,
+/* For both tables (the map's has one column more). */
+#define GPUCC_ELEMENTWISE_ENUMERATOR(enumerator, ...) enumerator,
 
 /* The functions of gpucc_map. */
 typedef enum { GPUCC_MAP_FN_TABLE(GPUCC_ELEMENTWISE_ENUMERATOR) GPUCC_MAP_FN_COUNT } gpucc_map_fn;

@@ -258,15 +258,43 @@ typedef struct {
 GPUCC_API gpucc_status gpucc_map(gpucc_backend *backend, gpucc_map_fn fn, float alpha, const float *x, const float *y,
                        float *out, size_t n, gpucc_call_info *info);
 
+/* 1 where fn is defined on dtype data: every function on f32, f64, f16 and
+ * bf16; square, saxpy and relu on i32 (the table's integer column). 0
+ * otherwise, and for values out of range. */
+GPUCC_API int gpucc_map_fn_has_dtype(gpucc_map_fn fn, gpucc_dtype dtype);
+
+/* gpucc_map over elements of any dtype: x, y and out hold n elements of
+ * dtype (gpucc_map is this with GPUCC_F32). Each type computes
+ * (README, "Data types"):
+ *  - f64: the function in double; alpha as given;
+ *  - f16, bf16: each element widened to float, the f32 function, the result
+ *    rounded once to the type (to nearest, ties to even); alpha must be a
+ *    float (a double that float holds exactly);
+ *  - i32: exactly, in 64-bit integers; alpha must be an integer of int32's
+ *    range. A result outside int32 is stored saturated (INT32_MIN or
+ *    INT32_MAX), never wrapped, and gpucc_map_verify_typed reports it as an
+ *    overflow.
+ * GPUCC_E_INVALID (with the reason) for a function dtype lacks
+ * (gpucc_map_fn_has_dtype) or such an alpha for saxpy; f64 on an OpenCL
+ * device without fp64 (or with force_no_fp64) is GPUCC_E_UNSUPPORTED. */
+GPUCC_API gpucc_status gpucc_map_typed(gpucc_backend *backend, gpucc_map_fn fn, gpucc_dtype dtype, double alpha,
+                                       const void *x, const void *y, void *out, size_t n, gpucc_call_info *info);
+
 /* The documented accuracy of fn in ulps, the bound of GPUCC_MAP_FN_TABLE
  * (see README): 1 for square, saxpy
  * and relu, 4 for sigmoid, tanh and exp; NaN for a value out of range. */
 GPUCC_API double gpucc_map_ulp_bound(gpucc_map_fn fn);
 
+/* The bound of gpucc_map_verify_typed in ulps of dtype: gpucc_map_ulp_bound
+ * for f32 and f64, 1 for f16 and bf16, 0 for i32 (exact); NaN where fn is
+ * not defined on dtype. */
+GPUCC_API double gpucc_map_ulp_bound_typed(gpucc_map_fn fn, gpucc_dtype dtype);
+
 typedef struct {
-    double max_ulp;      /* worst error in ulps over all elements */
+    double max_ulp;      /* worst error in ulps over all elements (i32: in units) */
     size_t bad;          /* elements beyond the bound (or special values wrong) */
     size_t first_bad;    /* index of the first such element, if any */
+    size_t overflow;     /* i32: elements whose exact result lies outside int32 (counted in bad too) */
 } gpucc_map_check;
 
 /* Checks out[0..n) against fn computed in double precision, with `threads`
@@ -274,6 +302,23 @@ typedef struct {
  * check->bad == 0 means every element is within gpucc_map_ulp_bound(fn). */
 GPUCC_API gpucc_status gpucc_map_verify(gpucc_map_fn fn, float alpha, const float *x, const float *y, const float *out,
                               size_t n, unsigned threads, gpucc_map_check *check);
+
+/* gpucc_map_verify for a result of gpucc_map_typed over dtype data (this
+ * with GPUCC_F32 is gpucc_map_verify), within
+ * gpucc_map_ulp_bound_typed(fn, dtype) ulps of dtype:
+ *  - f64 against fn in long double (x87's 64-bit significand on x86-64:
+ *    2^-11 ulp of double or better for square, saxpy and relu, and within
+ *    about that for glibc's expl and tanhl);
+ *  - f16 and bf16 against fn in double, the error in ulps of the type at
+ *    the reference rounded to the type: at most 0.5 ulp for the rounding
+ *    plus the float computation's 4 ulps of float, 2^-11 ulp of f16 or
+ *    2^-14 of bf16, so within 1;
+ *  - i32 exactly, against fn in 64-bit integers: an element whose exact
+ *    result lies outside int32 is bad and counted in check->overflow.
+ * GPUCC_E_INVALID for a function dtype lacks. */
+GPUCC_API gpucc_status gpucc_map_verify_typed(gpucc_map_fn fn, gpucc_dtype dtype, double alpha, const void *x,
+                                              const void *y, const void *out, size_t n, unsigned threads,
+                                              gpucc_map_check *check);
 
 /* ---- Dense layer: Y = act(X * W^T + b) ---- */
 

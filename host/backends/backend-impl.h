@@ -31,10 +31,13 @@ typedef struct gpucci_backend_ops {
      * cannot run, with the reason. */
     gpucc_status (*reduce)(gpucc_backend *backend, gpucc_reduce_op op, gpucc_dtype dtype, const void *x, size_t n,
                            gpucc_reduce_result *out);
-    /* out[0..n) = fn(x) (n >= 1). Sets info->flags, may set kernel and
-     * transfer times like reduce. */
-    gpucc_status (*map)(gpucc_backend *backend, gpucc_map_fn fn, float alpha, const float *x, const float *y,
-                        float *out, size_t n, gpucc_call_info *info);
+    /* out[0..n) = fn(x) (n >= 1) over elements of dtype, computed as
+     * gpucc_map_typed says; fn is defined on dtype and alpha is exact in
+     * the type it computes in (checked by the entry point). Sets
+     * info->flags, may set kernel and transfer times like reduce.
+     * GPUCC_E_UNSUPPORTED for a dtype it cannot run, with the reason. */
+    gpucc_status (*map)(gpucc_backend *backend, gpucc_map_fn fn, gpucc_dtype dtype, double alpha, const void *x,
+                        const void *y, void *out, size_t n, gpucc_call_info *info);
     /* Y = act(X W^T + b) for a checked shape. Sets info->impl and flags. */
     gpucc_status (*dense)(gpucc_backend *backend, const gpucc_dense_shape *shape, const float *x, const float *w,
                           const float *b, float *y, gpucc_call_info *info);

@@ -9,7 +9,7 @@
 /* Each array is indexed by its enum and generated from the table that
  * defines the enum (gpucc.h, gpucc-elementwise.h), so the two agree. */
 #define NAME_ENTRY(enumerator, text) [enumerator] = text,
-#define ELEMENTWISE_NAME_ENTRY(enumerator, name, ulps, expr) [enumerator] = #name,
+#define ELEMENTWISE_NAME_ENTRY(enumerator, name, ...) [enumerator] = #name,
 static const char *const backend_names[GPUCC_BACKEND_COUNT] = {GPUCC_BACKEND_TABLE(NAME_ENTRY)};
 static const char *const reduce_op_names[GPUCC_REDUCE_OP_COUNT] = {GPUCC_REDUCE_OP_TABLE(NAME_ENTRY)};
 static const char *const map_fn_names[GPUCC_MAP_FN_COUNT] = {GPUCC_MAP_FN_TABLE(ELEMENTWISE_NAME_ENTRY)};

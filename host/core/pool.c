@@ -166,10 +166,15 @@ void gpucci_split_range(size_t total, unsigned index, unsigned count, size_t *be
     *end = *begin + base + (index < extra ? 1 : 0);
 }
 
+int gpucci_bytes_overlap(const void *a, const void *b, size_t bytes)
+{
+    uintptr_t pa = (uintptr_t)a, pb = (uintptr_t)b;
+    return a && b && pa < pb + bytes && pb < pa + bytes;
+}
+
 int gpucci_floats_overlap(const float *a, const float *b, size_t n)
 {
-    uintptr_t pa = (uintptr_t)a, pb = (uintptr_t)b, bytes = (uintptr_t)n * sizeof(float);
-    return a && b && pa < pb + bytes && pb < pa + bytes;
+    return gpucci_bytes_overlap(a, b, n * sizeof(float));
 }
 
 void gpucci_copy_part(void *job_, unsigned index, unsigned count)

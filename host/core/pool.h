@@ -45,5 +45,7 @@ void gpucci_copy_part(void *job, unsigned index, unsigned count);
 /* Whether the n floats at a and the n floats at b share any byte (0 when
  * either is NULL; n * sizeof(float) must not overflow). */
 int gpucci_floats_overlap(const float *a, const float *b, size_t n);
+/* The same for `bytes` bytes at a and at b. */
+int gpucci_bytes_overlap(const void *a, const void *b, size_t bytes);
 
 #endif

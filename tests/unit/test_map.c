@@ -391,8 +391,8 @@ START_TEST(test_streaming_stores)
                     gpucc_map_fn fn = all_fns[f];
                     size_t begin = begins[b], n = begin + lengths[l];
                     support_guarded plain = support_guarded_alloc(n, offset), streamed = support_guarded_alloc(n, offset);
-                    gpucci_cpu_map_range_stored(fn, 0.5f, x, y, plain.out, begin, n, false);
-                    gpucci_cpu_map_range_stored(fn, 0.5f, x, y, streamed.out, begin, n, true);
+                    gpucci_cpu_map_range_stored(fn, GPUCC_F32, 0.5f, x, y, plain.out, begin, n, false);
+                    gpucci_cpu_map_range_stored(fn, GPUCC_F32, 0.5f, x, y, streamed.out, begin, n, true);
                     char what[96];
                     snprintf(what, sizeof what, "%s offset %zu range [%zu, %zu)", gpucc_map_fn_name(fn), offset, begin, n);
                     support_guarded_check(&streamed, what);

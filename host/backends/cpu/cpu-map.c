@@ -1,5 +1,6 @@
-/* The CPU map: one loop per function of kernels/gpucc-map.h, generated from
- * GPUCC_MAP_FN_TABLE, so that adding a function there adds its loop here.
+/* The CPU map: one loop per data type and function of kernels/gpucc-map.h,
+ * generated from GPUCC_MAP_FN_TABLE and the type list below, so that adding
+ * a function there adds its loops here.
  *
  * Each loop is a plain element-wise loop over restrict-qualified arrays
  * that GCC vectorises (-O3 -march=native; check with -fopt-info-vec):
@@ -7,10 +8,17 @@
  * (relu's select needs -fno-trapping-math, which the build sets). ISO C
  * mode keeps -ffp-contract=off, so saxpy is a separate multiply and add on
  * the CPU: the same bits as the serial reference on every CPU backend.
- * sigmoid, tanh and exp call libm's expf/tanhf, which GCC does not
- * vectorise without -ffast-math's vector-math declarations; those loops
- * are scalar calls (compute-bound, not memory-bound). A portable build
- * compiles each loop for several instruction sets (GPUCCI_HOT).
+ * sigmoid, tanh and exp call libm's expf/tanhf (exp/tanh for f64), which
+ * GCC does not vectorise without -ffast-math's vector-math declarations;
+ * those loops are scalar calls (compute-bound, not memory-bound). A
+ * portable build compiles each loop for several instruction sets
+ * (GPUCCI_HOT).
+ *
+ * Each type loads its elements into the type it computes in and stores the
+ * result back: f16 and bf16 compute in float and round once to nearest
+ * even on the store; i32 computes in 64-bit integers
+ * and stores a result outside int32 saturated, for verification to report
+ * (gpucc_map_typed).
  *
  * A range whose output is larger than one CPU's share of the last-level
  * cache (and so would not stay there) is written with streaming stores, a
@@ -20,28 +28,30 @@
  * same either way. */
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "cpu-kernels.h"
 #include "cpuinfo.h"
 #include "dispatch.h"
 #include "gpucc-map.h"
+#include "half.h"
 
-#if defined(__SSE__)
-#include <xmmintrin.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
 #define CAN_STREAM 1
 #else
 #define CAN_STREAM 0
 #endif
 
-enum { LINE = 64 / sizeof(float) }; /* floats per cache line */
+enum { LINE_BYTES = 64 }; /* one cache line */
 
 #if CAN_STREAM
-/* Writes line[0..LINE) to the line-aligned out with non-temporal stores
- * (SSE's, which every x86-64 level has; four fill one line). */
-static inline void stream_line(float *out, const float *line)
+/* Writes line[0..LINE_BYTES) to the line-aligned out with non-temporal
+ * stores (SSE2's, which every x86-64 level has; four fill one line). */
+static inline void stream_line(void *out, const void *line)
 {
-    for (int k = 0; k < LINE; k += 4)
-        _mm_stream_ps(out + k, _mm_loadu_ps(line + k));
+    for (int k = 0; k < LINE_BYTES / 16; k++)
+        _mm_stream_si128((__m128i *)out + k, _mm_loadu_si128((const __m128i *)line + k));
 }
 
 /* Orders the streaming stores before whatever the caller does next. */
@@ -50,10 +60,9 @@ static inline void stream_end(void)
     _mm_sfence();
 }
 #else
-static inline void stream_line(float *out, const float *line)
+static inline void stream_line(void *out, const void *line)
 {
-    for (int k = 0; k < LINE; k++)
-        out[k] = line[k];
+    memcpy(out, line, LINE_BYTES);
 }
 
 static inline void stream_end(void)
@@ -61,56 +70,109 @@ static inline void stream_end(void)
 }
 #endif
 
+/* Element i of x loaded into the type it computes in, and a result stored
+ * back into the element type, for each type: f16 and bf16 through half.h's
+ * branch-free conversions (GCC 12 vectorises _Float16 conversions only
+ * where they fold into AVX512-FP16 arithmetic). */
+#define LOAD_F32(x, i) ((x)[i])
+#define LOAD_F64(x, i) ((x)[i])
+#define LOAD_F16(x, i) gpucci_f16_widen((x)[i])
+#define LOAD_BF16(x, i) gpucci_bf16_widen((x)[i])
+#define LOAD_I32(x, i) ((int64_t)(x)[i])
+#define STORE_F32(v) (v)
+#define STORE_F64(v) (v)
+#define STORE_F16(v) gpucci_f16_round(v)
+#define STORE_BF16(v) gpucci_bf16_round(v)
+#define STORE_I32(v) store_i32(v)
 
-/* One loop per function. y is never NULL here: gpucci_cpu_map_range passes x
- * in its place for the functions that ignore it, and the load is dead code
- * after inlining, so it costs nothing. With `stream`, the elements up to
- * the first line boundary of out are stored plainly, then whole lines are
- * computed into a local line and streamed, and the rest stored plainly. */
-#define GPUCC_DEFINE_MAP_LOOP(enumerator, name, ulps, expr)                                                      \
-    GPUCCI_HOT static void map_loop_##name(float alpha, const float *restrict x, const float *restrict y,        \
-                                           float *restrict out, size_t begin, size_t end, bool stream)           \
-    {                                                                                                            \
-        size_t i = begin;                                                                                        \
-        if (stream) {                                                                                            \
-            for (; i < end && (uintptr_t)(out + i) % (LINE * sizeof(float)) != 0; i++)                          \
-                out[i] = gpucci_fn_##name(x[i], y[i], alpha);                                                    \
-            for (; end - i >= LINE; i += LINE) {                                                                 \
-                GPUCCI_PREFETCH(x + i);                                                                          \
-                GPUCCI_PREFETCH(y + i);                                                                          \
-                float line[LINE];                                                                                \
-                for (int j = 0; j < LINE; j++)                                                                   \
-                    line[j] = gpucci_fn_##name(x[i + j], y[i + j], alpha);                                       \
-                stream_line(out + i, line);                                                                      \
-            }                                                                                                    \
-            stream_end();                                                                                        \
-        }                                                                                                        \
-        for (; i < end; i++)                                                                                     \
-            out[i] = gpucci_fn_##name(x[i], y[i], alpha);                                                        \
-    }
-GPUCC_MAP_FN_TABLE(GPUCC_DEFINE_MAP_LOOP)
-#undef GPUCC_DEFINE_MAP_LOOP
-
-typedef void (*map_loop)(float alpha, const float *restrict x, const float *restrict y, float *restrict out,
-                         size_t begin, size_t end, bool stream);
-
-/* Indexed by gpucc_map_fn, which the same table defines. */
-#define GPUCC_MAP_LOOP_ENTRY(enumerator, name, ulps, expr) [enumerator] = map_loop_##name,
-static const map_loop map_loops[GPUCC_MAP_FN_COUNT] = {GPUCC_MAP_FN_TABLE(GPUCC_MAP_LOOP_ENTRY)};
-#undef GPUCC_MAP_LOOP_ENTRY
-
-void gpucci_cpu_map_range_stored(gpucc_map_fn fn, float alpha, const float *x, const float *y, float *out,
-                                size_t begin, size_t end, bool stream)
+/* An i32 result: v itself, or saturated where v lies outside int32. */
+static inline int32_t store_i32(int64_t v)
 {
-    if ((unsigned)fn >= GPUCC_MAP_FN_COUNT || begin >= end)
-        return;
-    map_loops[fn](alpha, x, y ? y : x, out, begin, end, CAN_STREAM && stream);
+    return v < INT32_MIN ? INT32_MIN : v > INT32_MAX ? INT32_MAX : (int32_t)v;
 }
 
-void gpucci_cpu_map_range(gpucc_map_fn fn, float alpha, const float *x, const float *y, float *out, size_t begin,
-                         size_t end)
+/* One loop per data type and function: T the element, V what it computes
+ * in, FN the function in V. y is never NULL here: gpucci_cpu_map_range
+ * passes x in its place for the functions that ignore it, and the load is
+ * dead code after inlining, so it costs nothing. With `stream`, the
+ * elements up to the first line boundary of out are stored plainly, then
+ * whole lines are computed into a local line and streamed, and the rest
+ * stored plainly. */
+#define DEFINE_MAP_LOOP(type, name, T, V, LOAD, STORE, FN)                                                       \
+    GPUCCI_HOT static void map_loop_##type##_##name(double alpha_in, const void *restrict x_in,                \
+                                                    const void *restrict y_in, void *restrict out_in,          \
+                                                    size_t begin, size_t end, bool stream)                     \
+    {                                                                                                          \
+        enum { LINE = LINE_BYTES / sizeof(T) };                                                                \
+        const T *restrict x = x_in, *restrict y = y_in;                                                        \
+        T *restrict out = out_in;                                                                              \
+        V alpha = (V)alpha_in;                                                                                 \
+        size_t i = begin;                                                                                      \
+        if (stream) {                                                                                          \
+            for (; i < end && (uintptr_t)(out + i) % LINE_BYTES != 0; i++)                                     \
+                out[i] = STORE(FN(LOAD(x, i), LOAD(y, i), alpha));                                             \
+            for (; end - i >= LINE; i += LINE) {                                                               \
+                GPUCCI_PREFETCH(x + i);                                                                        \
+                GPUCCI_PREFETCH(y + i);                                                                        \
+                T line[LINE];                                                                                  \
+                for (int j = 0; j < LINE; j++)                                                                 \
+                    line[j] = STORE(FN(LOAD(x, i + j), LOAD(y, i + j), alpha));                                \
+                stream_line(out + i, line);                                                                    \
+            }                                                                                                  \
+            stream_end();                                                                                      \
+        }                                                                                                      \
+        for (; i < end; i++)                                                                                   \
+            out[i] = STORE(FN(LOAD(x, i), LOAD(y, i), alpha));                                                 \
+    }
+
+/* The loops of each type, from the table (i32: its integer functions). */
+#define F32_LOOP(enumerator, name, ulps, expr, integer) \
+    DEFINE_MAP_LOOP(f32, name, float, float, LOAD_F32, STORE_F32, gpucci_fn_##name)
+#define F64_LOOP(enumerator, name, ulps, expr, integer) \
+    DEFINE_MAP_LOOP(f64, name, double, double, LOAD_F64, STORE_F64, gpucci_fn_##name##_f64)
+#define F16_LOOP(enumerator, name, ulps, expr, integer) \
+    DEFINE_MAP_LOOP(f16, name, uint16_t, float, LOAD_F16, STORE_F16, gpucci_fn_##name)
+#define BF16_LOOP(enumerator, name, ulps, expr, integer) \
+    DEFINE_MAP_LOOP(bf16, name, uint16_t, float, LOAD_BF16, STORE_BF16, gpucci_fn_##name)
+#define I32_LOOP(enumerator, name, ulps, expr, integer) \
+    GPUCCI_IF_##integer(DEFINE_MAP_LOOP(i32, name, int32_t, int64_t, LOAD_I32, STORE_I32, gpucci_fn_##name##_i64))
+GPUCC_MAP_FN_TABLE(F32_LOOP)
+GPUCC_MAP_FN_TABLE(F64_LOOP)
+GPUCC_MAP_FN_TABLE(F16_LOOP)
+GPUCC_MAP_FN_TABLE(BF16_LOOP)
+GPUCC_MAP_FN_TABLE(I32_LOOP)
+#undef DEFINE_MAP_LOOP
+
+typedef void (*map_loop)(double alpha, const void *restrict x, const void *restrict y, void *restrict out,
+                         size_t begin, size_t end, bool stream);
+
+/* Indexed by gpucc_dtype and gpucc_map_fn, which the same tables define;
+ * NULL where the type lacks the function. */
+#define LOOP_ENTRY(type, enumerator, name) [enumerator] = map_loop_##type##_##name,
+#define F32_ENTRY(enumerator, name, ulps, expr, integer) LOOP_ENTRY(f32, enumerator, name)
+#define F64_ENTRY(enumerator, name, ulps, expr, integer) LOOP_ENTRY(f64, enumerator, name)
+#define F16_ENTRY(enumerator, name, ulps, expr, integer) LOOP_ENTRY(f16, enumerator, name)
+#define BF16_ENTRY(enumerator, name, ulps, expr, integer) LOOP_ENTRY(bf16, enumerator, name)
+#define I32_ENTRY(enumerator, name, ulps, expr, integer) GPUCCI_IF_##integer(LOOP_ENTRY(i32, enumerator, name))
+static const map_loop map_loops[GPUCC_DTYPE_COUNT][GPUCC_MAP_FN_COUNT] = {
+    [GPUCC_F32] = {GPUCC_MAP_FN_TABLE(F32_ENTRY)},   [GPUCC_F64] = {GPUCC_MAP_FN_TABLE(F64_ENTRY)},
+    [GPUCC_F16] = {GPUCC_MAP_FN_TABLE(F16_ENTRY)},   [GPUCC_BF16] = {GPUCC_MAP_FN_TABLE(BF16_ENTRY)},
+    [GPUCC_I32] = {GPUCC_MAP_FN_TABLE(I32_ENTRY)},
+};
+
+void gpucci_cpu_map_range_stored(gpucc_map_fn fn, gpucc_dtype dtype, double alpha, const void *x, const void *y,
+                                 void *out, size_t begin, size_t end, bool stream)
+{
+    if ((unsigned)fn >= GPUCC_MAP_FN_COUNT || (unsigned)dtype >= GPUCC_DTYPE_COUNT || !map_loops[dtype][fn] ||
+        begin >= end)
+        return;
+    map_loops[dtype][fn](alpha, x, y ? y : x, out, begin, end, CAN_STREAM && stream);
+}
+
+void gpucci_cpu_map_range(gpucc_map_fn fn, gpucc_dtype dtype, double alpha, const void *x, const void *y,
+                          void *out, size_t begin, size_t end)
 {
     size_t cache_share = gpucci_cpu_cache_share();
-    bool stream = cache_share > 0 && end > begin && (end - begin) * sizeof(float) > cache_share;
-    gpucci_cpu_map_range_stored(fn, alpha, x, y, out, begin, end, stream);
+    bool stream = cache_share > 0 && end > begin && (end - begin) * gpucc_dtype_size(dtype) > cache_share;
+    gpucci_cpu_map_range_stored(fn, dtype, alpha, x, y, out, begin, end, stream);
 }

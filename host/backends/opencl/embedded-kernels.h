@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 extern const char gpucci_src_gpucc_elementwise_h[];
+extern const char gpucci_src_gpucc_elements_h[]; /* the element types (map.cl's too) */
 extern const char gpucci_src_gpucc_map_h[];
 extern const char gpucci_src_map_cl[];
 extern const char gpucci_src_dense_cl[];

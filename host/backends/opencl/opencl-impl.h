@@ -81,8 +81,8 @@ void gpucci_opencl_notice_slow(void (*notice)(void *ctx, const char *message), v
  * timed call) and frees everything in close (NULL-safe, idempotent). */
 gpucc_status gpucci_opencl_map_open(opencl_state *s);
 void gpucci_opencl_map_close(opencl_state *s);
-gpucc_status gpucci_opencl_map(gpucc_backend *backend, gpucc_map_fn fn, float alpha, const float *x, const float *y,
-                              float *out, size_t n, gpucc_call_info *info);
+gpucc_status gpucci_opencl_map(gpucc_backend *backend, gpucc_map_fn fn, gpucc_dtype dtype, double alpha,
+                               const void *x, const void *y, void *out, size_t n, gpucc_call_info *info);
 
 gpucc_status gpucci_opencl_dense_open(opencl_state *s, const gpucc_backend_config *config);
 void gpucci_opencl_dense_close(opencl_state *s);

@@ -82,9 +82,10 @@ static gpucc_status pthreads_reduce(gpucc_backend *backend, gpucc_reduce_op op, 
 
 typedef struct {
     gpucc_map_fn fn;
-    float alpha;
-    const float *x, *y;
-    float *out;
+    gpucc_dtype dtype;
+    double alpha;
+    const void *x, *y;
+    void *out;
     size_t n;
 } map_job;
 
@@ -93,14 +94,14 @@ static void map_part(void *ctx, unsigned index, unsigned count)
     const map_job *job = ctx;
     size_t begin, end;
     gpucci_split_range(job->n, index, count, &begin, &end);
-    gpucci_cpu_map_range(job->fn, job->alpha, job->x, job->y, job->out, begin, end);
+    gpucci_cpu_map_range(job->fn, job->dtype, job->alpha, job->x, job->y, job->out, begin, end);
 }
 
-static gpucc_status pthreads_map(gpucc_backend *backend, gpucc_map_fn fn, float alpha, const float *x,
-                                 const float *y, float *out, size_t n, gpucc_call_info *info)
+static gpucc_status pthreads_map(gpucc_backend *backend, gpucc_map_fn fn, gpucc_dtype dtype, double alpha,
+                                 const void *x, const void *y, void *out, size_t n, gpucc_call_info *info)
 {
     pthreads_state *state = backend->impl;
-    map_job job = {fn, alpha, x, y, out, n};
+    map_job job = {fn, dtype, alpha, x, y, out, n};
     (void)info;
     gpucci_pool_run(state->pool, map_part, &job);
     return GPUCC_OK;

@@ -45,12 +45,12 @@ static gpucc_status serial_reduce(gpucc_backend *backend, gpucc_reduce_op op, gp
     return gpucci_reduce_finish(op, dtype, partials, blocks, out);
 }
 
-static gpucc_status serial_map(gpucc_backend *backend, gpucc_map_fn fn, float alpha, const float *x, const float *y,
-                               float *out, size_t n, gpucc_call_info *info)
+static gpucc_status serial_map(gpucc_backend *backend, gpucc_map_fn fn, gpucc_dtype dtype, double alpha,
+                               const void *x, const void *y, void *out, size_t n, gpucc_call_info *info)
 {
     (void)backend;
     (void)info;
-    gpucci_cpu_map_range(fn, alpha, x, y, out, 0, n);
+    gpucci_cpu_map_range(fn, dtype, alpha, x, y, out, 0, n);
     return GPUCC_OK;
 }
 
