@@ -347,6 +347,18 @@ GPUCC_API gpucc_status gpucc_dense_shape_check(const gpucc_dense_shape *shape);
 GPUCC_API gpucc_status gpucc_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, const float *x, const float *w,
                          const float *b, float *y, gpucc_call_info *info);
 
+/* gpucc_dense over X, W, b and Y stored in dtype (gpucc_dense is this with
+ * GPUCC_F32): GPUCC_F32, GPUCC_F16 or GPUCC_BF16. f16 and bf16 elements are
+ * widened exactly to float, every product and sum is computed in float as
+ * for f32, and each output, after the activation, is rounded once to the
+ * type (to nearest, ties to even). On OpenCL f16 and bf16 always run
+ * gpucc's kernel (CLBlast has no bf16, and its half GEMM needs
+ * cl_khr_fp16): info->impl says "kernel" whatever config.dense_impl asks.
+ * GPUCC_E_UNSUPPORTED for f64 and i32 (dense stores f32, f16 or bf16),
+ * GPUCC_E_INVALID for a dtype out of range. */
+GPUCC_API gpucc_status gpucc_dense_typed(gpucc_backend *backend, const gpucc_dense_shape *shape, gpucc_dtype dtype,
+                                         const void *x, const void *w, const void *b, void *y, gpucc_call_info *info);
+
 typedef struct {
     double max_ratio;    /* worst |y - y_ref| / bound over all outputs (inf for a NaN or infinity mismatch) */
     size_t bad;          /* outputs beyond the bound (ratio > 1, or NaN) */
@@ -364,6 +376,20 @@ typedef struct {
  * refuses. */
 GPUCC_API gpucc_status gpucc_dense_verify(const gpucc_dense_shape *shape, const float *x, const float *w, const float *b,
                                 const float *y, unsigned threads, gpucc_dense_check *check);
+
+/* gpucc_dense_verify for a result of gpucc_dense_typed over dtype data
+ * (this with GPUCC_F32 is gpucc_dense_verify). The reference and the f32
+ * bound are computed from the inputs widened to double; for f16 and bf16
+ * the bound adds the rounding of Y to the type: half an ulp of it, 2^-11
+ * |y_ref| for f16 and 2^-8 |y_ref| for bf16 (relative to the value within
+ * the f32 bound), plus the type's smallest subnormal (2^-24 for f16, 2^-133
+ * for bf16) for outputs that underflow. A NaN or infinity mismatch is bad
+ * as for f32; an infinite output is accepted where a value within the
+ * bound overflows the type (65520 for f16). GPUCC_E_UNSUPPORTED for f64
+ * and i32, GPUCC_E_INVALID for a dtype out of range. */
+GPUCC_API gpucc_status gpucc_dense_verify_typed(const gpucc_dense_shape *shape, gpucc_dtype dtype, const void *x,
+                                                const void *w, const void *b, const void *y, unsigned threads,
+                                                gpucc_dense_check *check);
 
 /* ---- Reference (exact) reduction on the host ---- */
 

@@ -1,7 +1,8 @@
 /* The dense layer Y = act(X W^T + b) in OpenCL C. The host prepends
- * include/gpucc-elementwise.h and kernels/gpucc-map.h, whose
- * gpucci_activate() applies GPUCC_ACTIVATION_TABLE, the one definition of
- * the activations shared with the C backends; act is a gpucc_activation.
+ * include/gpucc-elementwise.h, kernels/gpucc-map.h (whose gpucci_activate()
+ * applies GPUCC_ACTIVATION_TABLE, the one definition of the activations
+ * shared with the C backends; act is a gpucc_activation) and
+ * kernels/gpucc-elements.h (the element types).
  *
  * X is [batch x in], W is [out x in] (both row-major, so a row of X and a
  * row of W are both contiguous along k), b is [out], Y is [batch x out].
@@ -37,7 +38,36 @@
  *
  * Global work size: dimension 0 counts tiles along batch, dimension 1 tiles
  * along out, so that neighbouring work-items (and work-groups) share the
- * same C rows of W, which stay in L1 while X streams from L2. */
+ * same C rows of W, which stay in L1 while X streams from L2.
+ *
+ * Data types: X, W, b and Y are float32 unless the host defines
+ * GPUCC_ELEM_F16 or GPUCC_ELEM_BF16 (one program per type; the host prepends
+ * gpucc-elements.h, whose ELEM_LOAD16 and ELEM_LOAD1 widen elements exactly
+ * to float: f16 through vload_half, core OpenCL, no cl_khr_fp16; bf16 as
+ * the top half of a float). The tile is computed in float as for f32, and
+ * STORE rounds each output once to the type, to nearest even
+ * (vstore_half_rte; bf16_round). */
+
+#if defined(GPUCC_ELEM_F16)
+#define STORE(p, i, v) vstore_half_rte(v, i, p)
+#elif defined(GPUCC_ELEM_BF16)
+#define STORE(p, i, v) ((p)[i] = bf16_round(v))
+
+/* v rounded to bfloat16, to nearest with ties to even (overflow gives
+ * infinity; NaN stays a quiet NaN of the same sign), as gpucc_float_to_bf16. */
+inline ushort bf16_round(float v)
+{
+    uint u = as_uint(v);
+    if ((u & 0x7fffffffu) > 0x7f800000u)
+        return (ushort)((u >> 16) | 0x0040u);
+    u += 0x7fffu + ((u >> 16) & 1u);
+    return (ushort)(u >> 16);
+}
+#else
+#define STORE(p, i, v) ((p)[i] = (v))
+#endif
+#define LOAD16(p, k) ELEM_LOAD16((p) + (k), convert_float16)
+#define LOAD1(p, k) ELEM_LOAD1(p, k, float)
 
 #define GPUCC_DENSE_VEC 16
 
@@ -55,16 +85,16 @@ static inline float gpucci_hsum16(float16 v)
 }
 
 #define GPUCC_DENSE_TILE(R, C)                                                                               \
-    __kernel void dense_tile_##R##x##C(__global const float *restrict x, __global const float *restrict w,   \
-                                        __global const float *restrict b, __global float *restrict y,      \
+    __kernel void dense_tile_##R##x##C(__global const elem_t *restrict x, __global const elem_t *restrict w, \
+                                        __global const elem_t *restrict b, __global elem_t *restrict y,    \
                                         ulong batch, ulong in, ulong out, int act)                          \
     {                                                                                                       \
         const ulong r0 = get_global_id(0) * R;                                                              \
         const ulong o0 = get_global_id(1) * C;                                                              \
         if (r0 >= batch || o0 >= out)                                                                       \
             return;                                                                                         \
-        __global const float *xr[R];                                                                        \
-        __global const float *wr[C];                                                                        \
+        __global const elem_t *xr[R];                                                                       \
+        __global const elem_t *wr[C];                                                                       \
         GPUCC_UNROLL for (int i = 0; i < R; i++)                                                            \
             xr[i] = x + min(r0 + i, batch - 1) * in;                                                        \
         GPUCC_UNROLL for (int j = 0; j < C; j++)                                                            \
@@ -77,9 +107,9 @@ static inline float gpucci_hsum16(float16 v)
         for (ulong k = 0; k < kv; k += GPUCC_DENSE_VEC) {                                                   \
             float16 xv[R], wv[C];                                                                           \
             GPUCC_UNROLL for (int i = 0; i < R; i++)                                                        \
-                xv[i] = vload16(0, xr[i] + k);                                                              \
+                xv[i] = LOAD16(xr[i], k);                                                                   \
             GPUCC_UNROLL for (int j = 0; j < C; j++)                                                        \
-                wv[j] = vload16(0, wr[j] + k);                                                              \
+                wv[j] = LOAD16(wr[j], k);                                                                   \
             GPUCC_UNROLL for (int i = 0; i < R; i++)                                                        \
                 GPUCC_UNROLL for (int j = 0; j < C; j++)                                                    \
                     acc[i][j] = fma(xv[i], wv[j], acc[i][j]);                                               \
@@ -92,8 +122,8 @@ static inline float gpucci_hsum16(float16 v)
                     break;                                                                                  \
                 float s = gpucci_hsum16(acc[i][j]);                                                          \
                 for (ulong k = kv; k < in; k++)                                                             \
-                    s = fma(xr[i][k], wr[j][k], s);                                                         \
-                y[(r0 + i) * out + o0 + j] = gpucci_activate(act, s + b[o0 + j]);                            \
+                    s = fma(LOAD1(xr[i], k), LOAD1(wr[j], k), s);                                           \
+                STORE(y, (r0 + i) * out + o0 + j, gpucci_activate(act, s + LOAD1(b, o0 + j)));              \
             }                                                                                               \
         }                                                                                                   \
     }
@@ -105,6 +135,7 @@ GPUCC_DENSE_TILE(4, 6) /* the general kernel */
 GPUCC_DENSE_TILE(1, 8) /* batch == 1 */
 #endif
 
+#if !defined(GPUCC_ELEM_F16) && !defined(GPUCC_ELEM_BF16) /* CLBlast runs f32 only */
 /* Y = act(Y + b) in place, for the CLBlast path (CLBlast computes X W^T
  * with beta = 0, then this kernel makes one pass over Y). Work-item i
  * handles elements [i * per_item, (i + 1) * per_item) of the n = batch * out
@@ -124,3 +155,4 @@ __kernel void dense_bias_act(__global float *restrict y, __global const float *r
             col = 0;
     }
 }
+#endif

@@ -38,9 +38,11 @@ typedef struct gpucci_backend_ops {
      * GPUCC_E_UNSUPPORTED for a dtype it cannot run, with the reason. */
     gpucc_status (*map)(gpucc_backend *backend, gpucc_map_fn fn, gpucc_dtype dtype, double alpha, const void *x,
                         const void *y, void *out, size_t n, gpucc_call_info *info);
-    /* Y = act(X W^T + b) for a checked shape. Sets info->impl and flags. */
-    gpucc_status (*dense)(gpucc_backend *backend, const gpucc_dense_shape *shape, const float *x, const float *w,
-                          const float *b, float *y, gpucc_call_info *info);
+    /* Y = act(X W^T + b) for a checked shape over arrays of dtype (f32,
+     * f16 or bf16, checked), computed as gpucc_dense_typed says. Sets
+     * info->impl and flags. */
+    gpucc_status (*dense)(gpucc_backend *backend, const gpucc_dense_shape *shape, gpucc_dtype dtype, const void *x,
+                          const void *w, const void *b, void *y, gpucc_call_info *info);
 } gpucci_backend_ops;
 
 /* Frees what a workload's state on a backend holds (called before the

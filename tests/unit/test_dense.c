@@ -310,8 +310,8 @@ START_TEST(test_tiled_copies)
             support_guarded g = support_guarded_alloc(n, 0);
             size_t tiles = copies[c].tiled->tile_count(&d.shape), half = tiles / 2 + tiles % 3;
             half = half < tiles ? half : tiles;
-            copies[c].tiled->tiles(&d.shape, d.x, d.w, d.b, g.out, half, tiles);
-            copies[c].tiled->tiles(&d.shape, d.x, d.w, d.b, g.out, 0, half);
+            copies[c].tiled->tiles(&d.shape, GPUCC_F32, d.x, d.w, d.b, g.out, half, tiles);
+            copies[c].tiled->tiles(&d.shape, GPUCC_F32, d.x, d.w, d.b, g.out, 0, half);
             support_guarded_check(&g, what);
             if (n <= (size_t)1 << 16)
                 assert_correct(&d, g.out, what);

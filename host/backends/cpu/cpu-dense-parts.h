@@ -6,8 +6,11 @@
 
 #include "dispatch.h"
 #include "gpucc.h"
+#include "widen.h"
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 /* y[j] = act(z[j]) for j < n (z may equal y). */
 void gpucci_dense_activate_row(int act, const float *z, float *y, size_t n);
@@ -17,12 +20,55 @@ void gpucci_dense_activate_row(int act, const float *z, float *y, size_t n);
 void gpucci_dense_row_outputs(int act, const float *x, const float *w, const float *b, size_t in, float *y,
                               size_t o0, size_t o1);
 
+/* dst[i] = element first + i of src (an array of dtype: f32, f16 or bf16)
+ * as a float, exactly, for i < n. One loop per type, outside the switch, so
+ * that each vectorises (widen.h's conversions are inline). */
+static inline void gpucci_dense_widen(gpucc_dtype dtype, const void *src, size_t first, float *restrict dst,
+                                      size_t n)
+{
+    switch (dtype) {
+    case GPUCC_F16:
+        for (size_t i = 0; i < n; i++)
+            dst[i] = (float)gpucci_widen_f16(src, first + i);
+        break;
+    case GPUCC_BF16:
+        for (size_t i = 0; i < n; i++)
+            dst[i] = (float)gpucci_widen_bf16(src, first + i);
+        break;
+    default: memcpy(dst, (const float *)src + first, n * sizeof(float)); break;
+    }
+}
+
+/* Element first + i of dst (an array of dtype) = src[i] rounded to the type
+ * (to nearest, ties to even), for i < n: f16 through the compiler's
+ * _Float16 where it has one (one vcvtps2ph where the instruction set has
+ * F16C), else through gpucc's conversions. */
+static inline void gpucci_dense_narrow(gpucc_dtype dtype, const float *restrict src, void *dst, size_t first,
+                                       size_t n)
+{
+    switch (dtype) {
+    case GPUCC_F16:
+        for (size_t i = 0; i < n; i++)
+#ifdef __FLT16_MAX__
+            ((gpucci_f16 *)dst)[first + i] = (gpucci_f16)src[i];
+#else
+            ((gpucci_f16 *)dst)[first + i] = gpucc_float_to_f16(src[i]);
+#endif
+        break;
+    case GPUCC_BF16:
+        for (size_t i = 0; i < n; i++)
+            ((gpucci_bf16 *)dst)[first + i] = gpucc_float_to_bf16(src[i]);
+        break;
+    default: memcpy((float *)dst + first, src, n * sizeof(float)); break;
+    }
+}
+
 /* One compiled copy of the tiled kernel: gpucci_cpu_dense_tile_count and
  * gpucci_cpu_dense_tiles (cpu-kernels.h) for its instruction set. */
 typedef struct {
     size_t (*tile_count)(const gpucc_dense_shape *shape);
-    void (*tiles)(const gpucc_dense_shape *shape, const float *x, const float *w, const float *b, float *y,
-                  size_t first, size_t end);
+    void (*tiles)(const gpucc_dense_shape *shape, gpucc_dtype dtype, const void *x, const void *w, const void *b,
+                  void *y, size_t first, size_t end);
 } gpucci_dense_tiled;
 
 /* The copy for the build's own target (-march=native in a native build),

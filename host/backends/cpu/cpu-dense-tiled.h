@@ -32,6 +32,14 @@
  * same, and each output of a tile is a dot product computed exactly as in
  * the serial loop nest.
  *
+ * f16 and bf16 (gpucc_dense_typed) run the same code on floats: packing a
+ * panel widens W's elements first (a strip of rows into a float buffer,
+ * then the f32 packing), each row group's X is widened into a small buffer
+ * before its micro-kernel, and the accumulators live in a float tile
+ * buffer instead of Y, which gets each output rounded once to the type at
+ * the end. Every output is then the f32 chain above over the widened
+ * inputs, whatever the batch (no dot-product path), rounded once.
+ *
  * The vector type is GNU C's vector extension, as wide as the registers of
  * the instruction set this copy is compiled for: with AVX-512 VL = 16
  * floats, MR = 8, NR = 32; with AVX 8 floats and MR = 6; else 4 and 6. The
@@ -265,11 +273,26 @@ static void dense_tile_dots(const gpucc_dense_shape *shape, const float *x, cons
         gpucci_dense_row_outputs((int)shape->act, x + r * in, w, b, in, y + r * out, n0, n1);
 }
 
-static void tiles(const gpucc_dense_shape *shape, const float *x, const float *w, const float *b, float *y,
-                  size_t first, size_t end)
+/* The panel of W's strip [n0, n0 + nr) x [k0, k0 + kc) (pack_panel's P).
+ * f16 and bf16 rows are widened into `rows` (NR x KC floats) first. */
+static void pack_typed_panel(float *restrict p, float *restrict rows, gpucc_dtype dtype, const void *w, size_t in,
+                             size_t n0, size_t nr, size_t k0, size_t kc)
+{
+    if (dtype == GPUCC_F32) {
+        pack_panel(p, w, in, n0, nr, k0, kc);
+        return;
+    }
+    for (size_t j = 0; j < nr; j++)
+        gpucci_dense_widen(dtype, w, (n0 + j) * in + k0, rows + j * KC, kc);
+    pack_panel(p, rows, KC, 0, nr, 0, kc);
+}
+
+static void tiles(const gpucc_dense_shape *shape, gpucc_dtype dtype, const void *x, const void *w, const void *b,
+                  void *y, size_t first, size_t end)
 {
     size_t batch = shape->batch, in = shape->in, out = shape->out;
-    if (batch <= DOT_BATCH) {
+    int typed = dtype != GPUCC_F32; /* through float buffers */
+    if (!typed && batch <= DOT_BATCH) {
         for (size_t t = first; t < end; t++)
             dense_tile_dots(shape, x, w, b, y, t);
         return;
@@ -277,6 +300,10 @@ static void tiles(const gpucc_dense_shape *shape, const float *x, const float *w
     size_t row_blocks = (batch + TILE_ROWS - 1) / TILE_ROWS;
     float panel[KC * NR] __attribute__((aligned(64)));
     float bias[NR] __attribute__((aligned(64)));
+    /* typed only: W's strip, a row group's X and the tile's outputs, as floats */
+    float w_rows[NR * KC] __attribute__((aligned(64)));
+    float x_rows[MR * KC] __attribute__((aligned(64)));
+    float y_tile[TILE_ROWS * NR] __attribute__((aligned(64)));
     micro_step step = {.act = (int)shape->act};
 
     for (size_t t = first; t < end; t++) {
@@ -284,18 +311,32 @@ static void tiles(const gpucc_dense_shape *shape, const float *x, const float *w
         size_t rows = batch - r0 < TILE_ROWS ? batch - r0 : TILE_ROWS;
         step.nr = out - n0 < NR ? out - n0 : NR;
         memset(bias, 0, sizeof bias);
-        memcpy(bias, b + n0, step.nr * sizeof(float));
+        gpucci_dense_widen(dtype, b, n0, bias, step.nr);
         step.bias = bias;
+        float *yt = typed ? y_tile : (float *)y + r0 * out + n0;
+        size_t ldy = typed ? NR : out;
         for (size_t k0 = 0; k0 < in; k0 += KC) {
             size_t kc = in - k0 < KC ? in - k0 : KC;
-            pack_panel(panel, w, in, n0, step.nr, k0, kc);
+            pack_typed_panel(panel, w_rows, dtype, w, in, n0, step.nr, k0, kc);
             step.first = k0 == 0;
             step.last = k0 + kc == in;
             for (size_t i0 = 0; i0 < rows; i0 += MR) {
                 size_t m = rows - i0 < MR ? rows - i0 : MR;
-                micro_kernels[m](x + (r0 + i0) * in + k0, in, panel, kc, y + (r0 + i0) * out + n0, out, &step);
+                const float *xt = x_rows;
+                size_t ldx = KC;
+                if (typed) {
+                    for (size_t i = 0; i < m; i++)
+                        gpucci_dense_widen(dtype, x, (r0 + i0 + i) * in + k0, x_rows + i * KC, kc);
+                } else {
+                    xt = (const float *)x + (r0 + i0) * in + k0;
+                    ldx = in;
+                }
+                micro_kernels[m](xt, ldx, panel, kc, yt + i0 * ldy, ldy, &step);
             }
         }
+        if (typed)
+            for (size_t i = 0; i < rows; i++)
+                gpucci_dense_narrow(dtype, y_tile + i * NR, y, (r0 + i) * out + n0, step.nr);
     }
 }
 

@@ -23,6 +23,11 @@
  * order for each; four independent chains share each load of X). Then the
  * activation over the block's outputs of the row, in place.
  *
+ * f16 and bf16 run the same loop nest on floats: each block of W (and its
+ * biases) is widened once into a float buffer, each row of X once per
+ * block, and each block's outputs of a row go through a float row that is
+ * rounded once to the type.
+ *
  * ---- Tiled: gpucci_cpu_dense_tile_count / gpucci_cpu_dense_tiles ----
  *
  * A blocked, register-tiled kernel (cpu-dense-tiled.h) whose tile shape
@@ -37,8 +42,10 @@
 #include "cpu-kernels.h"
 #include "cpuinfo.h"
 #include "dispatch.h"
+#include "error.h"
 #include "gpucc-map.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- Both ---- */
@@ -137,18 +144,53 @@ void gpucci_dense_row_outputs(int act, const float *x, const float *w, const flo
     gpucci_dense_activate_row(act, y + o0, y + o0, o1 - o0);
 }
 
-void gpucci_cpu_dense_serial(const gpucc_dense_shape *shape, const float *x, const float *w, const float *b,
-                            float *y)
+gpucc_status gpucci_cpu_dense_serial(const gpucc_dense_shape *shape, gpucc_dtype dtype, const void *x,
+                                     const void *w, const void *b, void *y)
 {
     size_t batch = shape->batch, in = shape->in, out = shape->out;
     int act = (int)shape->act;
     size_t block = SERIAL_W_BLOCK_BYTES / (in * sizeof(float));
     block = block < DOTS ? DOTS : block - block % DOTS;
-    for (size_t o0 = 0; o0 < out; o0 += block) {
-        size_t o1 = out - o0 < block ? out : o0 + block;
-        for (size_t r = 0; r < batch; r++)
-            gpucci_dense_row_outputs(act, x + r * in, w, b, in, y + r * out, o0, o1);
+    /* f16 and bf16: the block of W and its biases, a row of X and the
+     * block's outputs of that row, as floats. */
+    int typed = dtype != GPUCC_F32;
+    size_t rows = block < out ? block : out;
+    float *scratch = NULL, *w_block = NULL, *b_block = NULL, *x_row = NULL, *y_row = NULL;
+    if (typed) {
+        if (!(scratch = malloc((rows * in + in + 2 * rows) * sizeof(float))))
+            return gpucci_fail(GPUCC_E_NOMEM, "dense: cannot allocate the float buffers of a %zu x %zu block",
+                               rows, in);
+        w_block = scratch;
+        x_row = w_block + rows * in;
+        b_block = x_row + in;
+        y_row = b_block + rows;
     }
+    for (size_t o0 = 0; o0 < out; o0 += block) {
+        size_t n = out - o0 < block ? out - o0 : block;
+        const float *wb = w_block, *bb = b_block;
+        if (typed) {
+            gpucci_dense_widen(dtype, w, o0 * in, w_block, n * in);
+            gpucci_dense_widen(dtype, b, o0, b_block, n);
+        } else {
+            wb = (const float *)w + o0 * in;
+            bb = (const float *)b + o0;
+        }
+        for (size_t r = 0; r < batch; r++) {
+            const float *xr = x_row;
+            float *yr = y_row;
+            if (typed) {
+                gpucci_dense_widen(dtype, x, r * in, x_row, in);
+            } else {
+                xr = (const float *)x + r * in;
+                yr = (float *)y + r * out + o0;
+            }
+            gpucci_dense_row_outputs(act, xr, wb, bb, in, yr, 0, n);
+            if (typed)
+                gpucci_dense_narrow(dtype, y_row, y, r * out + o0, n);
+        }
+    }
+    free(scratch);
+    return GPUCC_OK;
 }
 
 /* ---- Tiled ---- */
@@ -173,8 +215,8 @@ size_t gpucci_cpu_dense_tile_count(const gpucc_dense_shape *shape)
     return tiled()->tile_count(shape);
 }
 
-void gpucci_cpu_dense_tiles(const gpucc_dense_shape *shape, const float *x, const float *w, const float *b,
-                           float *y, size_t first, size_t end)
+void gpucci_cpu_dense_tiles(const gpucc_dense_shape *shape, gpucc_dtype dtype, const void *x, const void *w,
+                            const void *b, void *y, size_t first, size_t end)
 {
-    tiled()->tiles(shape, x, w, b, y, first, end);
+    tiled()->tiles(shape, dtype, x, w, b, y, first, end);
 }

@@ -21,15 +21,18 @@ void gpucci_cpu_map_range_stored(gpucc_map_fn fn, gpucc_dtype dtype, double alph
                                  void *out, size_t begin, size_t end, bool stream);
 
 /* Serial dense layer: a clear, cache-friendly loop nest over all of Y
- * (host/cpu-dense.c). */
-void gpucci_cpu_dense_serial(const gpucc_dense_shape *shape, const float *x, const float *w, const float *b,
-                            float *y);
+ * (backends/cpu/cpu-dense.c), over arrays of dtype (f32, f16 or bf16) as
+ * gpucc_dense_typed says. GPUCC_E_NOMEM when f16 or bf16 cannot get their
+ * float buffers (one block of W and one row of X and of Y). */
+gpucc_status gpucci_cpu_dense_serial(const gpucc_dense_shape *shape, gpucc_dtype dtype, const void *x,
+                                     const void *w, const void *b, void *y);
 
 /* Blocked, vectorised dense layer over output tiles: Y is cut into tiles
  * (gpucci_cpu_dense_tile_count of them, in a fixed order); computes tiles
- * [first, end). Any split of the tiles gives the same Y. */
+ * [first, end) over arrays of dtype, as gpucc_dense_typed says. Any split
+ * of the tiles gives the same Y. */
 size_t gpucci_cpu_dense_tile_count(const gpucc_dense_shape *shape);
-void gpucci_cpu_dense_tiles(const gpucc_dense_shape *shape, const float *x, const float *w, const float *b,
-                           float *y, size_t first, size_t end);
+void gpucci_cpu_dense_tiles(const gpucc_dense_shape *shape, gpucc_dtype dtype, const void *x, const void *w,
+                            const void *b, void *y, size_t first, size_t end);
 
 #endif

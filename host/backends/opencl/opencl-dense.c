@@ -14,6 +14,11 @@
  * config.max_alloc) are out of scope, and such calls return
  * GPUCC_E_UNSUPPORTED rather than being split.
  *
+ * f16 and bf16 (gpucc_dense_typed) always run gpucc's kernel, from a program
+ * of their own (dense.cl with GPUCC_ELEM_F16 or _BF16) built on the type's
+ * first call: CLBlast has no bf16, and its half-precision GEMM needs
+ * cl_khr_fp16, which a device (PoCL's CPU device) may lack.
+ *
  * No result is trusted here, CLBlast's included: a CLBlast success status
  * only means that it ran. The caller verifies Y (gpucc_dense_verify), as
  * the tests and the benchmarks do for every call. */
@@ -47,10 +52,10 @@ typedef struct {
 } auto_entry;
 
 struct opencl_dense_state {
-    cl_program program;
-    cl_kernel tile;     /* dense_tile_4x6 */
-    cl_kernel row;      /* dense_tile_1x8, batch == 1 */
-    cl_kernel bias_act; /* after CLBlast */
+    cl_program programs[GPUCC_DTYPE_COUNT]; /* f32's built at open; f16's and bf16's on first use */
+    cl_kernel tile[GPUCC_DTYPE_COUNT];      /* dense_tile_4x6 of each program */
+    cl_kernel row[GPUCC_DTYPE_COUNT];       /* dense_tile_1x8, batch == 1 */
+    cl_kernel bias_act; /* after CLBlast (f32) */
     int mode;           /* config->dense_impl: GPUCC_DENSE_AUTO, _CLBLAST or _KERNEL */
     uint64_t max_alloc; /* bytes per buffer */
     void (*notice)(void *ctx, const char *message);
@@ -66,6 +71,62 @@ struct opencl_dense_state {
 
 enum { BUF_X, BUF_W, BUF_B, BUF_Y };
 
+/* Creates a kernel of program into *kernel (NULL on failure). */
+static gpucc_status create_kernel(cl_program program, const char *name, cl_kernel *kernel)
+{
+    cl_int err;
+    *kernel = clCreateKernel(program, name, &err);
+    if (err == CL_SUCCESS)
+        return GPUCC_OK;
+    *kernel = NULL;
+    return gpucci_cl_fail(err, name);
+}
+
+/* Builds the dense program of dtype and creates its tile kernels; all or
+ * nothing (what was made is released on failure, so that a later call
+ * tries again). */
+static gpucc_status build_program(opencl_state *s, gpucc_dtype dtype)
+{
+    static const char *const element_macros[GPUCC_DTYPE_COUNT] = {
+        [GPUCC_F32] = "", [GPUCC_F16] = "-DGPUCC_ELEM_F16", [GPUCC_BF16] = "-DGPUCC_ELEM_BF16"};
+    opencl_dense_state *d = s->dense;
+    const char *sources[] = {gpucci_src_gpucc_elementwise_h, gpucci_src_gpucc_map_h, gpucci_src_gpucc_elements_h,
+                             gpucci_src_dense_cl};
+    gpucc_status status = gpucci_cl_build(s->context, s->dev.device, sources, sizeof sources / sizeof sources[0],
+                                          element_macros[dtype], &d->programs[dtype]);
+    if (status == GPUCC_OK)
+        status = create_kernel(d->programs[dtype], "dense_tile_4x6", &d->tile[dtype]);
+    if (status == GPUCC_OK)
+        status = create_kernel(d->programs[dtype], "dense_tile_1x8", &d->row[dtype]);
+    if (status == GPUCC_OK)
+        return GPUCC_OK;
+    if (d->tile[dtype])
+        clReleaseKernel(d->tile[dtype]);
+    if (d->programs[dtype])
+        clReleaseProgram(d->programs[dtype]);
+    d->tile[dtype] = NULL;
+    d->programs[dtype] = NULL;
+    return status;
+}
+
+/* The tile kernels of f16 or bf16, built on the type's first call (a
+ * warm-up), saying so through the notice callback when that was slow. */
+static gpucc_status ensure_program(opencl_state *s, gpucc_dtype dtype)
+{
+    opencl_dense_state *d = s->dense;
+    if (d->programs[dtype])
+        return GPUCC_OK;
+    double start = gpucci_now_ms();
+    gpucc_status status = build_program(s, dtype);
+    if (status != GPUCC_OK)
+        return status;
+    char what[300];
+    snprintf(what, sizeof what, "building OpenCL %s dense kernels for %s", gpucc_dtype_name(dtype),
+             s->dev.info.name);
+    gpucci_opencl_notice_slow(d->notice, d->notice_ctx, start, what);
+    return GPUCC_OK;
+}
+
 gpucc_status gpucci_opencl_dense_open(opencl_state *s, const gpucc_backend_config *config)
 {
     opencl_dense_state *d = calloc(1, sizeof *d);
@@ -78,22 +139,10 @@ gpucc_status gpucci_opencl_dense_open(opencl_state *s, const gpucc_backend_confi
         d->max_alloc = config->max_alloc;
     d->notice = config->notice;
     d->notice_ctx = config->notice_ctx;
-    const char *sources[] = {gpucci_src_gpucc_elementwise_h, gpucci_src_gpucc_map_h, gpucci_src_dense_cl};
-    gpucc_status status =
-        gpucci_cl_build(s->context, s->dev.device, sources, sizeof sources / sizeof sources[0], "", &d->program);
-    if (status != GPUCC_OK)
-        return status;
-    struct {
-        cl_kernel *kernel;
-        const char *name;
-    } kernels[] = {{&d->tile, "dense_tile_4x6"}, {&d->row, "dense_tile_1x8"}, {&d->bias_act, "dense_bias_act"}};
-    for (size_t i = 0; i < sizeof kernels / sizeof kernels[0]; i++) {
-        cl_int err;
-        *kernels[i].kernel = clCreateKernel(d->program, kernels[i].name, &err);
-        if (err != CL_SUCCESS)
-            return gpucci_cl_fail(err, kernels[i].name);
-    }
-    return GPUCC_OK;
+    gpucc_status status = build_program(s, GPUCC_F32);
+    if (status == GPUCC_OK)
+        status = create_kernel(d->programs[GPUCC_F32], "dense_bias_act", &d->bias_act);
+    return status;
 }
 
 void gpucci_opencl_dense_close(opencl_state *s)
@@ -106,12 +155,14 @@ void gpucci_opencl_dense_close(opencl_state *s)
             clReleaseMemObject(d->device[i]);
     if (d->bias_act)
         clReleaseKernel(d->bias_act);
-    if (d->row)
-        clReleaseKernel(d->row);
-    if (d->tile)
-        clReleaseKernel(d->tile);
-    if (d->program)
-        clReleaseProgram(d->program);
+    for (int dtype = 0; dtype < GPUCC_DTYPE_COUNT; dtype++) {
+        if (d->row[dtype])
+            clReleaseKernel(d->row[dtype]);
+        if (d->tile[dtype])
+            clReleaseKernel(d->tile[dtype]);
+        if (d->programs[dtype])
+            clReleaseProgram(d->programs[dtype]);
+    }
     if (d->clblast_used)
         gpucci_clblast_release();
     free(d);
@@ -126,12 +177,13 @@ typedef struct {
     double kernel_ms, transfer_ms;
 } dense_call;
 
-/* Sets the byte size of an array of rows x cols floats; 0 on overflow. */
-static int array_bytes(size_t rows, size_t cols, size_t *bytes)
+/* Sets the byte size of an array of rows x cols elements of `size` bytes;
+ * 0 on overflow. */
+static int array_bytes(size_t rows, size_t cols, size_t size, size_t *bytes)
 {
-    if (rows && cols > SIZE_MAX / sizeof(float) / rows)
+    if (rows && cols > SIZE_MAX / size / rows)
         return 0;
-    *bytes = rows * cols * sizeof(float);
+    *bytes = rows * cols * size;
     return 1;
 }
 
@@ -142,7 +194,7 @@ static const char *const buffer_names[] = {"X", "W", "b", "Y"};
  * cached device buffer, grown if needed, and, for the inputs, a write of
  * the host array into it, enqueued without waiting (its event lands in
  * call->writes and counts as transfer time). */
-static gpucc_status attach_buffer(opencl_state *s, dense_call *call, int which, size_t bytes, const float *host,
+static gpucc_status attach_buffer(opencl_state *s, dense_call *call, int which, size_t bytes, const void *host,
                                   cl_mem *out)
 {
     opencl_dense_state *d = s->dense;
@@ -190,13 +242,14 @@ static gpucc_status finish_event(cl_event event, double *ms, const char *what)
     return err == CL_SUCCESS ? GPUCC_OK : gpucci_cl_fail(err, what);
 }
 
-/* gpucc's kernel: one launch of dense_tile_4x6, or dense_tile_1x8 for a
- * single row. */
-static gpucc_status run_kernel(opencl_state *s, const gpucc_dense_shape *shape, dense_call *call)
+/* gpucc's kernel for dtype: one launch of dense_tile_4x6, or
+ * dense_tile_1x8 for a single row. */
+static gpucc_status run_kernel(opencl_state *s, const gpucc_dense_shape *shape, gpucc_dtype dtype,
+                               dense_call *call)
 {
     opencl_dense_state *d = s->dense;
     int single = shape->batch == 1;
-    cl_kernel kernel = single ? d->row : d->tile;
+    cl_kernel kernel = single ? d->row[dtype] : d->tile[dtype];
     size_t rows = single ? 1 : TILE_ROWS, cols = single ? ROW_TILE_COLS : TILE_COLS;
     size_t local[2];
     if (s->gpu_shape) {
@@ -324,9 +377,10 @@ done:
     return status;
 }
 
+/* One f32 run of impl. */
 static gpucc_status run_impl(opencl_state *s, dense_impl impl, const gpucc_dense_shape *shape, dense_call *call)
 {
-    return impl == IMPL_CLBLAST ? run_clblast(s, shape, call) : run_kernel(s, shape, call);
+    return impl == IMPL_CLBLAST ? run_clblast(s, shape, call) : run_kernel(s, shape, GPUCC_F32, call);
 }
 
 static auto_entry *auto_lookup(opencl_dense_state *d, const gpucc_dense_shape *shape)
@@ -371,16 +425,16 @@ static gpucc_status auto_choose(opencl_state *s, const gpucc_dense_shape *shape,
     return status;
 }
 
-gpucc_status gpucci_opencl_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, const float *x,
-                                const float *w, const float *b, float *y, gpucc_call_info *info)
+gpucc_status gpucci_opencl_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, gpucc_dtype dtype,
+                                 const void *x, const void *w, const void *b, void *y, gpucc_call_info *info)
 {
     opencl_state *s = backend->impl;
     opencl_dense_state *d = s->dense;
     if (shape->batch == 0 || shape->in == 0 || shape->out == 0 || (unsigned)shape->act >= GPUCC_ACT_COUNT)
         return gpucci_fail(GPUCC_E_INVALID, "dense: every dimension must be at least 1 and the activation valid");
-    size_t x_bytes, w_bytes, y_bytes;
-    if (!array_bytes(shape->batch, shape->in, &x_bytes) || !array_bytes(shape->out, shape->in, &w_bytes) ||
-        !array_bytes(shape->batch, shape->out, &y_bytes))
+    size_t size = gpucc_dtype_size(dtype), x_bytes, w_bytes, y_bytes;
+    if (!array_bytes(shape->batch, shape->in, size, &x_bytes) || !array_bytes(shape->out, shape->in, size, &w_bytes) ||
+        !array_bytes(shape->batch, shape->out, size, &y_bytes))
         return gpucci_fail(GPUCC_E_INVALID, "dense: an array's size in bytes overflows size_t");
     size_t largest = x_bytes > w_bytes ? x_bytes : w_bytes;
     largest = largest > y_bytes ? largest : y_bytes;
@@ -391,19 +445,24 @@ gpucc_status gpucci_opencl_dense(gpucc_backend *backend, const gpucc_dense_shape
                           largest, (unsigned long long)d->max_alloc);
 
     dense_call call = {0};
-    gpucc_status status = attach_buffer(s, &call, BUF_X, x_bytes, x, &call.x);
+    gpucc_status status = dtype == GPUCC_F32 ? GPUCC_OK : ensure_program(s, dtype);
+    if (status == GPUCC_OK)
+        status = attach_buffer(s, &call, BUF_X, x_bytes, x, &call.x);
     if (status == GPUCC_OK)
         status = attach_buffer(s, &call, BUF_W, w_bytes, w, &call.w);
     if (status == GPUCC_OK)
-        status = attach_buffer(s, &call, BUF_B, shape->out * sizeof(float), b, &call.b);
+        status = attach_buffer(s, &call, BUF_B, shape->out * size, b, &call.b);
     if (status == GPUCC_OK)
         status = attach_buffer(s, &call, BUF_Y, y_bytes, y, &call.y);
     if (status != GPUCC_OK)
         goto done;
 
-    /* auto without CLBlast has nothing to choose from: the kernel. */
-    dense_impl impl = d->mode == GPUCC_DENSE_CLBLAST ? IMPL_CLBLAST : IMPL_KERNEL;
-    if (d->mode == GPUCC_DENSE_AUTO && gpucci_clblast_available()) {
+    /* auto without CLBlast has nothing to choose from: the kernel; f16 and
+     * bf16 have only the kernel. */
+    dense_impl impl = d->mode == GPUCC_DENSE_CLBLAST && dtype == GPUCC_F32 ? IMPL_CLBLAST : IMPL_KERNEL;
+    if (dtype != GPUCC_F32) {
+        status = run_kernel(s, shape, dtype, &call);
+    } else if (d->mode == GPUCC_DENSE_AUTO && gpucci_clblast_available()) {
         auto_entry *known = auto_lookup(d, shape);
         if (known) {
             impl = known->choice;

@@ -86,7 +86,7 @@ gpucc_status gpucci_opencl_map(gpucc_backend *backend, gpucc_map_fn fn, gpucc_dt
 
 gpucc_status gpucci_opencl_dense_open(opencl_state *s, const gpucc_backend_config *config);
 void gpucci_opencl_dense_close(opencl_state *s);
-gpucc_status gpucci_opencl_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, const float *x,
-                                const float *w, const float *b, float *y, gpucc_call_info *info);
+gpucc_status gpucci_opencl_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, gpucc_dtype dtype,
+                                 const void *x, const void *w, const void *b, void *y, gpucc_call_info *info);
 
 #endif

@@ -109,8 +109,9 @@ static gpucc_status pthreads_map(gpucc_backend *backend, gpucc_map_fn fn, gpucc_
 
 typedef struct {
     const gpucc_dense_shape *shape;
-    const float *x, *w, *b;
-    float *y;
+    gpucc_dtype dtype;
+    const void *x, *w, *b;
+    void *y;
 } dense_job;
 
 static void dense_part(void *ctx, unsigned index, unsigned count)
@@ -118,14 +119,14 @@ static void dense_part(void *ctx, unsigned index, unsigned count)
     const dense_job *job = ctx;
     size_t first, end;
     gpucci_split_range(gpucci_cpu_dense_tile_count(job->shape), index, count, &first, &end);
-    gpucci_cpu_dense_tiles(job->shape, job->x, job->w, job->b, job->y, first, end);
+    gpucci_cpu_dense_tiles(job->shape, job->dtype, job->x, job->w, job->b, job->y, first, end);
 }
 
-static gpucc_status pthreads_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, const float *x,
-                                   const float *w, const float *b, float *y, gpucc_call_info *info)
+static gpucc_status pthreads_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, gpucc_dtype dtype,
+                                   const void *x, const void *w, const void *b, void *y, gpucc_call_info *info)
 {
     pthreads_state *state = backend->impl;
-    dense_job job = {shape, x, w, b, y};
+    dense_job job = {shape, dtype, x, w, b, y};
     gpucci_pool_run(state->pool, dense_part, &job);
     info->impl = "tiled";
     return GPUCC_OK;

@@ -54,13 +54,12 @@ static gpucc_status serial_map(gpucc_backend *backend, gpucc_map_fn fn, gpucc_dt
     return GPUCC_OK;
 }
 
-static gpucc_status serial_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, const float *x,
-                                 const float *w, const float *b, float *y, gpucc_call_info *info)
+static gpucc_status serial_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, gpucc_dtype dtype,
+                                 const void *x, const void *w, const void *b, void *y, gpucc_call_info *info)
 {
     (void)backend;
-    gpucci_cpu_dense_serial(shape, x, w, b, y);
     info->impl = "loop nest";
-    return GPUCC_OK;
+    return gpucci_cpu_dense_serial(shape, dtype, x, w, b, y);
 }
 
 const gpucci_backend_ops gpucci_serial_ops = {

@@ -30,7 +30,20 @@
  * finite and handled by the bound). A finite reference accepts an infinite
  * output of the same sign only where a value within the bound overflows
  * float (|act(z_ref)| + bound >= the overflow threshold 2^128 - 2^103).
+ *
+ * f16 and bf16 (gpucc_dense_typed). The inputs are widened exactly, so the
+ * f32 bound above holds for the float output y_f before its rounding to the
+ * type; the rounding adds at most half an ulp of the type, 2^-11 |y_f| for
+ * f16 and 2^-8 |y_f| for bf16 in the normal range, or half the smallest
+ * subnormal below it. With |y_f| <= |y_ref| + bound:
+ *
+ *     bound_t = bound (1 + rel) + rel |y_ref| + smallest subnormal,
+ *
+ * rel = 2^-11 (f16) or 2^-8 (bf16), smallest subnormal 2^-24 (f16) or
+ * 2^-133 (bf16). The overflow threshold is the type's (65520 for f16,
+ * 2^128 - 2^119 for bf16).
  */
+#include "dense-dtype.h"
 #include "error.h"
 #include "pool.h"
 
@@ -38,6 +51,17 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+
+gpucc_status gpucci_dense_dtype_check(gpucc_dtype dtype, const char *caller)
+{
+    if ((unsigned)dtype >= GPUCC_DTYPE_COUNT)
+        return gpucci_fail(GPUCC_E_INVALID, "%s: data type %d is out of range (0..%d)", caller, (int)dtype,
+                           GPUCC_DTYPE_COUNT - 1);
+    if (!(GPUCCI_DENSE_DTYPES & 1u << dtype))
+        return gpucci_fail(GPUCC_E_UNSUPPORTED, "%s: the dense layer stores f32, f16 or bf16, not %s", caller,
+                           gpucc_dtype_name(dtype));
+    return GPUCC_OK;
+}
 
 gpucc_status gpucc_dense_shape_check(const gpucc_dense_shape *shape)
 {
@@ -123,14 +147,47 @@ typedef float v8f __attribute__((vector_size(32), aligned(4)));
 typedef double v8d __attribute__((vector_size(64)));
 typedef int64_t v8l __attribute__((vector_size(64)));
 
+/* What storing an output in a type adds to the bound (top of the file). */
+typedef struct {
+    double rel;       /* half an ulp, relative: 0 for f32 (Y is the float result) */
+    double subnormal; /* the smallest subnormal (0 for f32) */
+    double overflow;  /* values at or above it round to infinity */
+} output_rounding;
+
+static output_rounding rounding_of(gpucc_dtype dtype)
+{
+    switch (dtype) {
+    case GPUCC_F16: return (output_rounding){0x1p-11, 0x1p-24, 65520.0};
+    case GPUCC_BF16: return (output_rounding){0x1p-8, 0x1p-133, 0x1p128 - 0x1p119};
+    default: return (output_rounding){0.0, 0.0, 0x1p128 - 0x1p103};
+    }
+}
+
+/* Element i of an array of dtype (f32, f16 or bf16) as a double, exactly. */
+static double element(gpucc_dtype dtype, const void *a, size_t i)
+{
+    switch (dtype) {
+    case GPUCC_F16: return gpucc_f16_to_float(((const uint16_t *)a)[i]);
+    case GPUCC_BF16: return gpucc_bf16_to_float(((const uint16_t *)a)[i]);
+    default: return ((const float *)a)[i];
+    }
+}
+
+/* dst[j] = element first + j of src as a float, for j < n. */
+static void widen(gpucc_dtype dtype, const void *src, size_t first, float *dst, size_t n)
+{
+    for (size_t j = 0; j < n; j++)
+        dst[j] = (float)element(dtype, src, first + j);
+}
+
 typedef struct {
     const gpucc_dense_shape *shape;
-    const float *x, *w, *b, *y;
+    gpucc_dtype dtype;
+    const void *x, *w, *b, *y;
+    size_t block;             /* rows of W per block */
+    float *buffers;           /* f16, bf16: per worker, a block of W and a row of X as floats */
     gpucc_dense_check *parts; /* one per worker */
 } verify_job;
-
-/* The overflow threshold of float: values at or above it round to inf. */
-#define FLOAT_OVERFLOW (0x1p128 - 0x1p103)
 
 /* The double sum and absolute sum of x[k] * w[k], k < n (exact products). */
 static void dot_double(const float *restrict x, const float *restrict w, size_t n, double *sum_out, double *abs_out)
@@ -168,33 +225,54 @@ static void dot_double(const float *restrict x, const float *restrict w, size_t 
  * time, which then stays in L2 instead of coming from memory per row. */
 enum { VERIFY_W_BLOCK_BYTES = 256 * 1024 };
 
+/* The rows of W per block of the verification. */
+static size_t block_rows(size_t in)
+{
+    size_t block = VERIFY_W_BLOCK_BYTES / (in * sizeof(float));
+    return block < 1 ? 1 : block;
+}
+
 static void verify_rows(void *ctx, unsigned index, unsigned count)
 {
     const verify_job *job = ctx;
     const gpucc_dense_shape *shape = job->shape;
-    size_t in = shape->in, out = shape->out;
+    gpucc_dtype dtype = job->dtype;
+    size_t in = shape->in, out = shape->out, block = job->block;
     size_t begin, end;
     gpucci_split_range(shape->batch, index, count, &begin, &end);
     const double u2in = 2.0 * (double)in * 0x1p-24;
     const double act_ulps = activation_ulps(shape->act);
-    size_t block = VERIFY_W_BLOCK_BYTES / (in * sizeof(float));
-    if (block < 1)
-        block = 1;
+    const output_rounding rounding = rounding_of(dtype);
+    int typed = dtype != GPUCC_F32;
+    float *w_block = typed ? job->buffers + (size_t)index * (block * in + in) : NULL;
+    float *x_row = typed ? w_block + block * in : NULL;
     gpucc_dense_check part = {0.0, 0, SIZE_MAX};
 
     for (size_t o0 = 0; o0 < out; o0 += block) {
         size_t o1 = out - o0 < block ? out : o0 + block;
+        const float *wb = w_block;
+        if (typed)
+            widen(dtype, job->w, o0 * in, w_block, (o1 - o0) * in);
+        else
+            wb = (const float *)job->w + o0 * in;
         for (size_t r = begin; r < end; r++) {
+            const float *xr = x_row;
+            if (typed)
+                widen(dtype, job->x, r * in, x_row, in);
+            else
+                xr = (const float *)job->x + r * in;
             for (size_t o = o0; o < o1; o++) {
                 double sum, abs_sum;
-                dot_double(job->x + r * in, job->w + o * in, in, &sum, &abs_sum);
-                double bo = job->b[o];
+                dot_double(xr, wb + (o - o0) * in, in, &sum, &abs_sum);
+                double bo = element(dtype, job->b, o);
                 double z = sum + bo, a = abs_sum + fabs(bo);
                 double expected = activate_double(shape->act, z);
                 double bound = u2in * a + FLT_MIN;
                 if (act_ulps > 0.0)
                     bound += act_ulps * float_ulp(expected);
-                double got = job->y[r * out + o];
+                if (typed && !isnan(expected) && !isinf(expected))
+                    bound = bound * (1.0 + rounding.rel) + rounding.rel * fabs(expected) + rounding.subnormal;
+                double got = element(dtype, job->y, r * out + o);
 
                 double ratio;
                 if (isnan(expected) || isnan(got))
@@ -202,7 +280,7 @@ static void verify_rows(void *ctx, unsigned index, unsigned count)
                 else if (isinf(expected) || isinf(got)) {
                     int ok = got == expected ||
                              (isinf(got) && !isinf(expected) && (got > 0) == (expected > 0) &&
-                              fabs(expected) + bound >= FLOAT_OVERFLOW);
+                              fabs(expected) + bound >= rounding.overflow);
                     ratio = ok ? 0.0 : INFINITY;
                 } else
                     ratio = fabs(got - expected) / bound; /* bound >= FLT_MIN > 0 */
@@ -220,22 +298,32 @@ static void verify_rows(void *ctx, unsigned index, unsigned count)
     job->parts[index] = part;
 }
 
-gpucc_status gpucc_dense_verify(const gpucc_dense_shape *shape, const float *x, const float *w, const float *b,
-                                const float *y, unsigned threads, gpucc_dense_check *check)
+gpucc_status gpucc_dense_verify_typed(const gpucc_dense_shape *shape, gpucc_dtype dtype, const void *x,
+                                      const void *w, const void *b, const void *y, unsigned threads,
+                                      gpucc_dense_check *check)
 {
     if (!shape || !x || !w || !b || !y || !check)
         return gpucci_fail(GPUCC_E_INVALID, "gpucc_dense_verify: invalid arguments");
     unsigned workers;
-    gpucc_status status = gpucc_dense_shape_check(shape);
+    gpucc_status status = gpucci_dense_dtype_check(dtype, "gpucc_dense_verify");
+    if (status == GPUCC_OK)
+        status = gpucc_dense_shape_check(shape);
     if (status == GPUCC_OK)
         status = gpucci_threads_resolve(threads, "gpucc_dense_verify", &workers);
     if (status != GPUCC_OK)
         return status;
     if (workers > shape->batch)
         workers = (unsigned)shape->batch;
-    verify_job job = {shape, x, w, b, y, calloc(workers, sizeof(gpucc_dense_check))};
-    if (!job.parts)
-        return gpucci_fail(GPUCC_E_NOMEM, "gpucc_dense_verify: cannot allocate %u partial results", workers);
+    size_t block = block_rows(shape->in);
+    if (block > shape->out)
+        block = shape->out;
+    verify_job job = {shape, dtype, x, w, b, y, block, NULL, calloc(workers, sizeof(gpucc_dense_check))};
+    if (dtype != GPUCC_F32)
+        job.buffers = malloc((size_t)workers * (block * shape->in + shape->in) * sizeof(float));
+    if (!job.parts || (dtype != GPUCC_F32 && !job.buffers)) {
+        free(job.parts);
+        return gpucci_fail(GPUCC_E_NOMEM, "gpucc_dense_verify: cannot allocate the buffers of %u workers", workers);
+    }
     status = gpucci_parallel_run(workers, verify_rows, &job);
     if (status == GPUCC_OK) {
         /* Workers own contiguous, increasing row ranges: the first bad
@@ -250,6 +338,13 @@ gpucc_status gpucc_dense_verify(const gpucc_dense_shape *shape, const float *x, 
         }
         *check = total;
     }
+    free(job.buffers);
     free(job.parts);
     return status;
+}
+
+gpucc_status gpucc_dense_verify(const gpucc_dense_shape *shape, const float *x, const float *w, const float *b,
+                                const float *y, unsigned threads, gpucc_dense_check *check)
+{
+    return gpucc_dense_verify_typed(shape, GPUCC_F32, x, w, b, y, threads, check);
 }
