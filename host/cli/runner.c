@@ -6,6 +6,7 @@
 
 #include "atomic-file.h"
 #include "npy.h"
+#include "typed-array.h"
 #include "report.h"
 
 static void print_notice(void *ctx, const char *message)
@@ -143,10 +144,17 @@ void cli_record_error(cli_row *row, gpucc_status status)
     }
 }
 
-/* Writes --output, opened before the run, from the chosen backend's result
- * (only after a good run). */
-static int write_output(const cli_run_options *o, gpucci_atomic_file *output, const float *data, size_t rank,
-                        const size_t *shape)
+int cli_open_output(const cli_run_options *o, gpucci_atomic_file *output)
+{
+    if (o->output && gpucci_atomic_file_open(output, o->output) != GPUCC_OK) {
+        fprintf(stderr, "gpucc: --output: %s\n", gpucc_last_error());
+        return GPUCC_EXIT_CANTCREAT;
+    }
+    return 0;
+}
+
+int cli_write_output(const cli_run_options *o, gpucci_atomic_file *output, const float *data, size_t rank,
+                     const size_t *shape)
 {
     if (!output->stream)
         return 0;
@@ -155,7 +163,7 @@ static int write_output(const cli_run_options *o, gpucci_atomic_file *output, co
                 gpucc_backend_kind_name(o->output_backend));
         return GPUCC_EXIT_FAILED;
     }
-    if (gpucci_array_write(output->stream, o->output, data, rank, shape) != GPUCC_OK ||
+    if (gpucci_typed_array_write(output->stream, o->output, o->params.dtype, data, rank, shape) != GPUCC_OK ||
         gpucci_atomic_file_commit(output) != GPUCC_OK) {
         fprintf(stderr, "gpucc: --output: %s\n", gpucc_last_error());
         return GPUCC_EXIT_CANTCREAT;
@@ -180,7 +188,7 @@ static void measure_rows(const cli_run_options *o, gpucci_job *job, cli_report *
         if (row->status != GPUCC_ROW_OK)
             continue;
         float *out = NULL;
-        if (count && !(out = outputs[i] = gpucc_alloc_floats(count))) {
+        if (count && !(out = outputs[i] = gpucc_alloc_floats(gpucci_job_output_floats(job, o->params.dtype)))) {
             cli_record_error(row, GPUCC_E_NOMEM);
             continue;
         }
@@ -258,8 +266,7 @@ static void measure_split(const cli_run_options *o, gpucci_job *job, cli_report 
     memcpy(row->device, text, sizeof text);
 }
 
-/* The result array of --output-backend: its first row's. */
-static const float *output_of(const cli_run_options *o, const cli_report *report, float *const *outputs)
+const float *cli_output_of(const cli_run_options *o, const cli_report *report, float *const *outputs)
 {
     for (size_t i = 0; i < report->row_count; i++)
         if (report->rows[i].backend == o->output_backend)
@@ -281,12 +288,10 @@ int cli_run(const cli_run_options *o)
     /* --output is created first: a path that cannot be created stops the
      * run before any work, and the file is removed unless committed. */
     gpucci_atomic_file output = {.slot = -1};
-    if (o->output && gpucci_atomic_file_open(&output, o->output) != GPUCC_OK) {
-        fprintf(stderr, "gpucc: --output: %s\n", gpucc_last_error());
-        return GPUCC_EXIT_CANTCREAT;
-    }
+    int rc = cli_open_output(o, &output);
+    if (rc != 0)
+        return rc;
     gpucc_status status = o->workload->prepare(&o->params, &job);
-    int rc = 0;
     if (status != GPUCC_OK) {
         fprintf(stderr, "gpucc: %s\n", gpucc_last_error());
         rc = cli_exit_of(status);
@@ -300,7 +305,7 @@ int cli_run(const cli_run_options *o)
         rc = cli_print_and_judge(o, &report);
     }
     if (rc == 0)
-        rc = write_output(o, &output, output_of(o, &report, outputs), job.output_rank, job.output_shape);
+        rc = cli_write_output(o, &output, cli_output_of(o, &report, outputs), job.output_rank, job.output_shape);
     gpucci_atomic_file_abort(&output);
     for (int i = 0; i < CLI_MAX_ROWS; i++)
         gpucc_free_floats(outputs[i]);

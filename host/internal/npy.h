@@ -15,9 +15,19 @@
 gpucc_status gpucci_array_write(FILE *stream, const char *path, const float *data, size_t rank,
                                const size_t *shape);
 
-/* Reading part of a 1-D array (a rank of an MPI run reads only its slice).
- * Both read the file as gpucc_array_load(path, 1, ...) does, with its
- * errors. */
+/* Reading part of an array (a rank of an MPI run reads only its slice).
+ * Each reads the file as gpucc_array_load(path, max_rank, ...) does (1 for
+ * the 1-D ones), with its errors. */
+
+/* The shape of the array in path (rank at most max_rank, 1 or 2): its
+ * rank, shape and count into shape (data NULL), reading no data. */
+gpucc_status gpucci_array_shape(const char *path, size_t max_rank, gpucc_array *shape);
+
+/* Reads rows [first, end) of the array in path (rank at most max_rank; the
+ * rows of a 1-D array are its elements) into out (its shape[0] end - first),
+ * and nothing else of its data. GPUCC_E_FORMAT when the file holds fewer
+ * than end rows. */
+gpucc_status gpucci_array_load_rows(const char *path, size_t max_rank, size_t first, size_t end, gpucc_array *out);
 
 /* The number of elements of the 1-D array in path (.npy header, or the size
  * of a raw float32 file), reading no data. */

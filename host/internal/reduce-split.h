@@ -72,7 +72,7 @@ gpucc_status gpucci_reduce_combine_pieces(gpucc_reduce_op op, const gpucci_reduc
                                           size_t n, double *value);
 
 /* How the processes meet on each call of gpucci_reduce_measure_split. */
-typedef struct {
+typedef struct gpucci_reduce_exchange {
     /* Before each call's local work: every process starts together. */
     void (*start)(void *ctx);
     /* After it: every process passes its local status and pieces, and in
@@ -115,28 +115,5 @@ gpucc_status gpucci_reduce_measure_devices(gpucc_backend *const *backends, size_
                                            const gpucci_block_reducer *reducer, gpucc_dtype dtype, size_t n,
                                            const gpucc_reference *ref, const gpucc_plan *plan, gpucci_split *split,
                                            gpucc_measurement *out);
-
-/* ---- A workload whose one value is split over processes ----
- *
- * The descriptor's `processes` (reduce, dot). Process `part` of `parts`
- * prepares its share of the job: the elements [first, end) of the job's n
- * (--size, or the length of the --input files) as gpucci_reduce_share gives
- * them, generated (each element the value it has in one process) or read
- * from the files (that range only), and tallies their exact reference.
- * After the processes have added their tallies (tally_add, in any order),
- * each finishes the job with the total (the reference of the whole input,
- * the report's text), then measures every backend with the others through
- * an exchange. Release the job with gpucci_job_release. */
-typedef struct gpucci_process_split {
-    size_t tally_size; /* bytes of a tally, a plain struct */
-    void (*tally_add)(void *into, const void *tally);
-    gpucc_status (*prepare)(const gpucci_workload_params *params, unsigned part, unsigned parts, gpucci_job *job,
-                            void *tally);
-    gpucc_status (*finish)(gpucci_job *job, const void *total);
-    /* The elements [*first, *end) this process holds. */
-    void (*share)(const gpucci_job *job, size_t *first, size_t *end);
-    gpucc_status (*measure)(gpucci_job *job, gpucc_backend *backend, const gpucc_plan *plan,
-                            const gpucci_reduce_exchange *exchange, gpucc_measurement *out);
-} gpucci_process_split;
 
 #endif

@@ -88,6 +88,45 @@ typedef struct {
     double part_ms[GPUCCI_MAX_SPLIT];
 } gpucci_split;
 
+/* A workload split over several processes (gpucc run under MPI; README,
+ * "Several machines (MPI)"), as its descriptor's `processes` says.
+ *
+ * Process `part` of `parts` prepares its share of the job: the job's text,
+ * facts, n, bytes, flops and result shape describe the whole run, its data
+ * holds only this process's part of the inputs, generated (each element the
+ * value it has in one process) or read from the files (that part only).
+ *
+ * A workload whose result is one value (reduce, dot) shares out its input
+ * in whole canonical blocks (reduce-split.h) and tallies the exact
+ * reference of its part; after the processes have added their tallies
+ * (tally_add, in any order), each finishes the job with the total (the
+ * reference of the whole input and the report's text), then measures every
+ * backend with the others through an exchange: the value is bitwise that of
+ * one process.
+ *
+ * A workload whose result is an array (map, dense) has no tally: each
+ * process measures and verifies its own part of the result with the
+ * descriptor's measure, whose output is then the share's end - first
+ * elements. */
+struct gpucci_reduce_exchange; /* reduce-split.h */
+typedef struct gpucci_process_split {
+    /* Prepares this process's share; tally (tally_size bytes) receives the
+     * tally of its part of the reference, and is NULL for an array. On
+     * failure frees what it made and records why, as the descriptor's
+     * prepare. */
+    gpucc_status (*prepare)(const gpucci_workload_params *params, unsigned part, unsigned parts, gpucci_job *job,
+                            void *tally);
+    /* The elements [*first, *end) this process holds: of the input for one
+     * value, of the result (in C order) for an array. */
+    void (*share)(const gpucci_job *job, size_t *first, size_t *end);
+    /* One value only (0 and NULL for an array): */
+    size_t tally_size; /* bytes of a tally, a plain struct */
+    void (*tally_add)(void *into, const void *tally);
+    gpucc_status (*finish)(gpucci_job *job, const void *total);
+    gpucc_status (*measure)(gpucci_job *job, gpucc_backend *backend, const gpucc_plan *plan,
+                            const struct gpucci_reduce_exchange *exchange, gpucc_measurement *out);
+} gpucci_process_split;
+
 typedef struct gpucci_workload {
     const char *name;
     const char *summary;         /* one line of `gpucc run --help` */
@@ -113,8 +152,9 @@ typedef struct gpucci_workload {
      * GPUCC_E_IO, GPUCC_E_FORMAT: input files; GPUCC_E_NOMEM). */
     gpucc_status (*prepare)(const gpucci_workload_params *params, gpucci_job *job);
     /* Measures one backend with plan, verifying every checked call; output
-     * receives the result array (output_shape elements) when output_rank is
-     * not 0, else it is NULL. */
+     * receives the result array (output_shape elements of params->dtype, in
+     * gpucci_job_output_floats floats of memory) when output_rank is not 0,
+     * else it is NULL. */
     gpucc_status (*measure)(gpucci_job *job, gpucc_backend *backend, const gpucc_plan *plan, float *output,
                             gpucc_measurement *out);
     void (*release)(gpucci_job *job);
@@ -125,8 +165,8 @@ typedef struct gpucci_workload {
     gpucc_status (*measure_split)(gpucci_job *job, gpucc_backend *const *backends, const double *weights,
                                   size_t count, const gpucc_plan *plan, gpucci_split *split, gpucc_measurement *out);
     /* Optional (NULL: one process runs it whole): the workload split over
-     * processes, e.g. the ranks of mpirun (reduce-split.h). */
-    const struct gpucci_process_split *processes;
+     * processes, e.g. the ranks of mpirun (above). */
+    const gpucci_process_split *processes;
 } gpucci_workload;
 
 /* The registry, in the order of the help. */
@@ -145,6 +185,10 @@ double gpucci_job_work(const gpucci_workload *workload, const gpucci_job *job);
 
 /* Elements of a job's result array (0 when the result is one value). */
 size_t gpucci_job_output_count(const gpucci_job *job);
+
+/* Floats of memory that hold the job's result array of dtype elements (the
+ * run's --dtype): its bytes, rounded up to whole floats. */
+size_t gpucci_job_output_floats(const gpucci_job *job, gpucc_dtype dtype);
 
 /* Frees a prepared job and zeroes it for the next prepare (NULL-safe,
  * idempotent). */

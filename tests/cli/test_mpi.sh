@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# End-to-end test of `gpucc run reduce` and `gpucc run dot` under mpirun (a
-# build with GPUCC_MPI): with 1, 2 and 3 ranks on this host
-# (--oversubscribe), the sum, min and max, and the dot product, of every
-# backend, and the exact reference, are bitwise the values of one process
-# (the JSON prints doubles with 17 digits, so equal text is equal bits), for
-# sizes of one element, fewer blocks than ranks, odd block counts and sizes
-# that no rank count divides. Then the faults: a bad option, an input file,
-# a rank without OpenCL (asked for, and not), ranks seeing different numbers
-# of OpenCL devices, and a workload not split: each ends every rank with one
-# line on stderr and its exit code. --input files are read in parts and
-# give one process's bits too. Nothing here asserts a time.
+# End-to-end test of `gpucc run` under mpirun (a build with GPUCC_MPI): with
+# 1, 2 and 3 ranks on this host (--oversubscribe), the sum, min and max, and
+# the dot product, of every backend, and the exact reference, are bitwise
+# the values of one process (the JSON prints doubles with 17 digits, so
+# equal text is equal bits), for sizes of one element, fewer blocks than
+# ranks, odd block counts and sizes that no rank count divides; map's and
+# dense's --output files are byte for byte one process's, every part
+# verified, for as many odd sizes and batches. Then the faults: a bad
+# option, an input file, a rank without OpenCL (asked for, and not), ranks
+# seeing different numbers of OpenCL devices, failing runs with --output:
+# each ends every rank with one line on stderr and its exit code, and
+# leaves no file. --input files are read in parts and give one process's
+# bits too. Nothing here asserts a time.
 #
 #   usage: test_mpi.sh PATH/TO/gpucc PATH/TO/mpirun
 #
@@ -169,14 +171,96 @@ expect_status 66
 expect_stderr_one_line
 expect_stderr_contains "gpucc: rank 1: "
 
-# A workload that is not split: refused on several ranks (64), run whole on one.
-mpi 2 run map --size=1000 --backend=serial
-expect_status 64
+# map and dense: each rank computes and verifies its part; --output is one
+# file, written by rank 0 only, byte for byte one process's (same backend).
+# map: one element, fewer blocks than ranks, sizes no rank count divides;
+# saxpy has a generated y. dense: a batch of 1, fewer rows than ranks, 7 and
+# 11 rows (3 ranks: 3, 3 and 5 rows, never 1 or 2 of a larger batch).
+# OpenCL's dense is named (--impl): auto picks the faster per process.
+ARRAY_BACKENDS=(serial pthreads)
+if needs OpenCL "map and dense's OpenCL rows under MPI"; then
+    ARRAY_BACKENDS+=("opencl" "opencl --impl=kernel")
+fi
+if needs CLBlast "dense's CLBlast rows under MPI"; then
+    ARRAY_BACKENDS+=("opencl --impl=clblast")
+fi
+# array_case NAME ARGS...: --output of one process against 1, 2 and 3 ranks.
+array_case() {
+    local name=$1
+    shift
+    run run "$@" --warmup=1 --repeat=2 --output="$WORK/$name-one.npy"
+    if [[ $LAST_RC != 0 ]]; then
+        fail "one process: $*"
+        return
+    fi
+    for ranks in 1 2 3; do
+        mpi "$ranks" run "$@" --warmup=1 --repeat=2 --format=json --output="$WORK/$name-many.npy"
+        expect_status 0
+        check "$ranks ranks: every part verified ($*)" grep -q '"verified": true' "$OUT"
+        check "$ranks ranks: one process's file, byte for byte ($*)" \
+            cmp -s "$WORK/$name-one.npy" "$WORK/$name-many.npy"
+        rm -f "$WORK/$name-many.npy"
+    done
+}
+for backend in "${ARRAY_BACKENDS[@]}"; do
+    read -ra selected <<<"$backend"
+    selected[0]=--backend=${selected[0]}
+    if [[ $backend != *--impl* ]]; then
+        for size in 1 4097 20483 100003; do
+            array_case map map --fn=sigmoid --size="$size" "${selected[@]}"
+        done
+        array_case saxpy map --fn=saxpy --alpha=1.5 --size=20483 "${selected[@]}"
+    fi
+    if [[ $backend != opencl ]]; then
+        for batch in 1 2 7 11; do
+            array_case dense dense --act=tanh --batch="$batch" --in=300 --out=70 "${selected[@]}"
+        done
+    fi
+done
+# The parts tile the result, in rank order: rows of 70 outputs.
+mpi 3 run dense --batch=11 --in=30 --out=70 --backend=serial "${QUICK[@]}"
+check "dense's parts are 3, 3 and 5 rows of 70" \
+    test "$(grep -m1 -o '"per_rank": \[.*' "$OUT" | grep -o '"first": [0-9]*, "n": [0-9]*' |
+        awk '{ printf "%s%d %d", (NR > 1 ? " " : ""), $2, $4 }')" = "0 210 210 210 420 350"
+
+# --input read in parts: map of a raw file, dense of X's rows (X, W from
+# dense runs, b from a map run: 2-D and 1-D .npy files).
+run run dense --batch=11 --in=40 --out=13 --act=tanh --backend=serial --output="$WORK/X.npy"
+run run dense --batch=17 --in=5 --out=13 --act=tanh --backend=serial --output="$WORK/W.npy"
+run run map --size=17 --backend=serial --output="$WORK/b.npy"
+DENSE_FILES=(--input="$WORK/X.npy" --weights="$WORK/W.npy" --bias="$WORK/b.npy")
+for b in serial pthreads; do
+    array_case dense-files dense "${DENSE_FILES[@]}" --backend="$b"
+    expect_stdout_contains "\"source\": \"file:$WORK/X.npy,$WORK/W.npy,$WORK/b.npy\""
+    array_case map-file map --fn=tanh --input="$WORK/sigmoid.f32" --backend="$b"
+done
+
+# A failing rank leaves no file: an input missing on rank 1 (66), or on
+# every rank (66), a rank without OpenCL (69, after rank 0 created the
+# output), the output not creatable (73); nothing in the folder after any.
+mkdir "$WORK/outputs"
+mpi 1 run map --input="$WORK/sigmoid.f32" --backend=serial --output="$WORK/outputs/y.npy" : -n 1 "$GPUCC" run map \
+    --input="$WORK/missing.npy" --backend=serial --output="$WORK/outputs/y.npy"
+expect_status 66
 expect_stderr_one_line
-expect_stderr_contains "only reduce and dot run across MPI ranks"
-mpi 1 run map --size=1000 --backend=serial
-expect_status 0
-expect_stdout_contains "PASS"
+expect_stderr_contains "gpucc: rank 1: "
+mpi 2 run dense --input="$WORK/X.npy" --weights="$WORK/W.npy" --bias="$WORK/missing.npy" --backend=serial \
+    --output="$WORK/outputs/y.npy"
+expect_status 66
+expect_stderr_one_line
+if needs OpenCL "a rank without OpenCL writing --output"; then
+    mpi 1 run dense --batch=7 --in=30 --out=70 --backend=opencl --output="$WORK/outputs/y.npy" : -n 1 \
+        env OCL_ICD_VENDORS="$WORK/none" "$GPUCC" run dense --batch=7 --in=30 --out=70 --backend=opencl \
+        --output="$WORK/outputs/y.npy"
+    expect_status 69
+    expect_stderr_one_line
+    expect_stderr_contains "gpucc: rank 1: opencl backend unavailable"
+fi
+mpi 2 run map --size=1000 --backend=serial --output="$WORK/outputs/none/y.npy"
+expect_status 73
+expect_stderr_one_line
+expect_stderr_contains "cannot create"
+check "no file left behind by the failed runs" test -z "$(ls -A "$WORK/outputs")"
 
 # A rank without OpenCL (its ICD loader finds no platform).
 if needs OpenCL "a rank without OpenCL"; then

@@ -776,6 +776,44 @@ START_TEST(range_reads)
 }
 END_TEST
 
+/* Rows of a 2-D .npy (an MPI rank's rows of dense's X): the shape without
+ * the data, then rows [first, end) and nothing else; rows past the end
+ * refused, and a 2-D file where only 1-D is allowed. */
+START_TEST(row_reads)
+{
+    enum { ROWS = 5, COLS = 3 };
+    float x[ROWS * COLS];
+    fill_random(x, ROWS * COLS, 4);
+    size_t shape[2] = {ROWS, COLS};
+    const char *path = tmp_path("rows.npy");
+    ck_assert_int_eq(gpucc_npy_save(path, x, 2, shape), GPUCC_OK);
+    gpucc_array header;
+    ck_assert_int_eq(gpucci_array_shape(path, 2, &header), GPUCC_OK);
+    ck_assert_uint_eq(header.rank, 2);
+    ck_assert_uint_eq(header.shape[0], ROWS);
+    ck_assert_uint_eq(header.shape[1], COLS);
+    ck_assert_ptr_null(header.data);
+    const size_t ranges[][2] = {{0, ROWS}, {1, 4}, {4, 5}, {2, 2}};
+    for (size_t r = 0; r < COUNT(ranges); r++) {
+        gpucc_array part;
+        ck_assert_int_eq(gpucci_array_load_rows(path, 2, ranges[r][0], ranges[r][1], &part), GPUCC_OK);
+        ck_assert_uint_eq(part.rank, 2);
+        ck_assert_uint_eq(part.shape[0], ranges[r][1] - ranges[r][0]);
+        ck_assert_uint_eq(part.shape[1], COLS);
+        ck_assert_uint_eq(part.count, part.shape[0] * COLS);
+        if (part.count)
+            ck_assert_mem_eq(part.data, x + ranges[r][0] * COLS, part.count * sizeof(float));
+        gpucc_array_free(&part);
+    }
+    gpucc_array part;
+    ck_assert_int_eq(gpucci_array_load_rows(path, 2, 3, ROWS + 1, &part), GPUCC_E_FORMAT);
+    ck_assert_ptr_null(part.data);
+    ck_assert_int_eq(gpucci_array_load_rows(path, 1, 0, 1, &part), GPUCC_E_FORMAT);
+    ck_assert_int_eq(gpucci_array_shape(path, 1, &header), GPUCC_E_FORMAT);
+    ck_assert_int_eq(gpucci_array_load_rows(path, 3, 0, 1, &part), GPUCC_E_INVALID);
+}
+END_TEST
+
 /* ---- Typed arrays (host/typed-array.h) ---- */
 
 /* The .npy descr of each dtype, as README's "Data types" promises. */
@@ -1079,7 +1117,7 @@ Suite *test_suite(void)
         atomic_commit_and_abort, atomic_remove_all, atomic_open_failures, atomic_in_place};
     const TTest *const valid[] = {
         valid_v1_unusual_header, valid_v2_and_v3, valid_fortran_rank1_and_empty, raw_f32, free_is_null_safe,
-        range_reads};
+        range_reads, row_reads};
     const TTest *const malformed[] = {
         raw_bad_size, bad_dtype, fortran_2d, bad_rank, truncated_and_trailing, bad_magic_and_version,
         header_length_beyond_file, malformed_headers, io_errors, control_characters_in_details};

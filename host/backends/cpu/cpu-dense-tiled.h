@@ -79,7 +79,7 @@ enum {
     MR = DENSE_MR,   /* rows of a micro tile */
     KC = 256,        /* inputs per packed panel: KC x NR floats = 32 KiB with AVX-512 */
     TILE_ROWS = 256, /* rows of a tile: a panel is reused TILE_ROWS / MR times */
-    DOT_BATCH = 2,   /* batches up to this size use dot products, not panels */
+    DOT_BATCH = 2,   /* batches up to this size use dot products, not panels (dense-workload.c splits above it) */
 };
 
 static size_t tile_count(const gpucc_dense_shape *shape)

@@ -1,8 +1,7 @@
 /* Internal: `gpucc run` started by mpirun (built with GPUCC_MPI). Every
- * rank parses the same options; a reduction or a dot product is split over
- * the ranks in whole canonical blocks and gives bitwise the value of one
- * process (see README, "Several machines (MPI)"). Rank 0 prints the one
- * report. */
+ * rank parses the same options; the run is split over the ranks, each
+ * holding and computing its part, and gives one process's value or result
+ * (see README, "Several machines (MPI)"). Rank 0 prints the one report. */
 #ifndef GPUCC_MPI_RUN_H
 #define GPUCC_MPI_RUN_H
 

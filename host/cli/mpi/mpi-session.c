@@ -1,5 +1,5 @@
 /* gpucc run under mpirun: the session (start, agreement, end) around the
- * run itself (mpi-value.c). */
+ * run itself (mpi-split.c). */
 #define _POSIX_C_SOURCE 200809L
 #include "mpi-session.h"
 
@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "mpi-run.h"
-#include "mpi-value.h"
+#include "mpi-split.h"
 #include "runner.h"
 
 /* The variables MPI launchers give their ranks: Open MPI's mpirun, MPICH's
@@ -135,13 +135,13 @@ int cli_mpi_run_command(int argc, char **argv, cli_run_parser parse)
     }
     if (rc == -1 && !options.workload->processes && world.size > 1) {
         if (world.rank == 0)
-            fprintf(stderr, "gpucc run %s: only reduce and dot run across MPI ranks (this run has %d)\n",
+            fprintf(stderr, "gpucc run %s: this workload does not run across MPI ranks (this run has %d)\n",
                     options.workload->name, world.size);
         rc = GPUCC_EXIT_USAGE;
     }
     if (rc == -1) {
         pick_device_by_local_rank(&options, device, sizeof device);
-        rc = options.workload->processes ? cli_mpi_run_value(&world, &options) : cli_run(&options);
+        rc = options.workload->processes ? cli_mpi_run_split(&world, &options) : cli_run(&options);
     }
     MPI_Finalize();
     return rc;

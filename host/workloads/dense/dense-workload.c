@@ -5,11 +5,16 @@
 #include <string.h>
 
 #include "error.h"
+#include "generate.h"
 #include "job.h"
+#include "npy.h"
+#include "pool.h"
 
 typedef struct {
     gpucc_backend *backend; /* of the measurement in progress */
-    gpucc_dense_shape shape;
+    gpucc_dense_shape shape; /* shape.batch: the rows of X (and Y) this process holds */
+    size_t batch;            /* rows of the whole X */
+    size_t first_row;        /* X holds rows [first_row, first_row + shape.batch) of the whole */
     gpucc_array x, w, b;
     float *y;               /* of the measurement in progress */
 } dense_job;
@@ -38,12 +43,30 @@ static void release(gpucci_job *job)
     free(d);
 }
 
-/* Loads X, W and b, checking that their shapes fit each other. */
-static gpucc_status load_inputs(const gpucci_workload_params *p, dense_job *d)
+/* The fewest rows a part of a larger batch gets: the pthreads backend
+ * computes a batch of at most 2 rows with dot products and a larger one
+ * with FMA tiles (DOT_BATCH, backends/cpu/cpu-dense-tiled.h), which round
+ * differently, so a part of 1 or 2 rows would not give the bits of one
+ * process. */
+enum { MIN_SHARE_ROWS = 3 };
+
+/* The rows [*first, *end) of a batch that part `part` of `parts` holds:
+ * groups of MIN_SHARE_ROWS rows shared out as evenly as possible, the last
+ * part with rows also taking the batch's last batch % MIN_SHARE_ROWS rows
+ * (a batch below MIN_SHARE_ROWS goes whole to one part). */
+static void share_rows(size_t batch, unsigned part, unsigned parts, size_t *first, size_t *end)
 {
-    gpucc_status status = gpucc_array_load(p->input, 2, &d->x);
-    if (status == GPUCC_OK)
-        status = gpucc_array_load(p->weights, 2, &d->w);
+    size_t groups = batch / MIN_SHARE_ROWS ? batch / MIN_SHARE_ROWS : 1, g0, g1;
+    gpucci_split_range(groups, part, parts, &g0, &g1);
+    *first = g0 == groups ? batch : g0 * MIN_SHARE_ROWS;
+    *end = g1 == groups ? batch : g1 * MIN_SHARE_ROWS;
+}
+
+/* Loads W and b (X loaded), checking that the three shapes fit each other
+ * and the whole run's; sets the shape's in and out. */
+static gpucc_status load_weights(const gpucci_workload_params *p, dense_job *d)
+{
+    gpucc_status status = gpucc_array_load(p->weights, 2, &d->w);
     if (status == GPUCC_OK)
         status = gpucc_array_load(p->bias, 1, &d->b);
     if (status != GPUCC_OK)
@@ -55,22 +78,51 @@ static gpucc_status load_inputs(const gpucci_workload_params *p, dense_job *d)
         return gpucci_fail(GPUCC_E_FORMAT,
                            "shapes do not fit: X %s is %zux%zu, W %s is %zux%zu, b %s is %zu "
                            "(need X [batch x in], W [out x in], b [out])",
-                           p->input, d->x.shape[0], d->x.shape[1], p->weights, d->w.shape[0], d->w.shape[1],
-                           p->bias, d->b.shape[0]);
-    d->shape.batch = d->x.shape[0];
+                           p->input, d->batch, d->x.shape[1], p->weights, d->w.shape[0], d->w.shape[1], p->bias,
+                           d->b.shape[0]);
     d->shape.in = d->x.shape[1];
     d->shape.out = d->w.shape[0];
-    return gpucc_dense_shape_check(&d->shape) == GPUCC_OK ? GPUCC_OK : GPUCC_E_FORMAT;
+    gpucc_dense_shape whole = d->shape;
+    whole.batch = d->batch;
+    return gpucc_dense_shape_check(&whole) == GPUCC_OK ? GPUCC_OK : GPUCC_E_FORMAT;
 }
 
-static gpucc_status generate_inputs(const gpucci_workload_params *p, dense_job *d)
+/* Reads rows [first_row, ...) of X, the share of part `part` of `parts` of
+ * its rows, and all of W and b. */
+static gpucc_status load_inputs(const gpucci_workload_params *p, unsigned part, unsigned parts, dense_job *d)
 {
-    d->shape.batch = p->batch;
+    gpucc_array header;
+    gpucc_status status = gpucci_array_shape(p->input, 2, &header);
+    if (status != GPUCC_OK)
+        return status;
+    size_t end;
+    d->batch = header.shape[0];
+    share_rows(d->batch, part, parts, &d->first_row, &end);
+    d->shape.batch = end - d->first_row;
+    status = gpucci_array_load_rows(p->input, 2, d->first_row, end, &d->x);
+    return status == GPUCC_OK ? load_weights(p, d) : status;
+}
+
+/* Generates the share of part `part` of `parts` of X's rows (each row what
+ * it is in the whole X), and all of W and b. */
+static gpucc_status generate_inputs(const gpucci_workload_params *p, unsigned part, unsigned parts, dense_job *d)
+{
+    d->shape.batch = d->batch = p->batch;
     d->shape.in = p->in;
     d->shape.out = p->out;
     gpucc_status status = gpucc_dense_shape_check(&d->shape);
-    if (status == GPUCC_OK)
-        status = gpucci_generate_array(d->shape.batch, d->shape.in, p->seed, &d->x);
+    if (status != GPUCC_OK)
+        return status;
+    size_t end;
+    share_rows(d->batch, part, parts, &d->first_row, &end);
+    d->shape.batch = end - d->first_row;
+    d->x.rank = 2;
+    d->x.shape[0] = d->shape.batch;
+    d->x.shape[1] = d->shape.in;
+    d->x.count = d->shape.batch * d->shape.in;
+    if (!(d->x.data = gpucc_alloc_floats(d->x.count)))
+        return GPUCC_E_NOMEM;
+    status = gpucci_generate_range(d->x.data, d->first_row * d->shape.in, d->x.count, p->seed, 0);
     if (status == GPUCC_OK)
         status = gpucci_generate_array(d->shape.out, d->shape.in, p->seed + 1, &d->w);
     if (status == GPUCC_OK)
@@ -78,8 +130,13 @@ static gpucc_status generate_inputs(const gpucci_workload_params *p, dense_job *
     return status;
 }
 
-static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *job)
+/* Prepares part `part` of `parts` of the job: the rows of X (and Y) it
+ * holds, all of W and b; the job's text describes the whole (one part: the
+ * descriptor's prepare). The tally is unused: Y is an array. */
+static gpucc_status prepare_share(const gpucci_workload_params *params, unsigned part, unsigned parts,
+                                  gpucci_job *job, void *tally)
 {
+    (void)tally;
     dense_job *d = calloc(1, sizeof *d);
     if (!d)
         return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate the dense job");
@@ -87,35 +144,53 @@ static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *jo
     d->shape.act = (gpucc_activation)params->variant;
     gpucc_status status;
     if (params->input) {
-        status = load_inputs(params, d);
+        status = load_inputs(params, part, parts, d);
         snprintf(job->source, sizeof job->source, "file:%s,%s,%s", params->input, params->weights, params->bias);
     } else {
-        status = generate_inputs(params, d);
+        status = generate_inputs(params, part, parts, d);
         snprintf(job->source, sizeof job->source, "generated:seed=%llu", (unsigned long long)params->seed);
     }
     if (status != GPUCC_OK)
         return gpucci_job_abandon(job, release, status);
     const gpucc_dense_shape *s = &d->shape;
     const char *act = act_name(s->act);
-    job->n = s->batch * s->out;
-    job->flops = 2.0 * (double)s->batch * (double)s->in * (double)s->out;
-    job->bytes = sizeof(float) * ((double)s->batch * (double)s->in + (double)s->out * (double)s->in +
-                                  (double)s->out + (double)s->batch * (double)s->out);
+    job->n = d->batch * s->out;
+    job->flops = 2.0 * (double)d->batch * (double)s->in * (double)s->out;
+    job->bytes = sizeof(float) * ((double)d->batch * (double)s->in + (double)s->out * (double)s->in +
+                                  (double)s->out + (double)d->batch * (double)s->out);
     snprintf(job->title, sizeof job->title, "dense %zux%zux%zu (batch x in x out), act %s, %.3f GFLOP per call (%s)",
-             s->batch, s->in, s->out, act, job->flops * 1e-9, job->source);
+             d->batch, s->in, s->out, act, job->flops * 1e-9, job->source);
     snprintf(job->reference, sizeof job->reference,
              "reference: double precision, every output; bound 2*in*2^-24*(|X||W^T|+|b|) per element "
              "(error column: worst error / bound)");
-    snprintf(job->what, sizeof job->what, "%zux%zux%zu/%s", s->batch, s->in, s->out, act);
-    gpucci_fact_count(job, 0, "batch", s->batch);
+    snprintf(job->what, sizeof job->what, "%zux%zux%zu/%s", d->batch, s->in, s->out, act);
+    gpucci_fact_count(job, 0, "batch", d->batch);
     gpucci_fact_count(job, 0, "in", s->in);
     gpucci_fact_count(job, 0, "out", s->out);
     gpucci_fact_text(job, 0, "act", act);
     job->output_rank = 2;
-    job->output_shape[0] = s->batch;
+    job->output_shape[0] = d->batch;
     job->output_shape[1] = s->out;
     return GPUCC_OK;
 }
+
+static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *job)
+{
+    return prepare_share(params, 0, 1, job, NULL);
+}
+
+/* The result elements (Y in C order) this process holds: its rows. */
+static void share(const gpucci_job *job, size_t *first, size_t *end)
+{
+    const dense_job *d = job->data;
+    *first = d->first_row * d->shape.out;
+    *end = (d->first_row + d->shape.batch) * d->shape.out;
+}
+
+static const gpucci_process_split process_split = {
+    .prepare = prepare_share,
+    .share = share,
+};
 
 static gpucc_status dense_call(void *ctx, gpucc_call_info *info, double *value)
 {
@@ -138,7 +213,7 @@ static int dense_check(void *ctx, double value, double *error, char *reason, siz
     if (check.bad == 0)
         return 1;
     snprintf(reason, reason_size, "%zu outputs beyond the error bound; first Y[%zu][%zu] = %.9g", check.bad,
-             check.first_bad / d->shape.out, check.first_bad % d->shape.out, d->y[check.first_bad]);
+             d->first_row + check.first_bad / d->shape.out, check.first_bad % d->shape.out, d->y[check.first_bad]);
     return 0;
 }
 
@@ -177,5 +252,6 @@ const gpucci_workload gpucci_dense_workload = {
     .check_options = check_options,
     .prepare = prepare,
     .measure = measure,
+    .processes = &process_split,
     .release = release,
 };

@@ -108,7 +108,7 @@ static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *jo
     return GPUCC_OK;
 }
 
-/* The descriptor's process split (reduce-split.h). */
+/* The descriptor's process split (workload.h). */
 
 static void tally_add(void *into, const void *tally)
 {
@@ -173,11 +173,11 @@ static gpucc_status measure_share(gpucci_job *job, gpucc_backend *backend, const
 }
 
 static const gpucci_process_split process_split = {
+    .prepare = prepare_share,
+    .share = share,
     .tally_size = sizeof(gpucci_reference_tally),
     .tally_add = tally_add,
-    .prepare = prepare_share,
     .finish = finish_share,
-    .share = share,
     .measure = measure_share,
 };
 
