@@ -423,17 +423,30 @@ typedef struct {
     unsigned capacity; /* >= 1 */
 } gpucc_samples;
 
+/* An energy meter that gpucc_measure reads before and after each timed
+ * call: read(ctx, &joules) writes a counter in joules (from any origin,
+ * never decreasing) and returns 0, or -1 when it cannot be read (the
+ * measurement then has no energy). */
+typedef struct {
+    int (*read)(void *ctx, double *joules);
+    void *ctx;
+} gpucc_energy_meter;
+
 /* How many calls to make: `warmup` untimed ones (compilation, caches,
  * page faults), then `repeat` timed ones (repeat >= 1; warmup + repeat must
  * fit in an unsigned). `samples` is optional (NULL, as a plan written
  * {warmup, repeat} leaves it): when set, the timed calls' times are written
  * to it in call order, min(repeat, capacity) values; with more calls than
  * capacity, value j is the mean of calls [j*repeat/capacity,
- * (j+1)*repeat/capacity). Written only when the measurement succeeds. */
+ * (j+1)*repeat/capacity). Written only when the measurement succeeds.
+ * `energy` is optional too: the meter of the device that runs the calls
+ * (an NVIDIA board's own, say); NULL reads the host CPU packages'
+ * counters (Linux RAPL). */
 typedef struct {
     unsigned warmup;
     unsigned repeat;
     gpucc_samples *samples;
+    const gpucc_energy_meter *energy;
 } gpucc_plan;
 
 typedef struct {
@@ -480,8 +493,9 @@ typedef struct {
     double error;            /* worst error over the checked calls, in the workload's unit */
     int verified;            /* every checked call verified (and, for reduce, all bitwise equal) */
     char reason[200];        /* why not verified, else "" */
-    double energy_j;         /* the host CPU packages' energy per timed call, joules (mean; Linux RAPL);
-                                NaN where the counters cannot be read */
+    double energy_j;         /* energy per timed call, joules (mean), from the plan's meter or else the
+                                host CPU packages' (Linux RAPL); NaN where it cannot be read, or the
+                                timed calls lasted under 100 ms in all */
 } gpucc_measurement;
 
 /* One call of a workload: runs it and fills *info (and *value for reduce). */

@@ -73,6 +73,7 @@ void gpucci_energy_open(gpucci_energy *energy)
             continue;
         }
         energy->range_j[d] = range * 1e-6;
+        energy->last_j[d] = now * 1e-6;
         snprintf(path, sizeof path, "%s/%s/name", root, entry->d_name);
         read_line(path, name, sizeof name);
         size_t len = strlen(energy->domains);
@@ -107,4 +108,16 @@ double gpucci_energy_used(const gpucci_energy *energy, const double *before, con
     for (size_t d = 0; d < energy->count; d++)
         used += after[d] >= before[d] ? after[d] - before[d] : after[d] + energy->range_j[d] - before[d];
     return used;
+}
+
+int gpucci_energy_meter_read(void *energy, double *joules)
+{
+    gpucci_energy *e = energy;
+    double now[GPUCCI_ENERGY_DOMAINS];
+    if (gpucci_energy_read(e, now) != 0)
+        return -1;
+    e->used_j += gpucci_energy_used(e, e->last_j, now);
+    memcpy(e->last_j, now, sizeof now);
+    *joules = e->used_j;
+    return 0;
 }

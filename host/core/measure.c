@@ -41,7 +41,8 @@ gpucc_status gpucc_measure(const gpucc_plan *plan, gpucc_call_fn call, gpucc_che
                            void *ctx, gpucc_measurement *out)
 {
     if (!plan || plan->repeat == 0 || plan->warmup > UINT_MAX - plan->repeat || !call || !check || !out ||
-        (plan->samples && (!plan->samples->total_ms || plan->samples->capacity == 0)))
+        (plan->samples && (!plan->samples->total_ms || plan->samples->capacity == 0)) ||
+        (plan->energy && !plan->energy->read))
         return gpucci_fail(GPUCC_E_INVALID, "gpucc_measure: invalid arguments");
     memset(out, 0, sizeof *out);
     double *samples = malloc(3 * (size_t)plan->repeat * sizeof *samples);
@@ -51,20 +52,26 @@ gpucc_status gpucc_measure(const gpucc_plan *plan, gpucc_call_fn call, gpucc_che
     unsigned calls = plan->warmup + plan->repeat;
     out->verified = 1;
     gpucc_status status = GPUCC_OK;
-    /* energy: summed over the timed calls only (not the checks between them) */
-    gpucci_energy energy;
-    gpucci_energy_open(&energy);
-    double joules = 0, before[GPUCCI_ENERGY_DOMAINS], after[GPUCCI_ENERGY_DOMAINS];
-    int metered = energy.available;
+    /* energy: summed over the timed calls only (not the checks between
+     * them), from the plan's meter or else the host's counters */
+    gpucci_energy host;
+    gpucc_energy_meter host_meter = {gpucci_energy_meter_read, &host};
+    const gpucc_energy_meter *meter = plan->energy;
+    if (!meter) {
+        gpucci_energy_open(&host);
+        meter = host.available ? &host_meter : NULL;
+    }
+    double joules = 0, before = 0, after = 0;
+    int metered = meter != NULL;
     for (unsigned i = 0; i < calls; i++) {
         gpucc_call_info info;
         double value = 0;
         int timed = i >= plan->warmup;
         if (metered && timed)
-            metered = gpucci_energy_read(&energy, before) == 0;
+            metered = meter->read(meter->ctx, &before) == 0;
         status = call(ctx, &info, &value);
-        if (metered && timed && (metered = gpucci_energy_read(&energy, after) == 0))
-            joules += gpucci_energy_used(&energy, before, after);
+        if (metered && timed && (metered = meter->read(meter->ctx, &after) == 0))
+            joules += after - before;
         if (status != GPUCC_OK)
             break;
         if (check_every_call || i == 0 || i + 1 == calls) {
@@ -95,8 +102,8 @@ gpucc_status gpucc_measure(const gpucc_plan *plan, gpucc_call_fn call, gpucc_che
         out->total_ms = gpucc_stats_of(total, plan->repeat);
         out->kernel_ms = gpucc_stats_of(kernel, plan->repeat);
         out->transfer_ms = gpucc_stats_of(transfer, plan->repeat);
-        /* RAPL counters move about once a millisecond: a shorter timed
-         * window would be mostly rounding */
+        /* RAPL counters move about once a millisecond, NVML's every 20 to
+         * 100 ms: a shorter timed window would be mostly rounding */
         double window_ms = 0;
         for (unsigned i = 0; i < plan->repeat; i++)
             window_ms += total[i];

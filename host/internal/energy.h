@@ -26,6 +26,8 @@ typedef struct {
     size_t count;
     char path[GPUCCI_ENERGY_DOMAINS][300]; /* their energy_uj files */
     double range_j[GPUCCI_ENERGY_DOMAINS]; /* where each counter wraps, joules */
+    double last_j[GPUCCI_ENERGY_DOMAINS];  /* the last reading (gpucci_energy_meter_read) */
+    double used_j;                         /* joules used since gpucci_energy_open */
 } gpucci_energy;
 
 /* Finds the package domains and checks that their counters can be read. */
@@ -38,5 +40,11 @@ int gpucci_energy_read(const gpucci_energy *energy, double *joules);
 /* The joules used between two readings, summed over the domains; a counter
  * that wrapped (once) between them is counted right. */
 double gpucci_energy_used(const gpucci_energy *energy, const double *before, const double *after);
+
+/* The counters as a gpucc_energy_meter's read (energy: an opened, available
+ * gpucci_energy): the joules used since gpucci_energy_open, summed over the
+ * domains (wraps counted between consecutive reads). Returns 0, or -1 when a
+ * counter cannot be read. */
+int gpucci_energy_meter_read(void *energy, double *joules);
 
 #endif

@@ -327,8 +327,8 @@ START_TEST(test_measure_invalid)
     /* gpucc_measure and gpucc_reduce_measure. */
     gpucc_backend *b = support_open(GPUCC_BACKEND_SERIAL, NULL, "serial");
     gpucc_measurement m;
-    const gpucc_plan ok = {0, 1, NULL}, no_repeat = {1, 0, NULL}, wraps = {UINT_MAX, 1, NULL},
-                     wraps2 = {2, UINT_MAX, NULL};
+    const gpucc_plan ok = {.repeat = 1}, no_repeat = {.warmup = 1}, wraps = {.warmup = UINT_MAX, .repeat = 1},
+                     wraps2 = {.warmup = 2, .repeat = UINT_MAX};
     EXPECT_INVALID(gpucc_reduce_measure(b, GPUCC_REDUCE_SUM, x, 4, NULL, &ok, &m));
     EXPECT_INVALID(gpucc_reduce_measure(b, GPUCC_REDUCE_SUM, x, 4, &ref, NULL, &m));
     EXPECT_INVALID(gpucc_reduce_measure(b, GPUCC_REDUCE_SUM, x, 4, &ref, &ok, NULL));
@@ -343,9 +343,13 @@ START_TEST(test_measure_invalid)
     ck_assert(m.verified && m.value == 10.0);
     double kept[2];
     gpucc_samples no_times = {NULL, kept, 2}, no_room = {kept, kept, 0};
-    const gpucc_plan without_times = {0, 1, &no_times}, without_room = {0, 1, &no_room};
+    const gpucc_plan without_times = {.repeat = 1, .samples = &no_times},
+                     without_room = {.repeat = 1, .samples = &no_room};
     EXPECT_INVALID(gpucc_reduce_measure(b, GPUCC_REDUCE_SUM, x, 4, &ref, &without_times, &m));
     EXPECT_INVALID(gpucc_reduce_measure(b, GPUCC_REDUCE_SUM, x, 4, &ref, &without_room, &m));
+    const gpucc_energy_meter no_read = {NULL, NULL};
+    const gpucc_plan without_read = {.repeat = 1, .energy = &no_read};
+    EXPECT_INVALID(gpucc_reduce_measure(b, GPUCC_REDUCE_SUM, x, 4, &ref, &without_read, &m));
     gpucc_backend_close(b);
 }
 END_TEST
@@ -376,12 +380,12 @@ START_TEST(test_measure_samples)
     gpucc_samples samples = {total, kernel, 4};
     gpucc_measurement m;
     unsigned calls = 0;
-    gpucc_plan plan = {2, 3, &samples}; /* calls 1, 2 warm up; 3, 4, 5 timed */
+    gpucc_plan plan = {.warmup = 2, .repeat = 3, .samples = &samples}; /* calls 1, 2 warm up; 3, 4, 5 timed */
     ck_assert_int_eq(gpucc_measure(&plan, counted_call, always_right, 1, &calls, &m), GPUCC_OK);
     ck_assert(total[0] == 3 && total[1] == 4 && total[2] == 5 && kernel[0] == 1.5 && kernel[2] == 2.5);
     ck_assert(m.total_ms.median == 4); /* the statistics still see every call */
     calls = 0;
-    plan = (gpucc_plan){0, 10, &samples}; /* 10 calls into 4 values: calls 1-2, 3-5, 6-7, 8-10 */
+    plan = (gpucc_plan){.repeat = 10, .samples = &samples}; /* 10 calls into 4 values: calls 1-2, 3-5, 6-7, 8-10 */
     ck_assert_int_eq(gpucc_measure(&plan, counted_call, always_right, 1, &calls, &m), GPUCC_OK);
     ck_assert_msg(total[0] == 1.5 && total[1] == 4 && total[2] == 6.5 && total[3] == 9, "%g %g %g %g", total[0],
                   total[1], total[2], total[3]);

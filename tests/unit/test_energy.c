@@ -1,7 +1,7 @@
 /* Tests of the host's energy counters (host/core/energy.c) on a made-up
  * powercap folder (GPUCC_POWERCAP_ROOT): package domains found and summed,
  * subzones left out, a counter that wrapped, and what is said when there
- * are none. */
+ * are none; gpucc_measure's energy from them or from the plan's meter. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <check.h>
@@ -181,6 +181,59 @@ START_TEST(test_measure)
 }
 END_TEST
 
+/* A meter that advances by 0.5 J at every read, or fails (ctx NULL). */
+static int counting_meter(void *ctx, double *joules)
+{
+    double *counter = ctx;
+    if (!counter)
+        return -1;
+    *joules = *counter;
+    *counter += 0.5;
+    return 0;
+}
+
+/* gpucc_measure with the plan's own meter: read around each timed call
+ * only (never the host's counters), NaN when it fails. */
+START_TEST(test_measure_meter)
+{
+    double counter = 10;
+    gpucc_energy_meter meter = {counting_meter, &counter}, broken = {counting_meter, NULL};
+    gpucc_plan plan = {.warmup = 2, .repeat = 3, .energy = &meter};
+    gpucc_measurement m;
+    int slow = 40;
+    setenv("GPUCC_POWERCAP_ROOT", "/nonexistent-powercap", 1);
+    ck_assert_int_eq(gpucc_measure(&plan, timed_call, ok_check, 1, &slow, &m), GPUCC_OK);
+    ck_assert_double_eq(m.energy_j, 0.5);
+    ck_assert_double_eq(counter, 13.0); /* two reads per timed call, none for the warm-up */
+    plan.energy = &broken;
+    ck_assert_int_eq(gpucc_measure(&plan, timed_call, ok_check, 1, &slow, &m), GPUCC_OK);
+    ck_assert(isnan(m.energy_j));
+    unsetenv("GPUCC_POWERCAP_ROOT");
+}
+END_TEST
+
+/* The host's counters as a meter: joules since they were opened, across a wrap. */
+START_TEST(test_host_meter)
+{
+    make_root();
+    put("intel-rapl:0", "energy_uj", "9000000\n");
+    put("intel-rapl:0", "max_energy_range_uj", "10000000\n");
+    gpucci_energy e;
+    gpucci_energy_open(&e);
+    ck_assert_int_eq(e.available, 1);
+    double joules;
+    put("intel-rapl:0", "energy_uj", "9500000\n");
+    ck_assert_int_eq(gpucci_energy_meter_read(&e, &joules), 0);
+    ck_assert_double_eq_tol(joules, 0.5, 1e-12);
+    put("intel-rapl:0", "energy_uj", "1000000\n");
+    ck_assert_int_eq(gpucci_energy_meter_read(&e, &joules), 0);
+    ck_assert_double_eq_tol(joules, 2.0, 1e-12);
+    put("intel-rapl:0", "energy_uj", "oops\n");
+    ck_assert_int_eq(gpucci_energy_meter_read(&e, &joules), -1);
+    remove_root();
+}
+END_TEST
+
 Suite *test_suite(void)
 {
     Suite *s = suite_create("energy");
@@ -190,6 +243,8 @@ Suite *test_suite(void)
     tcase_add_test(tc, test_none);
     tcase_add_test(tc, test_odd_counters);
     tcase_add_test(tc, test_measure);
+    tcase_add_test(tc, test_measure_meter);
+    tcase_add_test(tc, test_host_meter);
     suite_add_tcase(s, tc);
     return s;
 }

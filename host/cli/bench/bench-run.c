@@ -67,7 +67,7 @@ static gpucc_status measure_once(bench_run *run, const bench_row *row, gpucc_bac
 static gpucc_status measure_row(bench_run *run, bench_row *row, gpucc_backend *backend)
 {
     gpucc_samples samples = {row->samples_ms, row->kernel_samples_ms, BENCH_SAMPLES};
-    gpucc_plan plan = {BENCH_WARMUP, BENCH_MIN_REPEAT, &samples};
+    gpucc_plan plan = {.warmup = BENCH_WARMUP, .repeat = BENCH_MIN_REPEAT, .samples = &samples};
     gpucc_measurement first;
     gpucc_status status = measure_once(run, row, backend, &plan, &first);
     row->m = first;
@@ -76,7 +76,7 @@ static gpucc_status measure_row(bench_run *run, bench_row *row, gpucc_backend *b
     if (status != GPUCC_OK || per_call * BENCH_MIN_REPEAT >= min_ms)
         return status;
     double want = ceil(min_ms / (per_call > 1e-4 ? per_call : 1e-4));
-    plan = (gpucc_plan){0, want > BENCH_MAX_REPEAT ? BENCH_MAX_REPEAT : (unsigned)want, &samples};
+    plan = (gpucc_plan){.repeat = want > BENCH_MAX_REPEAT ? BENCH_MAX_REPEAT : (unsigned)want, .samples = &samples};
     status = measure_once(run, row, backend, &plan, &row->m);
     if (status != GPUCC_OK)
         return status;
