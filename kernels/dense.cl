@@ -45,27 +45,9 @@
  * gpucc-elements.h, whose ELEM_LOAD16 and ELEM_LOAD1 widen elements exactly
  * to float: f16 through vload_half, core OpenCL, no cl_khr_fp16; bf16 as
  * the top half of a float). The tile is computed in float as for f32, and
- * STORE rounds each output once to the type, to nearest even
- * (vstore_half_rte; bf16_round). */
+ * STORE (ELEM_STORE) rounds each output once to the type, to nearest even. */
 
-#if defined(GPUCC_ELEM_F16)
-#define STORE(p, i, v) vstore_half_rte(v, i, p)
-#elif defined(GPUCC_ELEM_BF16)
-#define STORE(p, i, v) ((p)[i] = bf16_round(v))
-
-/* v rounded to bfloat16, to nearest with ties to even (overflow gives
- * infinity; NaN stays a quiet NaN of the same sign), as gpucc_float_to_bf16. */
-inline ushort bf16_round(float v)
-{
-    uint u = as_uint(v);
-    if ((u & 0x7fffffffu) > 0x7f800000u)
-        return (ushort)((u >> 16) | 0x0040u);
-    u += 0x7fffu + ((u >> 16) & 1u);
-    return (ushort)(u >> 16);
-}
-#else
-#define STORE(p, i, v) ((p)[i] = (v))
-#endif
+#define STORE(p, i, v) ELEM_STORE(p, i, v)
 #define LOAD16(p, k) ELEM_LOAD16((p) + (k), convert_float16)
 #define LOAD1(p, k) ELEM_LOAD1(p, k, float)
 

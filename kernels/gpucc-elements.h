@@ -6,6 +6,11 @@
  *   ELEM_LOAD16(p, CONVERT16)  16 elements from p, through CONVERT16
  *                              (convert_double16, convert_float16)
  *   ELEM_LOAD1(p, i, T)        element i of p as T (double, float)
+ *   ELEM_STORE(p, i, v)        v, computed in the type's arithmetic (f64 and
+ *                              i32: double or long; else float), stored as
+ *                              element i of p, rounded once to the type:
+ *                              f16 to nearest even (vstore_half_rte), bf16
+ *                              likewise (gpucci_bf16_round), i32 saturated
  * f16 is read with vload_half (core OpenCL: no cl_khr_fp16 needed), bf16 as
  * the top half of a float. f64 and i32 are widened to double only (float
  * holds neither exactly): the host builds them where the device has fp64.
@@ -18,22 +23,39 @@
 typedef double elem_t;
 #define ELEM_LOAD16(p, CONVERT16) CONVERT16(vload16(0, p))
 #define ELEM_LOAD1(p, i, T) ((T)(p)[i])
+#define ELEM_STORE(p, i, v) ((p)[i] = (v))
 #elif defined(GPUCC_ELEM_F16)
 typedef half elem_t;
 #define ELEM_LOAD16(p, CONVERT16) CONVERT16(vload_half16(0, p))
 #define ELEM_LOAD1(p, i, T) ((T)vload_half(i, p))
+#define ELEM_STORE(p, i, v) vstore_half_rte(v, i, p)
 #elif defined(GPUCC_ELEM_BF16)
 typedef ushort elem_t;
 #define ELEM_LOAD16(p, CONVERT16) CONVERT16(as_float16(convert_uint16(vload16(0, p)) << 16))
 #define ELEM_LOAD1(p, i, T) ((T)as_float((uint)(p)[i] << 16))
+#define ELEM_STORE(p, i, v) ((p)[i] = gpucci_bf16_round(v))
+
+/* v rounded to bfloat16, to nearest with ties to even (overflow gives
+ * infinity; NaN stays a quiet NaN of the same sign), as the host's
+ * gpucc_float_to_bf16. */
+inline ushort gpucci_bf16_round(float v)
+{
+    uint u = as_uint(v);
+    if ((u & 0x7fffffffu) > 0x7f800000u)
+        return (ushort)((u >> 16) | 0x0040u);
+    u += 0x7fffu + ((u >> 16) & 1u);
+    return (ushort)(u >> 16);
+}
 #elif defined(GPUCC_ELEM_I32)
 typedef int elem_t;
 #define ELEM_LOAD16(p, CONVERT16) CONVERT16(vload16(0, p))
 #define ELEM_LOAD1(p, i, T) ((T)(p)[i])
+#define ELEM_STORE(p, i, v) ((p)[i] = convert_int_sat(v))
 #else
 typedef float elem_t;
 #define ELEM_LOAD16(p, CONVERT16) CONVERT16(vload16(0, p))
 #define ELEM_LOAD1(p, i, T) ((T)(p)[i])
+#define ELEM_STORE(p, i, v) ((p)[i] = (v))
 #endif
 
 #endif

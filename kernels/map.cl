@@ -28,43 +28,19 @@
  */
 #if defined(GPUCC_ELEM_F64)
 typedef double value_t;
-#define STORE(p, i, v) ((p)[i] = (v))
 #define FN(name) gpucci_fn_##name##_f64
 #define IF_DEFINED(integer, ...) __VA_ARGS__
-#elif defined(GPUCC_ELEM_F16)
-typedef float value_t;
-#define STORE(p, i, v) vstore_half_rte(v, i, p)
-#define FN(name) gpucci_fn_##name
-#define IF_DEFINED(integer, ...) __VA_ARGS__
-#elif defined(GPUCC_ELEM_BF16)
-typedef float value_t;
-#define STORE(p, i, v) ((p)[i] = bf16_round(v))
-#define FN(name) gpucci_fn_##name
-#define IF_DEFINED(integer, ...) __VA_ARGS__
-
-/* v rounded to bfloat16, to nearest with ties to even (overflow gives
- * infinity; NaN stays a quiet NaN of the same sign), as the host's
- * gpucc_float_to_bf16. */
-inline ushort bf16_round(float v)
-{
-    uint u = as_uint(v);
-    if ((u & 0x7fffffffu) > 0x7f800000u)
-        return (ushort)((u >> 16) | 0x0040u);
-    u += 0x7fffu + ((u >> 16) & 1u);
-    return (ushort)(u >> 16);
-}
 #elif defined(GPUCC_ELEM_I32)
 typedef long value_t;
-#define STORE(p, i, v) ((p)[i] = convert_int_sat(v))
 #define FN(name) gpucci_fn_##name##_i64
 #define IF_DEFINED(integer, ...) GPUCCI_IF_##integer(__VA_ARGS__)
-#else
+#else /* f32, f16, bf16 */
 typedef float value_t;
-#define STORE(p, i, v) ((p)[i] = (v))
 #define FN(name) gpucci_fn_##name
 #define IF_DEFINED(integer, ...) __VA_ARGS__
 #endif
 #define LOAD(p, i) ELEM_LOAD1(p, i, value_t)
+#define STORE(p, i, v) ELEM_STORE(p, i, v)
 
 #define GPUCC_DEFINE_MAP_KERNEL(enumerator, name, ulps, expr, integer)                             \
     IF_DEFINED(integer,                                                                            \

@@ -6,7 +6,7 @@
 
 #include "dispatch.h"
 #include "gpucc.h"
-#include "widen.h"
+#include "half.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -22,42 +22,38 @@ void gpucci_dense_row_outputs(int act, const float *x, const float *w, const flo
 
 /* dst[i] = element first + i of src (an array of dtype: f32, f16 or bf16)
  * as a float, exactly, for i < n. One loop per type, outside the switch, so
- * that each vectorises (widen.h's conversions are inline). */
+ * that each vectorises (half.h's conversions are inline and branch-free). */
 static inline void gpucci_dense_widen(gpucc_dtype dtype, const void *src, size_t first, float *restrict dst,
                                       size_t n)
 {
+    const uint16_t *half = (const uint16_t *)src + first;
     switch (dtype) {
     case GPUCC_F16:
         for (size_t i = 0; i < n; i++)
-            dst[i] = (float)gpucci_widen_f16(src, first + i);
+            dst[i] = gpucci_f16_widen(half[i]);
         break;
     case GPUCC_BF16:
         for (size_t i = 0; i < n; i++)
-            dst[i] = (float)gpucci_widen_bf16(src, first + i);
+            dst[i] = gpucci_bf16_widen(half[i]);
         break;
     default: memcpy(dst, (const float *)src + first, n * sizeof(float)); break;
     }
 }
 
 /* Element first + i of dst (an array of dtype) = src[i] rounded to the type
- * (to nearest, ties to even), for i < n: f16 through the compiler's
- * _Float16 where it has one (one vcvtps2ph where the instruction set has
- * F16C), else through gpucc's conversions. */
+ * (to nearest, ties to even), for i < n. */
 static inline void gpucci_dense_narrow(gpucc_dtype dtype, const float *restrict src, void *dst, size_t first,
                                        size_t n)
 {
+    uint16_t *half = (uint16_t *)dst + first;
     switch (dtype) {
     case GPUCC_F16:
         for (size_t i = 0; i < n; i++)
-#ifdef __FLT16_MAX__
-            ((gpucci_f16 *)dst)[first + i] = (gpucci_f16)src[i];
-#else
-            ((gpucci_f16 *)dst)[first + i] = gpucc_float_to_f16(src[i]);
-#endif
+            half[i] = gpucci_f16_round(src[i]);
         break;
     case GPUCC_BF16:
         for (size_t i = 0; i < n; i++)
-            ((gpucci_bf16 *)dst)[first + i] = gpucc_float_to_bf16(src[i]);
+            half[i] = gpucci_bf16_round(src[i]);
         break;
     default: memcpy((float *)dst + first, src, n * sizeof(float)); break;
     }
