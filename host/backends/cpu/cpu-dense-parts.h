@@ -63,7 +63,7 @@ static inline void gpucci_dense_narrow(gpucc_dtype dtype, const float *restrict 
  * gpucci_cpu_dense_tiles (cpu-kernels.h) for its instruction set. */
 typedef struct {
     size_t (*tile_count)(const gpucc_dense_shape *shape);
-    void (*tiles)(const gpucc_dense_shape *shape, gpucc_dtype dtype, const void *x, const void *w, const void *b,
+    void (*tiles)(const gpucc_dense_shape *shape, gpucc_dtype dtype, const float *x, const void *w, const void *b,
                   void *y, size_t first, size_t end);
 } gpucci_dense_tiled;
 

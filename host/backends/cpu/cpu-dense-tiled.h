@@ -32,13 +32,14 @@
  * same, and each output of a tile is a dot product computed exactly as in
  * the serial loop nest.
  *
- * f16 and bf16 (gpucc_dense_typed) run the same code on floats: packing a
- * panel widens W's elements first (a strip of rows into a float buffer,
- * then the f32 packing), each row group's X is widened into a small buffer
- * before its micro-kernel, and the accumulators live in a float tile
- * buffer instead of Y, which gets each output rounded once to the type at
- * the end. Every output is then the f32 chain above over the widened
- * inputs, whatever the batch (no dot-product path), rounded once.
+ * f16 and bf16 (gpucc_dense_typed) run the same code on floats: X comes
+ * widened already (the caller widens it once per call, rather than once
+ * per column strip here), packing a panel widens W's elements first (a
+ * strip of rows into a float buffer, then the f32 packing), and the
+ * accumulators live in a float tile buffer instead of Y, which gets each
+ * output rounded once to the type at the end. Every output is then the f32
+ * chain above over the widened inputs, whatever the batch (no dot-product
+ * path), rounded once.
  *
  * The vector type is GNU C's vector extension, as wide as the registers of
  * the instruction set this copy is compiled for: with AVX-512 VL = 16
@@ -287,7 +288,7 @@ static void pack_typed_panel(float *restrict p, float *restrict rows, gpucc_dtyp
     pack_panel(p, rows, KC, 0, nr, 0, kc);
 }
 
-static void tiles(const gpucc_dense_shape *shape, gpucc_dtype dtype, const void *x, const void *w, const void *b,
+static void tiles(const gpucc_dense_shape *shape, gpucc_dtype dtype, const float *x, const void *w, const void *b,
                   void *y, size_t first, size_t end)
 {
     size_t batch = shape->batch, in = shape->in, out = shape->out;
@@ -300,9 +301,8 @@ static void tiles(const gpucc_dense_shape *shape, gpucc_dtype dtype, const void 
     size_t row_blocks = (batch + TILE_ROWS - 1) / TILE_ROWS;
     float panel[KC * NR] __attribute__((aligned(64)));
     float bias[NR] __attribute__((aligned(64)));
-    /* typed only: W's strip, a row group's X and the tile's outputs, as floats */
+    /* typed only: W's strip and the tile's outputs, as floats */
     float w_rows[NR * KC] __attribute__((aligned(64)));
-    float x_rows[MR * KC] __attribute__((aligned(64)));
     float y_tile[TILE_ROWS * NR] __attribute__((aligned(64)));
     micro_step step = {.act = (int)shape->act};
 
@@ -322,16 +322,7 @@ static void tiles(const gpucc_dense_shape *shape, gpucc_dtype dtype, const void 
             step.last = k0 + kc == in;
             for (size_t i0 = 0; i0 < rows; i0 += MR) {
                 size_t m = rows - i0 < MR ? rows - i0 : MR;
-                const float *xt = x_rows;
-                size_t ldx = KC;
-                if (typed) {
-                    for (size_t i = 0; i < m; i++)
-                        gpucci_dense_widen(dtype, x, (r0 + i0 + i) * in + k0, x_rows + i * KC, kc);
-                } else {
-                    xt = (const float *)x + (r0 + i0) * in + k0;
-                    ldx = in;
-                }
-                micro_kernels[m](xt, ldx, panel, kc, yt + i0 * ldy, ldy, &step);
+                micro_kernels[m](x + (r0 + i0) * in + k0, in, panel, kc, yt + i0 * ldy, ldy, &step);
             }
         }
         if (typed)

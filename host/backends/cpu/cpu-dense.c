@@ -215,8 +215,13 @@ size_t gpucci_cpu_dense_tile_count(const gpucc_dense_shape *shape)
     return tiled()->tile_count(shape);
 }
 
-void gpucci_cpu_dense_tiles(const gpucc_dense_shape *shape, gpucc_dtype dtype, const void *x, const void *w,
+void gpucci_cpu_dense_tiles(const gpucc_dense_shape *shape, gpucc_dtype dtype, const float *x, const void *w,
                             const void *b, void *y, size_t first, size_t end)
 {
     tiled()->tiles(shape, dtype, x, w, b, y, first, end);
+}
+
+GPUCCI_HOT void gpucci_cpu_dense_widen(gpucc_dtype dtype, const void *src, size_t first, float *dst, size_t n)
+{
+    gpucci_dense_widen(dtype, src, first, dst, n);
 }

@@ -29,10 +29,15 @@ gpucc_status gpucci_cpu_dense_serial(const gpucc_dense_shape *shape, gpucc_dtype
 
 /* Blocked, vectorised dense layer over output tiles: Y is cut into tiles
  * (gpucci_cpu_dense_tile_count of them, in a fixed order); computes tiles
- * [first, end) over arrays of dtype, as gpucc_dense_typed says. Any split
- * of the tiles gives the same Y. */
+ * [first, end) over W, b and Y of dtype, as gpucc_dense_typed says, and X
+ * as floats (f16 and bf16 callers widen it first, once for all tiles:
+ * gpucci_cpu_dense_widen). Any split of the tiles gives the same Y. */
 size_t gpucci_cpu_dense_tile_count(const gpucc_dense_shape *shape);
-void gpucci_cpu_dense_tiles(const gpucc_dense_shape *shape, gpucc_dtype dtype, const void *x, const void *w,
+void gpucci_cpu_dense_tiles(const gpucc_dense_shape *shape, gpucc_dtype dtype, const float *x, const void *w,
                             const void *b, void *y, size_t first, size_t end);
+
+/* dst[i] = element first + i of src (f32, f16 or bf16) as a float, exactly,
+ * for i < n. */
+void gpucci_cpu_dense_widen(gpucc_dtype dtype, const void *src, size_t first, float *dst, size_t n);
 
 #endif

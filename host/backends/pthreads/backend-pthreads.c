@@ -15,6 +15,8 @@
 typedef struct {
     gpucci_pool *pool;
     gpucci_partials partials;
+    float *dense_x;        /* f16 and bf16 dense: X widened, kept between calls */
+    size_t dense_x_floats; /* its capacity */
 } pthreads_state;
 
 static gpucc_status pthreads_open(gpucc_backend *backend, const gpucc_backend_config *config)
@@ -44,6 +46,7 @@ static void pthreads_close(gpucc_backend *backend)
     pthreads_state *state = backend->impl;
     gpucci_pool_free(state->pool);
     gpucci_partials_free(&state->partials);
+    gpucc_free_floats(state->dense_x);
     free(state);
 }
 
@@ -112,21 +115,56 @@ typedef struct {
     gpucc_dtype dtype;
     const void *x, *w, *b;
     void *y;
+    const float *xf; /* X as floats: x itself for f32, else widened into `widened` */
+    float *widened;
 } dense_job;
+
+/* The state's buffer for X as floats, grown to n floats if smaller; NULL
+ * (last error set) when out of memory. */
+static float *dense_x_buffer(pthreads_state *state, size_t n)
+{
+    if (state->dense_x_floats < n) {
+        gpucc_free_floats(state->dense_x);
+        state->dense_x_floats = 0;
+        if (!(state->dense_x = gpucc_alloc_floats(n))) {
+            gpucci_fail(GPUCC_E_NOMEM, "dense: cannot allocate X as %zu floats", n);
+            return NULL;
+        }
+        state->dense_x_floats = n;
+    }
+    return state->dense_x;
+}
+
+/* Widens part `index` of `count` of X (f16, bf16) into job->widened. */
+static void dense_widen_part(void *ctx, unsigned index, unsigned count)
+{
+    const dense_job *job = ctx;
+    size_t first, end;
+    gpucci_split_range(job->shape->batch * job->shape->in, index, count, &first, &end);
+    gpucci_cpu_dense_widen(job->dtype, job->x, first, job->widened + first, end - first);
+}
 
 static void dense_part(void *ctx, unsigned index, unsigned count)
 {
     const dense_job *job = ctx;
     size_t first, end;
     gpucci_split_range(gpucci_cpu_dense_tile_count(job->shape), index, count, &first, &end);
-    gpucci_cpu_dense_tiles(job->shape, job->dtype, job->x, job->w, job->b, job->y, first, end);
+    gpucci_cpu_dense_tiles(job->shape, job->dtype, job->xf, job->w, job->b, job->y, first, end);
 }
 
+/* f16 and bf16: X is widened to floats once per call (all threads, into a
+ * buffer the backend keeps), then the tiles read it as they read an f32 X. */
 static gpucc_status pthreads_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, gpucc_dtype dtype,
                                    const void *x, const void *w, const void *b, void *y, gpucc_call_info *info)
 {
     pthreads_state *state = backend->impl;
-    dense_job job = {shape, dtype, x, w, b, y};
+    dense_job job = {shape, dtype, x, w, b, y, x, NULL};
+    if (dtype != GPUCC_F32) {
+        if (!(job.widened = dense_x_buffer(state, shape->batch * shape->in)))
+            return GPUCC_E_NOMEM;
+        gpucci_pool_run(state->pool, dense_widen_part, &job);
+        job.xf = job.widened;
+    }
     gpucci_pool_run(state->pool, dense_part, &job);
     info->impl = "tiled";
     return GPUCC_OK;
