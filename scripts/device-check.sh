@@ -6,6 +6,7 @@
 #   scripts/device-check.sh          peak, runs of every workload, the tests
 #   scripts/device-check.sh bench    the full `gpucc bench` (JSON, CSV, table)
 #   scripts/device-check.sh reduce   the reduction's copy path only (quick)
+#   scripts/device-check.sh dtype    reduce and dot of every data type on the GPU (quick)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=${OUT:-/tmp}
@@ -31,6 +32,13 @@ if [ "$mode" = reduce ]; then
     $g run reduce --size=1e8
     $g run reduce --size=1e8 --backend=opencl --cl-no-overlap | tail -1
     $g run reduce --size=1e9 --backend=pthreads,opencl --repeat=5
+    exit
+fi
+if [ "$mode" = dtype ]; then
+    for t in f32 f64 f16 bf16 i32; do
+        for w in reduce dot; do $g run $w --dtype=$t --size=1e8 --backend=serial,opencl --repeat=5 --format=json >"$out/$w-$t.json"; done
+        $g run reduce --dtype=$t --size=1e8 --backend=opencl --repeat=5 | tail -1
+    done
     exit
 fi
 if [ "$mode" = bench ]; then
