@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cpuinfo.h"
+#include "gpu-row.h"
 #include "gpucc.h"
 #include "json-csv.h"
 
@@ -40,6 +41,31 @@ static void collect_cpufreq(cli_context *ctx)
         ctx->cpu_mhz = strtod(khz, NULL) / 1e3;
 }
 
+/* The NVIDIA boards NVML sees, their clocks and throttle reasons now; or
+ * why NVML cannot be read. */
+static void collect_nvml(cli_context *ctx)
+{
+    gpucci_nvml *nvml = gpucci_nvml_open(ctx->nvml_why, sizeof ctx->nvml_why);
+    if (!nvml)
+        return;
+    unsigned count = gpucci_nvml_count(nvml);
+    for (unsigned i = 0; i < count && ctx->gpu_count < CLI_CONTEXT_GPUS; i++) {
+        gpucci_nvml_device device;
+        cli_context_gpu *gpu = &ctx->gpus[ctx->gpu_count];
+        if (gpucci_nvml_device_at(nvml, i, &device, ctx->nvml_why, sizeof ctx->nvml_why) != 0)
+            continue;
+        gpu->index = device.index;
+        snprintf(gpu->name, sizeof gpu->name, "%s", device.name);
+        gpucci_nvml_sample_read(&device, &gpu->sample);
+        ctx->gpu_count++;
+    }
+    if (ctx->gpu_count > 0)
+        ctx->nvml_why[0] = '\0';
+    else if (!ctx->nvml_why[0])
+        snprintf(ctx->nvml_why, sizeof ctx->nvml_why, "NVML sees no device");
+    gpucci_nvml_close(nvml);
+}
+
 void cli_context_collect(cli_context *ctx)
 {
     memset(ctx, 0, sizeof *ctx);
@@ -60,6 +86,7 @@ void cli_context_collect(cli_context *ctx)
 #endif
     const char *cu = getenv("POCL_CPU_MAX_CU_COUNT");
     snprintf(ctx->pocl_cpu_max_cu_count, sizeof ctx->pocl_cpu_max_cu_count, "%s", cu ? cu : "");
+    collect_nvml(ctx);
     gpucc_cl_device_info *devices;
     size_t count;
     if (gpucc_cl_list_devices(&devices, &count) != GPUCC_OK)
@@ -90,7 +117,19 @@ void cli_context_json(FILE *out, const cli_context *ctx)
         fputs(i ? ", " : "", out);
         cli_json_string(out, ctx->opencl[i]);
     }
-    fputs("]}", out);
+    fprintf(out, "], \"nvml\": {\"available\": %s", ctx->gpu_count ? "true" : "false");
+    if (!ctx->gpu_count)
+        cli_json_key_string(out, "why", ctx->nvml_why);
+    else
+        fputs(", \"gpus\": [", out);
+    for (int i = 0; i < ctx->gpu_count; i++) {
+        fprintf(out, "%s{\"index\": %u, \"name\": ", i ? ", " : "", ctx->gpus[i].index);
+        cli_json_string(out, ctx->gpus[i].name);
+        fputs(", \"clocks\": ", out);
+        cli_gpu_sample_json(out, &ctx->gpus[i].sample);
+        fputc('}', out);
+    }
+    fputs(ctx->gpu_count ? "]}}" : "}}", out);
 }
 
 void cli_context_print(FILE *out, const cli_context *ctx, const char *prefix)
@@ -105,4 +144,15 @@ void cli_context_print(FILE *out, const cli_context *ctx, const char *prefix)
         fprintf(out, "%sPOCL_CPU_MAX_CU_COUNT=%s\n", prefix, ctx->pocl_cpu_max_cu_count);
     for (int i = 0; i < ctx->opencl_count; i++)
         fprintf(out, "%sOpenCL %s\n", prefix, ctx->opencl[i]);
+    if (!ctx->gpu_count)
+        fprintf(out, "%sNVML: n/a: %s\n", prefix, ctx->nvml_why);
+    for (int i = 0; i < ctx->gpu_count; i++) {
+        const gpucci_nvml_sample *sample = &ctx->gpus[i].sample;
+        char sm[24], memory[24], throttle[160];
+        cli_gpu_clock_text(sample->sm_mhz, sm, sizeof sm);
+        cli_gpu_clock_text(sample->memory_mhz, memory, sizeof memory);
+        cli_gpu_throttle_text(sample, throttle, sizeof throttle);
+        fprintf(out, "%sNVML %u: %s, SM %s, memory %s, throttle: %s\n", prefix, ctx->gpus[i].index, ctx->gpus[i].name,
+                sm, memory, throttle);
+    }
 }

@@ -5,6 +5,17 @@
 
 #include <stdio.h>
 
+#include "nvml.h"
+
+enum { CLI_CONTEXT_GPUS = 8 };
+
+/* An NVIDIA board as NVML saw it when the context was collected. */
+typedef struct {
+    unsigned index;                  /* NVML's */
+    char name[GPUCCI_NVML_NAME_SIZE];
+    gpucci_nvml_sample sample;       /* clocks and throttle reasons */
+} cli_context_gpu;
+
 typedef struct {
     char date[32];        /* "2026-11-26T06:30:00Z" */
     char cpu[256];        /* model name */
@@ -17,6 +28,9 @@ typedef struct {
     char pocl_cpu_max_cu_count[32]; /* environment, or "" when unset */
     char opencl[8][600];  /* "index: name | platform | version | driver" per device */
     int opencl_count;
+    char nvml_why[GPUCCI_NVML_WHY_SIZE]; /* why NVML could not be read, "" when it was */
+    cli_context_gpu gpus[CLI_CONTEXT_GPUS];
+    int gpu_count;
 } cli_context;
 
 /* Fills ctx from the running machine. */

@@ -42,7 +42,23 @@ static const char *check_word(const cli_row *row)
     return row->m.verified ? "PASS" : "FAIL";
 }
 
-/* The first lines of the table: what ran, and what it is checked against. */
+/* Does a row's energy come from its NVIDIA board (NVML)? */
+static int on_board(const cli_row *row)
+{
+    return row->gpu.found;
+}
+
+/* Does any row have an energy meter: the host's, or its board's? */
+static int any_energy(const cli_report *r)
+{
+    for (size_t i = 0; i < r->row_count; i++)
+        if (on_board(&r->rows[i]))
+            return 1;
+    return r->energy.available;
+}
+
+/* The first lines of the table: what ran, what it is checked against, and
+ * where the energy comes from. */
 static void print_heading(FILE *out, const cli_report *r)
 {
     fprintf(out, "%s; %u warm-up + %u timed calls per backend\n%s\n", r->job->title, r->plan.warmup,
@@ -52,19 +68,38 @@ static void print_heading(FILE *out, const cli_report *r)
                 r->energy.domains, in_flops(r) ? "GFLOP" : "GB");
     else
         fprintf(out, "energy: n/a: %s\n", r->energy.why);
+    const cli_gpu_row *board = NULL, *looked = NULL;
+    for (size_t i = 0; i < r->row_count; i++) {
+        const cli_gpu_row *gpu = &r->rows[i].gpu;
+        if (gpu->found && !board)
+            board = gpu;
+        if ((gpu->found || gpu->why[0]) && !looked)
+            looked = gpu;
+    }
+    if (board)
+        fprintf(out, "board energy: rows on NVIDIA boards read the board's own counter (NVML), per timed call\n");
+    else if (looked)
+        fprintf(out, "board energy and clocks: n/a: %s\n", looked->why);
+}
+
+/* A row's energy per call: its board's, or the host's; NaN where neither
+ * is read. */
+static double energy_of(const cli_report *r, const cli_row *row)
+{
+    return on_board(row) || r->energy.available ? row->m.energy_j : NAN;
 }
 
 /* Work per joule (GB/J or GFLOP/J) of a row, NaN without energy. */
 static double per_joule(const cli_report *r, const cli_row *row)
 {
-    return r->energy.available && row->m.energy_j > 0 ? gpucci_job_work(r->workload, r->job) * 1e-9 / row->m.energy_j
-                                                      : NAN;
+    double joules = energy_of(r, row);
+    return joules > 0 ? gpucci_job_work(r->workload, r->job) * 1e-9 / joules : NAN;
 }
 
-/* A row's energy per call, NaN where the report has no energy counters. */
-static double energy_of(const cli_report *r, const cli_row *row)
+/* Where a row's energy comes from: "nvml", "rapl" or "none". */
+static const char *energy_source(const cli_report *r, const cli_row *row)
 {
-    return r->energy.available ? row->m.energy_j : NAN;
+    return on_board(row) ? "nvml" : r->energy.available ? "rapl" : "none";
 }
 
 /* Widest device column of the table: a longer name is shortened in it (the
@@ -117,7 +152,7 @@ static void print_table(FILE *out, const cli_report *r)
         fprintf(out, "%-9s ", "impl");
     fprintf(out, "%10s %21s %10s %8s %14s %8s %9s  ", "median ms", "[min - max] ms", "kernel ms", unit, kernel_unit,
             "speedup", r->workload->error_column);
-    if (r->energy.available)
+    if (any_energy(r))
         fprintf(out, "%9s %9s  ", "J/call", in_flops(r) ? "GFLOP/J" : "GB/J");
     fputs("check\n", out);
     for (size_t i = 0; i < r->row_count; i++) {
@@ -145,7 +180,7 @@ static void print_table(FILE *out, const cli_report *r)
             fprintf(out, "%-9s ", m->impl ? m->impl : "-");
         fprintf(out, "%10.3f %21s %10.3f %8.2f %14.2f %8s %9.2e  ", m->total_ms.median, range, m->kernel_ms.median,
                 throughput(r, m->total_ms.median), throughput(r, m->kernel_ms.median), speedup, m->error);
-        if (r->energy.available) {
+        if (any_energy(r)) {
             char joules[16] = "-", rate[16] = "-";
             if (isfinite(energy_of(r, row)))
                 snprintf(joules, sizeof joules, "%.3g", energy_of(r, row));
@@ -156,6 +191,7 @@ static void print_table(FILE *out, const cli_report *r)
         fprintf(out, "%s\n", check_word(row));
         if (!m->verified)
             fprintf(out, "          ^ %s\n", m->reason);
+        cli_gpu_row_print(out, &row->gpu);
     }
 }
 
@@ -239,6 +275,8 @@ static void print_json(FILE *out, const cli_report *r)
         cli_json_number(out, r->workload->error_key, m->error);
         cli_json_number(out, "energy_j", energy_of(r, row));
         cli_json_number(out, flops ? "gflop_per_joule" : "gb_per_joule", per_joule(r, row));
+        cli_json_key_string(out, "energy_source", energy_source(r, row));
+        cli_gpu_row_json(out, &row->gpu);
         cli_json_flag(out, "fp32_fallback", m->flags & GPUCC_RESULT_FP32_FALLBACK);
         cli_json_flag(out, "chunked", m->flags & GPUCC_RESULT_CHUNKED);
         cli_json_flag(out, "copied", m->flags & GPUCC_RESULT_COPIED);

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "gpucc.h"
 #include "energy.h"
+#include "gpu-row.h"
 #include "workload.h"
 
 /* UNSUPPORTED: the backend leaves this workload out (optional ops); like
@@ -24,6 +25,7 @@ typedef struct {
     cli_row_status status;
     char message[512];
     gpucc_measurement m;
+    cli_gpu_row gpu;      /* opencl rows: the NVIDIA board it ran on (NVML), or why none */
     /* --split: the row of the devices' rows split[d].. that shared the run */
     gpucci_split split;   /* count 0: not a split row */
     size_t split_rows[CLI_MAX_DEVICES];

@@ -177,11 +177,16 @@ void cli_close_backends(gpucc_backend **backends)
 }
 
 /* Measures every open row's backend, each into its own output array
- * (outputs[i] for row i) where the workload has one. */
+ * (outputs[i] for row i) where the workload has one. An OpenCL row on an
+ * NVIDIA board reads the board's energy and clocks (NVML, where loadable). */
 static void measure_rows(const cli_run_options *o, gpucci_job *job, cli_report *report, gpucc_backend **backends,
                          float **outputs)
 {
     size_t count = gpucci_job_output_count(job);
+    char nvml_why[GPUCCI_NVML_WHY_SIZE] = "";
+    gpucci_nvml *nvml = NULL;
+    if (o->backends & (1u << GPUCC_BACKEND_OPENCL))
+        nvml = gpucci_nvml_open(nvml_why, sizeof nvml_why);
     for (size_t i = 0; i < report->row_count; i++) {
         cli_row *row = &report->rows[i];
         if (row->status != GPUCC_ROW_OK)
@@ -191,8 +196,13 @@ static void measure_rows(const cli_run_options *o, gpucci_job *job, cli_report *
             cli_record_error(row, GPUCC_E_NOMEM);
             continue;
         }
-        cli_record_error(row, o->workload->measure(job, backends[i], &o->plan, out, &row->m));
+        gpucc_plan plan = o->plan;
+        if (row->backend == GPUCC_BACKEND_OPENCL)
+            cli_gpu_row_begin(&row->gpu, nvml, nvml_why, backends[i], &plan);
+        cli_record_error(row, o->workload->measure(job, backends[i], &plan, out, &row->m));
+        cli_gpu_row_end(&row->gpu);
     }
+    gpucci_nvml_close(nvml);
 }
 
 /* Is every OpenCL device of the split rows a CPU device (the host's cores

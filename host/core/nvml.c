@@ -130,6 +130,14 @@ int gpucci_nvml_device_at(gpucci_nvml *nvml, unsigned index, gpucci_nvml_device 
     return 0;
 }
 
+/* Is `name` (or an OpenCL description, "name (platform, type)") the name
+ * of the NVML device called device_name? */
+static int names_device(const char *name, const char *device_name)
+{
+    size_t length = strlen(device_name);
+    return strncmp(name, device_name, length) == 0 && (name[length] == '\0' || strncmp(name + length, " (", 2) == 0);
+}
+
 int gpucci_nvml_find(gpucci_nvml *nvml, const char *name, gpucci_nvml_device *device, char *why, size_t why_size)
 {
     unsigned count = gpucci_nvml_count(nvml), found = 0;
@@ -137,7 +145,7 @@ int gpucci_nvml_find(gpucci_nvml *nvml, const char *name, gpucci_nvml_device *de
         gpucci_nvml_device candidate;
         char ignored[GPUCCI_NVML_WHY_SIZE];
         if (gpucci_nvml_device_at(nvml, i, &candidate, ignored, sizeof ignored) == 0 &&
-            strcmp(candidate.name, name) == 0 && found++ == 0)
+            names_device(name, candidate.name) && found++ == 0)
             *device = candidate;
     }
     if (found == 1)

@@ -9,8 +9,9 @@
  * here from NVML's documented ABI (no NVIDIA header is needed).
  *
  * An OpenCL device is matched to an NVML device by name: the one NVML
- * device whose name equals the OpenCL device's. No such device, or several
- * of that name (identical boards), gives no match, and says so. */
+ * device whose name is the OpenCL device's (which gpucc's OpenCL backend
+ * describes as "name (platform, type)"). No such device, or several of
+ * that name (identical boards), gives no match, and says so. */
 #ifndef GPUCC_NVML_H
 #define GPUCC_NVML_H
 
@@ -52,8 +53,9 @@ unsigned gpucci_nvml_count(gpucci_nvml *nvml);
 int gpucci_nvml_device_at(gpucci_nvml *nvml, unsigned index, gpucci_nvml_device *device, char *why,
                           size_t why_size);
 
-/* The one device named `name` into *device. Returns 0, or -1 with why[]
- * set (no device of that name, or several). */
+/* The one device whose name is `name`, or begins `name` followed by " ("
+ * (an OpenCL backend's description), into *device. Returns 0, or -1 with
+ * why[] set (no device of that name, or several). */
 int gpucci_nvml_find(gpucci_nvml *nvml, const char *name, gpucci_nvml_device *device, char *why, size_t why_size);
 
 /* Reads the board's energy counter (since the driver loaded; Volta and

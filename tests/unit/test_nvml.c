@@ -74,6 +74,10 @@ START_TEST(test_stub_device)
     ck_assert_double_eq(second - first, 0.25);
     gpucci_nvml_energy_why(&device, why, sizeof why);
     ck_assert_str_eq(why, "");
+    /* as the OpenCL backend describes its device; another board's name is no match */
+    ck_assert_int_eq(gpucci_nvml_find(nvml, "NVIDIA Test Board (NVIDIA CUDA, gpu)", &device, why, sizeof why), 0);
+    ck_assert_int_eq(gpucci_nvml_find(nvml, "NVIDIA Test Board Ti (NVIDIA CUDA, gpu)", &device, why, sizeof why), -1);
+    ck_assert_int_eq(gpucci_nvml_find(nvml, "NVIDIA Test", &device, why, sizeof why), -1);
     ck_assert_int_eq(gpucci_nvml_find(nvml, "pthread-cpu", &device, why, sizeof why), -1);
     ck_assert_str_eq(why, "no NVML device is named 'pthread-cpu' (1 NVML devices)");
     gpucci_nvml_close(nvml);
