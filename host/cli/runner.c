@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "atomic-file.h"
-#include "npy.h"
 #include "report.h"
+#include "typed-array.h"
 
 static void print_notice(void *ctx, const char *message)
 {
@@ -162,7 +162,7 @@ int cli_write_output(const cli_run_options *o, gpucci_atomic_file *output, const
                 gpucc_backend_kind_name(o->output_backend));
         return GPUCC_EXIT_FAILED;
     }
-    if (gpucci_array_write(output->stream, o->output, data, rank, shape) != GPUCC_OK ||
+    if (gpucci_typed_array_write(output->stream, o->output, o->params.dtype, data, rank, shape) != GPUCC_OK ||
         gpucci_atomic_file_commit(output) != GPUCC_OK) {
         fprintf(stderr, "gpucc: --output: %s\n", gpucc_last_error());
         return GPUCC_EXIT_CANTCREAT;
@@ -192,7 +192,7 @@ static void measure_rows(const cli_run_options *o, gpucci_job *job, cli_report *
         if (row->status != GPUCC_ROW_OK)
             continue;
         float *out = NULL;
-        if (count && !(out = outputs[i] = gpucc_alloc_floats(count))) {
+        if (count && !(out = outputs[i] = gpucc_alloc_floats(gpucci_job_output_floats(job, o->params.dtype)))) {
             cli_record_error(row, GPUCC_E_NOMEM);
             continue;
         }

@@ -152,8 +152,9 @@ typedef struct gpucci_workload {
      * GPUCC_E_IO, GPUCC_E_FORMAT: input files; GPUCC_E_NOMEM). */
     gpucc_status (*prepare)(const gpucci_workload_params *params, gpucci_job *job);
     /* Measures one backend with plan, verifying every checked call; output
-     * receives the result array (output_shape elements) when output_rank is
-     * not 0, else it is NULL. */
+     * receives the result array (output_shape elements of params->dtype, in
+     * gpucci_job_output_floats floats of memory) when output_rank is not 0,
+     * else it is NULL. */
     gpucc_status (*measure)(gpucci_job *job, gpucc_backend *backend, const gpucc_plan *plan, float *output,
                             gpucc_measurement *out);
     void (*release)(gpucci_job *job);
@@ -184,6 +185,10 @@ double gpucci_job_work(const gpucci_workload *workload, const gpucci_job *job);
 
 /* Elements of a job's result array (0 when the result is one value). */
 size_t gpucci_job_output_count(const gpucci_job *job);
+
+/* Floats of memory that hold the job's result array of dtype elements (the
+ * run's --dtype): its bytes, rounded up to whole floats. */
+size_t gpucci_job_output_floats(const gpucci_job *job, gpucc_dtype dtype);
 
 /* Frees a prepared job and zeroes it for the next prepare (NULL-safe,
  * idempotent). */

@@ -46,6 +46,11 @@ size_t gpucci_job_output_count(const gpucci_job *job)
     return count;
 }
 
+size_t gpucci_job_output_floats(const gpucci_job *job, gpucc_dtype dtype)
+{
+    return (gpucci_job_output_count(job) * gpucc_dtype_size(dtype) + sizeof(float) - 1) / sizeof(float);
+}
+
 void gpucci_job_release(const gpucci_workload *workload, gpucci_job *job)
 {
     if (workload && job && job->data)

@@ -36,18 +36,6 @@ static gpucc_status check_lengths(const gpucci_workload_params *p, size_t x_coun
                                             p->input, x_count, p->input_y, y_count);
 }
 
-/* Generated i32 elements keep the top 16 bits of the stream's (|x| <
- * 2^15), so that products stay below 2^30 and sums of up to 2^33 of them
- * fit in int64 (the full range would overflow from a few elements on). */
-static void narrow_generated_i32(const gpucci_workload_params *p, gpucci_typed_array *v)
-{
-    if (p->dtype != GPUCC_I32)
-        return;
-    int32_t *x = v->data;
-    for (size_t i = 0; i < v->count; i++)
-        x[i] >>= 16;
-}
-
 /* y: --input-y, or the stream of seed + 1, as long as x. */
 static gpucc_status prepare_y(const gpucci_workload_params *p, dot_job *d)
 {
@@ -56,7 +44,7 @@ static gpucc_status prepare_y(const gpucci_workload_params *p, dot_job *d)
         if (status == GPUCC_OK)
             status = gpucci_generate_typed_range(p->dtype, d->y.data, 0, d->y.count, p->seed + 1, 0);
         if (status == GPUCC_OK)
-            narrow_generated_i32(p, &d->y);
+            gpucci_narrow_generated_i32(&d->y);
         return status;
     }
     gpucc_status status = gpucci_typed_array_load(p->input_y, p->dtype, 1, &d->y);
@@ -118,7 +106,7 @@ static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *jo
         return GPUCC_E_NOMEM;
     gpucc_status status = gpucci_prepare_typed_vector(params, &d->x, job);
     if (status == GPUCC_OK && !params->input)
-        narrow_generated_i32(params, &d->x);
+        gpucci_narrow_generated_i32(&d->x);
     if (status == GPUCC_OK)
         status = prepare_y(params, d);
     if (status == GPUCC_OK &&

@@ -1,5 +1,8 @@
-/* The map workload's descriptor: an element-wise function of a float32
- * vector, every element verified in ulps against double precision. */
+/* The map workload's descriptor: an element-wise function of a vector of
+ * any data type, every element verified against a more precise reference
+ * (gpucc_map_verify_typed): in ulps of the type, exactly for i32. */
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,12 +11,12 @@
 #include "job.h"
 
 typedef struct {
-    gpucc_backend *backend; /* of the measurement in progress */
+    gpucc_backend *backend;    /* of the measurement in progress */
     gpucc_map_fn fn;
     float alpha;
-    gpucc_array x, y;       /* y: saxpy's addend, else empty; the whole vectors, or this process's share */
-    size_t first, end;      /* x and y hold elements [first, end) of the job's n */
-    float *out;             /* of the measurement in progress */
+    gpucci_typed_array x, y;   /* y: saxpy's addend, else empty; the whole vectors, or this process's share */
+    size_t first, end;         /* x and y hold elements [first, end) of the job's n */
+    void *out;                 /* of the measurement in progress: x.count elements of x.dtype */
 } map_job;
 
 static const char *fn_name(unsigned fn)
@@ -24,8 +27,8 @@ static const char *fn_name(unsigned fn)
 static void release(gpucci_job *job)
 {
     map_job *m = job->data;
-    gpucc_array_free(&m->x);
-    gpucc_array_free(&m->y);
+    gpucci_typed_array_free(&m->x);
+    gpucci_typed_array_free(&m->y);
     free(m);
 }
 
@@ -44,27 +47,65 @@ static map_job *new_job(const gpucci_workload_params *params, gpucci_job *job)
     return m;
 }
 
+/* The table's reference line for dtype: what verification compares
+ * against, and its bound (README, "Data types"). */
+static void describe_reference(gpucci_job *job, const map_job *m)
+{
+    gpucc_dtype dtype = m->x.dtype;
+    double bound = gpucc_map_ulp_bound_typed(m->fn, dtype);
+    switch (dtype) {
+    case GPUCC_I32:
+        snprintf(job->reference, sizeof job->reference,
+                 "reference: exact, in 64-bit integers, every element; results must be equal and fit int32");
+        break;
+    case GPUCC_F64:
+        snprintf(job->reference, sizeof job->reference,
+                 "reference: long double, every element; bound %.0f ulp of float64", bound);
+        break;
+    default:
+        snprintf(job->reference, sizeof job->reference, "reference: double precision, every element; bound %.0f ulp of %s",
+                 bound, gpucc_dtype_long_name(dtype));
+    }
+}
+
 /* The report's text and facts of a prepared job (its n and source set). */
 static void describe(gpucci_job *job, const map_job *m)
 {
     int saxpy = m->fn == GPUCC_MAP_SAXPY;
     const char *name = fn_name(m->fn);
-    job->bytes = (double)job->n * sizeof(float) * (saxpy ? 3 : 2);
+    gpucc_dtype dtype = m->x.dtype;
+    job->bytes = (double)job->n * gpucc_dtype_size(dtype) * (saxpy ? 3 : 2);
     job->flops = (double)job->n * (saxpy ? 2 : 1); /* nominal: one operation per element, saxpy's two */
-    int len = snprintf(job->title, sizeof job->title, "map %s over %zu float32 (%.1f MB moved per call, %s)", name,
-                       job->n, job->bytes * 1e-6, job->source);
+    int len = snprintf(job->title, sizeof job->title, "map %s over %zu %s (%.1f MB moved per call, %s)", name, job->n,
+                       gpucc_dtype_long_name(dtype), job->bytes * 1e-6, job->source);
     if (saxpy && len > 0 && (size_t)len < sizeof job->title)
         snprintf(job->title + len, sizeof job->title - len, ", alpha %g", m->alpha);
-    snprintf(job->reference, sizeof job->reference, "reference: double precision, every element; bound %.0f ulp",
-             gpucc_map_ulp_bound(m->fn));
+    describe_reference(job, m);
     snprintf(job->what, sizeof job->what, "%s", name);
     gpucci_fact_text(job, 0, "fn", name);
     gpucci_fact_count(job, 0, "n", job->n);
+    gpucci_fact_text(job, 0, "dtype", gpucc_dtype_name(dtype));
     if (saxpy)
         gpucci_fact_number(job, 0, "alpha", m->alpha);
-    gpucci_fact_number(job, 0, "ulp_bound", gpucc_map_ulp_bound(m->fn));
+    gpucci_fact_number(job, 0, "ulp_bound", gpucc_map_ulp_bound_typed(m->fn, dtype));
     job->output_rank = 1;
     job->output_shape[0] = job->n;
+}
+
+/* --fn and --alpha fit --dtype: i32 has square, saxpy and relu, and
+ * saxpy's alpha must then be an integer of int32's range. */
+static const char *check_options(const gpucci_workload_params *p)
+{
+    static _Thread_local char why[160];
+    gpucc_map_fn fn = (gpucc_map_fn)p->variant;
+    if (!gpucc_map_fn_has_dtype(fn, p->dtype)) {
+        snprintf(why, sizeof why, "--fn=%s is not defined for --dtype=%s", fn_name(fn), gpucc_dtype_name(p->dtype));
+        return why;
+    }
+    if (p->dtype == GPUCC_I32 && fn == GPUCC_MAP_SAXPY &&
+        !(p->alpha == nearbyintf(p->alpha) && p->alpha >= -0x1p31f && p->alpha < 0x1p31f))
+        return "--alpha must be an integer of int32's range for --dtype=i32";
+    return NULL;
 }
 
 static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *job)
@@ -72,9 +113,16 @@ static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *jo
     map_job *m = new_job(params, job);
     if (!m)
         return GPUCC_E_NOMEM;
-    gpucc_status status = gpucci_prepare_vector(params, &m->x, job);
-    if (status == GPUCC_OK && m->fn == GPUCC_MAP_SAXPY) /* y = the stream of seed + 1, as long as x */
-        status = gpucci_generate_array(m->x.count, 1, params->seed + 1, &m->y);
+    gpucc_status status = gpucci_prepare_typed_vector(params, &m->x, job);
+    if (status == GPUCC_OK && !params->input)
+        gpucci_narrow_generated_i32(&m->x);
+    if (status == GPUCC_OK && m->fn == GPUCC_MAP_SAXPY) { /* y = the stream of seed + 1, as long as x */
+        status = gpucci_typed_array_alloc(params->dtype, m->x.count, 1, &m->y);
+        if (status == GPUCC_OK)
+            status = gpucci_generate_typed_range(params->dtype, m->y.data, 0, m->y.count, params->seed + 1, 0);
+        if (status == GPUCC_OK)
+            gpucci_narrow_generated_i32(&m->y);
+    }
     if (status != GPUCC_OK)
         return gpucci_job_abandon(job, release, status);
     m->end = job->n;
@@ -89,6 +137,9 @@ static gpucc_status prepare_share(const gpucci_workload_params *params, unsigned
                                   gpucci_job *job, void *tally)
 {
     (void)tally;
+    if (params->dtype != GPUCC_F32)
+        return gpucci_fail(GPUCC_E_INVALID, "--dtype=%s: under MPI, map splits f32 data only",
+                           gpucc_dtype_name(params->dtype));
     map_job *m = new_job(params, job);
     if (!m)
         return GPUCC_E_NOMEM;
@@ -97,11 +148,15 @@ static gpucc_status prepare_share(const gpucci_workload_params *params, unsigned
     else
         gpucci_source_generated(job, params->seed);
     size_t y_count, y_first, y_end;
-    gpucc_status status = gpucci_prepare_vector_share(params->input, params->size, params->seed, part, parts, &m->x,
+    gpucc_array x, y = {0};
+    gpucc_status status = gpucci_prepare_vector_share(params->input, params->size, params->seed, part, parts, &x,
                                                       &job->n, &m->first, &m->end);
     if (status == GPUCC_OK && m->fn == GPUCC_MAP_SAXPY)
-        status = gpucci_prepare_vector_share(NULL, job->n, params->seed + 1, part, parts, &m->y, &y_count, &y_first,
+        status = gpucci_prepare_vector_share(NULL, job->n, params->seed + 1, part, parts, &y, &y_count, &y_first,
                                              &y_end);
+    /* The shares' floats become the job's (one allocator for both). */
+    m->x = (gpucci_typed_array){x.data, GPUCC_F32, x.rank, {x.shape[0], x.shape[1]}, x.count};
+    m->y = (gpucci_typed_array){y.data, GPUCC_F32, y.rank, {y.shape[0], y.shape[1]}, y.count};
     if (status != GPUCC_OK)
         return gpucci_job_abandon(job, release, status);
     describe(job, m);
@@ -124,15 +179,30 @@ static gpucc_status map_call(void *ctx, gpucc_call_info *info, double *value)
 {
     const map_job *m = ctx;
     *value = 0;
-    return gpucc_map(m->backend, m->fn, m->alpha, m->x.data, m->y.data, m->out, m->x.count, info);
+    return gpucc_map_typed(m->backend, m->fn, m->x.dtype, m->alpha, m->x.data, m->y.data, m->out, m->x.count, info);
+}
+
+/* Element i of data (of dtype) as a double, for messages: exact for every
+ * type. */
+static double element_value(gpucc_dtype dtype, const void *data, size_t i)
+{
+    switch (dtype) {
+    case GPUCC_F64: return ((const double *)data)[i];
+    case GPUCC_F16: return gpucc_f16_to_float(((const uint16_t *)data)[i]);
+    case GPUCC_BF16: return gpucc_bf16_to_float(((const uint16_t *)data)[i]);
+    case GPUCC_I32: return ((const int32_t *)data)[i];
+    default: return ((const float *)data)[i];
+    }
 }
 
 static int map_check(void *ctx, double value, double *error, char *reason, size_t reason_size)
 {
     const map_job *m = ctx;
+    gpucc_dtype dtype = m->x.dtype;
     gpucc_map_check check;
     (void)value;
-    if (gpucc_map_verify(m->fn, m->alpha, m->x.data, m->y.data, m->out, m->x.count, 0, &check) != GPUCC_OK) {
+    if (gpucc_map_verify_typed(m->fn, dtype, m->alpha, m->x.data, m->y.data, m->out, m->x.count, 0, &check) !=
+        GPUCC_OK) {
         snprintf(reason, reason_size, "verification failed: %s", gpucc_last_error());
         *error = 0;
         return 0;
@@ -141,18 +211,25 @@ static int map_check(void *ctx, double value, double *error, char *reason, size_
     if (check.bad == 0)
         return 1;
     size_t i = check.first_bad;
-    snprintf(reason, reason_size, "%zu elements beyond %.0f ulp; first at [%zu]: %s(%.9g) gave %.9g", check.bad,
-             gpucc_map_ulp_bound(m->fn), m->first + i, gpucc_map_fn_name(m->fn), m->x.data[i], m->out[i]);
+    double x = element_value(dtype, m->x.data, i), out = element_value(dtype, m->out, i);
+    char overflow[96] = "";
+    if (check.overflow > 0)
+        snprintf(overflow, sizeof overflow, " (%zu of them results outside int32, stored saturated)", check.overflow);
+    snprintf(reason, reason_size, "%zu elements beyond %.0f ulp of %s%s; first at [%zu]: %s(%.17g) gave %.17g",
+             check.bad, gpucc_map_ulp_bound_typed(m->fn, dtype), gpucc_dtype_long_name(dtype), overflow,
+             m->first + i, fn_name(m->fn), x, out);
     return 0;
 }
 
-/* The output is poisoned (all bits set: NaN) first, so that a call that
- * writes nothing fails; the first and the last call are verified. */
+/* The output (x.count elements of the run's dtype) is poisoned (all bits
+ * set: NaN, or -1 for i32) first, so that a call that writes nothing fails
+ * (for i32, unless every result is -1); the first and the last call are
+ * verified. */
 static gpucc_status measure(gpucci_job *job, gpucc_backend *backend, const gpucc_plan *plan, float *output,
                             gpucc_measurement *out)
 {
     map_job *m = job->data;
-    memset(output, 0xff, m->x.count * sizeof *output);
+    memset(output, 0xff, m->x.count * gpucc_dtype_size(m->x.dtype));
     m->backend = backend;
     m->out = output;
     return gpucc_measure(plan, map_call, map_check, 0, m, out);
@@ -160,13 +237,15 @@ static gpucc_status measure(gpucci_job *job, gpucc_backend *backend, const gpucc
 
 const gpucci_workload gpucci_map_workload = {
     .name = "map",
-    .summary = "element-wise function (verified in ulps against double precision)",
+    .summary = "element-wise function (verified in ulps against a more precise reference)",
     .help = "  --alpha=A              saxpy's a in y = a*x + y (default: 2; y is generated)\n"
             "  --size=N, --input=PATH as for reduce\n"
             "  --output=PATH          write the result (only if all verified): .npy, or raw\n"
-            "                         float32 for any other extension, as --input reads it\n"
+            "                         elements of --dtype for any other extension, as --input\n"
+            "                         reads it\n"
             "  --output-backend=NAME  backend whose result is written (default: first selected)\n",
     .options = GPUCCI_OPT_SIZE | GPUCCI_OPT_INPUT | GPUCCI_OPT_OUTPUT | GPUCCI_OPT_ALPHA,
+    .dtypes = 1u << GPUCC_F32 | 1u << GPUCC_F64 | 1u << GPUCC_F16 | 1u << GPUCC_BF16 | 1u << GPUCC_I32,
     .variant_option = "--fn",
     .variant_name = fn_name,
     .variant_count = GPUCC_MAP_FN_COUNT,
@@ -177,6 +256,7 @@ const gpucci_workload gpucci_map_workload = {
     .bench_axis = GPUCCI_AXIS_SIZE,
     .error_column = "max ulp",
     .error_key = "max_ulp",
+    .check_options = check_options,
     .prepare = prepare,
     .measure = measure,
     .processes = &process_split,
