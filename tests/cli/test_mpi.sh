@@ -104,6 +104,14 @@ expect_status 64
 expect_stderr_one_line
 expect_stderr_contains "--size: 'abc' is not a number"
 
+# A data type other than f32 is not split over ranks: one line, 64 (README, "Data types").
+for workload in reduce dot; do
+    mpi 2 run "$workload" --size=1000 --dtype=f64 --backend=serial
+    expect_status 64
+    expect_stderr_one_line
+    expect_stderr_contains "under MPI, $workload splits f32 data only"
+done
+
 # One rank's bad option (the ranks given different arguments): every rank
 # stops; the line names the rank.
 mpi 1 run reduce --size=10 --backend=serial : -n 1 "$GPUCC" run reduce --size=10 --op=median
