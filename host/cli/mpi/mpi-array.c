@@ -93,6 +93,7 @@ void cli_mpi_measure_array(const cli_mpi_world *world, const cli_run_options *o,
     mine.status = status;
     if (mine.m.impl)
         snprintf(mine.impl, sizeof mine.impl, "%s", mine.m.impl);
+    MPI_Barrier(MPI_COMM_WORLD); /* the exchange starts when every rank is done */
     double start = gpucci_now_ms();
     rank_verdict *verdicts = NULL;
     double *by_rank = NULL, *by_call = NULL;
