@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "mpi-split.h"
-#include "reduce-split.h"
 #include "runner.h"
 #include "timer.h"
 

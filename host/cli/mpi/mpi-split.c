@@ -3,13 +3,11 @@
  * value is bitwise that of one process: host/internal/reduce-split.h; how
  * a workload is split: host/internal/workload.h (gpucci_process_split). */
 #include <mpi.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "json-csv.h"
 #include "mpi-split.h"
-#include "reduce-split.h"
 #include "runner.h"
 
 /* What the report's JSON adds to each row (rank 0 only). */
