@@ -7,6 +7,7 @@
 #   scripts/device-check.sh bench    the full `gpucc bench` (JSON, CSV, table)
 #   scripts/device-check.sh reduce   the reduction's copy path only (quick)
 #   scripts/device-check.sh dtype    reduce and dot of every data type on the GPU (quick)
+#   scripts/device-check.sh nvml     the board's NVML clocks, throttle reasons and energy (quick)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=${OUT:-/tmp}
@@ -39,6 +40,13 @@ if [ "$mode" = dtype ]; then
         for w in reduce dot; do $g run $w --dtype=$t --size=1e8 --backend=serial,opencl --repeat=5 --format=json >"$out/$w-$t.json"; done
         $g run reduce --dtype=$t --size=1e8 --backend=opencl --repeat=5 | tail -1
     done
+    exit
+fi
+if [ "$mode" = nvml ]; then
+    $g peak --size-mb=64 --device=gpu | grep -E "^(OpenCL|NVML)"
+    $g run reduce --size=1e8 --backend=opencl --repeat=50
+    $g run reduce --size=1e8 --backend=opencl --repeat=50 --format=json >"$out/nvml-reduce.json"
+    $g run dense --batch=1024 --in=4096 --out=4096 --backend=opencl --repeat=20
     exit
 fi
 if [ "$mode" = bench ]; then
