@@ -38,6 +38,11 @@ gpucc_status gpucci_typed_array_load(const char *path, gpucc_dtype dtype, size_t
 gpucc_status gpucci_typed_array_length(const char *path, gpucc_dtype dtype, size_t *n);
 gpucc_status gpucci_typed_array_load_range(const char *path, gpucc_dtype dtype, size_t first, size_t end,
                                            gpucci_typed_array *out);
+/* gpucci_array_shape and gpucci_array_load_rows (npy.h) for dtype. */
+gpucc_status gpucci_typed_array_shape(const char *path, gpucc_dtype dtype, size_t max_rank,
+                                      gpucci_typed_array *shape);
+gpucc_status gpucci_typed_array_load_rows(const char *path, gpucc_dtype dtype, size_t max_rank, size_t first,
+                                          size_t end, gpucci_typed_array *out);
 /* gpucci_array_write (npy.h) for dtype. */
 gpucc_status gpucci_typed_array_write(FILE *stream, const char *path, gpucc_dtype dtype, const void *data,
                                       size_t rank, const size_t *shape);

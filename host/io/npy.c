@@ -577,17 +577,25 @@ gpucc_status gpucc_array_load(const char *path, size_t max_rank, gpucc_array *ou
     return st;
 }
 
-gpucc_status gpucci_array_shape(const char *path, size_t max_rank, gpucc_array *shape)
+gpucc_status gpucci_typed_array_shape(const char *path, gpucc_dtype dtype, size_t max_rank,
+                                      gpucci_typed_array *shape)
 {
     if (!shape)
         return gpucci_fail(GPUCC_E_INVALID, "gpucci_array_shape: invalid arguments");
     memset(shape, 0, sizeof *shape);
-    if (!path || max_rank < 1 || max_rank > 2)
+    if (!path || max_rank < 1 || max_rank > 2 || !gpucc_dtype_size(dtype))
         return gpucci_fail(GPUCC_E_INVALID, "gpucci_array_shape: invalid arguments");
-    gpucci_typed_array array = {.dtype = GPUCC_F32};
-    gpucc_status st = read_shape(path, max_rank, &array);
-    if (st == GPUCC_OK)
-        take_floats(&array, shape);
+    shape->dtype = dtype;
+    return read_shape(path, max_rank, shape);
+}
+
+gpucc_status gpucci_array_shape(const char *path, size_t max_rank, gpucc_array *shape)
+{
+    if (!shape)
+        return gpucci_fail(GPUCC_E_INVALID, "gpucci_array_shape: invalid arguments");
+    gpucci_typed_array array;
+    gpucc_status st = gpucci_typed_array_shape(path, GPUCC_F32, max_rank, &array);
+    take_floats(&array, shape);
     return st;
 }
 
@@ -596,17 +604,27 @@ gpucc_status gpucci_array_length(const char *path, size_t *n)
     return gpucci_typed_array_length(path, GPUCC_F32, n);
 }
 
-gpucc_status gpucci_array_load_rows(const char *path, size_t max_rank, size_t first, size_t end, gpucc_array *out)
+gpucc_status gpucci_typed_array_load_rows(const char *path, gpucc_dtype dtype, size_t max_rank, size_t first,
+                                          size_t end, gpucci_typed_array *out)
 {
     if (!out)
         return gpucci_fail(GPUCC_E_INVALID, "gpucci_array_load_rows: out is NULL");
     memset(out, 0, sizeof *out);
-    if (!path || first > end || max_rank < 1 || max_rank > 2)
+    if (!path || first > end || max_rank < 1 || max_rank > 2 || !gpucc_dtype_size(dtype))
         return gpucci_fail(GPUCC_E_INVALID, "gpucci_array_load_rows: invalid arguments");
-    gpucci_typed_array array = {.dtype = GPUCC_F32};
-    gpucc_status st = read_rows(path, max_rank, first, end, &array);
+    out->dtype = dtype;
+    gpucc_status st = read_rows(path, max_rank, first, end, out);
     if (st != GPUCC_OK)
-        gpucci_typed_array_free(&array);
+        gpucci_typed_array_free(out);
+    return st;
+}
+
+gpucc_status gpucci_array_load_rows(const char *path, size_t max_rank, size_t first, size_t end, gpucc_array *out)
+{
+    if (!out)
+        return gpucci_fail(GPUCC_E_INVALID, "gpucci_array_load_rows: out is NULL");
+    gpucci_typed_array array;
+    gpucc_status st = gpucci_typed_array_load_rows(path, GPUCC_F32, max_rank, first, end, &array);
     take_floats(&array, out);
     return st;
 }

@@ -362,7 +362,8 @@ START_TEST(test_special_values)
 }
 END_TEST
 
-/* f64 and i32 are refused with a reason; a dtype out of range is invalid. */
+/* f64 and i32 are refused with a reason; a dtype out of range and NULL
+ * arrays are invalid. */
 START_TEST(test_other_types_refused)
 {
     gpucc_backend *backend = support_open(GPUCC_BACKEND_SERIAL, NULL, "serial");
@@ -382,6 +383,10 @@ START_TEST(test_other_types_refused)
                      GPUCC_E_INVALID);
     ck_assert_int_eq(gpucc_dense_verify_typed(&shape, (gpucc_dtype)-1, buf, buf, buf, buf, 0, &check),
                      GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucc_dense_typed(backend, &shape, GPUCC_F16, NULL, buf, buf, buf + 32, &info), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucc_dense_typed(backend, &shape, GPUCC_F16, buf, buf, buf, NULL, &info), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucc_dense_verify_typed(&shape, GPUCC_BF16, buf, NULL, buf, buf, 0, &check), GPUCC_E_INVALID);
+    ck_assert_int_eq(gpucc_dense_verify_typed(NULL, GPUCC_BF16, buf, buf, buf, buf, 0, &check), GPUCC_E_INVALID);
     gpucc_backend_close(backend);
 }
 END_TEST

@@ -1,13 +1,15 @@
 /* The dense workload's descriptor: Y = act(X W^T + b), every output
- * verified against double precision within the standard error bound. */
+ * verified against double precision within the standard error bound; X, W,
+ * b and Y stored as f32, f16 or bf16 (--dtype). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dense-dtype.h"
 #include "error.h"
 #include "generate.h"
 #include "job.h"
-#include "npy.h"
 #include "pool.h"
 
 typedef struct {
@@ -15,8 +17,9 @@ typedef struct {
     gpucc_dense_shape shape; /* shape.batch: the rows of X (and Y) this process holds */
     size_t batch;            /* rows of the whole X */
     size_t first_row;        /* X holds rows [first_row, first_row + shape.batch) of the whole */
-    gpucc_array x, w, b;
-    float *y;               /* of the measurement in progress */
+    gpucc_dtype dtype;       /* of X, W, b and Y */
+    gpucci_typed_array x, w, b;
+    void *y;                 /* of the measurement in progress */
 } dense_job;
 
 static const char *act_name(unsigned act)
@@ -37,9 +40,9 @@ static const char *check_options(const gpucci_workload_params *p)
 static void release(gpucci_job *job)
 {
     dense_job *d = job->data;
-    gpucc_array_free(&d->x);
-    gpucc_array_free(&d->w);
-    gpucc_array_free(&d->b);
+    gpucci_typed_array_free(&d->x);
+    gpucci_typed_array_free(&d->w);
+    gpucci_typed_array_free(&d->b);
     free(d);
 }
 
@@ -66,9 +69,9 @@ static void share_rows(size_t batch, unsigned part, unsigned parts, size_t *firs
  * and the whole run's; sets the shape's in and out. */
 static gpucc_status load_weights(const gpucci_workload_params *p, dense_job *d)
 {
-    gpucc_status status = gpucc_array_load(p->weights, 2, &d->w);
+    gpucc_status status = gpucci_typed_array_load(p->weights, d->dtype, 2, &d->w);
     if (status == GPUCC_OK)
-        status = gpucc_array_load(p->bias, 1, &d->b);
+        status = gpucci_typed_array_load(p->bias, d->dtype, 1, &d->b);
     if (status != GPUCC_OK)
         return status;
     if (d->x.rank != 2 || d->w.rank != 2)
@@ -91,16 +94,59 @@ static gpucc_status load_weights(const gpucci_workload_params *p, dense_job *d)
  * its rows, and all of W and b. */
 static gpucc_status load_inputs(const gpucci_workload_params *p, unsigned part, unsigned parts, dense_job *d)
 {
-    gpucc_array header;
-    gpucc_status status = gpucci_array_shape(p->input, 2, &header);
+    gpucci_typed_array header;
+    gpucc_status status = gpucci_typed_array_shape(p->input, d->dtype, 2, &header);
     if (status != GPUCC_OK)
         return status;
     size_t end;
     d->batch = header.shape[0];
     share_rows(d->batch, part, parts, &d->first_row, &end);
     d->shape.batch = end - d->first_row;
-    status = gpucci_array_load_rows(p->input, 2, d->first_row, end, &d->x);
+    status = gpucci_typed_array_load_rows(p->input, d->dtype, 2, d->first_row, end, &d->x);
     return status == GPUCC_OK ? load_weights(p, d) : status;
+}
+
+/* f16 data are the f32 stream times 2^-f16_scale_exponent(in), rounded:
+ * the stream's magnitudes reach 2^10, so products reach 2^20 and a row of
+ * `in` of them would overflow f16 (65504) at every output; scaling X and W
+ * by 2^-ceil(log2(in) / 2) each keeps the products' sums in range. */
+static int f16_scale_exponent(size_t in)
+{
+    int log2_in = 0;
+    while (log2_in < 63 && ((size_t)1 << log2_in) < in)
+        log2_in++;
+    return (log2_in + 1) / 2;
+}
+
+/* Fills count elements of dtype at out with elements first .. of the
+ * generator's stream for seed: f32 as it is, bf16 rounded, f16 scaled by
+ * 2^-scale and rounded (to nearest even). */
+static gpucc_status generate_elements(gpucc_dtype dtype, gpucci_typed_array *out, size_t first, size_t count,
+                                      uint64_t seed, int scale)
+{
+    if (dtype != GPUCC_F16)
+        return gpucci_generate_typed_range(dtype, out->data, first, count, seed, 0);
+    float *f = gpucc_alloc_floats(count);
+    if (!f)
+        return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate %zu floats to generate f16 data", count);
+    gpucc_status status = gpucci_generate_range(f, first, count, seed, 0);
+    for (size_t i = 0; status == GPUCC_OK && i < count; i++)
+        ((uint16_t *)out->data)[i] = gpucc_float_to_f16(ldexpf(f[i], -scale));
+    gpucc_free_floats(f);
+    return status;
+}
+
+/* Allocates rows x cols elements of dtype into out and fills them with the
+ * stream of seed from element first on (generate_elements). */
+static gpucc_status generate_matrix(gpucc_dtype dtype, size_t rows, size_t cols, size_t first, uint64_t seed,
+                                    int scale, gpucci_typed_array *out)
+{
+    gpucc_status status = gpucci_typed_array_alloc(dtype, rows, cols, out);
+    if (status == GPUCC_OK)
+        status = generate_elements(dtype, out, first, rows * cols, seed, scale);
+    if (status == GPUCC_OK && cols > 1)
+        out->rank = 2;
+    return status;
 }
 
 /* Generates the share of part `part` of `parts` of X's rows (each row what
@@ -116,17 +162,13 @@ static gpucc_status generate_inputs(const gpucci_workload_params *p, unsigned pa
     size_t end;
     share_rows(d->batch, part, parts, &d->first_row, &end);
     d->shape.batch = end - d->first_row;
-    d->x.rank = 2;
-    d->x.shape[0] = d->shape.batch;
-    d->x.shape[1] = d->shape.in;
-    d->x.count = d->shape.batch * d->shape.in;
-    if (!(d->x.data = gpucc_alloc_floats(d->x.count)))
-        return GPUCC_E_NOMEM;
-    status = gpucci_generate_range(d->x.data, d->first_row * d->shape.in, d->x.count, p->seed, 0);
+    int scale = d->dtype == GPUCC_F16 ? f16_scale_exponent(d->shape.in) : 0;
+    status = generate_matrix(d->dtype, d->shape.batch, d->shape.in, d->first_row * d->shape.in, p->seed, scale,
+                             &d->x);
     if (status == GPUCC_OK)
-        status = gpucci_generate_array(d->shape.out, d->shape.in, p->seed + 1, &d->w);
-    if (status == GPUCC_OK)
-        status = gpucci_generate_array(d->shape.out, 1, p->seed + 2, &d->b);
+        status = generate_matrix(d->dtype, d->shape.out, d->shape.in, 0, p->seed + 1, scale, &d->w);
+    if (status == GPUCC_OK) /* b is not scaled: it adds to sums, never multiplies */
+        status = generate_matrix(d->dtype, d->shape.out, 1, 0, p->seed + 2, 0, &d->b);
     return status;
 }
 
@@ -142,6 +184,7 @@ static gpucc_status prepare_share(const gpucci_workload_params *params, unsigned
         return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate the dense job");
     job->data = d;
     d->shape.act = (gpucc_activation)params->variant;
+    d->dtype = params->dtype;
     gpucc_status status;
     if (params->input) {
         status = load_inputs(params, part, parts, d);
@@ -156,18 +199,23 @@ static gpucc_status prepare_share(const gpucci_workload_params *params, unsigned
     const char *act = act_name(s->act);
     job->n = d->batch * s->out;
     job->flops = 2.0 * (double)d->batch * (double)s->in * (double)s->out;
-    job->bytes = sizeof(float) * ((double)d->batch * (double)s->in + (double)s->out * (double)s->in +
-                                  (double)s->out + (double)d->batch * (double)s->out);
-    snprintf(job->title, sizeof job->title, "dense %zux%zux%zu (batch x in x out), act %s, %.3f GFLOP per call (%s)",
-             d->batch, s->in, s->out, act, job->flops * 1e-9, job->source);
+    job->bytes = (double)gpucc_dtype_size(d->dtype) * ((double)d->batch * (double)s->in +
+                                                       (double)s->out * (double)s->in + (double)s->out +
+                                                       (double)d->batch * (double)s->out);
+    snprintf(job->title, sizeof job->title, "dense %zux%zux%zu (batch x in x out), act %s, %s, %.3f GFLOP per call (%s)",
+             d->batch, s->in, s->out, act, gpucc_dtype_long_name(d->dtype), job->flops * 1e-9, job->source);
     snprintf(job->reference, sizeof job->reference,
-             "reference: double precision, every output; bound 2*in*2^-24*(|X||W^T|+|b|) per element "
-             "(error column: worst error / bound)");
+             "reference: double precision, every output; bound 2*in*2^-24*(|X||W^T|+|b|) per element%s "
+             "(error column: worst error / bound)",
+             d->dtype == GPUCC_F16    ? ", plus 2^-11 |y| + 2^-24 (f16 storage)"
+             : d->dtype == GPUCC_BF16 ? ", plus 2^-8 |y| + 2^-133 (bf16 storage)"
+                                      : "");
     snprintf(job->what, sizeof job->what, "%zux%zux%zu/%s", d->batch, s->in, s->out, act);
     gpucci_fact_count(job, 0, "batch", d->batch);
     gpucci_fact_count(job, 0, "in", s->in);
     gpucci_fact_count(job, 0, "out", s->out);
     gpucci_fact_text(job, 0, "act", act);
+    gpucci_fact_text(job, 0, "dtype", gpucc_dtype_name(d->dtype));
     job->output_rank = 2;
     job->output_shape[0] = d->batch;
     job->output_shape[1] = s->out;
@@ -196,7 +244,7 @@ static gpucc_status dense_call(void *ctx, gpucc_call_info *info, double *value)
 {
     const dense_job *d = ctx;
     *value = 0;
-    return gpucc_dense(d->backend, &d->shape, d->x.data, d->w.data, d->b.data, d->y, info);
+    return gpucc_dense_typed(d->backend, &d->shape, d->dtype, d->x.data, d->w.data, d->b.data, d->y, info);
 }
 
 static int dense_check(void *ctx, double value, double *error, char *reason, size_t reason_size)
@@ -204,7 +252,8 @@ static int dense_check(void *ctx, double value, double *error, char *reason, siz
     const dense_job *d = ctx;
     gpucc_dense_check check;
     (void)value;
-    if (gpucc_dense_verify(&d->shape, d->x.data, d->w.data, d->b.data, d->y, 0, &check) != GPUCC_OK) {
+    if (gpucc_dense_verify_typed(&d->shape, d->dtype, d->x.data, d->w.data, d->b.data, d->y, 0, &check) !=
+        GPUCC_OK) {
         snprintf(reason, reason_size, "verification failed: %s", gpucc_last_error());
         *error = 0;
         return 0;
@@ -213,7 +262,8 @@ static int dense_check(void *ctx, double value, double *error, char *reason, siz
     if (check.bad == 0)
         return 1;
     snprintf(reason, reason_size, "%zu outputs beyond the error bound; first Y[%zu][%zu] = %.9g", check.bad,
-             d->first_row + check.first_bad / d->shape.out, check.first_bad % d->shape.out, d->y[check.first_bad]);
+             d->first_row + check.first_bad / d->shape.out, check.first_bad % d->shape.out,
+             gpucci_dense_element(d->dtype, d->y, check.first_bad));
     return 0;
 }
 
@@ -223,7 +273,7 @@ static gpucc_status measure(gpucci_job *job, gpucc_backend *backend, const gpucc
                             gpucc_measurement *out)
 {
     dense_job *d = job->data;
-    memset(output, 0xff, d->shape.batch * d->shape.out * sizeof *output);
+    memset(output, 0xff, d->shape.batch * d->shape.out * gpucc_dtype_size(d->dtype));
     d->backend = backend;
     d->y = output;
     return gpucc_measure(plan, dense_call, dense_check, 0, d, out);
@@ -237,6 +287,7 @@ const gpucci_workload gpucci_dense_workload = {
             "  --input=X.npy --weights=W.npy --bias=B.npy  read all three instead of generating\n"
             "  --output=PATH, --output-backend=NAME  as for map\n",
     .options = GPUCCI_OPT_SHAPE | GPUCCI_OPT_DENSE | GPUCCI_OPT_INPUT | GPUCCI_OPT_OUTPUT,
+    .dtypes = GPUCCI_DENSE_DTYPES,
     .variant_option = "--act",
     .variant_name = act_name,
     .variant_count = GPUCC_ACT_COUNT,
