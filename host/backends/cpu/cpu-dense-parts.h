@@ -11,6 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef __F16C__
+#include <immintrin.h>
+#endif
 
 /* y[j] = act(z[j]) for j < n (z may equal y). */
 void gpucci_dense_activate_row(int act, const float *z, float *y, size_t n);
@@ -22,18 +25,26 @@ void gpucci_dense_row_outputs(int act, const float *x, const float *w, const flo
 
 /* dst[i] = element first + i of src (an array of dtype: f32, f16 or bf16)
  * as a float, exactly, for i < n. One loop per type, outside the switch, so
- * that each vectorises (half.h's conversions are inline and branch-free). */
+ * that each vectorises (half.h's conversions are inline and branch-free).
+ * f16 goes through F16C's vcvtph2ps, 8 at a time, where the instruction set
+ * being compiled for has it (it is exact too): GCC does not vectorise
+ * half.h's widening, which costs about 1 ns an element. */
 static inline void gpucci_dense_widen(gpucc_dtype dtype, const void *src, size_t first, float *restrict dst,
                                       size_t n)
 {
     const uint16_t *half = (const uint16_t *)src + first;
+    size_t i = 0;
     switch (dtype) {
     case GPUCC_F16:
-        for (size_t i = 0; i < n; i++)
+#ifdef __F16C__
+        for (; i + 8 <= n; i += 8)
+            _mm256_storeu_ps(dst + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(half + i))));
+#endif
+        for (; i < n; i++)
             dst[i] = gpucci_f16_widen(half[i]);
         break;
     case GPUCC_BF16:
-        for (size_t i = 0; i < n; i++)
+        for (; i < n; i++)
             dst[i] = gpucci_bf16_widen(half[i]);
         break;
     default: memcpy(dst, (const float *)src + first, n * sizeof(float)); break;
@@ -41,18 +52,25 @@ static inline void gpucci_dense_widen(gpucc_dtype dtype, const void *src, size_t
 }
 
 /* Element first + i of dst (an array of dtype) = src[i] rounded to the type
- * (to nearest, ties to even), for i < n. */
+ * (to nearest, ties to even), for i < n; f16 through F16C's vcvtps2ph where
+ * available, which rounds (and quiets NaNs) as gpucci_f16_round does. */
 static inline void gpucci_dense_narrow(gpucc_dtype dtype, const float *restrict src, void *dst, size_t first,
                                        size_t n)
 {
     uint16_t *half = (uint16_t *)dst + first;
+    size_t i = 0;
     switch (dtype) {
     case GPUCC_F16:
-        for (size_t i = 0; i < n; i++)
+#ifdef __F16C__
+        for (; i + 8 <= n; i += 8)
+            _mm_storeu_si128((__m128i *)(half + i),
+                             _mm256_cvtps_ph(_mm256_loadu_ps(src + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+#endif
+        for (; i < n; i++)
             half[i] = gpucci_f16_round(src[i]);
         break;
     case GPUCC_BF16:
-        for (size_t i = 0; i < n; i++)
+        for (; i < n; i++)
             half[i] = gpucci_bf16_round(src[i]);
         break;
     default: memcpy((float *)dst + first, src, n * sizeof(float)); break;
