@@ -315,7 +315,8 @@ GPUCC_API gpucc_status gpucc_map_verify(gpucc_map_fn fn, float alpha, const floa
  *    2^-14 of bf16, so within 1;
  *  - i32 exactly, against fn in 64-bit integers: an element whose exact
  *    result lies outside int32 is bad and counted in check->overflow.
- * GPUCC_E_INVALID for a function dtype lacks. */
+ * GPUCC_E_INVALID for a function dtype lacks, or a saxpy alpha it cannot
+ * hold (as gpucc_map_typed). */
 GPUCC_API gpucc_status gpucc_map_verify_typed(gpucc_map_fn fn, gpucc_dtype dtype, double alpha, const void *x,
                                               const void *y, const void *out, size_t n, unsigned threads,
                                               gpucc_map_check *check);

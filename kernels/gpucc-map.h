@@ -80,6 +80,18 @@ static inline int gpucci_map_fn_has_dtype(gpucc_map_fn fn, gpucc_dtype dtype)
     default: return 0;
     }
 }
+
+/* Whether saxpy's alpha is what dtype's computation holds: any double for
+ * f64, a float (a double that float holds exactly, or NaN) for the types
+ * computed in float, an integer of int32's range for i32. */
+static inline int gpucci_map_alpha_fits(gpucc_dtype dtype, double alpha)
+{
+    switch (dtype) {
+    case GPUCC_F64: return 1;
+    case GPUCC_I32: return alpha == nearbyint(alpha) && alpha >= INT32_MIN && alpha <= INT32_MAX;
+    default: return isnan(alpha) || (double)(float)alpha == alpha;
+    }
+}
 #endif
 
 /* The dense layer's activation act applied to x, from

@@ -299,6 +299,10 @@ START_TEST(test_refused_combinations)
         ck_assert_int_eq(gpucc_map_typed(backend, GPUCC_MAP_SAXPY, GPUCC_I32, bad_integer_alphas[a], x, x, out, 3, &info),
                          GPUCC_E_INVALID);
         ck_assert_msg(strstr(gpucc_last_error(), "alpha"), "%s", gpucc_last_error());
+        gpucc_map_check check;
+        ck_assert_int_eq(gpucc_map_verify_typed(GPUCC_MAP_SAXPY, GPUCC_I32, bad_integer_alphas[a], x, x, out, 3, 0,
+                                                &check),
+                         GPUCC_E_INVALID);
     }
     for (size_t i = 0; i < 3; i++)
         ck_assert_int_eq(out[i], 7);

@@ -281,6 +281,9 @@ gpucc_status gpucc_map_verify_typed(gpucc_map_fn fn, gpucc_dtype dtype, double a
     if (!gpucc_map_fn_has_dtype(fn, dtype))
         return gpucci_fail(GPUCC_E_INVALID, "gpucc_map_verify: %s is not defined on %s data", gpucc_map_fn_name(fn),
                            gpucc_dtype_name(dtype));
+    if (fn == GPUCC_MAP_SAXPY && !gpucci_map_alpha_fits(dtype, alpha))
+        return gpucci_fail(GPUCC_E_INVALID, "gpucc_map_verify: alpha %.17g does not fit %s", alpha,
+                           gpucc_dtype_name(dtype));
     gpucc_status status = gpucci_threads_resolve(threads, "gpucc_map_verify", &threads);
     if (status != GPUCC_OK)
         return status;

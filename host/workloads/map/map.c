@@ -1,6 +1,5 @@
 /* gpucc_map and gpucc_map_typed: argument checks, then the backend's map,
  * timed. */
-#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -15,18 +14,6 @@ int gpucc_map_fn_has_dtype(gpucc_map_fn fn, gpucc_dtype dtype)
     return (unsigned)dtype < GPUCC_DTYPE_COUNT && gpucci_map_fn_has_dtype(fn, dtype);
 }
 
-/* Whether alpha is what the computation of dtype can hold: any finite
- * double for f64, a float for the types computed in float, an integer of
- * int32's range for i32. */
-static int alpha_fits(gpucc_dtype dtype, double alpha)
-{
-    switch (dtype) {
-    case GPUCC_F64: return 1;
-    case GPUCC_I32: return alpha == nearbyint(alpha) && alpha >= INT32_MIN && alpha <= INT32_MAX;
-    default: return isnan(alpha) || (double)(float)alpha == alpha;
-    }
-}
-
 gpucc_status gpucc_map_typed(gpucc_backend *backend, gpucc_map_fn fn, gpucc_dtype dtype, double alpha,
                              const void *x, const void *y, void *out, size_t n, gpucc_call_info *info)
 {
@@ -38,7 +25,7 @@ gpucc_status gpucc_map_typed(gpucc_backend *backend, gpucc_map_fn fn, gpucc_dtyp
     if (!gpucc_map_fn_has_dtype(fn, dtype))
         return gpucci_fail(GPUCC_E_INVALID, "gpucc_map: %s is not defined on %s data",
                            gpucc_map_fn_name(fn), gpucc_dtype_name(dtype));
-    if (fn == GPUCC_MAP_SAXPY && !alpha_fits(dtype, alpha))
+    if (fn == GPUCC_MAP_SAXPY && !gpucci_map_alpha_fits(dtype, alpha))
         return gpucci_fail(GPUCC_E_INVALID, "gpucc_map: alpha %.17g is not %s", alpha,
                            dtype == GPUCC_I32 ? "an integer in int32's range" : "a float");
     if (gpucci_bytes_overlap(out, x, n * size) || (fn == GPUCC_MAP_SAXPY && gpucci_bytes_overlap(out, y, n * size)))
