@@ -6,7 +6,8 @@
 # and its energy per call (exactly the stub's 0.25 J per timed call), CPU
 # rows keep the host's; a board without the energy counter, an NVML whose
 # init fails and no NVML at all say n/a and why, and the run still passes;
-# `gpucc bench` records the boards in its context.
+# `gpucc bench` records the boards in its context and meters its OpenCL rows
+# on the board.
 #
 #   usage: test_nvml.sh PATH/TO/gpucc PATH/TO/libgpucc_nvml_stub.so
 #
@@ -101,18 +102,29 @@ assert row["gpu"]["after"]["sm_clock_mhz"] == 1410'
     GPUCC_NVML_STUB_DEVICES=2 expect_exit 0 -- run reduce --backend=opencl --size=1e4 --repeat=2
     expect_stdout_contains "board energy and clocks: n/a: 2 NVML devices are named"
 
-    # ---- gpucc bench: the boards in its context ----
-    expect_exit 0 -- bench --suite=threads --backend=pthreads --max-size=1e3 --min-time=0.01 --ceilings=skip \
+    # ---- gpucc bench: the boards in its context, OpenCL rows' board energy ----
+    expect_exit 0 -- bench --suite=size --backend=pthreads,opencl --max-size=1e4 --min-time=0.2 --ceilings=skip \
         --json="$WORK/bench.json" --quiet
-    check "bench JSON context: the stub's board, its clocks and throttle reasons" python3 -c '
+    check "bench JSON: the stub's board in the context; OpenCL rows' energy the board's, pthreads' the host's" python3 -c '
 import json, sys
-text = open(sys.argv[1]).read()
-start = text.index("\"context\": ") + len("\"context\": ")
-context, _ = json.JSONDecoder().raw_decode(text[start:])
+lines = open(sys.argv[1]).read().splitlines()
+context = next(json.loads("{" + l.strip().rstrip(",") + "}")["context"] for l in lines if l.startswith(" \"context\": "))
 nvml = context["nvml"]
 assert nvml["available"] is True, nvml
 gpu, = nvml["gpus"]
-assert gpu["index"] == 0 and gpu["clocks"] == {"sm_clock_mhz": 1410, "memory_clock_mhz": 1593, "throttle": ["sw_power_cap", "sw_thermal"]}, gpu' "$WORK/bench.json"
+assert gpu["index"] == 0 and gpu["clocks"] == {"sm_clock_mhz": 1410, "memory_clock_mhz": 1593, "throttle": ["sw_power_cap", "sw_thermal"]}, gpu
+rows = [json.loads(l.strip().rstrip(",")) for l in lines if l.startswith("  {\"suite\": ")]
+opencl = [r for r in rows if r["backend"] == "opencl"]
+assert opencl and all(r["status"] == "ok" for r in rows), rows
+for r in rows:
+    assert r["energy_source"] == ("nvml" if r["backend"] == "opencl" else "rapl"), r
+for r in opencl:
+    # the timed calls window: the samples are the calls, or the means of shares of them
+    window = sum(r["samples_ms"]) * r["repeats"] / len(r["samples_ms"])
+    if window >= 110:
+        assert r["energy_j"] == 0.25, r
+    elif window <= 90:
+        assert r["energy_j"] is None, r' "$WORK/bench.json"
     GPUCC_NVML_LIBRARY=/nonexistent/libnvidia-ml.so.1 expect_exit 0 -- bench --suite=threads --backend=pthreads \
         --max-size=1e3 --min-time=0.01 --ceilings=skip --json="$WORK/bench-none.json" --quiet
     check "bench JSON context without NVML: n/a and why" grep -q '"nvml": {"available": false, "why": "no NVML (/nonexistent' "$WORK/bench-none.json"

@@ -87,6 +87,8 @@ typedef struct {
     const bench_row *job_row; /* NULL: none prepared */
     float *output;         /* the job's result array, when it has one */
     size_t output_cap;
+    gpucci_nvml *nvml;     /* NVIDIA boards' energy for OpenCL rows (bench_run_rows); NULL: none */
+    char nvml_why[GPUCCI_NVML_WHY_SIZE];
 } bench_run;
 
 /* Plans every point of the selected suites as a pending row. Returns 0; 69

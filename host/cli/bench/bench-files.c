@@ -73,6 +73,7 @@ static void json_row(FILE *out, const bench_report *r, const bench_row *row)
     cli_json_flag(out, "chunked", m->flags & GPUCC_RESULT_CHUNKED);
     cli_json_number(out, "error", ok ? m->error : NAN);
     cli_json_number(out, "energy_j", ok ? m->energy_j : NAN);
+    cli_json_key_string(out, "energy_source", row->board_energy ? "nvml" : "rapl");
     cli_json_flag(out, "verified", ok && m->verified);
     cli_json_key_string(out, "status", bench_status_name(row->status));
     cli_json_key_string(out, "message", row->message);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bench-cmd.h"
+#include "gpu-row.h"
 
 /* What one call of the row's job does: its bytes and flops, and the one of
  * them its rate counts. */
@@ -68,6 +69,10 @@ static gpucc_status measure_row(bench_run *run, bench_row *row, gpucc_backend *b
 {
     gpucc_samples samples = {row->samples_ms, row->kernel_samples_ms, BENCH_SAMPLES};
     gpucc_plan plan = {.warmup = BENCH_WARMUP, .repeat = BENCH_MIN_REPEAT, .samples = &samples};
+    cli_gpu_row gpu; /* an OpenCL row on an NVIDIA board meters the board's energy */
+    if (row->backend == GPUCC_BACKEND_OPENCL)
+        cli_gpu_row_begin(&gpu, run->nvml, run->nvml_why, backend, &plan);
+    row->board_energy = plan.energy != NULL;
     gpucc_measurement first;
     gpucc_status status = measure_once(run, row, backend, &plan, &first);
     row->m = first;
@@ -76,7 +81,8 @@ static gpucc_status measure_row(bench_run *run, bench_row *row, gpucc_backend *b
     if (status != GPUCC_OK || per_call * BENCH_MIN_REPEAT >= min_ms)
         return status;
     double want = ceil(min_ms / (per_call > 1e-4 ? per_call : 1e-4));
-    plan = (gpucc_plan){.repeat = want > BENCH_MAX_REPEAT ? BENCH_MAX_REPEAT : (unsigned)want, .samples = &samples};
+    plan.warmup = 0;
+    plan.repeat = want > BENCH_MAX_REPEAT ? BENCH_MAX_REPEAT : (unsigned)want;
     status = measure_once(run, row, backend, &plan, &row->m);
     if (status != GPUCC_OK)
         return status;
@@ -242,6 +248,7 @@ static void compute_speedups(bench_report *r)
 void bench_run_rows(bench_run *run)
 {
     bench_report *r = run->report;
+    run->nvml = gpucci_nvml_open(run->nvml_why, sizeof run->nvml_why);
     for (size_t i = 0; i < r->row_count; i++) {
         run_row(run, i);
         if (i + 1 == r->row_count || r->rows[i + 1].suite != r->rows[i].suite) {
@@ -251,6 +258,8 @@ void bench_run_rows(bench_run *run)
             fflush(stdout);
         }
     }
+    gpucci_nvml_close(run->nvml);
+    run->nvml = NULL;
 }
 
 int bench_judge(const bench_report *r)

@@ -82,6 +82,7 @@ typedef struct {
     bench_row_status status;
     char message[256];     /* why not ok or not verified */
     gpucc_measurement m;
+    int board_energy;      /* m.energy_j is the row's NVIDIA board's (NVML), not the host's (RAPL) */
     double samples_ms[BENCH_SAMPLES], kernel_samples_ms[BENCH_SAMPLES]; /* min(repeats, BENCH_SAMPLES) when ok */
     bench_ceiling_id ceiling, kernel_ceiling;
     double speedup;        /* base's median time over this row's; NAN without a base */
