@@ -384,7 +384,7 @@ static int check_combination(cli_run_options *o)
         fprintf(stderr, "gpucc run %s: --split needs the opencl backend and several devices (--device=0,1 or --device=all)\n", w->name);
         return GPUCC_EXIT_USAGE;
     }
-    if (o->split && o->params.dtype == GPUCC_I32) {
+    if (o->split && o->params.dtype == GPUCC_I32 && w->single_value) {
         fprintf(stderr, "gpucc run %s: --split combines its parts in double: --dtype=i32 (exact integers) runs on "
                         "one device\n", w->name);
         return GPUCC_EXIT_USAGE;

@@ -31,6 +31,11 @@ values_agree() {
     [[ $ok -ge 2 && $verified == "$ok" && $values == 1 ]]
 }
 
+# all_verified N: the last JSON run has N rows with status ok, all verified.
+all_verified() {
+    [[ $(grep -o '"status": "ok"' "$OUT" | wc -l) == "$1" && $(grep -o '"verified": true' "$OUT" | wc -l) == "$1" ]]
+}
+
 # ---- Every type, generated, every backend ----
 for workload in reduce dot; do
     for dtype in "${DTYPES[@]}"; do
@@ -100,6 +105,18 @@ if needs OpenCL "OpenCL dtype checks"; then
         check "$workload --dtype=f16 --split: every row verified, one value" values_agree
         expect_stdout_contains '"split": '
     done
+    # map and dense: each device computes its part of the output (blocks, rows), verified whole.
+    POCL_DEVICES="pthread pthread" expect_exit 0 -- run map --fn=sigmoid --dtype=bf16 --size=100003 "${FAST[@]}" \
+        --device=all --split --format=json
+    check "map --split: every row verified" all_verified 5
+    expect_stdout_contains '"split": '
+    POCL_DEVICES="pthread pthread" expect_exit 0 -- run map --dtype=i32 --size=10007 "${FAST[@]}" --device=all --split \
+        --format=json
+    check "map --dtype=i32 --split: every row verified" all_verified 5
+    POCL_DEVICES="pthread pthread" expect_exit 0 -- run dense --dtype=f16 --batch=7 --in=33 --out=65 "${FAST[@]}" \
+        --device=all --split --backend=opencl --format=json
+    check "dense --split: every row verified" all_verified 3
+    expect_stdout_contains '"split": ' 
     expect_exit 0 -- run reduce --dtype=f64 --size=5000 "${FAST[@]}" --cl-fp32
     expect_stdout_contains "UNSUPPORTED: f64 data needs fp64"
     expect_exit 0 -- run reduce --dtype=bf16 --size=5000 "${FAST[@]}" --cl-fp32 --format=json

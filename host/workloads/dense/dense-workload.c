@@ -10,6 +10,7 @@
 #include "error.h"
 #include "generate.h"
 #include "job.h"
+#include "split-parts.h"
 #include "pool.h"
 
 typedef struct {
@@ -279,6 +280,38 @@ static gpucc_status measure(gpucci_job *job, gpucc_backend *backend, const gpucc
     return gpucc_measure(plan, dense_call, dense_check, 0, d, out);
 }
 
+/* --split: the rows of Y [first / out, end / out) on backend (first and
+ * end count elements of Y), into the same output as the other parts. */
+static gpucc_status dense_part(void *ctx, gpucc_backend *backend, size_t first, size_t end, gpucc_call_info *info)
+{
+    const dense_job *d = ctx;
+    size_t size = gpucc_dtype_size(d->dtype), row = first / d->shape.out;
+    gpucc_dense_shape part = d->shape;
+    part.batch = (end - first) / d->shape.out;
+    return gpucc_dense_typed(backend, &part, d->dtype, (const char *)d->x.data + row * d->shape.in * size, d->w.data,
+                             d->b.data, (char *)d->y + first * size, info);
+}
+
+/* The rows of Y shared out whole, each backend computing its own rows at
+ * the same time; the whole output, poisoned first as in measure, is
+ * verified as one backend's. */
+static gpucc_status measure_split(gpucci_job *job, gpucc_backend *const *backends, const double *weights,
+                                  size_t count, const gpucc_plan *plan, gpucci_split *split, gpucc_measurement *out)
+{
+    dense_job *d = job->data;
+    gpucci_typed_array output;
+    gpucc_status status = gpucci_typed_array_alloc(d->dtype, d->shape.batch, d->shape.out, &output);
+    if (status != GPUCC_OK)
+        return status;
+    memset(output.data, 0xff, output.count * gpucc_dtype_size(d->dtype));
+    d->y = output.data;
+    gpucci_split_units(d->shape.batch, d->shape.out, output.count, weights, count, split);
+    status = gpucci_measure_parts(backends, split, dense_part, dense_check, 0, d, plan, out);
+    d->y = NULL;
+    gpucci_typed_array_free(&output);
+    return status;
+}
+
 const gpucci_workload gpucci_dense_workload = {
     .name = "dense",
     .summary = "Y = act(X W^T + b) (verified against double precision, per element)",
@@ -303,6 +336,7 @@ const gpucci_workload gpucci_dense_workload = {
     .check_options = check_options,
     .prepare = prepare,
     .measure = measure,
+    .measure_split = measure_split,
     .processes = &process_split,
     .release = release,
 };

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "error.h"
+#include "gpucc-ops.h" /* GPUCC_REDUCE_BLOCK */
 #include "job.h"
+#include "split-parts.h"
 
 typedef struct {
     gpucc_backend *backend;    /* of the measurement in progress */
@@ -235,6 +237,39 @@ static gpucc_status measure(gpucci_job *job, gpucc_backend *backend, const gpucc
     return gpucc_measure(plan, map_call, map_check, 0, m, out);
 }
 
+/* --split: part [first, end) of the elements on backend, into the same
+ * output as the other parts. */
+static gpucc_status map_part(void *ctx, gpucc_backend *backend, size_t first, size_t end, gpucc_call_info *info)
+{
+    const map_job *m = ctx;
+    size_t size = gpucc_dtype_size(m->x.dtype);
+    const char *x = (const char *)m->x.data + first * size;
+    const char *y = m->y.data ? (const char *)m->y.data + first * size : NULL;
+    return gpucc_map_typed(backend, m->fn, m->x.dtype, m->alpha, x, y, (char *)m->out + first * size, end - first,
+                           info);
+}
+
+/* The elements shared out in whole blocks of GPUCC_REDUCE_BLOCK, each
+ * backend mapping its own range at the same time; the whole output,
+ * poisoned first as in measure, is verified as one backend's. */
+static gpucc_status measure_split(gpucci_job *job, gpucc_backend *const *backends, const double *weights,
+                                  size_t count, const gpucc_plan *plan, gpucci_split *split, gpucc_measurement *out)
+{
+    map_job *m = job->data;
+    gpucci_typed_array output;
+    gpucc_status status = gpucci_typed_array_alloc(m->x.dtype, m->x.count, 1, &output);
+    if (status != GPUCC_OK)
+        return status;
+    memset(output.data, 0xff, m->x.count * gpucc_dtype_size(m->x.dtype));
+    m->out = output.data;
+    gpucci_split_units((m->x.count + GPUCC_REDUCE_BLOCK - 1) / GPUCC_REDUCE_BLOCK, GPUCC_REDUCE_BLOCK, m->x.count,
+                       weights, count, split);
+    status = gpucci_measure_parts(backends, split, map_part, map_check, 0, m, plan, out);
+    m->out = NULL;
+    gpucci_typed_array_free(&output);
+    return status;
+}
+
 const gpucci_workload gpucci_map_workload = {
     .name = "map",
     .summary = "element-wise function (verified in ulps against a more precise reference)",
@@ -259,6 +294,7 @@ const gpucci_workload gpucci_map_workload = {
     .check_options = check_options,
     .prepare = prepare,
     .measure = measure,
+    .measure_split = measure_split,
     .processes = &process_split,
     .release = release,
 };

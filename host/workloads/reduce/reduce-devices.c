@@ -12,6 +12,7 @@
 #include "pool.h"
 #include "reduce-order.h"
 #include "reduce-split.h"
+#include "split-parts.h"
 #include "workload.h"
 
 /* A device's view of the whole input: the reducer of the whole, offset to
@@ -97,25 +98,7 @@ static gpucc_status devices_call(void *ctx_, gpucc_reduce_result *out)
 
 void gpucci_split_shares(size_t n, const double *weights, size_t count, gpucci_split *split)
 {
-    size_t blocks = gpucci_reduce_block_count(n);
-    double sum = 0, below = 0;
-    for (size_t d = 0; d < count; d++)
-        sum += weights[d] > 0 ? weights[d] : 0;
-    split->count = count;
-    size_t first_block = 0;
-    for (size_t d = 0; d < count; d++) {
-        below += weights[d] > 0 ? weights[d] : 0;
-        size_t end_block = d + 1 == count ? blocks
-                           : sum > 0  ? (size_t)((double)blocks * (below / sum) + 0.5)
-                                      : 0; /* no weight at all: everything on the last */
-        if (end_block < first_block)
-            end_block = first_block;
-        if (end_block > blocks)
-            end_block = blocks;
-        split->first[d] = first_block * GPUCC_REDUCE_BLOCK < n ? first_block * GPUCC_REDUCE_BLOCK : n;
-        split->end[d] = end_block * GPUCC_REDUCE_BLOCK < n ? end_block * GPUCC_REDUCE_BLOCK : n;
-        first_block = end_block;
-    }
+    gpucci_split_units(gpucci_reduce_block_count(n), GPUCC_REDUCE_BLOCK, n, weights, count, split);
 }
 
 gpucc_status gpucci_reduce_measure_devices(gpucc_backend *const *backends, size_t count,
