@@ -296,8 +296,9 @@ START_TEST(test_refused_combinations)
     }
     const double bad_integer_alphas[] = {0.5, 2147483648.0, -2147483649.0, NAN};
     for (size_t a = 0; a < COUNT(bad_integer_alphas); a++) {
-        ck_assert_int_eq(gpucc_map_typed(backend, GPUCC_MAP_SAXPY, GPUCC_I32, bad_integer_alphas[a], x, x, out, 3, &info),
-                         GPUCC_E_INVALID);
+        ck_assert_int_eq(
+            gpucc_map_typed(backend, GPUCC_MAP_SAXPY, GPUCC_I32, bad_integer_alphas[a], x, x, out, 3, &info),
+            GPUCC_E_INVALID);
         ck_assert_msg(strstr(gpucc_last_error(), "alpha"), "%s", gpucc_last_error());
         gpucc_map_check check;
         ck_assert_int_eq(gpucc_map_verify_typed(GPUCC_MAP_SAXPY, GPUCC_I32, bad_integer_alphas[a], x, x, out, 3, 0,
@@ -371,9 +372,9 @@ START_TEST(test_streaming_stores_every_type)
                 ck_assert_msg(memcmp(plain, streamed, N * size + GUARD_BYTES) == 0, "%s %s from %zu: paths differ",
                               gpucc_dtype_name(dtype), gpucc_map_fn_name((gpucc_map_fn)f), begin);
                 gpucc_map_check check;
-                ck_assert_int_eq(gpucc_map_verify_typed((gpucc_map_fn)f, dtype, alpha_of(dtype), (char *)x + begin * size,
-                                                        (char *)y + begin * size, streamed + begin * size, N - begin, 0,
-                                                        &check),
+                const char *xs = (const char *)x + begin * size, *ys = (const char *)y + begin * size;
+                ck_assert_int_eq(gpucc_map_verify_typed((gpucc_map_fn)f, dtype, alpha_of(dtype), xs, ys,
+                                                        streamed + begin * size, N - begin, 0, &check),
                                  GPUCC_OK);
                 ck_assert_uint_eq(check.bad, 0);
                 free(plain);

@@ -292,8 +292,8 @@ gpucc_status gpucc_map_verify_typed(gpucc_map_fn fn, gpucc_dtype dtype, double a
         return GPUCC_OK;
     /* Small arrays are not worth starting threads. */
     unsigned count = n < ((size_t)1 << 16) ? 1 : threads;
-    verify_job job = {fn,  dtype, alpha, x, fn == GPUCC_MAP_SAXPY ? y : NULL, out, n, gpucc_map_ulp_bound_typed(fn, dtype),
-                      NULL};
+    verify_job job = {fn, dtype, alpha, x, fn == GPUCC_MAP_SAXPY ? y : NULL, out, n,
+                      gpucc_map_ulp_bound_typed(fn, dtype), NULL};
     job.parts = calloc(count, sizeof *job.parts);
     if (!job.parts)
         return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate %u verification parts", count);

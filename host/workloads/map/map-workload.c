@@ -65,8 +65,9 @@ static void describe_reference(gpucci_job *job, const map_job *m)
                  "reference: long double, every element; bound %.0f ulp of float64", bound);
         break;
     default:
-        snprintf(job->reference, sizeof job->reference, "reference: double precision, every element; bound %.0f ulp of %s",
-                 bound, gpucc_dtype_long_name(dtype));
+        snprintf(job->reference, sizeof job->reference,
+                 "reference: double precision, every element; bound %.0f ulp of %s", bound,
+                 gpucc_dtype_long_name(dtype));
     }
 }
 
