@@ -116,7 +116,7 @@ if needs OpenCL "OpenCL dtype checks"; then
     POCL_DEVICES="pthread pthread" expect_exit 0 -- run dense --dtype=f16 --batch=7 --in=33 --out=65 "${FAST[@]}" \
         --device=all --split --backend=opencl --format=json
     check "dense --split: every row verified" all_verified 3
-    expect_stdout_contains '"split": ' 
+    expect_stdout_contains '"split": '
     expect_exit 0 -- run reduce --dtype=f64 --size=5000 "${FAST[@]}" --cl-fp32
     expect_stdout_contains "UNSUPPORTED: f64 data needs fp64"
     expect_exit 0 -- run reduce --dtype=bf16 --size=5000 "${FAST[@]}" --cl-fp32 --format=json

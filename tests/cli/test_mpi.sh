@@ -105,8 +105,10 @@ expect_stderr_one_line
 expect_stderr_contains "--size: 'abc' is not a number"
 
 # A data type other than f32 is not split over ranks: one line, 64 (README, "Data types").
-for workload in reduce dot; do
-    mpi 2 run "$workload" --size=1000 --dtype=f64 --backend=serial
+for workload in reduce dot map dense; do
+    size=--size=1000
+    [[ $workload == dense ]] && size=--batch=7
+    mpi 2 run "$workload" "$size" --dtype=f16 --backend=serial
     expect_status 64
     expect_stderr_one_line
     expect_stderr_contains "under MPI, $workload splits f32 data only"
