@@ -107,10 +107,10 @@ static gpucc_status load_inputs(const gpucci_workload_params *p, unsigned part, 
     return status == GPUCC_OK ? load_weights(p, d) : status;
 }
 
-/* f16 data are the f32 stream times 2^-f16_scale_exponent(in), rounded:
- * the stream's magnitudes reach 2^10, so products reach 2^20 and a row of
- * `in` of them would overflow f16 (65504) at every output; scaling X and W
- * by 2^-ceil(log2(in) / 2) each keeps the products' sums in range. */
+/* Generated f16 X and W are the f32 stream times 2^-f16_scale_exponent(in),
+ * rounded: the stream's magnitudes reach 2^10, so products reach 2^20 and
+ * sums of `in` of them would overflow f16 (65504) at nearly every output;
+ * scaling X and W by 2^-ceil(ceil(log2(in)) / 2) each keeps them in range. */
 static int f16_scale_exponent(size_t in)
 {
     int log2_in = 0;
@@ -143,11 +143,7 @@ static gpucc_status generate_matrix(gpucc_dtype dtype, size_t rows, size_t cols,
                                     int scale, gpucci_typed_array *out)
 {
     gpucc_status status = gpucci_typed_array_alloc(dtype, rows, cols, out);
-    if (status == GPUCC_OK)
-        status = generate_elements(dtype, out, first, rows * cols, seed, scale);
-    if (status == GPUCC_OK && cols > 1)
-        out->rank = 2;
-    return status;
+    return status == GPUCC_OK ? generate_elements(dtype, out, first, rows * cols, seed, scale) : status;
 }
 
 /* Generates the share of part `part` of `parts` of X's rows (each row what
