@@ -116,14 +116,16 @@ static int parse_option_count(const char *option, const char *value, uint64_t mi
     return 0;
 }
 
-static int parse_alpha(const char *value, float *out)
+/* --alpha: a number in float32's range (the map computes in float for most
+ * types), kept as the double it reads as: f64 and i32 use it as given, the
+ * others round it to float. */
+static int parse_alpha(const char *value, double *out)
 {
     char why[96];
-    double alpha;
-    if (cli_parse_real(value, 1, &alpha, why, sizeof why) != 0)
+    double in_float_range;
+    if (cli_parse_real(value, 1, &in_float_range, why, sizeof why) != 0)
         return usage_error("--alpha", value, why);
-    *out = (float)alpha;
-    return 0;
+    return cli_parse_real(value, 0, out, why, sizeof why) != 0 ? usage_error("--alpha", value, why) : 0;
 }
 
 enum {
@@ -410,7 +412,7 @@ static void set_defaults(cli_run_options *o, const gpucci_workload *workload)
     memset(o, 0, sizeof *o);
     o->workload = workload;
     o->params = (gpucci_workload_params){
-        .variant = workload->default_variant, .size = 100000000, .seed = 1, .alpha = 2.0f,
+        .variant = workload->default_variant, .size = 100000000, .seed = 1, .alpha = 2.0,
         .batch = 256, .in = 1024, .out = 1024};
     o->backends = (1u << GPUCC_BACKEND_COUNT) - 1;
     o->plan = (gpucc_plan){.warmup = 2, .repeat = 10};

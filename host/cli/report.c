@@ -137,6 +137,13 @@ static void fit_device_name(const char *name, int width, char *out)
     snprintf(out, DEVICE_COLUMN_MAX + 1, "%.*s ...", (int)keep, name);
 }
 
+/* Whether a row's one value prints as its exact integer (i32 data): not
+ * an empty input's min or max, which is +inf or -inf. */
+static int integer_value(const cli_report *r, const gpucc_measurement *m)
+{
+    return r->job->integer_result && isfinite(m->value);
+}
+
 static void print_table(FILE *out, const cli_report *r)
 {
     int value = r->workload->single_value, impl = r->workload->has_impl;
@@ -172,7 +179,7 @@ static void print_table(FILE *out, const cli_report *r)
             snprintf(speedup, sizeof speedup, "-");
         else
             snprintf(speedup, sizeof speedup, "%.2fx", ratio);
-        if (value && r->job->integer_result)
+        if (value && integer_value(r, m))
             fprintf(out, "%24lld ", (long long)m->integer);
         else if (value)
             fprintf(out, "%24.17g ", m->value);
@@ -255,7 +262,7 @@ static void print_json(FILE *out, const cli_report *r)
             fputs(", \"verified\": false}", out);
             continue;
         }
-        if (r->workload->single_value && r->job->integer_result) {
+        if (r->workload->single_value && integer_value(r, m)) {
             fprintf(out, ", \"value\": %lld", (long long)m->integer);
         } else if (r->workload->single_value) {
             cli_json_number(out, "value", m->value);
@@ -323,7 +330,7 @@ static void print_csv(FILE *out, const cli_report *r)
             continue;
         }
         fprintf(out, ",ok,%s,", m->impl ? m->impl : "");
-        if (r->workload->single_value && r->job->integer_result)
+        if (r->workload->single_value && integer_value(r, m))
             fprintf(out, "%lld", (long long)m->integer);
         else if (r->workload->single_value)
             fprintf(out, "%.17g", m->value);

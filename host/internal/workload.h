@@ -33,7 +33,7 @@ typedef struct {
     unsigned variant;             /* index into the workload's variants */
     uint64_t size;                /* generated vector length */
     uint64_t seed;                /* generated inputs use seed, seed + 1, ... */
-    float alpha;
+    double alpha;                 /* as given; a workload computing in float rounds it */
     gpucc_dtype dtype;            /* --dtype: one of the workload's dtypes */
     size_t batch, in, out;        /* generated dense shape */
     int shape_given;              /* --batch, --in or --out was used */

@@ -54,11 +54,12 @@ static void scan_i32(const void *input, size_t begin, size_t end, void *part)
         scan_i32_products(x, t->y, begin, end, p);
         return;
     }
-    int64_t sum = 0, abs_sum = 0; /* exact for 2^32 elements at a time */
+    int64_t sum = 0;      /* exact for 2^32 elements at a time: |sum| <= 2^63 */
+    uint64_t abs_sum = 0; /* likewise, <= 2^63 */
     int32_t mn = INT32_MAX, mx = INT32_MIN;
     for (size_t i = begin; i < end; i++) {
         sum += x[i];
-        abs_sum += x[i] < 0 ? -(int64_t)x[i] : x[i];
+        abs_sum += x[i] < 0 ? (uint64_t)-(int64_t)x[i] : (uint64_t)x[i];
         mn = x[i] < mn ? x[i] : mn;
         mx = x[i] > mx ? x[i] : mx;
         if (((i - begin) & 0xffffffffu) == 0xffffffffu) { /* flush before 2^32 terms */

@@ -84,6 +84,23 @@ expect_stdout_contains "lies outside the 64-bit integer range"
 expect_exit 0 -- run dot --dtype=f16 "--input=$WORK/h.npy" "--input-y=$WORK/h.bin" "${FAST[@]}" --format=csv
 check "f16 dot of (1, 2, -0.5) with itself is 5.25" grep -q ',5.25,' "$OUT"
 
+# An empty i32 input: min and max are the identities (+inf, -inf), never an integer 0.
+write_npy "$WORK/empty-i.npy" '<i4' '(0,)'
+expect_exit 0 -- run reduce --dtype=i32 --op=min "--input=$WORK/empty-i.npy" "${FAST[@]}" --backend=serial --format=csv
+check "empty i32 min is inf" grep -q ',inf,' "$OUT"
+# The reference of an i32 or f64 min/max is printed exactly.
+expect_exit 0 -- run reduce --dtype=i32 --op=max "--input=$WORK/i.npy" "${FAST[@]}"
+expect_stdout_contains "reference: exact max 2147483647"
+# saxpy's alpha is used as given by f64 and i32 (not rounded to float first).
+# (With 16777217, float's neighbour of 2^24 + 1, saxpy overflows int32 and the rows fail, saying so.)
+expect_exit 1 -- run map --fn=saxpy --dtype=i32 --alpha=16777217 --size=100 "${FAST[@]}" --backend=serial
+expect_stdout_contains "alpha 16777217;"
+expect_stdout_contains "results outside int32, stored saturated"
+expect_exit 0 -- run map --fn=saxpy --dtype=f64 --alpha=0.1 --size=100 "${FAST[@]}"
+expect_stdout_contains "alpha 0.10000000000000001;"
+expect_exit 0 -- run map --fn=saxpy --alpha=0.1 --size=100 "${FAST[@]}"
+expect_stdout_contains "alpha 0.10000000149011612;"
+
 # ---- Files of another type, bad values, where --dtype does not apply ----
 expect_error 65 run reduce --dtype=f16 "--input=$WORK/d.npy" "${FAST[@]}"
 expect_stderr_contains "'<f8' is not float16 ('<f2')"

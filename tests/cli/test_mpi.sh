@@ -111,7 +111,7 @@ for workload in reduce dot map dense; do
     mpi 2 run "$workload" "$size" --dtype=f16 --backend=serial
     expect_status 64
     expect_stderr_one_line
-    expect_stderr_contains "under MPI, $workload splits f32 data only"
+    expect_stderr_contains "--dtype=f16: under mpirun, runs take f32 data only"
 done
 
 # One rank's bad option (the ranks given different arguments): every rank

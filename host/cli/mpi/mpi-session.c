@@ -133,6 +133,14 @@ int cli_mpi_run_command(int argc, char **argv, cli_run_parser parse)
             fprintf(stderr, "gpucc run: --split does not combine with mpirun (the ranks already split the run)\n");
         rc = GPUCC_EXIT_USAGE;
     }
+    /* The ranks exchange f32 arrays, tallies and partials: other data types
+     * run in one process (README, "Data types"). */
+    if (rc == -1 && options.params.dtype != GPUCC_F32) {
+        if (world.rank == 0)
+            fprintf(stderr, "gpucc run %s: --dtype=%s: under mpirun, runs take f32 data only\n",
+                    options.workload->name, gpucc_dtype_name(options.params.dtype));
+        rc = GPUCC_EXIT_USAGE;
+    }
     if (rc == -1 && !options.workload->processes && world.size > 1) {
         if (world.rank == 0)
             fprintf(stderr, "gpucc run %s: this workload does not run across MPI ranks (this run has %d)\n",

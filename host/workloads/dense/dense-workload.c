@@ -176,9 +176,6 @@ static gpucc_status prepare_share(const gpucci_workload_params *params, unsigned
                                   gpucci_job *job, void *tally)
 {
     (void)tally;
-    if (parts > 1 && params->dtype != GPUCC_F32)
-        return gpucci_fail(GPUCC_E_INVALID, "--dtype=%s: under MPI, dense splits f32 data only",
-                           gpucc_dtype_name(params->dtype));
     dense_job *d = calloc(1, sizeof *d);
     if (!d)
         return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate the dense job");

@@ -131,9 +131,6 @@ static void tally_add(void *into, const void *tally)
 static gpucc_status prepare_share(const gpucci_workload_params *params, unsigned part, unsigned parts,
                                   gpucci_job *job, void *tally)
 {
-    if (params->dtype != GPUCC_F32)
-        return gpucci_fail(GPUCC_E_INVALID, "--dtype=%s: under MPI, dot splits f32 data only",
-                           gpucc_dtype_name(params->dtype));
     dot_job *d = new_job(job);
     if (!d)
         return GPUCC_E_NOMEM;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "gpucc-map.h" /* gpucci_map_alpha_fits */
 #include "gpucc-ops.h" /* GPUCC_REDUCE_BLOCK */
 #include "job.h"
 #include "split-parts.h"
@@ -15,7 +16,7 @@
 typedef struct {
     gpucc_backend *backend;    /* of the measurement in progress */
     gpucc_map_fn fn;
-    float alpha;
+    double alpha;              /* saxpy's: as given for f64 and i32, rounded to float for the types computed in float */
     gpucci_typed_array x, y;   /* y: saxpy's addend, else empty; the whole vectors, or this process's share */
     size_t first, end;         /* x and y hold elements [first, end) of the job's n */
     void *out;                 /* of the measurement in progress: x.count elements of x.dtype */
@@ -45,7 +46,7 @@ static map_job *new_job(const gpucci_workload_params *params, gpucci_job *job)
     }
     job->data = m;
     m->fn = (gpucc_map_fn)params->variant;
-    m->alpha = params->alpha;
+    m->alpha = params->dtype == GPUCC_F64 || params->dtype == GPUCC_I32 ? params->alpha : (float)params->alpha;
     return m;
 }
 
@@ -82,7 +83,7 @@ static void describe(gpucci_job *job, const map_job *m)
     int len = snprintf(job->title, sizeof job->title, "map %s over %zu %s (%.1f MB moved per call, %s)", name, job->n,
                        gpucc_dtype_long_name(dtype), job->bytes * 1e-6, job->source);
     if (saxpy && len > 0 && (size_t)len < sizeof job->title)
-        snprintf(job->title + len, sizeof job->title - len, ", alpha %g", m->alpha);
+        snprintf(job->title + len, sizeof job->title - len, ", alpha %.17g", m->alpha);
     describe_reference(job, m);
     snprintf(job->what, sizeof job->what, "%s", name);
     gpucci_fact_text(job, 0, "fn", name);
@@ -105,8 +106,7 @@ static const char *check_options(const gpucci_workload_params *p)
         snprintf(why, sizeof why, "--fn=%s is not defined for --dtype=%s", fn_name(fn), gpucc_dtype_name(p->dtype));
         return why;
     }
-    if (p->dtype == GPUCC_I32 && fn == GPUCC_MAP_SAXPY &&
-        !(p->alpha == nearbyintf(p->alpha) && p->alpha >= -0x1p31f && p->alpha < 0x1p31f))
+    if (p->dtype == GPUCC_I32 && fn == GPUCC_MAP_SAXPY && !gpucci_map_alpha_fits(GPUCC_I32, p->alpha))
         return "--alpha must be an integer of int32's range for --dtype=i32";
     return NULL;
 }
@@ -140,9 +140,6 @@ static gpucc_status prepare_share(const gpucci_workload_params *params, unsigned
                                   gpucci_job *job, void *tally)
 {
     (void)tally;
-    if (params->dtype != GPUCC_F32)
-        return gpucci_fail(GPUCC_E_INVALID, "--dtype=%s: under MPI, map splits f32 data only",
-                           gpucc_dtype_name(params->dtype));
     map_job *m = new_job(params, job);
     if (!m)
         return GPUCC_E_NOMEM;

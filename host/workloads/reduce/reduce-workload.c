@@ -34,7 +34,7 @@ static void describe_reference(gpucci_job *job, const reduce_job *r)
     const char *name = op_name(r->op);
     gpucc_dtype dtype = r->x.dtype;
     if (r->op != GPUCC_REDUCE_SUM)
-        snprintf(job->reference, sizeof job->reference, "reference: exact %s %.9g", name, exact_value(r));
+        snprintf(job->reference, sizeof job->reference, "reference: exact %s %.17g", name, exact_value(r));
     else if (dtype == GPUCC_I32 && r->ref.integer_overflow)
         snprintf(job->reference, sizeof job->reference,
                  "reference: the exact sum (about %.17g) lies outside the 64-bit integer range", r->ref.sum);
@@ -118,9 +118,6 @@ static void tally_add(void *into, const void *tally)
 static gpucc_status prepare_share(const gpucci_workload_params *params, unsigned part, unsigned parts,
                                   gpucci_job *job, void *tally)
 {
-    if (params->dtype != GPUCC_F32)
-        return gpucci_fail(GPUCC_E_INVALID, "--dtype=%s: under MPI, reduce splits f32 data only",
-                           gpucc_dtype_name(params->dtype));
     reduce_job *r = new_job(params, job);
     if (!r)
         return GPUCC_E_NOMEM;
