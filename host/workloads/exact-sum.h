@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "gpucc.h"
+#include "half.h"
 
 /* 640 bits, least significant limb first: room for the sum of 2^40
  * products of two floats, each below 2^(48 + 506) in units of the smallest
@@ -50,14 +51,11 @@ static inline uint32_t gpucci_float_bits_f32(const void *x, size_t i)
 }
 static inline uint32_t gpucci_float_bits_bf16(const void *x, size_t i)
 {
-    return (uint32_t)((const uint16_t *)x)[i] << 16;
+    return gpucci_bits_of_float(gpucci_bf16_widen(((const uint16_t *)x)[i]));
 }
 static inline uint32_t gpucci_float_bits_f16(const void *x, size_t i)
 {
-    float f = gpucc_f16_to_float(((const uint16_t *)x)[i]);
-    uint32_t u;
-    memcpy(&u, &f, sizeof u);
-    return u;
+    return gpucci_bits_of_float(gpucci_f16_widen(((const uint16_t *)x)[i]));
 }
 
 /* w += v * 2^shift. Requires shift + 64 <= 32 * GPUCCI_WIDE_LIMBS and that

@@ -58,7 +58,7 @@ DOUBLE_ELEMENTS(DEFINE_BLOCK_DOT)
         }                                                                               \
         return block_dot_float(wx, wy, len);                                            \
     }
-#define WIDEN_F16_BITS(x, i) gpucci_f16_bits_to_float(((const uint16_t *)(x))[i])
+#define WIDEN_F16_BITS(x, i) gpucci_f16_widen(((const uint16_t *)(x))[i])
 DEFINE_HALF_BLOCK_DOT(gpucci_f16, WIDEN_F16_BITS)
 DEFINE_HALF_BLOCK_DOT(gpucci_bf16, gpucci_widen_bf16)
 
