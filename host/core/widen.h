@@ -28,4 +28,17 @@ typedef uint16_t gpucci_f16;
 static inline double gpucci_widen_f16(const gpucci_f16 *x, size_t i) { return gpucci_f16_widen(x[i]); }
 #endif
 
+/* Element i of data of any dtype, widened exactly to double (for
+ * verification and messages; the hot loops use the typed reads above). */
+static inline double gpucci_widen(gpucc_dtype dtype, const void *data, size_t i)
+{
+    switch (dtype) {
+    case GPUCC_F64: return ((const double *)data)[i];
+    case GPUCC_F16: return gpucci_f16_widen(((const uint16_t *)data)[i]);
+    case GPUCC_BF16: return gpucci_bf16_widen(((const uint16_t *)data)[i]);
+    case GPUCC_I32: return ((const int32_t *)data)[i];
+    default: return ((const float *)data)[i];
+    }
+}
+
 #endif

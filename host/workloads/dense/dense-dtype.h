@@ -1,6 +1,6 @@
 /* Internal to the dense workload: the data types a dense layer stores
  * (gpucc_dense_typed), checked in one place (dense-verify.c) for the entry
- * point, the verification and the descriptor, and their elements read. */
+ * point, the verification and the descriptor. */
 #ifndef GPUCC_DENSE_DTYPE_H
 #define GPUCC_DENSE_DTYPE_H
 
@@ -13,8 +13,5 @@
  * a value out of range and GPUCC_E_UNSUPPORTED for another type (f64, i32),
  * with a reason that starts with `caller`. */
 gpucc_status gpucci_dense_dtype_check(gpucc_dtype dtype, const char *caller);
-
-/* Element i of an array of dtype (f32, f16 or bf16) as a double, exactly. */
-double gpucci_dense_element(gpucc_dtype dtype, const void *a, size_t i);
 
 #endif

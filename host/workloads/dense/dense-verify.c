@@ -46,6 +46,7 @@
 #include "dense-dtype.h"
 #include "error.h"
 #include "pool.h"
+#include "widen.h"
 
 #include <float.h>
 #include <math.h>
@@ -163,20 +164,11 @@ static output_rounding rounding_of(gpucc_dtype dtype)
     }
 }
 
-double gpucci_dense_element(gpucc_dtype dtype, const void *a, size_t i)
-{
-    switch (dtype) {
-    case GPUCC_F16: return gpucc_f16_to_float(((const uint16_t *)a)[i]);
-    case GPUCC_BF16: return gpucc_bf16_to_float(((const uint16_t *)a)[i]);
-    default: return ((const float *)a)[i];
-    }
-}
-
 /* dst[j] = element first + j of src as a float, for j < n. */
 static void widen(gpucc_dtype dtype, const void *src, size_t first, float *dst, size_t n)
 {
     for (size_t j = 0; j < n; j++)
-        dst[j] = (float)gpucci_dense_element(dtype, src, first + j);
+        dst[j] = (float)gpucci_widen(dtype, src, first + j);
 }
 
 typedef struct {
@@ -263,7 +255,7 @@ static void verify_rows(void *ctx, unsigned index, unsigned count)
             for (size_t o = o0; o < o1; o++) {
                 double sum, abs_sum;
                 dot_double(xr, wb + (o - o0) * in, in, &sum, &abs_sum);
-                double bo = gpucci_dense_element(dtype, job->b, o);
+                double bo = gpucci_widen(dtype, job->b, o);
                 double z = sum + bo, a = abs_sum + fabs(bo);
                 double expected = activate_double(shape->act, z);
                 double bound = u2in * a + FLT_MIN;
@@ -271,7 +263,7 @@ static void verify_rows(void *ctx, unsigned index, unsigned count)
                     bound += act_ulps * float_ulp(expected);
                 if (typed && !isnan(expected) && !isinf(expected))
                     bound = bound * (1.0 + rounding.rel) + rounding.rel * fabs(expected) + rounding.subnormal;
-                double got = gpucci_dense_element(dtype, job->y, r * out + o);
+                double got = gpucci_widen(dtype, job->y, r * out + o);
 
                 double ratio;
                 if (isnan(expected) || isnan(got))

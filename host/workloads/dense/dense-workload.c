@@ -12,6 +12,7 @@
 #include "job.h"
 #include "split-parts.h"
 #include "pool.h"
+#include "widen.h"
 
 typedef struct {
     gpucc_backend *backend; /* of the measurement in progress */
@@ -260,7 +261,7 @@ static int dense_check(void *ctx, double value, double *error, char *reason, siz
         return 1;
     snprintf(reason, reason_size, "%zu outputs beyond the error bound; first Y[%zu][%zu] = %.9g", check.bad,
              d->first_row + check.first_bad / d->shape.out, check.first_bad % d->shape.out,
-             gpucci_dense_element(d->dtype, d->y, check.first_bad));
+             gpucci_widen(d->dtype, d->y, check.first_bad));
     return 0;
 }
 

@@ -56,6 +56,7 @@
 #include "error.h"
 #include "gpucc-map.h"
 #include "pool.h"
+#include "widen.h"
 
 /* The reference of f64 must be more precise than double. */
 _Static_assert(LDBL_MANT_DIG > DBL_MANT_DIG, "the f64 reference needs a long double wider than double");
@@ -216,16 +217,6 @@ typedef struct {
     part_result *parts; /* one per worker */
 } verify_job;
 
-/* Element i of f32, f16 or bf16 data, as a float (exact). */
-static float float_element(gpucc_dtype dtype, const void *data, size_t i)
-{
-    switch (dtype) {
-    case GPUCC_F16: return gpucc_f16_to_float(((const uint16_t *)data)[i]);
-    case GPUCC_BF16: return gpucc_bf16_to_float(((const uint16_t *)data)[i]);
-    default: return ((const float *)data)[i];
-    }
-}
-
 /* The error of output i (ulps of its type; i32: units); *overflow set when
  * i32's exact result lies outside int32. */
 static double element_error(const verify_job *job, size_t i, int *overflow)
@@ -245,10 +236,10 @@ static double element_error(const verify_job *job, size_t i, int *overflow)
         return *overflow ? INFINITY : fabs((double)out[i] - (double)exact);
     }
     default: {
-        double xi = float_element(job->dtype, job->x, i), yi = job->y ? float_element(job->dtype, job->y, i) : 0;
+        double xi = (float)gpucci_widen(job->dtype, job->x, i), yi = job->y ? (float)gpucci_widen(job->dtype, job->y, i) : 0;
         double alpha = (float)job->alpha; /* what the types computed in float use */
         return ulp_error(f, job->fn, reference(job->fn, xi, yi, alpha), fabs(alpha * xi) + fabs(yi),
-                         float_element(job->dtype, job->out, i), FLT_MIN);
+                         (float)gpucci_widen(job->dtype, job->out, i), FLT_MIN);
     }
     }
 }

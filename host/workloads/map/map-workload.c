@@ -12,6 +12,7 @@
 #include "gpucc-ops.h" /* GPUCC_REDUCE_BLOCK */
 #include "job.h"
 #include "split-parts.h"
+#include "widen.h"
 
 typedef struct {
     gpucc_backend *backend;    /* of the measurement in progress */
@@ -182,19 +183,6 @@ static gpucc_status map_call(void *ctx, gpucc_call_info *info, double *value)
     return gpucc_map_typed(m->backend, m->fn, m->x.dtype, m->alpha, m->x.data, m->y.data, m->out, m->x.count, info);
 }
 
-/* Element i of data (of dtype) as a double, for messages: exact for every
- * type. */
-static double element_value(gpucc_dtype dtype, const void *data, size_t i)
-{
-    switch (dtype) {
-    case GPUCC_F64: return ((const double *)data)[i];
-    case GPUCC_F16: return gpucc_f16_to_float(((const uint16_t *)data)[i]);
-    case GPUCC_BF16: return gpucc_bf16_to_float(((const uint16_t *)data)[i]);
-    case GPUCC_I32: return ((const int32_t *)data)[i];
-    default: return ((const float *)data)[i];
-    }
-}
-
 static int map_check(void *ctx, double value, double *error, char *reason, size_t reason_size)
 {
     const map_job *m = ctx;
@@ -211,7 +199,7 @@ static int map_check(void *ctx, double value, double *error, char *reason, size_
     if (check.bad == 0)
         return 1;
     size_t i = check.first_bad;
-    double x = element_value(dtype, m->x.data, i), out = element_value(dtype, m->out, i);
+    double x = gpucci_widen(dtype, m->x.data, i), out = gpucci_widen(dtype, m->out, i);
     char overflow[96] = "";
     if (check.overflow > 0)
         snprintf(overflow, sizeof overflow, " (%zu of them results outside int32, stored saturated)", check.overflow);
