@@ -314,7 +314,7 @@ static void csv_optional(FILE *out, double value)
 static void print_csv(FILE *out, const cli_report *r)
 {
     fprintf(out, "workload,what,n,source,backend,device,status,impl,value,time_ms_median,time_ms_min,time_ms_max,"
-                 "kernel_ms_median,transfer_ms_median,%s,speedup_vs_serial,error,verified,energy_j,%s\n",
+                 "kernel_ms_median,transfer_ms_median,%s,speedup_vs_serial,error,verified,energy_j,%s,dtype\n",
             in_flops(r) ? "gflops" : "gbps", in_flops(r) ? "gflop_per_joule" : "gb_per_joule");
     for (size_t i = 0; i < r->row_count; i++) {
         const cli_row *row = &r->rows[i];
@@ -326,7 +326,7 @@ static void print_csv(FILE *out, const cli_report *r)
         fprintf(out, ",%s,", gpucc_backend_kind_name(row->backend));
         cli_csv_field(out, row->device);
         if (row->status != GPUCC_ROW_OK) {
-            fprintf(out, ",%s,,,,,,,,,,,false,,\n", row_status_names[row->status]);
+            fprintf(out, ",%s,,,,,,,,,,,false,,,%s\n", row_status_names[row->status], gpucc_dtype_name(r->dtype));
             continue;
         }
         fprintf(out, ",ok,%s,", m->impl ? m->impl : "");
@@ -341,7 +341,7 @@ static void print_csv(FILE *out, const cli_report *r)
         fprintf(out, ",%.3e,%s", m->error, m->verified ? "true" : "false");
         csv_optional(out, energy_of(r, row));
         csv_optional(out, per_joule(r, row));
-        fputc('\n', out);
+        fprintf(out, ",%s\n", gpucc_dtype_name(r->dtype));
     }
 }
 

@@ -38,6 +38,7 @@ enum { CLI_MAX_ROWS = GPUCC_BACKEND_COUNT - 1 + CLI_MAX_DEVICES + 1 };
 typedef struct cli_report {
     const gpucci_workload *workload;
     const gpucci_job *job;     /* what ran: its title, facts and work per call */
+    gpucc_dtype dtype;         /* of its data (--dtype) */
     gpucc_plan plan;
     gpucci_energy energy;      /* the host's energy counters, or why there are none */
     cli_row rows[CLI_MAX_ROWS];

@@ -292,6 +292,7 @@ int cli_run(const cli_run_options *o)
     memset(&report, 0, sizeof report);
     report.workload = o->workload;
     report.job = &job;
+    report.dtype = o->params.dtype;
     report.plan = o->plan;
     gpucci_energy_open(&report.energy);
     /* --output is created first: a path that cannot be created stops the

@@ -327,7 +327,7 @@ expect_exit 0 -- run reduce --size=1e5 "${FAST[@]}" --format=csv
 expect_stdout_lines '.' 4
 expect_stdout_lines '^workload,what,n,source,backend,' 1
 for b in "${BACKENDS[@]}"; do
-    expect_stdout_lines "^reduce,sum,100000,generated:seed=1,$b,.*,ok,.*,true,[^,]*,[^,]*\$" 1
+    expect_stdout_lines "^reduce,sum,100000,generated:seed=1,$b,.*,ok,.*,true,[^,]*,[^,]*,f32\$" 1
 done
 
 expect_exit 0 -- run reduce --size=1e5 "${FAST[@]}"
@@ -483,8 +483,8 @@ GPUCC_POWERCAP_ROOT=$WORK/powercap expect_exit 0 -- run dense --batch=2 --in=8 -
 expect_stdout_contains "energy: the host CPU packages' (RAPL: package-0), per timed call: J/call and GFLOP/J"
 expect_stdout_lines '^backend .* J/call +GFLOP/J +check$' 1
 GPUCC_POWERCAP_ROOT=$WORK/powercap expect_exit 0 -- run map --size=1e3 "${FAST[@]}" --backend=serial --format=csv
-expect_stdout_lines ',energy_j,gb_per_joule$' 1
-expect_stdout_lines '^map,square,.*,true,,$' 1 # a timed window under 100 ms is not metered
+expect_stdout_lines ',energy_j,gb_per_joule,dtype$' 1
+expect_stdout_lines '^map,square,.*,true,,,f32$' 1 # a timed window under 100 ms is not metered
 
 # ---- dot ----
 

@@ -66,6 +66,7 @@ printf '\x00\x3c\x00\x40\x00\xb8' >"$WORK/h.bin"
 
 expect_exit 0 -- run reduce --dtype=f16 "--input=$WORK/h.npy" "${FAST[@]}" --format=csv
 check "f16 .npy sums to 2.5" grep -q ',2.5,' "$OUT"
+check "the CSV's last column is the dtype" grep -q ',f16$' "$OUT"
 expect_exit 0 -- run reduce --dtype=f16 "--input=$WORK/h.bin" "${FAST[@]}" --format=csv
 check "raw f16 sums to 2.5" grep -q ',2.5,' "$OUT"
 expect_exit 0 -- run reduce --dtype=bf16 "--input=$WORK/b.npy" --op=min "${FAST[@]}" --format=csv
