@@ -5,7 +5,8 @@
 # reduction kernel shapes, several work-group sizes, the fp64 and the fp32
 # (float-float) reductions, zero-copy, copied and chunked inputs, every map
 # function, the dense kernels (own tiles and CLBlast's bias + activation
-# pass). A case fails if gpucc fails or if Oclgrind reports anything.
+# pass), and every data type's kernels. A case fails if gpucc fails or if
+# Oclgrind reports anything.
 #
 # Run locally (the same as CI): scripts/ci/oclgrind.sh
 # CI_BUILD_DIR (default build) is the Release build it uses (built if needed).
@@ -127,6 +128,21 @@ for shape in "--batch=3 --in=5 --out=7" "--batch=5 --in=37 --out=13" "--batch=1 
 done
 for act in none relu sigmoid tanh; do
     check full dense --batch=3 --in=5 --out=7 --impl=clblast --act=$act --cl-copy
+done
+
+# Data types: each type's program (gpucc-elements.h) for the reductions in
+# both shapes, the dot product, the map and the 16-bit dense kernels (one
+# untimed call builds the program, then the checked one).
+for dtype in f64 f16 bf16 i32; do
+    for shape in cpu gpu; do
+        check full reduce --dtype=$dtype --cl-shape=$shape --size=4097 --cl-copy
+        check full dot --dtype=$dtype --cl-shape=$shape --size=4097 --cl-copy
+    done
+    check full map --dtype=$dtype --fn=square --size=1001 --cl-copy
+done
+check full map --dtype=f16 --fn=sigmoid --size=1001 --cl-copy
+for dtype in f16 bf16; do
+    check races dense --dtype=$dtype --batch=5 --in=37 --out=13 --act=sigmoid --cl-copy
 done
 
 ci_summary oclgrind
