@@ -102,8 +102,8 @@ static inline int32_t store_i32(int64_t v)
 #include <immintrin.h>
 /* The same for f16 where the build has F16C: 8 elements widened (vcvtph2ps)
  * and 8 results rounded to nearest even (vcvtps2ph) per instruction, the
- * values of half.h's conversions; GCC 12 vectorises neither conversion by
- * itself, and the branch-free ones left the f16 map compute-bound. */
+ * values of half.h's conversions, whose portable, branch-free forms take
+ * several instructions an element and left the f16 map compute-bound. */
 #define LINE_F16(line, LINE, x, y, i, alpha, LOAD, STORE, FN)                                                 \
     for (int k = 0; k < LINE; k += 8) {                                                                       \
         float xs_[8], ys_[8], rs_[8];                                                                         \
