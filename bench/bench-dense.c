@@ -1,26 +1,35 @@
 /*
  * bench-dense: the dense layer Y = act(X W^T + b) on each backend against
- * OpenBLAS's SGEMM, measured in the same process and interleaved round by
- * round, so that drift on a shared machine hits all alike.
+ * the host's FP32 FMA peak (gpucc_peak_fma, the ceiling `gpucc peak`
+ * measures), with OpenBLAS's SGEMM as a peer, measured in the same process
+ * and interleaved round by round, so that drift on a shared machine hits
+ * all alike.
  *
  *   bench-dense [--batch=N] [--in=N] [--out=N] [--act=none|relu|sigmoid|tanh]
- *               [--rounds=N] [--threads=N]
+ *               [--dtype=f32|f16|bf16] [--rounds=N] [--threads=N]
  *
- * Defaults: 256 x 1024 x 1024, relu, 15 rounds, threads = online CPUs.
- * Rows: serial, pthreads with 1 thread and with --threads threads, OpenCL
- * with gpucc's kernel and with CLBlast (where the backend opens and
- * supports dense), and, when built with OpenBLAS (GPUCC_HAVE_OPENBLAS),
- * cblas_sgemm(RowMajor, NoTrans, Trans) with 1 and with --threads threads:
- * the yardsticks. OpenBLAS computes X W^T only; its bias and activation are
- * applied afterwards, untimed, so that its result is verified like the
- * others. Single-threaded rows are compared with OpenBLAS on 1 thread, the
- * rest with OpenBLAS on --threads threads; the issue's goal is pthreads on
- * all threads at >= 50% of OpenBLAS.
+ * Defaults: 256 x 1024 x 1024, relu, f32, 15 rounds, threads = online CPUs.
+ * Rows: the FMA peak on 1 thread and on --threads threads (the yardsticks),
+ * serial, pthreads with 1 thread and with --threads threads, OpenCL with
+ * gpucc's kernel (end to end, and its kernel time alone) and with CLBlast
+ * (f32 only), where the backend opens and supports dense, and, for f32 when
+ * built with OpenBLAS (GPUCC_HAVE_OPENBLAS), cblas_sgemm(RowMajor, NoTrans,
+ * Trans) with 1 and with --threads threads, as peers. OpenBLAS computes
+ * X W^T only; its bias and activation are applied afterwards, untimed, so
+ * that its result is verified like the others. Single-threaded rows are
+ * compared with the peak on 1 thread, the rest with the peak on --threads
+ * threads; issue 10's goals (f32): pthreads on all threads >= 70% of it,
+ * OpenCL's kernel >= 50%.
+ *
+ * --dtype=f16|bf16 stores X, W, b and Y in the type (gpucc_dense_typed; the
+ * generator's f32 values rounded to the type), to compare with an f32 run:
+ * the arithmetic is f32's either way.
  *
  * GFLOP/s counts 2 * batch * in * out per call; times are gpucc_dense's
- * total_ms (wall clock of the call, packing included). Prints the median
- * GFLOP/s with the min-max over the rounds. Every call's output is checked
- * with gpucc_dense_verify; a wrong result makes the program exit 1.
+ * total_ms (wall clock of the call, packing included), kernel_ms for the
+ * kernel-only row. Prints the median GFLOP/s with the min-max over the
+ * rounds. Every call's output is checked with gpucc_dense_verify_typed; a
+ * wrong result makes the program exit 1.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,12 +45,15 @@
 #endif
 
 typedef enum {
+    ROW_PEAK_1,
+    ROW_PEAK_ALL,
     ROW_BLAS_1,
     ROW_BLAS_ALL,
     ROW_SERIAL,
     ROW_PTHREADS_1,
     ROW_PTHREADS_ALL,
     ROW_OPENCL_KERNEL,
+    ROW_OPENCL_KERNEL_ONLY,
     ROW_OPENCL_CLBLAST,
     ROW_COUNT
 } row_id;
@@ -49,7 +61,7 @@ typedef enum {
 /* What bench-dense keeps per row besides bench-util's bench_row. */
 typedef struct {
     char name[48];
-    gpucc_backend *backend; /* NULL for OpenBLAS rows */
+    gpucc_backend *backend; /* NULL for the peak, OpenBLAS and kernel-only rows */
     double worst_ratio;     /* worst gpucc_dense_check.max_ratio over all calls */
     const char *impl;       /* info.impl of the last call */
 } row_info;
@@ -68,16 +80,18 @@ static int parse_flag(const char *arg, const char *name, uint64_t min, uint64_t 
 static void usage_exit(const char *arg)
 {
     fprintf(stderr, "bench-dense: unknown argument '%s'\nusage: bench-dense [--batch=N] [--in=N] [--out=N] "
-                    "[--act=none|relu|sigmoid|tanh] [--rounds=N] [--threads=N]\n", arg);
+                    "[--act=none|relu|sigmoid|tanh] [--dtype=f32|f16|bf16] [--rounds=N] [--threads=N]\n",
+            arg);
     exit(64);
 }
 
-static void print_context(const gpucc_dense_shape *shape, unsigned rounds, unsigned threads, const row_info *info)
+static void print_context(const gpucc_dense_shape *shape, gpucc_dtype dtype, unsigned rounds, unsigned threads,
+                          const row_info *info)
 {
     char date[64];
     bench_date(date, sizeof date);
-    printf("bench-dense: batch=%zu in=%zu out=%zu act=%s (%.3f GFLOP per call) rounds=%u threads=%u, %s\n",
-           shape->batch, shape->in, shape->out, gpucc_activation_name(shape->act),
+    printf("bench-dense: batch=%zu in=%zu out=%zu act=%s dtype=%s (%.3f GFLOP per call) rounds=%u threads=%u, %s\n",
+           shape->batch, shape->in, shape->out, gpucc_activation_name(shape->act), gpucc_dtype_name(dtype),
            2.0 * shape->batch * shape->in * shape->out * 1e-9, rounds, threads, date);
     gpucc_backend *backends[GPUCC_BACKEND_COUNT] = {NULL};
     bench_print_machine(backends); /* the machine line; the rows' devices follow */
@@ -108,16 +122,17 @@ _Static_assert(CALLS == 2, "main allocates one output per call");
 
 typedef struct {
     gpucc_dense_shape shape;
-    const float *x, *w, *b;
-    float *y[CALLS]; /* one output per call, all verified */
+    gpucc_dtype dtype;
+    const void *x, *w, *b;
+    void *y[CALLS]; /* one output per call, all verified */
     double flops;
 } bench_data;
 
 /* Verifies y; returns 0 when correct, else prints why and returns 1. */
-static int verify(row_info *info, const bench_data *d, const float *y)
+static int verify(row_info *info, const bench_data *d, const void *y)
 {
     gpucc_dense_check check;
-    gpucc_status st = gpucc_dense_verify(&d->shape, d->x, d->w, d->b, y, 0, &check);
+    gpucc_status st = gpucc_dense_verify_typed(&d->shape, d->dtype, d->x, d->w, d->b, y, 0, &check);
     if (st != GPUCC_OK) {
         fprintf(stderr, "bench-dense: %s: gpucc_dense_verify: %s\n", info->name, gpucc_last_error());
         return 1;
@@ -135,16 +150,17 @@ static int verify(row_info *info, const bench_data *d, const float *y)
 /* The CALLS calls of a backend row in one round, back to back (so that
  * every row's timed call finds its threads awake and its caches warm), then
  * the verification of every output. Returns 0 on success, 1 on failure;
- * *gflops is the timed call's rate. A backend that does not support dense
- * (GPUCC_E_UNSUPPORTED on its first call) is dropped with a note, not
- * counted as a failure. */
-static int run_backend(dense_row r, const bench_data *d, int first_call, double *gflops)
+ * *gflops is the timed call's rate end to end, *kernel_gflops by its kernel
+ * time. A backend that does not support dense (GPUCC_E_UNSUPPORTED on its
+ * first call) is dropped with a note, not counted as a failure. */
+static int run_backend(dense_row r, const bench_data *d, int first_call, double *gflops, double *kernel_gflops)
 {
-    size_t n = d->shape.batch * d->shape.out;
+    size_t bytes = d->shape.batch * d->shape.out * gpucc_dtype_size(d->dtype);
     for (int c = 0; c < CALLS; c++) {
         gpucc_call_info info;
-        memset(d->y[c], 0xff, n * sizeof(float)); /* NaN: unwritten outputs fail verification */
-        gpucc_status st = gpucc_dense(r.info->backend, &d->shape, d->x, d->w, d->b, d->y[c], &info);
+        memset(d->y[c], 0xff, bytes); /* NaN in every type: unwritten outputs fail verification */
+        gpucc_status st =
+            gpucc_dense_typed(r.info->backend, &d->shape, d->dtype, d->x, d->w, d->b, d->y[c], &info);
         if (st == GPUCC_E_UNSUPPORTED && first_call) {
             fprintf(stderr, "bench-dense: %s: dense not supported (%s): row dropped\n", r.info->name,
                     gpucc_last_error());
@@ -158,6 +174,7 @@ static int run_backend(dense_row r, const bench_data *d, int first_call, double 
         }
         r.info->impl = info.impl;
         *gflops = d->flops / (info.timing.total_ms * 1e6);
+        *kernel_gflops = d->flops / (info.timing.kernel_ms * 1e6);
     }
     int failed = 0;
     for (int c = 0; c < CALLS; c++)
@@ -176,7 +193,7 @@ static int run_openblas(row_info *info, const bench_data *d, int threads, double
     for (int c = 0; c < CALLS; c++) {
         double start = gpucci_now_ms();
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)s->batch, (int)s->out, (int)s->in, 1.0f, d->x,
-                    (int)s->in, d->w, (int)s->in, 0.0f, d->y[c], (int)s->out);
+                    (int)s->in, d->w, (int)s->in, 0.0f, (float *)d->y[c], (int)s->out);
         double ms = gpucci_now_ms() - start;
         *gflops = d->flops / (ms * 1e6);
     }
@@ -184,19 +201,31 @@ static int run_openblas(row_info *info, const bench_data *d, int threads, double
     int failed = 0;
     for (int c = 0; c < CALLS; c++) {
         float *y = d->y[c];
+        const float *b = d->b;
         for (size_t r = 0; r < s->batch; r++)
             for (size_t o = 0; o < s->out; o++)
-                y[r * s->out + o] = gpucci_activate((int)s->act, y[r * s->out + o] + d->b[o]);
+                y[r * s->out + o] = gpucci_activate((int)s->act, y[r * s->out + o] + b[o]);
         failed |= verify(info, d, y);
     }
     return failed;
 }
 #endif
 
+/* Rounds the n floats at a to dtype in place (f16 or bf16: a then holds n
+ * 16-bit elements; f32: unchanged). In increasing order, each element is
+ * read before any narrower one is written over it. */
+static void narrow_in_place(gpucc_dtype dtype, float *a, size_t n)
+{
+    uint16_t *h = (uint16_t *)a;
+    for (size_t i = 0; i < n && dtype != GPUCC_F32; i++)
+        h[i] = dtype == GPUCC_F16 ? gpucc_float_to_f16(a[i]) : gpucc_float_to_bf16(a[i]);
+}
+
 int main(int argc, char **argv)
 {
     uint64_t batch = 256, in = 1024, out = 1024, rounds = 15, threads = gpucc_cpu_count();
     gpucc_activation act = GPUCC_ACT_RELU;
+    gpucc_dtype dtype = GPUCC_F32;
     for (int i = 1; i < argc; i++) {
         if (parse_flag(argv[i], "--batch", 1, UINT64_C(1) << 31, &batch) ||
             parse_flag(argv[i], "--in", 1, UINT64_C(1) << 31, &in) ||
@@ -205,6 +234,9 @@ int main(int argc, char **argv)
             continue;
         if (strncmp(argv[i], "--act=", 6) == 0 && gpucc_activation_parse(argv[i] + 6, &act) == GPUCC_OK)
             continue;
+        if (strncmp(argv[i], "--dtype=", 8) == 0 && gpucc_dtype_parse(argv[i] + 8, &dtype) == GPUCC_OK &&
+            (dtype == GPUCC_F32 || dtype == GPUCC_F16 || dtype == GPUCC_BF16))
+            continue;
         usage_exit(argv[i]);
     }
     gpucc_dense_shape shape = {(size_t)batch, (size_t)in, (size_t)out, act};
@@ -212,9 +244,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench-dense: %s\n", gpucc_last_error());
         return 64;
     }
+    int f32 = dtype == GPUCC_F32; /* OpenBLAS and CLBlast rows: f32 only */
 #ifdef GPUCC_HAVE_OPENBLAS
     /* cblas takes int dimensions. */
-    if (batch > INT32_MAX || in > INT32_MAX || out > INT32_MAX) {
+    if (f32 && (batch > INT32_MAX || in > INT32_MAX || out > INT32_MAX)) {
         fprintf(stderr, "bench-dense: shape too large for the OpenBLAS reference (int dimensions)\n");
         return 64;
     }
@@ -227,29 +260,37 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench-dense: %s\n", gpucc_last_error());
         return 1;
     }
-    bench_data d = {shape, x, w, b, {y0, y1}, 2.0 * shape.batch * shape.in * shape.out};
+    narrow_in_place(dtype, x, shape.batch * shape.in);
+    narrow_in_place(dtype, w, shape.out * shape.in);
+    narrow_in_place(dtype, b, shape.out);
+    bench_data d = {shape, dtype, x, w, b, {y0, y1}, 2.0 * shape.batch * shape.in * shape.out};
 
     bench_row rows[ROW_COUNT];
     row_info info[ROW_COUNT];
     memset(rows, 0, sizeof rows);
     memset(info, 0, sizeof info);
+    snprintf(info[ROW_PEAK_1].name, sizeof info[0].name, "FMA peak, 1 thread");
+    snprintf(info[ROW_PEAK_ALL].name, sizeof info[0].name, "FMA peak, %u threads", (unsigned)threads);
     snprintf(info[ROW_BLAS_1].name, sizeof info[0].name, "openblas, 1 thread");
     snprintf(info[ROW_BLAS_ALL].name, sizeof info[0].name, "openblas, %u threads", (unsigned)threads);
     snprintf(info[ROW_SERIAL].name, sizeof info[0].name, "serial");
     snprintf(info[ROW_PTHREADS_1].name, sizeof info[0].name, "pthreads, 1 thread");
     snprintf(info[ROW_PTHREADS_ALL].name, sizeof info[0].name, "pthreads, %u threads", (unsigned)threads);
     snprintf(info[ROW_OPENCL_KERNEL].name, sizeof info[0].name, "opencl, kernel");
+    snprintf(info[ROW_OPENCL_KERNEL_ONLY].name, sizeof info[0].name, "opencl, kernel, kernel time");
     snprintf(info[ROW_OPENCL_CLBLAST].name, sizeof info[0].name, "opencl, clblast");
     for (int r = 0; r < ROW_COUNT; r++) {
         rows[r].name = info[r].name;
-        rows[r].yardstick = -1;
+        rows[r].yardstick = r == ROW_SERIAL || r == ROW_PTHREADS_1 || r == ROW_BLAS_1 ? ROW_PEAK_1 : ROW_PEAK_ALL;
+    }
+    rows[ROW_PEAK_1].yardstick = rows[ROW_PEAK_ALL].yardstick = -1;
+    rows[ROW_PEAK_1].active = rows[ROW_PEAK_ALL].active = 1;
+    if (f32) {
+        rows[ROW_PTHREADS_ALL].goal = 0.70;
+        rows[ROW_OPENCL_KERNEL].goal = 0.50;
     }
 #ifdef GPUCC_HAVE_OPENBLAS
-    rows[ROW_BLAS_1].active = rows[ROW_BLAS_ALL].active = 1;
-    rows[ROW_SERIAL].yardstick = rows[ROW_PTHREADS_1].yardstick = ROW_BLAS_1;
-    rows[ROW_PTHREADS_ALL].yardstick = rows[ROW_OPENCL_KERNEL].yardstick = ROW_BLAS_ALL;
-    rows[ROW_OPENCL_CLBLAST].yardstick = ROW_BLAS_ALL;
-    rows[ROW_PTHREADS_ALL].goal = 0.5;
+    rows[ROW_BLAS_1].active = rows[ROW_BLAS_ALL].active = f32;
 #endif
 #define ROW(r) ((dense_row){&rows[r], &info[r]})
     gpucc_backend_config config;
@@ -263,43 +304,57 @@ int main(int argc, char **argv)
     config.dense_impl = GPUCC_DENSE_KERNEL;
     open_row(ROW(ROW_OPENCL_KERNEL), GPUCC_BACKEND_OPENCL, &config);
     config.dense_impl = GPUCC_DENSE_CLBLAST;
-    open_row(ROW(ROW_OPENCL_CLBLAST), GPUCC_BACKEND_OPENCL, &config);
-    print_context(&shape, (unsigned)rounds, (unsigned)threads, info);
+    if (f32)
+        open_row(ROW(ROW_OPENCL_CLBLAST), GPUCC_BACKEND_OPENCL, &config);
+    print_context(&shape, dtype, (unsigned)rounds, (unsigned)threads, info);
 
     if (bench_rows_alloc(rows, ROW_COUNT, (unsigned)rounds) != 0) {
         fprintf(stderr, "bench-dense: out of memory\n");
         return 1;
     }
     int failed = 0;
-    /* The CPU backends first in each round, OpenBLAS last. */
-    static const row_id order[ROW_COUNT] = {ROW_SERIAL,         ROW_PTHREADS_1, ROW_PTHREADS_ALL, ROW_OPENCL_KERNEL,
-                                            ROW_OPENCL_CLBLAST, ROW_BLAS_1,     ROW_BLAS_ALL};
+    /* The ceilings first in each round, then the CPU backends, OpenBLAS
+     * last. The kernel-only row comes from the kernel row's calls. */
+    static const row_id order[] = {ROW_PEAK_1,         ROW_PEAK_ALL,       ROW_SERIAL, ROW_PTHREADS_1,
+                                   ROW_PTHREADS_ALL,   ROW_OPENCL_KERNEL,  ROW_OPENCL_CLBLAST,
+                                   ROW_BLAS_1,         ROW_BLAS_ALL};
     for (unsigned round = 0; round <= rounds; round++) { /* round 0 warms up */
-        for (int i = 0; i < ROW_COUNT; i++) {
+        rows[ROW_OPENCL_KERNEL_ONLY].active = rows[ROW_OPENCL_KERNEL].active;
+        for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
             row_id r = order[i];
             if (!rows[r].active)
                 continue;
-            double gflops = 0;
-            if (info[r].backend)
-                failed |= run_backend(ROW(r), &d, round == 0, &gflops);
+            double gflops = 0, kernel_gflops = 0;
+            if (r == ROW_PEAK_1 || r == ROW_PEAK_ALL) {
+                gpucc_stats peak;
+                if (gpucc_peak_fma(r == ROW_PEAK_1 ? 1 : (unsigned)threads, 1, &peak) != GPUCC_OK) {
+                    fprintf(stderr, "bench-dense: FMA peak failed: %s\n", gpucc_last_error());
+                    return 1;
+                }
+                gflops = peak.median;
+            } else if (info[r].backend) {
+                failed |= run_backend(ROW(r), &d, round == 0, &gflops, &kernel_gflops);
+            }
 #ifdef GPUCC_HAVE_OPENBLAS
             else
                 failed |= run_openblas(&info[r], &d, r == ROW_BLAS_1 ? 1 : (int)threads, &gflops);
 #endif
             if (round > 0)
                 rows[r].samples[round - 1] = gflops;
+            if (round > 0 && r == ROW_OPENCL_KERNEL)
+                rows[ROW_OPENCL_KERNEL_ONLY].samples[round - 1] = kernel_gflops;
         }
     }
 #undef ROW
 
-    /* The shared table (GFLOP/s against the yardsticks), then per row what
+    /* The shared table (GFLOP/s against the FMA peaks), then per row what
      * ran, the median time and the worst error relative to the bound. */
     bench_print_table(rows, ROW_COUNT, (unsigned)rounds, "GFLOP/s");
-    printf("(yardsticks: OpenBLAS on 1 thread for serial and pthreads on 1 thread, OpenBLAS on %u threads for "
+    printf("(yardsticks: the FMA peak on 1 thread for serial, pthreads and OpenBLAS on 1 thread, on %u threads for "
            "the others)\n\n%-28s %-12s %10s %16s\n", (unsigned)threads, "row", "impl", "median ms",
            "worst err/bound");
-    for (int r = 0; r < ROW_COUNT; r++) {
-        if (!rows[r].active)
+    for (int r = ROW_BLAS_1; r < ROW_COUNT; r++) {
+        if (!rows[r].active || r == ROW_OPENCL_KERNEL_ONLY)
             continue;
         gpucc_stats s = gpucc_stats_of(rows[r].samples, (unsigned)rounds); /* sorts the samples */
         printf("%-28s %-12s %10.3f %16.3g\n", info[r].name, info[r].impl ? info[r].impl : "",
