@@ -114,7 +114,11 @@ for fn in square saxpy relu sigmoid tanh exp; do
     check full map --fn=$fn --size=1001 --cl-copy
     check races map --fn=$fn --size=1001
 done
+# The copy path in steps of 16384 bytes (both inputs staged, the output
+# copied back), overlapped and not, and with 2-byte elements.
 check full map --fn=saxpy --size=5000 --cl-max-alloc=16384 --cl-copy
+check full map --fn=saxpy --size=5000 --cl-max-alloc=16384 --cl-copy --cl-no-overlap
+check full map --dtype=f16 --fn=saxpy --size=20000 --cl-max-alloc=16384 --cl-copy
 
 # Dense: the 4x6 tile kernel with edge tiles on both axes, the 1x8 kernel
 # (batch 1), 1x1x1, copied and zero-copy; CLBlast's path for the bias +

@@ -3,7 +3,7 @@
 # (reduce, map, dense tiles at several thread counts, more threads than
 # cores included), the multi-threaded exact reference, `gpucc peak`'s and
 # `gpucc bench`'s host measurements, and the OpenCL copy path, where a pool
-# of host threads fills the staging buffers while PoCL reads the other one.
+# of host threads fills and empties staging buffers while PoCL uses the others.
 # Any report fails the step.
 #
 # Run locally (the same as CI): scripts/ci/tsan.sh
@@ -75,9 +75,14 @@ host bench --suite=size,threads,batch --backend=serial,pthreads --max-size=1e4 -
     --ceilings=skip --quiet
 
 # The OpenCL copy path on PoCL: blocks of 16384 bytes make many pipeline
-# steps, overlapped and not.
-copy=(run reduce --backend=opencl --cl-copy --cl-max-alloc=16384 --size=100003 "${calls[@]}")
-clean "gpucc ${copy[*]}" "$gpucc" "${copy[@]}"
-clean "gpucc ${copy[*]} --cl-no-overlap" "$gpucc" "${copy[@]}" --cl-no-overlap
+# steps of the reduction and of the map (both inputs staged, the output
+# copied back), overlapped and not; dense's staged copies.
+for workload in "reduce" "map --fn=saxpy"; do
+    # shellcheck disable=SC2206 # the workload and its function are two words
+    copy=(run $workload --backend=opencl --cl-copy --cl-max-alloc=16384 --size=100003 "${calls[@]}")
+    clean "gpucc ${copy[*]}" "$gpucc" "${copy[@]}"
+    clean "gpucc ${copy[*]} --cl-no-overlap" "$gpucc" "${copy[@]}" --cl-no-overlap
+done
+clean "gpucc run dense --cl-copy" "$gpucc" run dense --backend=opencl --cl-copy --batch=37 --in=65 --out=70 "${calls[@]}"
 
 ci_summary tsan

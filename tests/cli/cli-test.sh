@@ -389,6 +389,25 @@ if needs OpenCL "run map --output-backend=opencl"; then
     expect_exit 0 -- run map "${FAST[@]}" --backend=serial,opencl --output-backend=opencl "--input=$WORK/three.f32" "--output=$WORK/squares-cl.npy"
     if cmp -s "$WORK/squares.npy" "$WORK/squares-cl.npy"; then pass; else fail "opencl's output file differs from serial's"; fi
 fi
+# The copy path (--cl-copy) through pinned staging, in steps of 16384 bytes
+# (1e5 floats: 25 steps), overlapped unless --cl-no-overlap; dense copied too.
+if needs OpenCL "run map --cl-copy"; then
+    for overlapped in true false; do
+        no_overlap=()
+        [[ $overlapped == false ]] && no_overlap=(--cl-no-overlap)
+        expect_exit 0 -- run map --fn=saxpy --size=1e5 "${FAST[@]}" --backend=opencl --cl-copy --cl-max-alloc=16384 \
+            "${no_overlap[@]}" --format=json
+        expect_stdout_contains '"copied": true'
+        expect_stdout_contains "\"overlapped\": $overlapped"
+        expect_stdout_count '"verified": true' 1
+    done
+    expect_exit 0 -- run map "${FAST[@]}" --backend=serial,opencl --cl-copy --output-backend=opencl \
+        "--input=$WORK/three.f32" "--output=$WORK/squares-copied.npy"
+    if cmp -s "$WORK/squares.npy" "$WORK/squares-copied.npy"; then pass; else fail "the copy path's file differs"; fi
+    expect_exit 0 -- run dense --batch=7 --in=33 --out=65 "${FAST[@]}" --backend=opencl --cl-copy --format=json
+    expect_stdout_contains '"copied": true'
+    expect_stdout_count '"verified": true' 1
+fi
 # An output that cannot be written: exit 73, nothing left behind.
 expect_exit 73 -- run map "${FAST[@]}" --backend=serial "--input=$WORK/three.f32" "--output=$WORK/no/such/dir/y.npy"
 expect_stderr_contains "no/such/dir/y.npy"

@@ -3,9 +3,10 @@
  * Programs are built once, when the backend opens, never inside a timed
  * call. Where the device shares host memory (PoCL), input buffers wrap the
  * caller's array (CL_MEM_USE_HOST_PTR: zero-copy); elsewhere each call copies
- * the input, so kernel-only and end-to-end time differ. Inputs larger than
- * one device allocation are processed in chunks of whole blocks, which gives
- * the same partials, hence the same result. */
+ * the input through pinned staging (opencl-staging.c), so kernel-only and
+ * end-to-end time differ. Inputs larger than one device allocation are
+ * processed in chunks of whole blocks, which gives the same partials, hence
+ * the same result. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,24 +24,6 @@ enum {
     GPU_DEFAULT_LOCAL = 256,   /* work-group size (gpu shape) */
 };
 
-/* Releases the copy path's device and pinned staging buffers (NULL-safe). */
-static void release_copy_buffers(opencl_state *s)
-{
-    for (int slot = 0; slot < 2; slot++) {
-        if (s->staging_host[slot])
-            clEnqueueUnmapMemObject(s->queue, s->staging[slot], s->staging_host[slot], 0, NULL, NULL);
-        if (s->staging[slot])
-            clReleaseMemObject(s->staging[slot]);
-        if (s->inputs[slot])
-            clReleaseMemObject(s->inputs[slot]);
-        s->staging_host[slot] = NULL;
-        s->staging[slot] = s->inputs[slot] = NULL;
-    }
-    if (s->queue)
-        clFinish(s->queue);
-    s->copy_capacity = 0;
-}
-
 static void opencl_close(gpucc_backend *backend)
 {
     opencl_state *s = backend->impl;
@@ -48,10 +31,15 @@ static void opencl_close(gpucc_backend *backend)
         return;
     if (s->partials_dev)
         clReleaseMemObject(s->partials_dev);
-    release_copy_buffers(s);
+    for (int slot = 0; slot < 2; slot++)
+        gpucci_staged_release(s, &s->inputs[slot]);
+    gpucci_opencl_map_close(s); /* they unmap their staging on s->queue: before it goes */
+    gpucci_opencl_dense_close(s);
     gpucci_pool_free(s->copy_pool);
     if (s->transfer_queue)
         clReleaseCommandQueue(s->transfer_queue);
+    if (s->readback_queue)
+        clReleaseCommandQueue(s->readback_queue);
     for (int dtype = 0; dtype < GPUCC_DTYPE_COUNT; dtype++) {
         for (int op = 0; op < GPUCC_REDUCE_OP_COUNT; op++)
             if (s->reduce[dtype][op])
@@ -65,8 +53,6 @@ static void opencl_close(gpucc_backend *backend)
         clReleaseCommandQueue(s->queue);
     if (s->context)
         clReleaseContext(s->context);
-    gpucci_opencl_map_close(s);
-    gpucci_opencl_dense_close(s);
     gpucci_partials_free(&s->partials);
     free(s);
     backend->impl = NULL;
@@ -215,12 +201,16 @@ static gpucc_status opencl_open(gpucc_backend *backend, const gpucc_backend_conf
     }
     if (!s->zero_copy && s->overlap) {
         s->transfer_queue = clCreateCommandQueue(s->context, s->dev.device, CL_QUEUE_PROFILING_ENABLE, &err);
+        if (err == CL_SUCCESS)
+            s->readback_queue = clCreateCommandQueue(s->context, s->dev.device, CL_QUEUE_PROFILING_ENABLE, &err);
         if (err != CL_SUCCESS) {
             status = gpucci_cl_fail(err, "clCreateCommandQueue(transfers)");
             goto fail;
         }
     }
-    status = build_kernels(s, config);
+    status = s->zero_copy ? GPUCC_OK : gpucci_pool_create(gpucc_cpu_count(), &s->copy_pool);
+    if (status == GPUCC_OK)
+        status = build_kernels(s, config);
     if (status == GPUCC_OK)
         status = gpucci_opencl_map_open(s);
     if (status == GPUCC_OK)
@@ -235,57 +225,24 @@ fail:
     return status;
 }
 
-/* Bytes per step of the copy path (256 MiB): the copy of step i+1 overlaps
- * the kernel of step i. Smaller steps overlap more but leave a large GPU
- * idle: at 32 MiB an H200 ran the reduction at 1.7 instead of 4 TB/s. */
-#define PIPELINE_BYTES ((size_t)1 << 28)
-
-/* Bytes reduced per step: one device buffer's worth where the device reads
- * host memory, a pipeline step where data is copied. */
-static size_t step_bytes(const opencl_state *s)
-{
-    size_t chunk = s->chunk_elems * sizeof(float);
-    return s->zero_copy || chunk < PIPELINE_BYTES ? chunk : PIPELINE_BYTES;
-}
-
-/* Elements of `elem_size` bytes per step: whole blocks (0 when one block
- * does not fit a step). */
+/* Elements of `elem_size` bytes reduced per step: whole blocks (0 when one
+ * block does not fit a step). */
 static size_t step_elems(const opencl_state *s, size_t elem_size)
 {
-    return step_bytes(s) / elem_size / GPUCC_REDUCE_BLOCK * GPUCC_REDUCE_BLOCK;
+    return gpucci_opencl_step_elems(s, elem_size, GPUCC_REDUCE_BLOCK);
 }
 
 /* The smallest element (f16, bf16): the most blocks one step can hold. */
 enum { SMALLEST_ELEM = 2 };
 
-/* Creates a pinned host buffer of `bytes` (CL_MEM_ALLOC_HOST_PTR: page-locked
- * on discrete GPUs, so copies from it run at full link speed) and maps it
- * for the backend's life. */
-static gpucc_status create_staging(opencl_state *s, int slot, size_t bytes)
-{
-    cl_int err;
-    s->staging[slot] = clCreateBuffer(s->context, CL_MEM_READ_WRITE | CL_MEM_ALLOC_HOST_PTR, bytes, NULL, &err);
-    if (err != CL_SUCCESS) {
-        s->staging[slot] = NULL;
-        return gpucci_cl_fail(err, "clCreateBuffer(pinned staging)");
-    }
-    s->staging_host[slot] =
-        clEnqueueMapBuffer(s->queue, s->staging[slot], CL_TRUE, CL_MAP_WRITE, 0, bytes, 0, NULL, NULL, &err);
-    if (err != CL_SUCCESS) {
-        s->staging_host[slot] = NULL;
-        return gpucci_cl_fail(err, "clEnqueueMapBuffer(pinned staging)");
-    }
-    return GPUCC_OK;
-}
-
 /* Makes sure the partials buffer exists and, in copy mode, that the two
- * input buffers (double buffering) and their pinned staging buffers hold
- * one step of an n-element input of elem_size-byte elements: a step, or n
- * itself when smaller, so a small run does not pin a large buffer. They
- * grow when n does. */
+ * input buffers (double buffering) with their pinned staging hold one step
+ * of an n-element input of elem_size-byte elements: a step, or n itself
+ * when smaller, so a small run does not pin a large buffer. They grow when
+ * n does. */
 static gpucc_status ensure_buffers(opencl_state *s, size_t n, size_t elem_size)
 {
-    cl_int err = CL_SUCCESS;
+    cl_int err;
     if (!s->partials_dev) {
         size_t blocks = step_elems(s, SMALLEST_ELEM) / GPUCC_REDUCE_BLOCK;
         s->partials_dev = clCreateBuffer(s->context, CL_MEM_WRITE_ONLY, blocks * sizeof(double), NULL, &err);
@@ -298,24 +255,10 @@ static gpucc_status ensure_buffers(opencl_state *s, size_t n, size_t elem_size)
         return GPUCC_OK;
     size_t step = step_elems(s, elem_size);
     size_t need = (n < step ? gpucci_round_up(n, GPUCC_REDUCE_BLOCK) : step) * elem_size;
-    if (s->copy_capacity < need) {
-        release_copy_buffers(s); /* all or nothing: never a buffer without its staging */
-        for (int slot = 0; slot < 2; slot++) {
-            s->inputs[slot] = clCreateBuffer(s->context, CL_MEM_READ_ONLY, need, NULL, &err);
-            gpucc_status status = err == CL_SUCCESS ? create_staging(s, slot, need)
-                                                    : gpucci_cl_fail(err, "clCreateBuffer(input)");
-            if (status != GPUCC_OK) {
-                if (err != CL_SUCCESS)
-                    s->inputs[slot] = NULL;
-                release_copy_buffers(s);
-                return status;
-            }
-        }
-        s->copy_capacity = need;
-    }
-    if (!s->copy_pool)
-        return gpucci_pool_create(gpucc_cpu_count(), &s->copy_pool);
-    return GPUCC_OK;
+    gpucc_status status = GPUCC_OK;
+    for (int slot = 0; slot < 2 && status == GPUCC_OK; slot++)
+        status = gpucci_staged_reserve(s, &s->inputs[slot], need, CL_MEM_READ_ONLY, "input");
+    return status;
 }
 
 size_t gpucci_round_up(size_t value, size_t multiple)
@@ -369,6 +312,8 @@ gpucc_status gpucci_opencl_finish_steps(opencl_state *s, gpucc_status status, cl
         status = gpucci_cl_fail(err, "clFinish");
     if (s->transfer_queue)
         clFinish(s->transfer_queue);
+    if (s->readback_queue)
+        clFinish(s->readback_queue);
     double kernel_ms = 0, transfer_ms = 0;
     for (size_t i = 0; i < count; i++) {
         if (!events[i])
@@ -423,15 +368,14 @@ static gpucc_status enqueue_reduce_step(opencl_state *s, gpucc_reduce_op op, gpu
          * device buffer by step i - 2's kernel: wait for the one, make the
          * other a dependency. The host fills step i's staging while the
          * device still copies or computes step i - 1. */
-        int slot = i % 2;
-        input = s->inputs[slot];
+        const gpucci_staged_buffer *staged = &s->inputs[i % 2];
+        input = staged->device;
         if (i >= 2)
             GPUCC_CL_TRY(clWaitForEvents(1, &events[2 * (i - 2)]), status, done);
-        gpucci_copy_job copy = {s->staging_host[slot], x, len * elem_size};
-        gpucci_pool_run(s->copy_pool, gpucci_copy_part, &copy);
+        gpucci_opencl_host_copy(s, staged->host, x, len * elem_size);
         cl_command_queue queue = s->overlap ? s->transfer_queue : s->queue;
         cl_event reuse = i >= 2 ? events[2 * (i - 2) + 1] : NULL;
-        GPUCC_CL_TRY(clEnqueueWriteBuffer(queue, input, CL_FALSE, 0, len * elem_size, s->staging_host[slot],
+        GPUCC_CL_TRY(clEnqueueWriteBuffer(queue, input, CL_FALSE, 0, len * elem_size, staged->host,
                                           reuse ? 1 : 0, reuse ? &reuse : NULL, &events[2 * i]),
                      status, done);
         GPUCC_CL_TRY(clFlush(queue), status, done);
@@ -459,7 +403,8 @@ static gpucc_status opencl_reduce(gpucc_backend *backend, gpucc_reduce_op op, gp
     size_t step = step_elems(s, gpucc_dtype_size(dtype));
     if (step == 0)
         return gpucci_fail(GPUCC_E_INVALID, "the allocation limit of %zu bytes is below one block of %s (%zu bytes)",
-                           step_bytes(s), gpucc_dtype_name(dtype), GPUCC_REDUCE_BLOCK * gpucc_dtype_size(dtype));
+                           gpucci_opencl_step_bytes(s), gpucc_dtype_name(dtype),
+                           GPUCC_REDUCE_BLOCK * gpucc_dtype_size(dtype));
     gpucc_status status = ensure_reduce_kernels(s, dtype);
     if (status != GPUCC_OK)
         return status;

@@ -7,11 +7,19 @@
  *
  * Where the device shares host memory (PoCL) each call wraps the caller's
  * arrays in buffers (CL_MEM_USE_HOST_PTR) and maps Y once at the end so
- * that the result is visible to the host. Elsewhere X, W and b are written
- * to device buffers, kept between calls and grown as needed, and Y is read
- * back; those copies are transfer_ms. Each array must fit in one device
- * allocation: dense arrays beyond CL_DEVICE_MAX_MEM_ALLOC_SIZE (or
- * config.max_alloc) are out of scope, and such calls return
+ * that the result is visible to the host. Elsewhere (the copy path) X, W and
+ * b are copied by all cores into pinned staging buffers and written from
+ * there to device buffers, and Y is read back through its own pinned
+ * buffer (opencl-staging.c; all kept between calls and grown as needed);
+ * the device copies are transfer_ms. The copies run in sequence, unlike the
+ * reduction's and the map's pipelines: the kernel needs all of W before its
+ * first output, so a pipeline could hide only X's and Y's copies (a third
+ * of the bytes at batch 1024, in = out = 4096), and large layers are bound
+ * by compute: 2 * batch * in * out flops on batch * in + out * in +
+ * batch * out elements, 340 flops per byte copied at that shape (small
+ * layers are bound by the copies and the launch). Each array must fit in
+ * one device allocation: dense arrays beyond CL_DEVICE_MAX_MEM_ALLOC_SIZE
+ * (or config.max_alloc) are out of scope, and such calls return
  * GPUCC_E_UNSUPPORTED rather than being split.
  *
  * f16 and bf16 (gpucc_dense_typed) always run gpucc's kernel, from a program
@@ -63,10 +71,10 @@ struct opencl_dense_state {
     int clblast_used;   /* retained CLBlast (gpucci_clblast_retain) */
     auto_entry cache[AUTO_CACHE_SIZE];
     size_t cache_next;
-    /* Copy mode: device buffers for X, W, b and Y, kept between calls and
-     * grown when a call needs more (freed at close). */
-    cl_mem device[4];
-    size_t capacity[4];
+    /* Copy mode: device buffers for X, W, b and Y with their pinned
+     * staging, kept between calls and grown when a call needs more (freed
+     * at close). */
+    gpucci_staged_buffer staged[4];
 };
 
 enum { BUF_X, BUF_W, BUF_B, BUF_Y };
@@ -151,8 +159,7 @@ void gpucci_opencl_dense_close(opencl_state *s)
     if (!d)
         return;
     for (int i = 0; i < 4; i++)
-        if (d->device[i])
-            clReleaseMemObject(d->device[i]);
+        gpucci_staged_release(s, &d->staged[i]);
     if (d->bias_act)
         clReleaseKernel(d->bias_act);
     for (int dtype = 0; dtype < GPUCC_DTYPE_COUNT; dtype++) {
@@ -191,39 +198,34 @@ static const char *const buffer_names[] = {"X", "W", "b", "Y"};
 
 /* Sets *out to the buffer for array `which` of a call. Zero-copy: a new
  * buffer wrapping the host array (released by the call). Copy mode: the
- * cached device buffer, grown if needed, and, for the inputs, a write of
- * the host array into it, enqueued without waiting (its event lands in
- * call->writes and counts as transfer time). */
+ * kept device buffer, grown if needed, and, for the inputs, the host array
+ * copied into its pinned staging and a write from there, enqueued without
+ * waiting (its event lands in call->writes and counts as transfer time). */
 static gpucc_status attach_buffer(opencl_state *s, dense_call *call, int which, size_t bytes, const void *host,
                                   cl_mem *out)
 {
-    opencl_dense_state *d = s->dense;
     cl_mem_flags flags = which == BUF_Y ? CL_MEM_READ_WRITE : CL_MEM_READ_ONLY;
     char what[64];
-    cl_int err = CL_SUCCESS;
+    cl_int err;
+    *out = NULL;
     if (s->zero_copy) {
-        *out = clCreateBuffer(s->context, flags | CL_MEM_USE_HOST_PTR, bytes, (void *)host, &err);
-    } else if (d->capacity[which] < bytes) {
-        if (d->device[which])
-            clReleaseMemObject(d->device[which]);
-        d->capacity[which] = 0;
-        d->device[which] = clCreateBuffer(s->context, flags, bytes, NULL, &err);
-        if (err == CL_SUCCESS)
-            d->capacity[which] = bytes;
-        else
-            d->device[which] = NULL;
-    }
-    if (err != CL_SUCCESS) {
-        *out = NULL;
+        cl_mem wrapped = clCreateBuffer(s->context, flags | CL_MEM_USE_HOST_PTR, bytes, (void *)host, &err);
+        if (err == CL_SUCCESS) {
+            *out = wrapped;
+            return GPUCC_OK;
+        }
         snprintf(what, sizeof what, "clCreateBuffer(%s)", buffer_names[which]);
         return gpucci_cl_fail(err, what);
     }
-    if (s->zero_copy)
-        return GPUCC_OK;
-    *out = d->device[which];
+    gpucci_staged_buffer *staged = &s->dense->staged[which];
+    gpucc_status status = gpucci_staged_reserve(s, staged, bytes, flags, buffer_names[which]);
+    if (status != GPUCC_OK)
+        return status;
+    *out = staged->device;
     if (which == BUF_Y)
         return GPUCC_OK;
-    err = clEnqueueWriteBuffer(s->queue, *out, CL_FALSE, 0, bytes, host, 0, NULL, &call->writes[which]);
+    gpucci_opencl_host_copy(s, staged->host, host, bytes);
+    err = clEnqueueWriteBuffer(s->queue, *out, CL_FALSE, 0, bytes, staged->host, 0, NULL, &call->writes[which]);
     if (err != CL_SUCCESS) {
         call->writes[which] = NULL;
         snprintf(what, sizeof what, "clEnqueueWriteBuffer(%s)", buffer_names[which]);
@@ -257,7 +259,7 @@ static gpucc_status run_kernel(opencl_state *s, const gpucc_dense_shape *shape, 
         local[1] = single ? GPU_ROW_GROUP : GPU_GROUP_COLS;
     } else {
         local[0] = single ? 1 : CPU_GROUP_ROWS;
-        local[1] = 1;
+        local[1] = single || dtype == GPUCC_F32 ? 1 : 4; /* DENSE-EXPERIMENT */
     }
     size_t global[2] = {gpucci_round_up((shape->batch + rows - 1) / rows, local[0]),
                         gpucci_round_up((shape->out + cols - 1) / cols, local[1])};
@@ -488,10 +490,13 @@ gpucc_status gpucci_opencl_dense(gpucc_backend *backend, const gpucc_dense_shape
         GPUCC_CL_TRY(clFinish(s->queue), status, done);
     } else {
         cl_event read;
-        GPUCC_CL_TRY(clEnqueueReadBuffer(s->queue, call.y, CL_TRUE, 0, y_bytes, y, 0, NULL, &read), status, done);
+        void *pinned = d->staged[BUF_Y].host;
+        GPUCC_CL_TRY(clEnqueueReadBuffer(s->queue, call.y, CL_TRUE, 0, y_bytes, pinned, 0, NULL, &read), status,
+                     done);
         status = finish_event(read, &call.transfer_ms, "clEnqueueReadBuffer(Y)");
         if (status != GPUCC_OK)
             goto done;
+        gpucci_opencl_host_copy(s, y, pinned, y_bytes);
         for (int i = 0; i < 3; i++) /* complete: the queue is in order */
             call.transfer_ms += gpucci_cl_event_ms(call.writes[i]);
     }

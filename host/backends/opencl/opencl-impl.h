@@ -1,5 +1,6 @@
 /* Internal: the OpenCL backend's state, shared by its files: backend-opencl.c
- * (open/close, device choice, reduction), opencl-map.c and opencl-dense.c;
+ * (open/close, device choice, reduction), opencl-staging.c (the copy path's
+ * pinned staging, step sizes and host copies), opencl-map.c and opencl-dense.c;
  * and lent to the workloads outside the ops table (backend-impl.h), which
  * create their kernels from `program` and use its context, queue and
  * configuration. */
@@ -8,9 +9,20 @@
 
 #include "backend-impl.h"
 #include "cl-util.h"
+#include "pool.h"
 #include "reduce-order.h"
 
 typedef struct opencl_map_state opencl_map_state;     /* opencl-map.c */
+
+/* Copy path: a device buffer and the pinned host buffer (CL_MEM_ALLOC_HOST_PTR,
+ * page-locked on a discrete GPU, mapped while it exists) that its copies go
+ * through, of the same size; both or neither exist. */
+typedef struct {
+    cl_mem device;
+    cl_mem pinned;
+    void *host;      /* pinned's mapped address */
+    size_t capacity; /* bytes each holds (0: none) */
+} gpucci_staged_buffer;
 typedef struct opencl_dense_state opencl_dense_state; /* opencl-dense.c */
 
 typedef struct {
@@ -18,6 +30,7 @@ typedef struct {
     cl_context context;
     cl_command_queue queue;  /* in order, with profiling: kernels and reads */
     cl_command_queue transfer_queue; /* copy mode with overlap: host-to-device copies */
+    cl_command_queue readback_queue; /* copy mode with overlap: device-to-host copies (the map's outputs) */
     cl_program program;      /* reductions and the workloads' kernels (GPUCC_PROGRAM_SOURCES), f32 */
     cl_program typed_programs[GPUCC_DTYPE_COUNT]; /* the same for the other dtypes, built on first use */
     cl_kernel reduce[GPUCC_DTYPE_COUNT][GPUCC_REDUCE_OP_COUNT]; /* f32's from program, the others' from theirs */
@@ -29,11 +42,8 @@ typedef struct {
     size_t local_size;       /* reduction work-group size */
     size_t chunk_elems;      /* floats per device buffer; a multiple of GPUCC_REDUCE_BLOCK */
     int overlap;             /* copy mode: copy step i+1 while step i computes */
-    cl_mem inputs[2];        /* reduction, copy mode: double-buffered steps */
-    cl_mem staging[2];       /* copy mode: pinned host buffers (CL_MEM_ALLOC_HOST_PTR) */
-    void *staging_host[2];   /* their mapped addresses, mapped while they exist */
-    size_t copy_capacity;    /* bytes the input and staging buffers hold (0: none) */
-    struct gpucci_pool *copy_pool; /* copy mode: threads that fill the staging buffers */
+    gpucci_staged_buffer inputs[2]; /* reduction, copy mode: double-buffered steps */
+    gpucci_pool *copy_pool;  /* copy mode: threads that copy to and from the staging buffers */
     cl_mem partials_dev;     /* reduction: partials of one step (of the smallest dtype) */
     gpucci_partials partials;
     opencl_map_state *map;
@@ -51,6 +61,31 @@ size_t gpucci_round_up(size_t value, size_t multiple);
  * and i32 where the backend has no fp64. */
 gpucc_status gpucci_opencl_program(opencl_state *s, gpucc_dtype dtype, cl_program *out);
 
+/* ---- The copy path (opencl-staging.c) ---- */
+
+/* Bytes per step of a pipelined call: one device allocation's worth where
+ * the device reads host memory (zero-copy), else at most a pipeline step. */
+size_t gpucci_opencl_step_bytes(const opencl_state *s);
+
+/* Elements of elem_size bytes per step: a multiple of `multiple` (0 when
+ * not one multiple fits a step). */
+size_t gpucci_opencl_step_elems(const opencl_state *s, size_t elem_size, size_t multiple);
+
+/* Makes *b hold at least `bytes` bytes: a device buffer with device_flags
+ * and its pinned, mapped host buffer. Grows by replacing both; all or
+ * nothing (on failure *b holds nothing). `what` names the array in errors. */
+gpucc_status gpucci_staged_reserve(opencl_state *s, gpucci_staged_buffer *b, size_t bytes, cl_mem_flags device_flags,
+                                   const char *what);
+
+/* Unmaps and releases *b's buffers (nothing must still use them), leaving
+ * it empty; NULL-safe on an empty one. */
+void gpucci_staged_release(opencl_state *s, gpucci_staged_buffer *b);
+
+/* Copies `bytes` bytes from src to dst with all of the copy pool's threads
+ * (into a staging buffer before a copy to the device, out of one after a
+ * copy back). Copy mode only. */
+void gpucci_opencl_host_copy(opencl_state *s, void *dst, const void *src, size_t bytes);
+
 /* Enqueues a kernel of the canonical order over `blocks` blocks on s->queue
  * after `wait` (or at once if NULL), in the backend's shape, writing one
  * partial per block into `partials`. The kernel's arguments from `arg` on
@@ -62,7 +97,7 @@ gpucc_status gpucci_opencl_enqueue_blocks(opencl_state *s, cl_kernel kernel, cl_
 
 /* Ends a call that enqueued events[0..count) in steps of `per_step` (the
  * last event of each step its kernel, the others its transfers; NULL
- * entries are skipped): waits for the queues; when status is GPUCC_OK, sets
+ * entries are skipped): waits for all the queues; when status is GPUCC_OK, sets
  * timing->kernel_ms and transfer_ms to the sums of the events' times;
  * releases the events and frees the array. Returns status, or clFinish's
  * failure. */

@@ -3,14 +3,15 @@
  * One program per data type, one kernel per function of GPUCC_MAP_FN_TABLE
  * the type has: f32's is built when the backend opens, the others' on
  * their first use (a warm-up call), f64's only where the device has fp64.
- * A call processes x, y and out in chunks of one device allocation's bytes
- * (s->chunk_elems floats' worth), so that inputs larger than one device
- * allocation work. Where the device shares host memory (s->zero_copy), each chunk's
- * arrays are wrapped in CL_MEM_USE_HOST_PTR buffers and the output is
- * mapped for reading before the call returns (a no-op on PoCL; on a device
- * that shadows host memory it is the copy back). Elsewhere each chunk is
- * written to device buffers, computed and read back; kernel and transfer
- * times come from the profiling queue's events. */
+ * A call processes x, y and out in steps (gpucci_opencl_step_elems), so
+ * that inputs larger than one device allocation work. Where the device
+ * shares host memory (s->zero_copy), each step is one device allocation's
+ * bytes: its arrays are wrapped in CL_MEM_USE_HOST_PTR buffers and the
+ * output is mapped for reading before the step ends (a no-op on PoCL; on a
+ * device that shadows host memory it is the copy back). Elsewhere (the copy
+ * path) the steps are at most a pipeline step's bytes and go through pinned
+ * staging, three stages overlapped (map_staged). Kernel and transfer times
+ * come from the profiling queues' events. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -36,9 +37,9 @@ typedef struct {
 
 struct opencl_map_state {
     map_program programs[GPUCC_DTYPE_COUNT];
-    /* Copy mode: device buffers, grown on demand up to one chunk (bytes). */
-    cl_mem x_dev, y_dev, out_dev;
-    size_t x_cap, y_cap, out_cap;
+    /* Copy mode: one step of each array, double-buffered (step i uses slot
+     * i % 2), grown on demand up to a pipeline step; y only for saxpy. */
+    gpucci_staged_buffer x[2], y[2], out[2];
 };
 
 /* Indexed by gpucc_map_fn, which the same table defines. */
@@ -50,14 +51,6 @@ static const char *const kernel_names[GPUCC_MAP_FN_COUNT] = {GPUCC_MAP_FN_TABLE(
 static const char *const element_macros[GPUCC_DTYPE_COUNT] = {
     [GPUCC_F32] = "", [GPUCC_F64] = "-DGPUCC_ELEM_F64", [GPUCC_F16] = "-DGPUCC_ELEM_F16",
     [GPUCC_BF16] = "-DGPUCC_ELEM_BF16", [GPUCC_I32] = "-DGPUCC_ELEM_I32"};
-
-static void release_mem(cl_mem *mem, size_t *cap)
-{
-    if (*mem)
-        clReleaseMemObject(*mem);
-    *mem = NULL;
-    *cap = 0;
-}
 
 /* Frees a program's kernels and itself, leaving it empty. */
 static void release_program(map_program *p)
@@ -75,9 +68,11 @@ void gpucci_opencl_map_close(opencl_state *s)
     if (!s || !s->map)
         return;
     opencl_map_state *m = s->map;
-    release_mem(&m->x_dev, &m->x_cap);
-    release_mem(&m->y_dev, &m->y_cap);
-    release_mem(&m->out_dev, &m->out_cap);
+    for (int slot = 0; slot < 2; slot++) {
+        gpucci_staged_release(s, &m->x[slot]);
+        gpucci_staged_release(s, &m->y[slot]);
+        gpucci_staged_release(s, &m->out[slot]);
+    }
     for (int dtype = 0; dtype < GPUCC_DTYPE_COUNT; dtype++)
         release_program(&m->programs[dtype]);
     free(m);
@@ -154,23 +149,6 @@ static gpucc_status ensure_program(opencl_state *s, gpucc_dtype dtype)
     return status;
 }
 
-/* Makes *mem a device buffer of at least `bytes` bytes. */
-static gpucc_status ensure_buffer(opencl_state *s, cl_mem *mem, size_t *cap, size_t bytes, cl_mem_flags flags,
-                                  const char *what)
-{
-    if (*cap >= bytes)
-        return GPUCC_OK;
-    release_mem(mem, cap);
-    cl_int err;
-    *mem = clCreateBuffer(s->context, flags, bytes, NULL, &err);
-    if (err != CL_SUCCESS) {
-        *mem = NULL;
-        return gpucci_cl_fail(err, what);
-    }
-    *cap = bytes;
-    return GPUCC_OK;
-}
-
 /* Sets a kernel's alpha argument (index 2) in the type dtype computes in:
  * map.cl's value_t. */
 static gpucc_status set_alpha(cl_kernel k, gpucc_dtype dtype, double alpha)
@@ -189,9 +167,11 @@ static gpucc_status set_alpha(cl_kernel k, gpucc_dtype dtype, double alpha)
     return err == CL_SUCCESS ? GPUCC_OK : gpucci_cl_fail(err, "clSetKernelArg(alpha)");
 }
 
-/* Enqueues the kernel over len elements of dtype. */
+/* Enqueues the kernel over len elements of dtype on s->queue, after the
+ * `waits` events of wait_list. */
 static gpucc_status enqueue_map(opencl_state *s, gpucc_map_fn fn, gpucc_dtype dtype, cl_mem xb, cl_mem yb,
-                                double alpha, cl_mem ob, size_t len, cl_event *event)
+                                double alpha, cl_mem ob, size_t len, cl_uint waits, const cl_event *wait_list,
+                                cl_event *event)
 {
     const map_program *p = &s->map->programs[dtype];
     cl_kernel k = p->kernels[fn];
@@ -206,7 +186,8 @@ static gpucc_status enqueue_map(opencl_state *s, gpucc_map_fn fn, gpucc_dtype dt
         goto done;
     GPUCC_CL_TRY(clSetKernelArg(k, 3, sizeof ob, &ob), status, done);
     GPUCC_CL_TRY(clSetKernelArg(k, 4, sizeof n, &n), status, done);
-    GPUCC_CL_TRY(clEnqueueNDRangeKernel(s->queue, k, 1, NULL, &global, &local, 0, NULL, event), status, done);
+    GPUCC_CL_TRY(clEnqueueNDRangeKernel(s->queue, k, 1, NULL, &global, &local, waits, waits ? wait_list : NULL, event),
+                 status, done);
 done:
     return status;
 }
@@ -248,7 +229,7 @@ static gpucc_status chunk_zero_copy(opencl_state *s, gpucc_map_fn fn, gpucc_dtyp
         status = gpucci_cl_fail(err, "clCreateBuffer(host out)");
         goto done;
     }
-    status = enqueue_map(s, fn, dtype, xb, yb ? yb : xb, alpha, ob, len, &kernel_done);
+    status = enqueue_map(s, fn, dtype, xb, yb ? yb : xb, alpha, ob, len, 0, NULL, &kernel_done);
     if (status != GPUCC_OK)
         goto done;
     /* Mapping a CL_MEM_USE_HOST_PTR buffer makes its contents current in
@@ -277,73 +258,207 @@ done:
     return status;
 }
 
-/* One chunk through device buffers: write x (and y), compute, read out. */
-static gpucc_status chunk_copy(opencl_state *s, gpucc_map_fn fn, gpucc_dtype dtype, double alpha, const void *x,
-                               const void *y, void *out, size_t len, double *kernel_ms, double *transfer_ms)
+/* ---- The copy path ---- */
+
+/* The events of one step of the copy path, in this order in the call's
+ * array (the kernel last, as gpucci_opencl_finish_steps takes them). */
+enum { WRITE_X, WRITE_Y, READ_OUT, KERNEL, STEP_EVENTS };
+
+/* One call on the copy path. */
+typedef struct {
+    gpucc_map_fn fn;
+    gpucc_dtype dtype;
+    double alpha;
+    const char *x, *y; /* y: NULL unless saxpy */
+    char *out;
+    size_t n, step, size; /* elements, elements per step, bytes per element */
+    cl_event *events;     /* STEP_EVENTS per step; NULL where not (yet) enqueued */
+} staged_call;
+
+/* The non-NULL ones of events[0..count) into list; returns how many. */
+static cl_uint present_events(const cl_event *events, size_t count, cl_event *list)
+{
+    cl_uint n = 0;
+    for (size_t i = 0; i < count; i++)
+        if (events[i])
+            list[n++] = events[i];
+    return n;
+}
+
+/* Bytes of step i. */
+static size_t step_bytes(const staged_call *c, size_t i)
+{
+    size_t start = i * c->step;
+    return (c->n - start < c->step ? c->n - start : c->step) * c->size;
+}
+
+/* The queues of the copies to the device and back: their own with overlap,
+ * else s->queue (everything in sequence). */
+static cl_command_queue to_device(const opencl_state *s)
+{
+    return s->overlap ? s->transfer_queue : s->queue;
+}
+
+static cl_command_queue to_host(const opencl_state *s)
+{
+    return s->overlap ? s->readback_queue : s->queue;
+}
+
+/* Enqueues step i's inputs and kernel in slot i % 2, whose buffers step
+ * i - 2 used last: all cores copy x (and y) into the pinned staging once
+ * step i - 2's copies from it are done; the copies to the device wait for
+ * step i - 2's kernel (which read those device buffers); the kernel waits
+ * for them and for step i - 2's read-back (which read its output buffer). */
+static gpucc_status enqueue_step_in(opencl_state *s, staged_call *c, size_t i)
 {
     opencl_map_state *m = s->map;
-    size_t bytes = len * gpucc_dtype_size(dtype);
-    cl_event write_x = NULL, write_y = NULL, kernel_done = NULL, read_done = NULL;
+    int slot = i % 2;
+    size_t offset = i * c->step * c->size, bytes = step_bytes(c, i);
+    cl_event *now = c->events + i * STEP_EVENTS, *last = i >= 2 ? now - 2 * STEP_EVENTS : NULL;
+    cl_event wait[3];
+    cl_uint waits;
     gpucc_status status = GPUCC_OK;
-    GPUCC_CL_TRY(clEnqueueWriteBuffer(s->queue, m->x_dev, CL_FALSE, 0, bytes, x, 0, NULL, &write_x), status, done);
-    if (y)
-        GPUCC_CL_TRY(clEnqueueWriteBuffer(s->queue, m->y_dev, CL_FALSE, 0, bytes, y, 0, NULL, &write_y), status,
-                     done);
-    status = enqueue_map(s, fn, dtype, m->x_dev, y ? m->y_dev : m->x_dev, alpha, m->out_dev, len, &kernel_done);
-    if (status != GPUCC_OK)
-        goto done;
-    GPUCC_CL_TRY(clEnqueueReadBuffer(s->queue, m->out_dev, CL_TRUE, 0, bytes, out, 0, NULL, &read_done), status,
-                 done);
-    *kernel_ms += gpucci_cl_event_ms(kernel_done);
-    *transfer_ms += gpucci_cl_event_ms(write_x) + (write_y ? gpucci_cl_event_ms(write_y) : 0.0) +
-                    gpucci_cl_event_ms(read_done);
+    if (last && (waits = present_events(last + WRITE_X, 2, wait)) > 0)
+        GPUCC_CL_TRY(clWaitForEvents(waits, wait), status, done);
+    gpucci_opencl_host_copy(s, m->x[slot].host, c->x + offset, bytes);
+    if (c->y)
+        gpucci_opencl_host_copy(s, m->y[slot].host, c->y + offset, bytes);
+    waits = last ? present_events(last + KERNEL, 1, wait) : 0;
+    GPUCC_CL_TRY(clEnqueueWriteBuffer(to_device(s), m->x[slot].device, CL_FALSE, 0, bytes, m->x[slot].host, waits,
+                                      waits ? wait : NULL, &now[WRITE_X]),
+                 status, done);
+    if (c->y)
+        GPUCC_CL_TRY(clEnqueueWriteBuffer(to_device(s), m->y[slot].device, CL_FALSE, 0, bytes, m->y[slot].host,
+                                          waits, waits ? wait : NULL, &now[WRITE_Y]),
+                     status, done);
+    GPUCC_CL_TRY(clFlush(to_device(s)), status, done);
+    waits = present_events(now + WRITE_X, 2, wait);
+    waits += last ? present_events(last + READ_OUT, 1, wait + waits) : 0;
+    cl_mem y_dev = c->y ? m->y[slot].device : m->x[slot].device; /* the kernel takes x as y but for saxpy */
+    status = enqueue_map(s, c->fn, c->dtype, m->x[slot].device, y_dev, c->alpha, m->out[slot].device,
+                         bytes / c->size, waits, wait, &now[KERNEL]);
+    if (status == GPUCC_OK)
+        GPUCC_CL_TRY(clFlush(s->queue), status, done);
 done:
-    if (status != GPUCC_OK)
-        clFinish(s->queue); /* the non-blocking writes may still read x and y */
-    release_event(&write_x);
-    release_event(&write_y);
-    release_event(&kernel_done);
-    release_event(&read_done);
     return status;
+}
+
+/* Enqueues the read-back of step i's output into its pinned staging, after
+ * its kernel. The caller has copied step i - 2's output out of that staging
+ * buffer already. */
+static gpucc_status enqueue_step_out(opencl_state *s, staged_call *c, size_t i)
+{
+    cl_event *now = c->events + i * STEP_EVENTS;
+    const gpucci_staged_buffer *out = &s->map->out[i % 2];
+    gpucc_status status = GPUCC_OK;
+    GPUCC_CL_TRY(clEnqueueReadBuffer(to_host(s), out->device, CL_FALSE, 0, step_bytes(c, i), out->host, 1,
+                                     &now[KERNEL], &now[READ_OUT]),
+                 status, done);
+    GPUCC_CL_TRY(clFlush(to_host(s)), status, done);
+done:
+    return status;
+}
+
+/* Waits for step i's read-back and copies its output, with all cores, from
+ * the pinned staging to out. */
+static gpucc_status finish_step(opencl_state *s, staged_call *c, size_t i)
+{
+    gpucc_status status = GPUCC_OK;
+    GPUCC_CL_TRY(clWaitForEvents(1, &c->events[i * STEP_EVENTS + READ_OUT]), status, done);
+    gpucci_opencl_host_copy(s, c->out + i * c->step * c->size, s->map->out[i % 2].host, step_bytes(c, i));
+done:
+    return status;
+}
+
+/* The steps one after another: each ends before the next begins. */
+static gpucc_status run_in_sequence(opencl_state *s, staged_call *c, size_t steps)
+{
+    gpucc_status status = GPUCC_OK;
+    for (size_t i = 0; i < steps && status == GPUCC_OK; i++) {
+        status = enqueue_step_in(s, c, i);
+        if (status == GPUCC_OK)
+            status = enqueue_step_out(s, c, i);
+        if (status == GPUCC_OK)
+            status = finish_step(s, c, i);
+    }
+    return status;
+}
+
+/* The steps overlapped: round r copies step r - 3's output out of its
+ * staging, enqueues step r - 1's read-back into that buffer, then fills
+ * step r's inputs and enqueues their copies and kernel. So the host copies
+ * for one step while the device copies step r - 1 in and step r - 2 back,
+ * each direction of the link busy all the time where the host keeps up. */
+static gpucc_status run_overlapped(opencl_state *s, staged_call *c, size_t steps)
+{
+    gpucc_status status = GPUCC_OK;
+    for (size_t r = 0; r < steps + 3 && status == GPUCC_OK; r++) {
+        if (r >= 3)
+            status = finish_step(s, c, r - 3);
+        if (status == GPUCC_OK && r >= 1 && r - 1 < steps)
+            status = enqueue_step_out(s, c, r - 1);
+        if (status == GPUCC_OK && r < steps)
+            status = enqueue_step_in(s, c, r);
+    }
+    return status;
+}
+
+/* The copy path over n elements in steps of c->step, through the double-
+ * buffered staging (grown here if needed), overlapped or in sequence. On
+ * failure gpucci_opencl_finish_steps waits for every queue before
+ * returning; the device only ever uses the staging buffers, never the
+ * caller's arrays. */
+static gpucc_status map_staged(opencl_state *s, staged_call *c, gpucc_timing *timing)
+{
+    opencl_map_state *m = s->map;
+    size_t steps = (c->n + c->step - 1) / c->step;
+    size_t bytes = (c->n < c->step ? c->n : c->step) * c->size;
+    gpucc_status status = GPUCC_OK;
+    for (int slot = 0; slot < 2 && status == GPUCC_OK; slot++) {
+        status = gpucci_staged_reserve(s, &m->x[slot], bytes, CL_MEM_READ_ONLY, "x");
+        if (status == GPUCC_OK && c->y)
+            status = gpucci_staged_reserve(s, &m->y[slot], bytes, CL_MEM_READ_ONLY, "y");
+        if (status == GPUCC_OK)
+            status = gpucci_staged_reserve(s, &m->out[slot], bytes, CL_MEM_WRITE_ONLY, "out");
+    }
+    if (status != GPUCC_OK)
+        return status;
+    c->events = calloc(STEP_EVENTS * steps, sizeof *c->events);
+    if (!c->events)
+        return gpucci_fail(GPUCC_E_NOMEM, "cannot allocate %zu OpenCL events", STEP_EVENTS * steps);
+    status = s->overlap ? run_overlapped(s, c, steps) : run_in_sequence(s, c, steps);
+    return gpucci_opencl_finish_steps(s, status, c->events, STEP_EVENTS * steps, STEP_EVENTS, timing);
 }
 
 gpucc_status gpucci_opencl_map(gpucc_backend *backend, gpucc_map_fn fn, gpucc_dtype dtype, double alpha,
                                const void *x, const void *y, void *out, size_t n, gpucc_call_info *info)
 {
     opencl_state *s = backend->impl;
-    opencl_map_state *m = s->map;
     size_t size = gpucc_dtype_size(dtype);
     size_t chunk = s->chunk_elems * sizeof(float) / size; /* elements of one device allocation */
-    size_t buffer_bytes = (n < chunk ? n : chunk) * size;
+    size_t step = gpucci_opencl_step_elems(s, size, 1);
     const char *y_used = fn == GPUCC_MAP_SAXPY ? y : NULL; /* NULL: the kernel gets x as y */
     gpucc_status status = ensure_program(s, dtype);
     if (status != GPUCC_OK)
         return status;
-    if (!s->zero_copy) {
-        status = ensure_buffer(s, &m->x_dev, &m->x_cap, buffer_bytes, CL_MEM_READ_ONLY, "clCreateBuffer(x)");
-        if (status == GPUCC_OK && y_used)
-            status = ensure_buffer(s, &m->y_dev, &m->y_cap, buffer_bytes, CL_MEM_READ_ONLY, "clCreateBuffer(y)");
-        if (status == GPUCC_OK)
-            status = ensure_buffer(s, &m->out_dev, &m->out_cap, buffer_bytes, CL_MEM_WRITE_ONLY,
-                                   "clCreateBuffer(out)");
-        if (status != GPUCC_OK)
-            return status;
-    }
-    double kernel_ms = 0, transfer_ms = 0;
-    for (size_t start = 0; start < n && status == GPUCC_OK; start += chunk) {
-        size_t len = n - start < chunk ? n - start : chunk;
-        const char *x_chunk = (const char *)x + start * size, *y_chunk = y_used ? y_used + start * size : NULL;
-        char *out_chunk = (char *)out + start * size;
-        status = s->zero_copy ? chunk_zero_copy(s, fn, dtype, alpha, x_chunk, y_chunk, out_chunk, len, &kernel_ms,
-                                                &transfer_ms)
-                              : chunk_copy(s, fn, dtype, alpha, x_chunk, y_chunk, out_chunk, len, &kernel_ms,
-                                           &transfer_ms);
+    gpucc_timing timing = {0};
+    if (s->zero_copy) {
+        for (size_t start = 0; start < n && status == GPUCC_OK; start += step) {
+            size_t len = n - start < step ? n - start : step;
+            const char *y_step = y_used ? y_used + start * size : NULL;
+            status = chunk_zero_copy(s, fn, dtype, alpha, (const char *)x + start * size, y_step,
+                                     (char *)out + start * size, len, &timing.kernel_ms, &timing.transfer_ms);
+        }
+    } else if (n > 0) {
+        staged_call call = {fn, dtype, alpha, x, y_used, out, n, step, size, NULL};
+        status = map_staged(s, &call, &timing);
     }
     if (status != GPUCC_OK)
         return status;
-    info->flags = (n > chunk ? GPUCC_RESULT_CHUNKED : 0u) | (s->zero_copy ? 0u : GPUCC_RESULT_COPIED);
-    info->timing.kernel_ms = kernel_ms;
-    info->timing.transfer_ms = transfer_ms;
+    info->flags = (n > chunk ? GPUCC_RESULT_CHUNKED : 0u) | (s->zero_copy ? 0u : GPUCC_RESULT_COPIED) |
+                  (!s->zero_copy && s->overlap && n > step ? GPUCC_RESULT_OVERLAPPED : 0u);
+    info->timing.kernel_ms = timing.kernel_ms;
+    info->timing.transfer_ms = timing.transfer_ms;
     info->impl = "kernel";
     return GPUCC_OK;
 }
