@@ -259,7 +259,7 @@ static gpucc_status run_kernel(opencl_state *s, const gpucc_dense_shape *shape, 
         local[1] = single ? GPU_ROW_GROUP : GPU_GROUP_COLS;
     } else {
         local[0] = single ? 1 : CPU_GROUP_ROWS;
-        local[1] = single || dtype == GPUCC_F32 ? 1 : 4; /* DENSE-EXPERIMENT */
+        local[1] = 1;
     }
     size_t global[2] = {gpucci_round_up((shape->batch + rows - 1) / rows, local[0]),
                         gpucci_round_up((shape->out + cols - 1) / cols, local[1])};
