@@ -45,11 +45,21 @@
  * gpucc-elements.h, whose ELEM_LOAD16 and ELEM_LOAD1 widen elements exactly
  * to float: f16 through vload_half, core OpenCL, no cl_khr_fp16; bf16 as
  * the top half of a float). The tile is computed in float as for f32, and
- * STORE (ELEM_STORE) rounds each output once to the type, to nearest even. */
+ * STORE (ELEM_STORE) rounds each output once to the type, to nearest even.
+ * Widening inside the tile costs vector instructions on the units that run
+ * the FMAs: R + C conversions per R * C FMAs, once per work-item that reads
+ * an element (f16 ran at 0.45 and bf16 at 0.74 of f32 on PoCL). So, from a
+ * batch on (opencl-dense.c), the host widens X and W once into float
+ * buffers with dense_widen and runs dense_tile_RxC_floats, the f32 tile over
+ * them that stores the type: every output is the same f32 chain over the
+ * same widened inputs either way, so the bits do not depend on the path. */
 
 #define STORE(p, i, v) ELEM_STORE(p, i, v)
 #define LOAD16(p, k) ELEM_LOAD16((p) + (k), convert_float16)
 #define LOAD1(p, k) ELEM_LOAD1(p, k, float)
+/* Loads of inputs that are floats already (the widened X and W). */
+#define FLOAT_LOAD16(p, k) vload16(0, (p) + (k))
+#define FLOAT_LOAD1(p, k) ((p)[k])
 
 #define GPUCC_DENSE_VEC 16
 
@@ -66,17 +76,19 @@ static inline float gpucci_hsum16(float16 v)
     return d.x + d.y;
 }
 
-#define GPUCC_DENSE_TILE(R, C)                                                                               \
-    __kernel void dense_tile_##R##x##C(__global const elem_t *restrict x, __global const elem_t *restrict w, \
-                                        __global const elem_t *restrict b, __global elem_t *restrict y,    \
-                                        ulong batch, ulong in, ulong out, int act)                          \
+/* The tile kernel NAME over X and W of type IN_T, read with IN16 (16
+ * elements as a float16) and IN1 (one as a float); b and Y are elem_t. */
+#define GPUCC_DENSE_TILE_KERNEL(NAME, R, C, IN_T, IN16, IN1)                                                 \
+    __kernel void NAME(__global const IN_T *restrict x, __global const IN_T *restrict w,                     \
+                       __global const elem_t *restrict b, __global elem_t *restrict y, ulong batch, ulong in, \
+                       ulong out, int act)                                                                   \
     {                                                                                                       \
         const ulong r0 = get_global_id(0) * R;                                                              \
         const ulong o0 = get_global_id(1) * C;                                                              \
         if (r0 >= batch || o0 >= out)                                                                       \
             return;                                                                                         \
-        __global const elem_t *xr[R];                                                                       \
-        __global const elem_t *wr[C];                                                                       \
+        __global const IN_T *xr[R];                                                                         \
+        __global const IN_T *wr[C];                                                                         \
         GPUCC_UNROLL for (int i = 0; i < R; i++)                                                            \
             xr[i] = x + min(r0 + i, batch - 1) * in;                                                        \
         GPUCC_UNROLL for (int j = 0; j < C; j++)                                                            \
@@ -89,9 +101,9 @@ static inline float gpucci_hsum16(float16 v)
         for (ulong k = 0; k < kv; k += GPUCC_DENSE_VEC) {                                                   \
             float16 xv[R], wv[C];                                                                           \
             GPUCC_UNROLL for (int i = 0; i < R; i++)                                                        \
-                xv[i] = LOAD16(xr[i], k);                                                                   \
+                xv[i] = IN16(xr[i], k);                                                                     \
             GPUCC_UNROLL for (int j = 0; j < C; j++)                                                        \
-                wv[j] = LOAD16(wr[j], k);                                                                   \
+                wv[j] = IN16(wr[j], k);                                                                     \
             GPUCC_UNROLL for (int i = 0; i < R; i++)                                                        \
                 GPUCC_UNROLL for (int j = 0; j < C; j++)                                                    \
                     acc[i][j] = fma(xv[i], wv[j], acc[i][j]);                                               \
@@ -104,17 +116,42 @@ static inline float gpucci_hsum16(float16 v)
                     break;                                                                                  \
                 float s = gpucci_hsum16(acc[i][j]);                                                          \
                 for (ulong k = kv; k < in; k++)                                                             \
-                    s = fma(LOAD1(xr[i], k), LOAD1(wr[j], k), s);                                           \
+                    s = fma(IN1(xr[i], k), IN1(wr[j], k), s);                                               \
                 STORE(y, (r0 + i) * out + o0 + j, gpucci_activate(act, s + LOAD1(b, o0 + j)));              \
             }                                                                                               \
         }                                                                                                   \
     }
+
+/* dense_tile_RxC: over X and W of the element type. */
+#define GPUCC_DENSE_TILE(R, C) GPUCC_DENSE_TILE_KERNEL(dense_tile_##R##x##C, R, C, elem_t, LOAD16, LOAD1)
 
 #ifdef GPUCC_DENSE_TUNING
 GPUCC_DENSE_TUNING /* tiles to compare, defined by a tuning harness */
 #else
 GPUCC_DENSE_TILE(4, 6) /* the general kernel */
 GPUCC_DENSE_TILE(1, 8) /* batch == 1 */
+#endif
+
+#if defined(GPUCC_ELEM_F16) || defined(GPUCC_ELEM_BF16)
+/* The general kernel over X and W widened by dense_widen. */
+GPUCC_DENSE_TILE_KERNEL(dense_tile_4x6_floats, 4, 6, float, FLOAT_LOAD16, FLOAT_LOAD1)
+
+/* dst[e] = src[e] widened exactly to float for e < n. Work-item i handles
+ * elements [i * per_item, (i + 1) * per_item), per_item a multiple of 16:
+ * one contiguous chunk per work-item on a CPU device, 16 on a GPU. */
+__kernel void dense_widen(__global const elem_t *restrict src, __global float *restrict dst, ulong n,
+                          ulong per_item)
+{
+    const ulong start = get_global_id(0) * per_item;
+    if (start >= n)
+        return;
+    const ulong end = min(start + per_item, n);
+    ulong e = start;
+    for (; e + GPUCC_DENSE_VEC <= end; e += GPUCC_DENSE_VEC)
+        vstore16(LOAD16(src, e), 0, dst + e);
+    for (; e < end; e++)
+        dst[e] = LOAD1(src, e);
+}
 #endif
 
 #if !defined(GPUCC_ELEM_F16) && !defined(GPUCC_ELEM_BF16) /* CLBlast runs f32 only */

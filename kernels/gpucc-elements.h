@@ -9,7 +9,7 @@
  *   ELEM_STORE(p, i, v)        v, computed in the type's arithmetic (f64 and
  *                              i32: double or long; else float), stored as
  *                              element i of p, rounded once to the type:
- *                              f16 to nearest even (vstore_half_rte), bf16
+ *                              f16 to nearest even (gpucci_f16_round), bf16
  *                              likewise (gpucci_bf16_round), i32 saturated
  * f16 is read with vload_half (core OpenCL: no cl_khr_fp16 needed), bf16 as
  * the top half of a float. f64 and i32 are widened to double only (float
@@ -28,7 +28,28 @@ typedef double elem_t;
 typedef half elem_t;
 #define ELEM_LOAD16(p, CONVERT16) CONVERT16(vload_half16(0, p))
 #define ELEM_LOAD1(p, i, T) ((T)vload_half(i, p))
-#define ELEM_STORE(p, i, v) vstore_half_rte(v, i, p)
+#define ELEM_STORE(p, i, v) (((__global ushort *)(p))[i] = gpucci_f16_round(v))
+
+/* v rounded to binary16, to nearest with ties to even (65520 and beyond
+ * give infinity; NaN stays a quiet NaN of the same sign, top payload bits
+ * kept): the host's gpucci_f16_round (core/half.h) in integer operations,
+ * the same bits as vstore_half_rte, which PoCL 3.1 runs so slowly that it
+ * took the f16 dense kernel to 0.45 of f32 (one store per output). */
+inline ushort gpucci_f16_round(float v)
+{
+    uint u = as_uint(v);
+    uint sign = (u >> 16) & 0x8000u, magnitude = u & 0x7fffffffu;
+    /* Normal in f16 (>= 2^-14): rebiased, rounded on the 13 bits dropped; a
+     * carry into the exponent is the right result. */
+    uint normal = (magnitude - (112u << 23) + 0x0fffu + ((magnitude >> 13) & 1u)) >> 13;
+    /* Subnormal or zero: multiples of 2^-24, the ulp of 0.5, so adding 0.5
+     * rounds |v| to one (ties to even) and leaves it in the low bits. */
+    uint subnormal = as_uint(as_float(magnitude) + 0.5f) - 0x3f000000u;
+    uint rounded = magnitude >= 0x38800000u ? normal : subnormal;
+    rounded = magnitude >= 0x477ff000u ? 0x7c00u : rounded;
+    rounded = magnitude > 0x7f800000u ? 0x7e00u | ((magnitude >> 13) & 0x3ffu) : rounded;
+    return (ushort)(sign | rounded);
+}
 #elif defined(GPUCC_ELEM_BF16)
 typedef ushort elem_t;
 #define ELEM_LOAD16(p, CONVERT16) CONVERT16(as_float16(convert_uint16(vload16(0, p)) << 16))

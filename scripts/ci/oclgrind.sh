@@ -147,6 +147,8 @@ done
 check full map --dtype=f16 --fn=sigmoid --size=1001 --cl-copy
 for dtype in f16 bf16; do
     check races dense --dtype=$dtype --batch=5 --in=37 --out=13 --act=sigmoid --cl-copy
+    # From batch 16 on: X and W widened first (dense_widen), then the tiles over floats.
+    check races dense --dtype=$dtype --batch=17 --in=37 --out=13 --act=sigmoid --cl-copy
 done
 
 ci_summary oclgrind

@@ -25,7 +25,14 @@
  * f16 and bf16 (gpucc_dense_typed) always run gpucc's kernel, from a program
  * of their own (dense.cl with GPUCC_ELEM_F16 or _BF16) built on the type's
  * first call: CLBlast has no bf16, and its half-precision GEMM needs
- * cl_khr_fp16, which a device (PoCL's CPU device) may lack.
+ * cl_khr_fp16, which a device (PoCL's CPU device) may lack. From batch
+ * WIDEN_MIN_BATCH on, X and W are first widened into float device buffers
+ * (dense_widen; kept between calls, grown as needed) and the tile kernel
+ * reads those (dense_tile_4x6_floats), so that each element is converted
+ * once rather than once per tile that reads it; where a widened array would
+ * exceed one allocation, and for smaller batches (where W's widening pass
+ * would cost more than it saves), the tiles widen as they read. The
+ * results are the same bits either way.
  *
  * No result is trusted here, CLBlast's included: a CLBlast success status
  * only means that it ran. The caller verifies Y (gpucc_dense_verify), as
@@ -47,6 +54,9 @@ enum { TILE_ROWS = 4, TILE_COLS = 6, ROW_TILE_COLS = 8 };
 enum { CPU_GROUP_ROWS = 4, GPU_GROUP_ROWS = 4, GPU_GROUP_COLS = 16, GPU_ROW_GROUP = 64 };
 /* Bias + activation kernel: chunks per compute unit (CPU), group size (GPU). */
 enum { CPU_BIAS_ITEMS_PER_UNIT = 16, GPU_BIAS_GROUP = 256 };
+/* f16 and bf16: the smallest batch whose X and W are widened first; the
+ * widening kernel's elements per work-item on a GPU (one float16). */
+enum { WIDEN_MIN_BATCH = 16, GPU_WIDEN_PER_ITEM = 16 };
 /* Shapes whose auto choice is remembered (round-robin replacement). */
 enum { AUTO_CACHE_SIZE = 16 };
 
@@ -63,6 +73,12 @@ struct opencl_dense_state {
     cl_program programs[GPUCC_DTYPE_COUNT]; /* f32's built at open; f16's and bf16's on first use */
     cl_kernel tile[GPUCC_DTYPE_COUNT];      /* dense_tile_4x6 of each program */
     cl_kernel row[GPUCC_DTYPE_COUNT];       /* dense_tile_1x8, batch == 1 */
+    cl_kernel widen[GPUCC_DTYPE_COUNT];     /* f16, bf16: dense_widen */
+    cl_kernel tile_floats[GPUCC_DTYPE_COUNT]; /* f16, bf16: dense_tile_4x6_floats */
+    /* f16, bf16: X and W widened to floats on the device (kept between
+     * calls, grown as needed, freed at close) and their sizes in bytes. */
+    cl_mem widened[2];
+    size_t widened_bytes[2];
     cl_kernel bias_act; /* after CLBlast (f32) */
     int mode;           /* config->dense_impl: GPUCC_DENSE_AUTO, _CLBLAST or _KERNEL */
     uint64_t max_alloc; /* bytes per buffer */
@@ -90,6 +106,20 @@ static gpucc_status create_kernel(cl_program program, const char *name, cl_kerne
     return gpucci_cl_fail(err, name);
 }
 
+/* Releases the program of dtype and its kernels (those that exist). */
+static void release_program(opencl_dense_state *d, gpucc_dtype dtype)
+{
+    cl_kernel *kernels[] = {&d->tile[dtype], &d->row[dtype], &d->widen[dtype], &d->tile_floats[dtype]};
+    for (size_t i = 0; i < sizeof kernels / sizeof kernels[0]; i++) {
+        if (*kernels[i])
+            clReleaseKernel(*kernels[i]);
+        *kernels[i] = NULL;
+    }
+    if (d->programs[dtype])
+        clReleaseProgram(d->programs[dtype]);
+    d->programs[dtype] = NULL;
+}
+
 /* Builds the dense program of dtype and creates its tile kernels; all or
  * nothing (what was made is released on failure, so that a later call
  * tries again). */
@@ -106,14 +136,12 @@ static gpucc_status build_program(opencl_state *s, gpucc_dtype dtype)
         status = create_kernel(d->programs[dtype], "dense_tile_4x6", &d->tile[dtype]);
     if (status == GPUCC_OK)
         status = create_kernel(d->programs[dtype], "dense_tile_1x8", &d->row[dtype]);
-    if (status == GPUCC_OK)
-        return GPUCC_OK;
-    if (d->tile[dtype])
-        clReleaseKernel(d->tile[dtype]);
-    if (d->programs[dtype])
-        clReleaseProgram(d->programs[dtype]);
-    d->tile[dtype] = NULL;
-    d->programs[dtype] = NULL;
+    if (status == GPUCC_OK && dtype != GPUCC_F32)
+        status = create_kernel(d->programs[dtype], "dense_widen", &d->widen[dtype]);
+    if (status == GPUCC_OK && dtype != GPUCC_F32)
+        status = create_kernel(d->programs[dtype], "dense_tile_4x6_floats", &d->tile_floats[dtype]);
+    if (status != GPUCC_OK)
+        release_program(d, dtype);
     return status;
 }
 
@@ -160,16 +188,13 @@ void gpucci_opencl_dense_close(opencl_state *s)
         return;
     for (int i = 0; i < 4; i++)
         gpucci_staged_release(s, &d->staged[i]);
+    for (int i = 0; i < 2; i++)
+        if (d->widened[i])
+            clReleaseMemObject(d->widened[i]);
     if (d->bias_act)
         clReleaseKernel(d->bias_act);
-    for (int dtype = 0; dtype < GPUCC_DTYPE_COUNT; dtype++) {
-        if (d->row[dtype])
-            clReleaseKernel(d->row[dtype]);
-        if (d->tile[dtype])
-            clReleaseKernel(d->tile[dtype]);
-        if (d->programs[dtype])
-            clReleaseProgram(d->programs[dtype]);
-    }
+    for (int dtype = 0; dtype < GPUCC_DTYPE_COUNT; dtype++)
+        release_program(d, (gpucc_dtype)dtype);
     if (d->clblast_used)
         gpucci_clblast_release();
     free(d);
@@ -244,14 +269,77 @@ static gpucc_status finish_event(cl_event event, double *ms, const char *what)
     return err == CL_SUCCESS ? GPUCC_OK : gpucci_cl_fail(err, what);
 }
 
+/* Whether a call of dtype widens X and W into float buffers before its
+ * tiles (see the top of the file). */
+static int widens_first(const opencl_dense_state *d, const gpucc_dense_shape *shape, gpucc_dtype dtype)
+{
+    size_t x_bytes, w_bytes;
+    return dtype != GPUCC_F32 && shape->batch >= WIDEN_MIN_BATCH &&
+           array_bytes(shape->batch, shape->in, sizeof(float), &x_bytes) && x_bytes <= d->max_alloc &&
+           array_bytes(shape->out, shape->in, sizeof(float), &w_bytes) && w_bytes <= d->max_alloc;
+}
+
+/* Enqueues dense_widen of the n elements of src (dtype) into
+ * d->widened[which] (grown to n floats if smaller); *done is its event. */
+static gpucc_status enqueue_widen(opencl_state *s, gpucc_dtype dtype, cl_mem src, int which, size_t n,
+                                  cl_event *done)
+{
+    static const char *const names[] = {"clCreateBuffer(X as floats)", "clCreateBuffer(W as floats)"};
+    opencl_dense_state *d = s->dense;
+    cl_int err;
+    if (d->widened_bytes[which] < n * sizeof(float)) {
+        if (d->widened[which])
+            clReleaseMemObject(d->widened[which]);
+        d->widened_bytes[which] = 0;
+        d->widened[which] = clCreateBuffer(s->context, CL_MEM_READ_WRITE, n * sizeof(float), NULL, &err);
+        if (err != CL_SUCCESS) {
+            d->widened[which] = NULL;
+            return gpucci_cl_fail(err, names[which]);
+        }
+        d->widened_bytes[which] = n * sizeof(float);
+    }
+    cl_ulong count = n, per_item = GPU_WIDEN_PER_ITEM;
+    if (!s->gpu_shape) {
+        size_t items = (size_t)s->dev.info.compute_units * CPU_BIAS_ITEMS_PER_UNIT;
+        per_item = gpucci_round_up((n + items - 1) / items, GPU_WIDEN_PER_ITEM);
+    }
+    size_t global = (n + per_item - 1) / per_item;
+    cl_kernel kernel = d->widen[dtype];
+    gpucc_status status = GPUCC_OK;
+    GPUCC_CL_TRY(clSetKernelArg(kernel, 0, sizeof src, &src), status, fail);
+    GPUCC_CL_TRY(clSetKernelArg(kernel, 1, sizeof d->widened[which], &d->widened[which]), status, fail);
+    GPUCC_CL_TRY(clSetKernelArg(kernel, 2, sizeof count, &count), status, fail);
+    GPUCC_CL_TRY(clSetKernelArg(kernel, 3, sizeof per_item, &per_item), status, fail);
+    GPUCC_CL_TRY(clEnqueueNDRangeKernel(s->queue, kernel, 1, NULL, &global, NULL, 0, NULL, done), status, fail);
+    return GPUCC_OK;
+fail:
+    *done = NULL;
+    return status;
+}
+
 /* gpucc's kernel for dtype: one launch of dense_tile_4x6, or
- * dense_tile_1x8 for a single row. */
+ * dense_tile_1x8 for a single row; for f16 and bf16 from WIDEN_MIN_BATCH
+ * on, dense_widen of X and of W, then dense_tile_4x6_floats over them. The
+ * kernel time is that of every launch. */
 static gpucc_status run_kernel(opencl_state *s, const gpucc_dense_shape *shape, gpucc_dtype dtype,
                                dense_call *call)
 {
     opencl_dense_state *d = s->dense;
     int single = shape->batch == 1;
     cl_kernel kernel = single ? d->row[dtype] : d->tile[dtype];
+    cl_mem x = call->x, w = call->w;
+    cl_event widened[2] = {NULL, NULL}, done = NULL;
+    gpucc_status status = GPUCC_OK;
+    if (widens_first(d, shape, dtype)) {
+        status = enqueue_widen(s, dtype, call->x, 0, shape->batch * shape->in, &widened[0]);
+        if (status == GPUCC_OK)
+            status = enqueue_widen(s, dtype, call->w, 1, shape->out * shape->in, &widened[1]);
+        if (status != GPUCC_OK)
+            goto done;
+        x = d->widened[0];
+        w = d->widened[1];
+        kernel = d->tile_floats[dtype];
+    }
     size_t rows = single ? 1 : TILE_ROWS, cols = single ? ROW_TILE_COLS : TILE_COLS;
     size_t local[2];
     if (s->gpu_shape) {
@@ -265,19 +353,23 @@ static gpucc_status run_kernel(opencl_state *s, const gpucc_dense_shape *shape, 
                         gpucci_round_up((shape->out + cols - 1) / cols, local[1])};
     cl_ulong batch = shape->batch, in = shape->in, out = shape->out;
     cl_int act = (cl_int)shape->act;
-    cl_event done;
-    gpucc_status status = GPUCC_OK;
-    GPUCC_CL_TRY(clSetKernelArg(kernel, 0, sizeof call->x, &call->x), status, fail);
-    GPUCC_CL_TRY(clSetKernelArg(kernel, 1, sizeof call->w, &call->w), status, fail);
-    GPUCC_CL_TRY(clSetKernelArg(kernel, 2, sizeof call->b, &call->b), status, fail);
-    GPUCC_CL_TRY(clSetKernelArg(kernel, 3, sizeof call->y, &call->y), status, fail);
-    GPUCC_CL_TRY(clSetKernelArg(kernel, 4, sizeof batch, &batch), status, fail);
-    GPUCC_CL_TRY(clSetKernelArg(kernel, 5, sizeof in, &in), status, fail);
-    GPUCC_CL_TRY(clSetKernelArg(kernel, 6, sizeof out, &out), status, fail);
-    GPUCC_CL_TRY(clSetKernelArg(kernel, 7, sizeof act, &act), status, fail);
-    GPUCC_CL_TRY(clEnqueueNDRangeKernel(s->queue, kernel, 2, NULL, global, local, 0, NULL, &done), status, fail);
-    return finish_event(done, &call->kernel_ms, "dense kernel");
-fail:
+    GPUCC_CL_TRY(clSetKernelArg(kernel, 0, sizeof x, &x), status, done);
+    GPUCC_CL_TRY(clSetKernelArg(kernel, 1, sizeof w, &w), status, done);
+    GPUCC_CL_TRY(clSetKernelArg(kernel, 2, sizeof call->b, &call->b), status, done);
+    GPUCC_CL_TRY(clSetKernelArg(kernel, 3, sizeof call->y, &call->y), status, done);
+    GPUCC_CL_TRY(clSetKernelArg(kernel, 4, sizeof batch, &batch), status, done);
+    GPUCC_CL_TRY(clSetKernelArg(kernel, 5, sizeof in, &in), status, done);
+    GPUCC_CL_TRY(clSetKernelArg(kernel, 6, sizeof out, &out), status, done);
+    GPUCC_CL_TRY(clSetKernelArg(kernel, 7, sizeof act, &act), status, done);
+    GPUCC_CL_TRY(clEnqueueNDRangeKernel(s->queue, kernel, 2, NULL, global, local, 0, NULL, &done), status, done);
+    status = finish_event(done, &call->kernel_ms, "dense kernel"); /* the queue is in order: the widening is done */
+done:
+    for (int i = 0; i < 2; i++)
+        if (widened[i]) {
+            if (status == GPUCC_OK)
+                call->kernel_ms += gpucci_cl_event_ms(widened[i]);
+            clReleaseEvent(widened[i]);
+        }
     return status;
 }
 
