@@ -28,14 +28,16 @@
 static const gpucc_activation all_acts[] = {GPUCC_ACT_NONE, GPUCC_ACT_RELU, GPUCC_ACT_SIGMOID, GPUCC_ACT_TANH};
 
 /* Shapes (batch x in x out) that are no multiple of any tile: the tiled
- * kernel's row block (256), micro-tile rows (8), columns (32), k block
- * (256) and transpose block (16), and the serial kernel's 16 lanes and 4
- * outputs at a time; batches of 1 and 2 (the tiled kernel's dot-product
- * path) and 3 (its smallest panel batch). */
+ * kernel's row block (256), micro-tile rows (8), columns (32), k blocks
+ * (256 for tiles of fewer than 64 rows, 1024 from 64 rows on) and transpose
+ * block (16), and the serial kernel's 16 lanes and 4 outputs at a time;
+ * batches of 1 and 2 (the tiled kernel's dot-product path) and 3 (its
+ * smallest panel batch). */
 static const gpucc_dense_shape small_shapes[] = {
     {1, 1, 1, 0},     {1, 64, 10, 0},   {7, 33, 65, 0},  {13, 100, 37, 0}, {64, 128, 96, 0},
     {9, 257, 33, 0},  {300, 513, 47, 0}, {5, 1, 100, 0}, {1, 1000, 1, 0},  {3, 17, 1, 0},
     {33, 15, 31, 0},  {2, 16, 32, 0},   {17, 300, 129, 0}, {2, 37, 70, 0},  {3, 300, 33, 0},
+    {70, 1100, 40, 0},
 };
 
 /* ---- Data ---- */

@@ -27,8 +27,12 @@
 static const gpucc_activation all_acts[] = {GPUCC_ACT_NONE, GPUCC_ACT_RELU, GPUCC_ACT_SIGMOID, GPUCC_ACT_TANH};
 static const gpucc_dtype half_types[] = {GPUCC_F16, GPUCC_BF16};
 
+/* Odd shapes; 70 x 1100 takes the pthreads tiles through two k blocks of
+ * the large panel (a full one and a partial one) and OpenCL through its
+ * widened path (batch >= 16). */
 static const gpucc_dense_shape shapes[] = {
-    {3, 17, 5, 0}, {33, 70, 65, 0}, {1, 1, 1, 0}, {1, 300, 9, 0}, {2, 37, 70, 0}, {7, 300, 33, 0}, {260, 40, 35, 0},
+    {3, 17, 5, 0},  {33, 70, 65, 0}, {1, 1, 1, 0},       {1, 300, 9, 0}, {2, 37, 70, 0},
+    {7, 300, 33, 0}, {260, 40, 35, 0}, {70, 1100, 40, 0},
 };
 
 /* ---- Backends ---- */
