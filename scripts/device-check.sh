@@ -8,6 +8,8 @@
 #   scripts/device-check.sh reduce   the reduction's copy path only (quick)
 #   scripts/device-check.sh dtype    reduce and dot of every data type on the GPU (quick)
 #   scripts/device-check.sh nvml     the board's NVML clocks, throttle reasons and energy (quick)
+#   scripts/device-check.sh pinned   map, dense and reduce end to end through pinned staging, each against
+#                                    peak's pinned host<->device ceilings (quick)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=${OUT:-/tmp}
@@ -47,6 +49,48 @@ if [ "$mode" = nvml ]; then
     $g run reduce --size=1e8 --backend=opencl --repeat=50
     $g run reduce --size=1e8 --backend=opencl --repeat=50 --format=json >"$out/nvml-reduce.json"
     $g run dense --batch=1024 --in=4096 --out=4096 --backend=opencl --repeat=20
+    exit
+fi
+if [ "$mode" = pinned ]; then
+    $g peak --size-mb=1024 --device=gpu --format=json >"$out/peak-pinned.json"
+    for run in "square 1e8" "square 1e9" "saxpy 1e8"; do
+        read -r fn size <<<"$run"
+        $g run map --fn="$fn" --size="$size" --backend=opencl --repeat=5 --format=json >"$out/pinned-map-$fn-$size.json"
+        $g run map --fn="$fn" --size="$size" --backend=opencl --repeat=5 --cl-no-overlap --format=json \
+            >"$out/pinned-map-$fn-$size-no-overlap.json"
+    done
+    $g run reduce --size=1e9 --backend=opencl --repeat=5 --format=json >"$out/pinned-reduce-1e9.json"
+    $g run dense --backend=opencl --repeat=5 --format=json >"$out/pinned-dense-256.json"
+    $g run dense --batch=1024 --in=4096 --out=4096 --backend=opencl --repeat=5 --format=json >"$out/pinned-dense-1024.json"
+    # Each end-to-end rate against the link: reduce against host to device;
+    # map against both directions at once at their own pinned rates (PCIe is
+    # full duplex; peak measures each alone), the slower one bounding the
+    # time; dense's time against its kernel plus its copies at those rates.
+    python3 - "$out" <<'EOF'
+import glob, json, os, sys
+out = sys.argv[1]
+peak = json.load(open(os.path.join(out, "peak-pinned.json")))["opencl"][0]
+h2d, d2h = peak["pinned_host_to_device_gbps"]["median"], peak["pinned_device_to_host_gbps"]["median"]
+print(f"pinned: host to device {h2d:.1f} GB/s, device to host {d2h:.1f} GB/s")
+for path in sorted(glob.glob(os.path.join(out, "pinned-*.json"))):
+    run = json.load(open(path))
+    r, name = run["results"][0], os.path.basename(path)
+    if r["status"] != "ok" or not r["verified"]:
+        print(f"{name}: {r['status']}, verified {r['verified']}")
+    elif run["workload"] == "map":
+        inputs = 2 if run["fn"] == "saxpy" else 1
+        link = (inputs + 1) / max(inputs / h2d, 1 / d2h)
+        print(f"{name}: {r['gbps']:.1f} GB/s end to end = {r['gbps'] / link:.2f} of {link:.1f} GB/s both ways "
+              f"(overlapped: {r['overlapped']})")
+    elif run["workload"] == "reduce":
+        print(f"{name}: {r['gbps']:.1f} GB/s end to end = {r['gbps'] / h2d:.2f} of host to device")
+    else:
+        b, i, o = run["batch"], run["in"], run["out"]
+        link_ms = (b * i + o * i + o) * 4 / h2d / 1e6 + b * o * 4 / d2h / 1e6
+        kernel_ms, total_ms = r["kernel_ms"]["median"], r["time_ms"]["median"]
+        print(f"{name}: {total_ms:.2f} ms end to end, kernel {kernel_ms:.2f} + copies at the pinned rates "
+              f"{link_ms:.2f} ms = {(kernel_ms + link_ms) / total_ms:.2f} of it ({r['impl']})")
+EOF
     exit
 fi
 if [ "$mode" = bench ]; then
