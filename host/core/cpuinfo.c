@@ -52,19 +52,26 @@ const char *gpucci_cpu_isa(void)
 #endif
 }
 
-static size_t cache_share;
-static pthread_once_t cache_share_once = PTHREAD_ONCE_INIT;
+static size_t last_level_cache;
+static pthread_once_t last_level_cache_once = PTHREAD_ONCE_INIT;
 
-static void find_cache_share(void)
+static void find_last_level_cache(void)
 {
     long bytes = sysconf(_SC_LEVEL3_CACHE_SIZE);
     if (bytes <= 0)
         bytes = sysconf(_SC_LEVEL2_CACHE_SIZE);
-    cache_share = bytes > 0 ? (size_t)bytes / gpucc_cpu_count() : 0;
+    last_level_cache = bytes > 0 ? (size_t)bytes : 0;
 }
 
-size_t gpucci_cpu_cache_share(void)
+void gpucci_assume_last_level_cache(size_t bytes)
 {
-    pthread_once(&cache_share_once, find_cache_share);
-    return cache_share;
+    pthread_once(&last_level_cache_once, find_last_level_cache);
+    last_level_cache = bytes;
+}
+
+bool gpucci_map_streams(gpucc_map_fn fn, gpucc_dtype dtype, size_t n)
+{
+    pthread_once(&last_level_cache_once, find_last_level_cache);
+    size_t arrays = fn == GPUCC_MAP_SAXPY ? 3 : 2; /* x (and y) read, out written */
+    return last_level_cache > 0 && n > last_level_cache / arrays / gpucc_dtype_size(dtype);
 }

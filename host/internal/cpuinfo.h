@@ -2,7 +2,10 @@
 #ifndef GPUCC_CPUINFO_H
 #define GPUCC_CPUINFO_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include "gpucc.h"
 
 /* Writes the CPU model name ("AMD EPYC") into buf; "unknown CPU" if unknown. */
 void gpucci_cpu_model(char *buf, size_t size);
@@ -14,8 +17,16 @@ void gpucci_cpu_model(char *buf, size_t size);
  * not dispatch, such as one by Clang or for another architecture). */
 const char *gpucci_cpu_isa(void);
 
-/* Bytes of the last-level cache per online CPU (level 3, else level 2, as
- * sysconf reports it), found once; 0 if unknown. */
-size_t gpucci_cpu_cache_share(void);
+/* Whether a map call of fn over n elements of dtype on this host's CPU (the
+ * CPU backends, or an OpenCL CPU device) should write with streaming
+ * stores: when the bytes it reads and writes exceed the last-level cache
+ * (level 3, else level 2, as sysconf reports it; never when unknown), so
+ * that its output would not stay there for the next call anyway. One
+ * decision for the whole call, whatever part of it each thread runs. */
+bool gpucci_map_streams(gpucc_map_fn fn, gpucc_dtype dtype, size_t n);
+
+/* For tests: take `bytes` as the last-level cache from now on, so that
+ * small calls take the streaming path too. */
+void gpucci_assume_last_level_cache(size_t bytes);
 
 #endif

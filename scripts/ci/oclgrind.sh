@@ -108,11 +108,14 @@ for shape in cpu gpu; do
 done
 
 # Map: every function, one element and a size that is no multiple of the
-# work-group size; copied (full checks), zero-copy and chunked.
-for fn in square saxpy relu sigmoid tanh exp; do
-    check full map --fn=$fn --size=1 --cl-copy
-    check full map --fn=$fn --size=1001 --cl-copy
-    check races map --fn=$fn --size=1001
+# work-group size or of a line; copied (full checks), zero-copy and chunked;
+# both kernel shapes (a work-item per element, a line of 16 per work-item).
+for shape in cpu gpu; do
+    for fn in square saxpy relu sigmoid tanh exp; do
+        check full map --fn=$fn --cl-shape=$shape --size=1 --cl-copy
+        check full map --fn=$fn --cl-shape=$shape --size=1001 --cl-copy
+        check races map --fn=$fn --cl-shape=$shape --size=1001
+    done
 done
 # The copy path in steps of 16384 bytes (both inputs staged, the output
 # copied back), overlapped and not, and with 2-byte elements.
@@ -142,7 +145,9 @@ for dtype in f64 f16 bf16 i32; do
         check full reduce --dtype=$dtype --cl-shape=$shape --size=4097 --cl-copy
         check full dot --dtype=$dtype --cl-shape=$shape --size=4097 --cl-copy
     done
-    check full map --dtype=$dtype --fn=square --size=1001 --cl-copy
+    for shape in cpu gpu; do
+        check full map --dtype=$dtype --cl-shape=$shape --fn=square --size=1001 --cl-copy
+    done
 done
 check full map --dtype=f16 --fn=sigmoid --size=1001 --cl-copy
 for dtype in f16 bf16; do

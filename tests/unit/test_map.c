@@ -1,6 +1,8 @@
 /* Integration tests of gpucc_map and gpucc_map_verify: every function on
  * every backend (serial; pthreads at 1, 2 and 3 threads; OpenCL zero-copy,
- * copied, and chunked both ways through a tiny allocation limit), checked
+ * copied, and chunked both ways through a tiny allocation limit, with the
+ * cpu-shaped kernels PoCL gets and the gpu-shaped ones), plain and on the
+ * streaming paths (outputs on a cache line and off one), checked
  *  - against the double-precision reference (gpucc_map_verify, bad == 0);
  *  - bitwise against the serial backend: every function on the CPU
  *    backends (they run the same routine), square and relu on OpenCL (one
@@ -19,7 +21,8 @@
  * OpenCL backends are opened inside each test (Check forks one process per
  * test; OpenCL must not be initialised before the fork). A build without
  * OpenCL runs every test on the CPU backends only (support_tcase_mixed). */
-#include "cpu/cpu-kernels.h" /* gpucci_cpu_map_range_stored: both store paths */
+#include "cpu/cpu-kernels.h" /* gpucci_cpu_map_range: both store paths */
+#include "cpuinfo.h"         /* gpucci_assume_last_level_cache: the streaming paths at small sizes */
 #include "gpucc.h"
 #include "support.h"
 
@@ -54,17 +57,20 @@ typedef struct {
     unsigned threads;
     uint64_t max_alloc;
     int force_copy;
+    int gpu_shape; /* OpenCL: the GPU's kernels (one work-item per element) on PoCL too */
 } spec;
 
 static const spec all_specs[] = {
-    {GPUCC_BACKEND_SERIAL, 0, 0, 0},
-    {GPUCC_BACKEND_PTHREADS, 1, 0, 0},
-    {GPUCC_BACKEND_PTHREADS, 2, 0, 0},
-    {GPUCC_BACKEND_PTHREADS, 3, 0, 0},
-    {GPUCC_BACKEND_OPENCL, 0, 0, 0},                     /* zero-copy on PoCL */
-    {GPUCC_BACKEND_OPENCL, 0, 0, 1},                     /* device buffers */
-    {GPUCC_BACKEND_OPENCL, 0, CHUNK_BYTES, 0},           /* chunked, zero-copy */
-    {GPUCC_BACKEND_OPENCL, 0, CHUNK_BYTES, 1},           /* chunked, device buffers */
+    {GPUCC_BACKEND_SERIAL, 0, 0, 0, 0},
+    {GPUCC_BACKEND_PTHREADS, 1, 0, 0, 0},
+    {GPUCC_BACKEND_PTHREADS, 2, 0, 0, 0},
+    {GPUCC_BACKEND_PTHREADS, 3, 0, 0, 0},
+    {GPUCC_BACKEND_OPENCL, 0, 0, 0, 0},                  /* zero-copy on PoCL, cpu-shaped kernels */
+    {GPUCC_BACKEND_OPENCL, 0, 0, 1, 0},                  /* device buffers */
+    {GPUCC_BACKEND_OPENCL, 0, CHUNK_BYTES, 0, 0},        /* chunked, zero-copy */
+    {GPUCC_BACKEND_OPENCL, 0, CHUNK_BYTES, 1, 0},        /* chunked, device buffers */
+    {GPUCC_BACKEND_OPENCL, 0, 0, 0, 1},                  /* gpu-shaped kernels, zero-copy */
+    {GPUCC_BACKEND_OPENCL, 0, CHUNK_BYTES, 1, 1},        /* gpu-shaped kernels, chunked, device buffers */
 };
 enum { SPEC_COUNT = COUNT(all_specs) };
 
@@ -84,8 +90,8 @@ static size_t open_all(opened *o)
         const spec *s = &all_specs[i];
         o[n].spec = *s;
         if (s->kind == GPUCC_BACKEND_OPENCL)
-            snprintf(o[n].label, sizeof o[n].label, "opencl(max_alloc=%llu%s)", (unsigned long long)s->max_alloc,
-                     s->force_copy ? ", copy" : "");
+            snprintf(o[n].label, sizeof o[n].label, "opencl(max_alloc=%llu%s%s)", (unsigned long long)s->max_alloc,
+                     s->force_copy ? ", copy" : "", s->gpu_shape ? ", gpu shape" : "");
         else if (s->kind == GPUCC_BACKEND_PTHREADS)
             snprintf(o[n].label, sizeof o[n].label, "pthreads(%u)", s->threads);
         else
@@ -95,6 +101,7 @@ static size_t open_all(opened *o)
         c.threads = s->threads;
         c.max_alloc = s->max_alloc;
         c.force_copy = s->force_copy;
+        c.shape = s->gpu_shape ? GPUCC_SHAPE_GPU : GPUCC_SHAPE_AUTO;
         o[n].backend = support_open_built(s->kind, &c, o[n].label);
         if (o[n].backend)
             n++;
@@ -195,11 +202,13 @@ static void assert_flags(const opened *b, const gpucc_call_info *info, size_t n)
     ck_assert_ptr_nonnull(info->impl);
 }
 
-/* Runs every function on every backend over x (and y for saxpy), verifying
- * each output and comparing it with serial's. */
-static void check_all(opened *o, size_t count, const float *x, const float *y, size_t n, float alpha)
+/* Runs every function on every backend over x (and y for saxpy) into an
+ * output out_offset floats past a line-aligned address, verifying each output and
+ * comparing it with serial's. */
+static void check_all(opened *o, size_t count, const float *x, const float *y, size_t n, float alpha,
+                      size_t out_offset)
 {
-    support_guarded ref = support_guarded_alloc(n, 0), got = support_guarded_alloc(n, 0);
+    support_guarded ref = support_guarded_alloc(n, 0), got = support_guarded_alloc(n, out_offset);
     for (size_t f = 0; f < COUNT(all_fns); f++) {
         gpucc_map_fn fn = all_fns[f];
         const float *yy = fn == GPUCC_MAP_SAXPY ? y : NULL;
@@ -226,7 +235,29 @@ START_TEST(test_random_awkward_sizes)
     for (size_t s = 0; s < COUNT(awkward_sizes); s++) {
         size_t n = awkward_sizes[s];
         float *x = support_random_floats(n, 100 + s), *y = support_random_floats(n, 200 + s);
-        check_all(o, backends, x, y, n, -0.75f);
+        check_all(o, backends, x, y, n, -0.75f, 0);
+        gpucc_free_floats(x);
+        gpucc_free_floats(y);
+    }
+    close_all(o, backends);
+}
+END_TEST
+
+/* The same with every backend's streaming path, which calls take where
+ * their arrays exceed the last-level cache (assumed to be one byte here):
+ * the CPU loops' streaming stores, and the OpenCL cpu-shaped kernels'
+ * non-temporal line stores, also into outputs that do not start on a line
+ * (the lead and tail the kernels map element by element). */
+START_TEST(test_streamed_awkward_sizes)
+{
+    gpucci_assume_last_level_cache(1);
+    opened o[SPEC_COUNT];
+    size_t backends = open_all(o);
+    for (size_t s = 0; s < COUNT(awkward_sizes); s++) {
+        size_t n = awkward_sizes[s];
+        float *x = support_random_floats(n, 100 + s), *y = support_random_floats(n, 200 + s);
+        check_all(o, backends, x, y, n, -0.75f, 0);
+        check_all(o, backends, x, y, n, -0.75f, 5); /* an output off a line: a lead of 11 elements */
         gpucc_free_floats(x);
         gpucc_free_floats(y);
     }
@@ -244,7 +275,7 @@ START_TEST(test_spanning_range)
     for (size_t s = 0; s < COUNT(sizes); s++) {
         size_t n = sizes[s];
         float *x = spanning_floats(n), *y = support_random_floats(n, 300 + s);
-        check_all(o, backends, x, y, n, 1.25f);
+        check_all(o, backends, x, y, n, 1.25f, 0);
         gpucc_free_floats(x);
         gpucc_free_floats(y);
     }
@@ -377,7 +408,7 @@ START_TEST(test_unaligned_arrays)
 END_TEST
 
 /* The CPU loops' two store paths (streaming stores, which the backends take
- * for outputs larger than a CPU's share of the cache, and plain ones) give
+ * for calls whose arrays exceed the last-level cache, and plain ones) give
  * the same bits, verified, for outputs at every float offset of a cache
  * line, lengths around a line, and ranges that start inside the output;
  * nothing outside the range is written. */
@@ -394,8 +425,8 @@ START_TEST(test_streaming_stores)
                     gpucc_map_fn fn = all_fns[f];
                     size_t begin = begins[b], n = begin + lengths[l];
                     support_guarded plain = support_guarded_alloc(n, offset), streamed = support_guarded_alloc(n, offset);
-                    gpucci_cpu_map_range_stored(fn, GPUCC_F32, 0.5f, x, y, plain.out, begin, n, false);
-                    gpucci_cpu_map_range_stored(fn, GPUCC_F32, 0.5f, x, y, streamed.out, begin, n, true);
+                    gpucci_cpu_map_range(fn, GPUCC_F32, 0.5f, x, y, plain.out, begin, n, false);
+                    gpucci_cpu_map_range(fn, GPUCC_F32, 0.5f, x, y, streamed.out, begin, n, true);
                     char what[96];
                     snprintf(what, sizeof what, "%s offset %zu range [%zu, %zu)", gpucc_map_fn_name(fn), offset, begin, n);
                     support_guarded_check(&streamed, what);
@@ -653,7 +684,8 @@ Suite *test_suite(void)
     const TTest *const core[] = {
         test_random_awkward_sizes, test_spanning_range, test_special_values, test_unaligned_arrays,
         test_reuse_across_sizes, test_empty, test_invalid_arguments, test_ulp_bounds, test_verify_catches_errors,
-        test_verify_saxpy_scale, test_verify_flushed_subnormals, test_peak_copy_bandwidth, test_streaming_stores};
+        test_verify_saxpy_scale, test_verify_flushed_subnormals, test_peak_copy_bandwidth, test_streaming_stores,
+        test_streamed_awkward_sizes};
     Suite *s = suite_create("map");
     support_tcase_mixed(s, "core", 300, core, COUNT(core)); /* a cold PoCL kernel cache takes a while */
     return s;

@@ -1,7 +1,8 @@
 /* Tests of gpucc_map_typed and gpucc_map_verify_typed over f64, f16, bf16
  * and i32 (f32 is test_map's): every function each type has, on serial,
  * pthreads (1 to 3 threads) and OpenCL (PoCL: zero-copy, copied, chunked
- * both ways), at 1, 17, 4099 and 100003 elements, checked
+ * both ways; the cpu-shaped kernels and the gpu-shaped ones), at 1, 17,
+ * 4099 and 100003 elements, plain and on the streaming paths, checked
  *  - against the typed reference (bad == 0): long double for f64, double
  *    rounded to the type for f16 and bf16, exact for i32;
  *  - for f16 and bf16 bit for bit against the same backend's f32 map of the
@@ -14,7 +15,8 @@
  * subnormal values), i32 overflow reported (saturated, counted, never
  * wrapped), the refused combinations, the verifier catching wrong
  * elements, both CPU store paths, and f64 UNSUPPORTED without fp64. */
-#include "cpu/cpu-kernels.h" /* gpucci_cpu_map_range_stored: both store paths */
+#include "cpu/cpu-kernels.h" /* gpucci_cpu_map_range: both store paths */
+#include "cpuinfo.h"         /* gpucci_assume_last_level_cache: the streaming paths at small sizes */
 #include "gpucc.h"
 #include "support.h"
 
@@ -47,6 +49,9 @@ static const spec specs[] = {
     {"opencl(copied)", GPUCC_BACKEND_OPENCL, {.force_copy = 1}},
     {"opencl(chunked)", GPUCC_BACKEND_OPENCL, {.max_alloc = 4096 * 4}},
     {"opencl(chunked, copied)", GPUCC_BACKEND_OPENCL, {.max_alloc = 4096 * 4, .force_copy = 1}},
+    {"opencl(gpu shape)", GPUCC_BACKEND_OPENCL, {.shape = GPUCC_SHAPE_GPU}},
+    {"opencl(gpu shape, chunked, copied)", GPUCC_BACKEND_OPENCL,
+     {.shape = GPUCC_SHAPE_GPU, .max_alloc = 4096 * 4, .force_copy = 1}},
 };
 enum { CPU_SPECS = 4, GUARD_BYTES = 64, GUARD_BYTE = 0xa5 };
 
@@ -196,7 +201,9 @@ static void check_every_backend(const backend_set *set, gpucc_map_fn fn, gpucc_d
     free(first);
 }
 
-START_TEST(test_every_type_function_and_backend)
+/* Every type, function, size and backend, checked as the file's comment
+ * says. */
+static void check_every_type(void)
 {
     backend_set set = open_all();
     for (size_t t = 0; t < COUNT(typed); t++)
@@ -211,6 +218,22 @@ START_TEST(test_every_type_function_and_backend)
             }
         }
     close_all(&set);
+}
+
+START_TEST(test_every_type_function_and_backend)
+{
+    check_every_type();
+}
+END_TEST
+
+/* The same on every backend's streaming path, which calls take where their
+ * arrays exceed the last-level cache (assumed to be one byte here): the CPU
+ * loops' streaming stores and the OpenCL cpu-shaped kernels' non-temporal
+ * line stores, into outputs that mostly start off a line. */
+START_TEST(test_every_type_streamed)
+{
+    gpucci_assume_last_level_cache(1);
+    check_every_type();
 }
 END_TEST
 
@@ -367,8 +390,8 @@ START_TEST(test_streaming_stores_every_type)
                 continue;
             for (size_t begin = 0; begin < 64 / size; begin += 3) {
                 char *plain = guarded_output(dtype, N), *streamed = guarded_output(dtype, N);
-                gpucci_cpu_map_range_stored((gpucc_map_fn)f, dtype, alpha_of(dtype), x, y, plain, begin, N, false);
-                gpucci_cpu_map_range_stored((gpucc_map_fn)f, dtype, alpha_of(dtype), x, y, streamed, begin, N, true);
+                gpucci_cpu_map_range((gpucc_map_fn)f, dtype, alpha_of(dtype), x, y, plain, begin, N, false);
+                gpucci_cpu_map_range((gpucc_map_fn)f, dtype, alpha_of(dtype), x, y, streamed, begin, N, true);
                 ck_assert_msg(memcmp(plain, streamed, N * size + GUARD_BYTES) == 0, "%s %s from %zu: paths differ",
                               gpucc_dtype_name(dtype), gpucc_map_fn_name((gpucc_map_fn)f), begin);
                 gpucc_map_check check;
@@ -407,7 +430,7 @@ END_TEST
 
 Suite *test_suite(void)
 {
-    const TTest *const every_backend[] = {test_every_type_function_and_backend, test_special_values,
+    const TTest *const every_backend[] = {test_every_type_function_and_backend, test_every_type_streamed, test_special_values,
                                           test_i32_overflow_reported};
     const TTest *const cpu[] = {test_refused_combinations, test_verifier_catches_errors,
                                 test_streaming_stores_every_type};

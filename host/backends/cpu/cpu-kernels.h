@@ -10,15 +10,10 @@
 
 /* out[i] = fn(x[i], y[i], alpha) for i in [begin, end) over elements of
  * dtype, computed as gpucc_map_typed says (backends/cpu/cpu-map.c), with
- * streaming stores where the range's output exceeds one CPU's share of the
- * last-level cache. Nothing for a function dtype lacks. */
+ * streaming stores exactly when `stream` is set (and the CPU has them): the
+ * same values either way. Nothing for a function dtype lacks. */
 void gpucci_cpu_map_range(gpucc_map_fn fn, gpucc_dtype dtype, double alpha, const void *x, const void *y,
-                          void *out, size_t begin, size_t end);
-
-/* The same, with streaming stores exactly when `stream` is set (and the CPU
- * has them): the same values either way. */
-void gpucci_cpu_map_range_stored(gpucc_map_fn fn, gpucc_dtype dtype, double alpha, const void *x, const void *y,
-                                 void *out, size_t begin, size_t end, bool stream);
+                          void *out, size_t begin, size_t end, bool stream);
 
 /* Serial dense layer: a clear, cache-friendly loop nest over all of Y
  * (backends/cpu/cpu-dense.c), over arrays of dtype (f32, f16 or bf16) as

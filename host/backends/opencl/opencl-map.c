@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "cpuinfo.h"
 #include "embedded-kernels.h"
 #include "error.h"
 #include "gpucc-map.h"
@@ -88,10 +89,10 @@ static gpucc_status build_program(opencl_state *s, gpucc_dtype dtype, map_progra
     GPUCC_CL_TRY(clGetDeviceInfo(s->dev.device, CL_DEVICE_SINGLE_FP_CONFIG, sizeof fp, &fp, NULL), status, done);
     /* A correctly rounded divide where offered: sigmoid divides, and the
      * default single-precision divide may be off by 2.5 ulps. */
-    char options[128];
-    snprintf(options, sizeof options, "%s %s",
+    char options[160];
+    snprintf(options, sizeof options, "%s %s %s",
              fp & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT ? "-cl-fp32-correctly-rounded-divide-sqrt" : "",
-             element_macros[dtype]);
+             element_macros[dtype], s->gpu_shape ? "" : "-DGPUCC_MAP_LINES");
     const char *sources[] = {gpucci_src_gpucc_elementwise_h, gpucci_src_gpucc_elements_h, gpucci_src_gpucc_map_h,
                              gpucci_src_map_cl};
     status =
@@ -167,8 +168,14 @@ static gpucc_status set_alpha(cl_kernel k, gpucc_dtype dtype, double alpha)
     return err == CL_SUCCESS ? GPUCC_OK : gpucci_cl_fail(err, "clSetKernelArg(alpha)");
 }
 
+/* Elements per work-item of the cpu shape's kernels (map.cl's LINE). */
+enum { MAP_LINE = 16 };
+
 /* Enqueues the kernel over len elements of dtype on s->queue, after the
- * `waits` events of wait_list. */
+ * `waits` events of wait_list: a work-item per element in the gpu shape; in
+ * the cpu shape one per line and one more for the unaligned lead and the
+ * tail, with non-temporal stores where the arrays exceed the host's
+ * last-level cache (a cpu-shaped device is the host's CPU). */
 static gpucc_status enqueue_map(opencl_state *s, gpucc_map_fn fn, gpucc_dtype dtype, cl_mem xb, cl_mem yb,
                                 double alpha, cl_mem ob, size_t len, cl_uint waits, const cl_event *wait_list,
                                 cl_event *event)
@@ -176,8 +183,9 @@ static gpucc_status enqueue_map(opencl_state *s, gpucc_map_fn fn, gpucc_dtype dt
     const map_program *p = &s->map->programs[dtype];
     cl_kernel k = p->kernels[fn];
     size_t local = p->local_size[fn];
-    size_t global = gpucci_round_up(len, local);
+    size_t global = gpucci_round_up(s->gpu_shape ? len : len / MAP_LINE + 1, local);
     cl_ulong n = len;
+    cl_uint stream = gpucci_map_streams(fn, dtype, len);
     gpucc_status status = GPUCC_OK;
     GPUCC_CL_TRY(clSetKernelArg(k, 0, sizeof xb, &xb), status, done);
     GPUCC_CL_TRY(clSetKernelArg(k, 1, sizeof yb, &yb), status, done);
@@ -186,6 +194,8 @@ static gpucc_status enqueue_map(opencl_state *s, gpucc_map_fn fn, gpucc_dtype dt
         goto done;
     GPUCC_CL_TRY(clSetKernelArg(k, 3, sizeof ob, &ob), status, done);
     GPUCC_CL_TRY(clSetKernelArg(k, 4, sizeof n, &n), status, done);
+    if (!s->gpu_shape)
+        GPUCC_CL_TRY(clSetKernelArg(k, 5, sizeof stream, &stream), status, done);
     GPUCC_CL_TRY(clEnqueueNDRangeKernel(s->queue, k, 1, NULL, &global, &local, waits, waits ? wait_list : NULL, event),
                  status, done);
 done:

@@ -90,6 +90,7 @@ typedef struct {
     const void *x, *y;
     void *out;
     size_t n;
+    bool stream; /* the whole call's choice (gpucci_map_streams) */
 } map_job;
 
 static void map_part(void *ctx, unsigned index, unsigned count)
@@ -97,14 +98,14 @@ static void map_part(void *ctx, unsigned index, unsigned count)
     const map_job *job = ctx;
     size_t begin, end;
     gpucci_split_range(job->n, index, count, &begin, &end);
-    gpucci_cpu_map_range(job->fn, job->dtype, job->alpha, job->x, job->y, job->out, begin, end);
+    gpucci_cpu_map_range(job->fn, job->dtype, job->alpha, job->x, job->y, job->out, begin, end, job->stream);
 }
 
 static gpucc_status pthreads_map(gpucc_backend *backend, gpucc_map_fn fn, gpucc_dtype dtype, double alpha,
                                  const void *x, const void *y, void *out, size_t n, gpucc_call_info *info)
 {
     pthreads_state *state = backend->impl;
-    map_job job = {fn, dtype, alpha, x, y, out, n};
+    map_job job = {fn, dtype, alpha, x, y, out, n, gpucci_map_streams(fn, dtype, n)};
     (void)info;
     gpucci_pool_run(state->pool, map_part, &job);
     return GPUCC_OK;

@@ -50,7 +50,7 @@ static gpucc_status serial_map(gpucc_backend *backend, gpucc_map_fn fn, gpucc_dt
 {
     (void)backend;
     (void)info;
-    gpucci_cpu_map_range(fn, dtype, alpha, x, y, out, 0, n);
+    gpucci_cpu_map_range(fn, dtype, alpha, x, y, out, 0, n, gpucci_map_streams(fn, dtype, n));
     return GPUCC_OK;
 }
 
