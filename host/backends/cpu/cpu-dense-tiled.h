@@ -203,7 +203,7 @@ static inline __attribute__((always_inline)) void micro_kernel(const int m, cons
         }
     }
 
-    /* Unrolled 4 times: 4-5% faster with AVX-512 at 256 x 1024 x 1024 on
+    /* Unrolled 4 times: 3-5% faster with AVX-512 at 256 x 1024 x 1024 on
      * one thread (bench/README.md); the chains are unchanged. */
 #pragma GCC unroll 4
     for (size_t k = 0; k < kc; k++) {
