@@ -562,6 +562,9 @@ typedef struct {
     gpucc_stats fma_gflops;          /* FP32 multiply-add peak: independent fma chains, kernel time */
     gpucc_stats pinned_host_to_device_gbps; /* clEnqueueWriteBuffer from pinned memory (CL_MEM_ALLOC_HOST_PTR) */
     gpucc_stats pinned_device_to_host_gbps; /* clEnqueueReadBuffer into pinned memory */
+    gpucc_stats pinned_bidirectional_gbps;  /* both directions at once on two queues, pinned memory (half the
+                                               buffer each way): bytes moved both ways / wall time; the ceiling
+                                               of a copy path that overlaps its copies in and out (map) */
 } gpucc_device_peak;
 
 /* Measures the ceilings of an OpenCL backend's device over a buffer of

@@ -33,9 +33,10 @@ static void print_help(void)
            "thread and with all, copy bandwidth (bytes read + written), the FP32 FMA peak\n"
            "with one thread and with all (register-only loop, widest vectors), and for each\n"
            "OpenCL device its global-memory read and copy bandwidth, FP32 FMA peak,\n"
-           "host<->device transfer bandwidth from pageable and from pinned memory,\n"
-           "map/unmap cost and kernel launch latency. OpenBLAS SGEMM (where gpucc was\n"
-           "built with it) and CLBlast SGEMM (1024^3) are listed as peers, not ceilings.\n"
+           "host<->device transfer bandwidth from pageable and from pinned memory (and\n"
+           "from pinned memory both directions at once), map/unmap cost and kernel\n"
+           "launch latency. OpenBLAS SGEMM (where gpucc was built with it) and CLBlast\n"
+           "SGEMM (1024^3) are listed as peers, not ceilings.\n"
            "Host buffers: --size-mb each (default 1536, well above the last-level cache),\n"
            "random data.\n");
 }
@@ -137,6 +138,7 @@ static const peak_field device_fields[] = {
     DEVICE_FIELD("device to host (pageable)", "device_to_host_gbps", "GB/s", device_to_host_gbps),
     DEVICE_FIELD("host to device (pinned)", "pinned_host_to_device_gbps", "GB/s", pinned_host_to_device_gbps),
     DEVICE_FIELD("device to host (pinned)", "pinned_device_to_host_gbps", "GB/s", pinned_device_to_host_gbps),
+    DEVICE_FIELD("both directions at once (pinned)", "pinned_bidirectional_gbps", "GB/s", pinned_bidirectional_gbps),
     DEVICE_FIELD("map + unmap, whole buffer", "map_unmap_us", "us", map_us),
     DEVICE_FIELD("kernel launch latency", "launch_us", "us", launch_us),
     DEVICE_FIELD("CLBlast SGEMM 1024^3 (peer)", "clblast_sgemm_gflops", "GFLOP/s", gemm_gflops),

@@ -551,9 +551,9 @@ expect_peak_row() {
 }
 
 # expect_peak_json OPENCL: the ceilings of the host FMA peak (and with
-# OPENCL=1 of at least one device: copy, FMA, pinned transfers) are in the
-# JSON, their median, min and max finite and positive (skipped without
-# python3).
+# OPENCL=1 of at least one device: copy, FMA, pinned transfers each way and
+# both at once) are in the JSON, their median, min and max finite and
+# positive (skipped without python3).
 expect_peak_json() {
     [[ $HAVE_PYTHON == 0 ]] && return 0
     if python3 - "$OUT" "$1" <<'PY'; then pass; else fail "peak JSON: a ceiling is missing, not finite or not positive"; fi
@@ -561,7 +561,8 @@ import json, math, sys
 peak, opencl = json.load(open(sys.argv[1])), sys.argv[2] == "1"
 stats = [peak["host"][k] for k in ("fma_1_thread_gflops", "fma_all_threads_gflops")]
 stats += [d[k] for d in peak["opencl"]
-          for k in ("copy_gbps", "fma_gflops", "pinned_host_to_device_gbps", "pinned_device_to_host_gbps")]
+          for k in ("copy_gbps", "fma_gflops", "pinned_host_to_device_gbps", "pinned_device_to_host_gbps",
+                    "pinned_bidirectional_gbps")]
 ok = (peak["opencl"] or not opencl) and all(math.isfinite(s[v]) and s[v] > 0 for s in stats for v in ("median", "min", "max"))
 sys.exit(0 if ok else 1)
 PY
@@ -581,6 +582,7 @@ if needs OpenCL "peak's OpenCL rows"; then
     expect_peak_row "FP32 FMA \\(kernel\\)" "GFLOP/s"
     expect_peak_row "host to device \\(pinned\\)" "GB/s"
     expect_peak_row "device to host \\(pinned\\)" "GB/s"
+    expect_peak_row "both directions at once \\(pinned\\)" "GB/s"
 fi
 expect_exit 0 -- peak --size-mb=64 --format=json
 expect_stdout_contains '"schema_version": 1'

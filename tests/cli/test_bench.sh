@@ -43,7 +43,7 @@ CEILINGS=$WORK/ceilings.json
     sed -n '1,3p' "$SKIP"
     echo ' "ceilings": {'
     for c in host_read_1t host_read_all host_copy_1t host_copy_all opencl_read opencl_copy opencl_h2d opencl_d2h \
-        opencl_pinned_h2d opencl_pinned_d2h opencl_roundtrip; do
+        opencl_pinned_h2d opencl_pinned_d2h opencl_pinned_roundtrip opencl_pinned_bidir; do
         echo "  \"$c\": {\"unit\": \"GB/s\", \"median\": 8, \"min\": 7, \"max\": 9, \"what\": \"fixture $c\"},"
     done
     for c in host_fma_1t host_fma_all opencl_fma; do
@@ -64,6 +64,8 @@ if [[ $RC -ne 0 ]]; then
 fi
 check "quick run says where its ceilings come from" grep -q "^ceilings (reused from $CEILINGS (measured " "$WORK/out"
 check "quick run lists the reused ceilings" grep -q '^  host_read_1t  *8.00 GB/s .*fixture host_read_1t' "$WORK/out"
+check "quick run lists the both-directions ceiling" \
+    grep -q '^  opencl_pinned_bidir  *8.00 GB/s .*fixture opencl_pinned_bidir' "$WORK/out"
 check "the JSON settings name the reused file" grep -q "\"ceilings\": \"reused from $CEILINGS" "$JSON"
 check "--quiet leaves stderr empty" test ! -s "$WORK/err"
 check "stdout has a size and a threads table" grep -q '^== threads:' "$WORK/out"
@@ -148,6 +150,23 @@ if command -v python3 >/dev/null && needs OpenCL "the ceilings of OpenCL map row
 import json, sys
 rows = [r for r in json.load(open(sys.argv[1]))["rows"] if r["workload"] == "map" and r["backend"] == "opencl"]
 sys.exit(not rows or any(r["kernel_ceiling"] != "opencl_copy" for r in rows))' "$JSON"
+fi
+
+# The overlap suite's reduce rows copy through pinned staging: end to end
+# against the pinned host-to-device ceiling, with overlap on or off (copied
+# map rows, which only a discrete GPU's size suite has, are checked by
+# test_bench_ceilings).
+if command -v python3 >/dev/null && needs OpenCL "the ceilings of copied OpenCL rows"; then
+    OVERLAP=$WORK/overlap.json
+    bench --suite=overlap --backend=opencl --max-size=1e5 --min-time=0.01 --ceilings="$CEILINGS" --json="$OVERLAP" \
+        --quiet
+    check "overlap run exits 0 (got $RC: $(head -c 300 "$WORK/err"))" test "$RC" -eq 0
+    check "copied reduce rows: end to end against opencl_pinned_h2d" python3 -c '
+import json, sys
+rows = json.load(open(sys.argv[1]))["rows"]
+sys.exit(len(rows) != 2 or
+         any(not r["copied"] or (r["ceiling"], r["kernel_ceiling"]) != ("opencl_pinned_h2d", "opencl_read") for r in rows))' \
+        "$OVERLAP"
 fi
 
 # Dense is placed against the FMA peak (100 GFLOP/s in the fixture), never

@@ -1,7 +1,8 @@
 /* The ceilings of one OpenCL device, measured the way clpeak does: global
  * memory read and copy bandwidth, FP32 multiply-add peak, host<->device
- * transfer bandwidth from pageable and from pinned memory, map/unmap cost,
- * kernel launch latency, and SGEMM through CLBlast (a peer, not a ceiling). */
+ * transfer bandwidth from pageable and from pinned memory (each direction
+ * alone, and from pinned memory both at once), map/unmap cost, kernel launch
+ * latency, and SGEMM through CLBlast (a peer, not a ceiling). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@ typedef struct {
     cl_program program;
     cl_kernel kernels[KERNEL_COUNT];
     cl_mem buffer, copy, out, pinned; /* copy: the copy kernels' destination; pinned: CL_MEM_ALLOC_HOST_PTR */
+    cl_command_queue readback;        /* device-to-host copies while s->queue copies host to device */
     size_t bytes;
     float *host, *pinned_host; /* pageable; the pinned buffer's mapped address */
 } peak_ctx;
@@ -43,6 +45,8 @@ static void peak_release(peak_ctx *c)
         clEnqueueUnmapMemObject(c->s->queue, c->pinned, c->pinned_host, 0, NULL, NULL);
         clFinish(c->s->queue);
     }
+    if (c->readback)
+        clReleaseCommandQueue(c->readback);
     cl_mem buffers[] = {c->buffer, c->copy, c->out, c->pinned};
     for (size_t i = 0; i < sizeof buffers / sizeof buffers[0]; i++)
         if (buffers[i])
@@ -192,6 +196,43 @@ static gpucc_status measure_transfer(peak_ctx *c, int to_device, float *host, gp
     return status;
 }
 
+/* Both directions at once from pinned memory, the ceiling of a copy path
+ * that overlaps its copies in and out: the pinned buffer's first half
+ * written into c->buffer on s->queue while c->copy is read into its second
+ * half on c->readback (two copies of c->bytes / 2, to separate device
+ * buffers), both enqueued before either is waited for; bytes moved both
+ * ways over the wall time from the first enqueue to both completions. */
+static gpucc_status measure_both_directions(peak_ctx *c, gpucc_stats *gbps)
+{
+    size_t half = c->bytes / 2;
+    char *pinned = (char *)c->pinned_host;
+    double samples[PEAK_REPEAT];
+    for (int r = -1; r < PEAK_REPEAT; r++) {
+        cl_event events[2];
+        double start = gpucci_now_ms();
+        cl_int err = clEnqueueWriteBuffer(c->s->queue, c->buffer, CL_FALSE, 0, half, pinned, 0, NULL, &events[0]);
+        if (err != CL_SUCCESS)
+            return gpucci_cl_fail(err, "clEnqueueWriteBuffer(both directions)");
+        err = clEnqueueReadBuffer(c->readback, c->copy, CL_FALSE, 0, half, pinned + half, 0, NULL, &events[1]);
+        if (err != CL_SUCCESS) {
+            clReleaseEvent(events[0]);
+            return gpucci_cl_fail(err, "clEnqueueReadBuffer(both directions)");
+        }
+        clFlush(c->s->queue);
+        clFlush(c->readback);
+        err = clWaitForEvents(2, events);
+        double ms = gpucci_now_ms() - start;
+        clReleaseEvent(events[0]);
+        clReleaseEvent(events[1]);
+        if (err != CL_SUCCESS)
+            return gpucci_cl_fail(err, "clWaitForEvents(both directions)");
+        if (r >= 0)
+            samples[r] = 2.0 * (double)half / (ms * 1e6);
+    }
+    *gbps = gpucc_stats_of(samples, PEAK_REPEAT);
+    return GPUCC_OK;
+}
+
 /* Wall time of mapping the whole buffer for reading and unmapping it. */
 static gpucc_status measure_map(peak_ctx *c, gpucc_stats *us)
 {
@@ -264,10 +305,10 @@ static gpucc_status measure_gemm(gpucc_backend *backend, gpucc_stats *gflops)
     return status;
 }
 
-/* Builds peak.cl, creates its kernels, and allocates the host buffer
- * (pageable, random data), the device buffer, the copy kernels'
- * destination, the kernels' output and the pinned host buffer, mapped and
- * filled. */
+/* Builds peak.cl, creates its kernels and the readback queue, and
+ * allocates the host buffer (pageable, random data), the device buffer, the
+ * copy kernels' destination, the kernels' output and the pinned host
+ * buffer, mapped and filled. */
 static gpucc_status peak_open(peak_ctx *c)
 {
     opencl_state *s = c->s;
@@ -277,6 +318,8 @@ static gpucc_status peak_open(peak_ctx *c)
     for (int k = 0; k < KERNEL_COUNT && status == GPUCC_OK; k++)
         if (!(c->kernels[k] = clCreateKernel(c->program, kernel_names[k], &err)))
             status = gpucci_cl_fail(err, "clCreateKernel(peak)");
+    if (status == GPUCC_OK && !(c->readback = clCreateCommandQueue(s->context, s->dev.device, 0, &err)))
+        status = gpucci_cl_fail(err, "clCreateCommandQueue(peak readback)");
     if (status == GPUCC_OK && !(c->host = gpucc_alloc_floats(c->bytes / sizeof(float))))
         status = gpucci_fail(GPUCC_E_NOMEM, "cannot allocate the %zu-byte peak buffer", c->bytes);
     if (status == GPUCC_OK)
@@ -329,6 +372,8 @@ gpucc_status gpucc_device_peak_measure(gpucc_backend *backend, size_t bytes, gpu
         status = measure_transfer(&c, 1, c.pinned_host, &out->pinned_host_to_device_gbps);
     if (status == GPUCC_OK)
         status = measure_transfer(&c, 0, c.pinned_host, &out->pinned_device_to_host_gbps);
+    if (status == GPUCC_OK)
+        status = measure_both_directions(&c, &out->pinned_bidirectional_gbps);
     if (status == GPUCC_OK)
         status = measure_stream(&c, READ_STRIDED, c.out, 1, &out->read_gbps);
     if (status == GPUCC_OK)

@@ -107,8 +107,8 @@ static void set_device_ceiling(bench_report *r, bench_ceiling_id id, gpucc_stats
 
 /* The ceilings gpucc_device_peak_measure gives, but CLBlast's GEMM. */
 static const bench_ceiling_id device_ceilings[] = {
-    CEIL_CL_READ, CEIL_CL_COPY, CEIL_CL_FMA, CEIL_CL_H2D, CEIL_CL_D2H, CEIL_CL_PINNED_H2D, CEIL_CL_PINNED_D2H,
-    CEIL_CL_ROUNDTRIP, CEIL_CL_LAUNCH};
+    CEIL_CL_READ, CEIL_CL_COPY, CEIL_CL_FMA, CEIL_CL_H2D, CEIL_CL_D2H, CEIL_CL_PINNED_H2D,
+    CEIL_CL_PINNED_D2H, CEIL_CL_PINNED_ROUNDTRIP, CEIL_CL_PINNED_BIDIR, CEIL_CL_LAUNCH};
 
 /* The selected OpenCL device's ceilings (gpucc_device_peak_measure, with
  * CLBlast for GEMM), when any is not yet known; none when the device does
@@ -140,19 +140,26 @@ static void measure_device(bench_report *r, const bench_options *o, progress *p)
     set_device_ceiling(r, CEIL_CL_COPY, peak.copy_gbps, what, peak.device);
     set_device_ceiling(r, CEIL_CL_FMA, peak.fma_gflops, "FP32 fma chains kernel (float4 or float16), event time",
                        peak.device);
-    set_device_ceiling(r, CEIL_CL_H2D, peak.host_to_device_gbps, "clEnqueueWriteBuffer from pageable memory",
+    set_device_ceiling(r, CEIL_CL_H2D, peak.host_to_device_gbps,
+                       "clEnqueueWriteBuffer from pageable memory (for comparison: copy paths stage through pinned)",
                        peak.device);
-    set_device_ceiling(r, CEIL_CL_D2H, peak.device_to_host_gbps, "clEnqueueReadBuffer into pageable memory",
+    set_device_ceiling(r, CEIL_CL_D2H, peak.device_to_host_gbps,
+                       "clEnqueueReadBuffer into pageable memory (for comparison: copy paths stage through pinned)",
                        peak.device);
     set_device_ceiling(r, CEIL_CL_PINNED_H2D, peak.pinned_host_to_device_gbps,
                        "clEnqueueWriteBuffer from pinned memory (CL_MEM_ALLOC_HOST_PTR)", peak.device);
     set_device_ceiling(r, CEIL_CL_PINNED_D2H, peak.pinned_device_to_host_gbps,
                        "clEnqueueReadBuffer into pinned memory (CL_MEM_ALLOC_HOST_PTR)", peak.device);
-    gpucc_stats h = peak.host_to_device_gbps, d = peak.device_to_host_gbps, trip = {0, 0, 0};
-    if (h.median > 0 && d.median > 0)
+    gpucc_stats h = peak.pinned_host_to_device_gbps, d = peak.pinned_device_to_host_gbps, trip = {0, 0, 0};
+    if (h.min > 0 && d.min > 0)
         trip = (gpucc_stats){2 / (1 / h.median + 1 / d.median), 2 / (1 / h.min + 1 / d.min),
                              2 / (1 / h.max + 1 / d.max)};
-    set_device_ceiling(r, CEIL_CL_ROUNDTRIP, trip, "copy in then out (map end to end): 2 / (1/h2d + 1/d2h)",
+    set_device_ceiling(r, CEIL_CL_PINNED_ROUNDTRIP, trip,
+                       "pinned copies in then out (map copied without overlap): 2 / (1/pinned h2d + 1/pinned d2h)",
+                       peak.device);
+    set_device_ceiling(r, CEIL_CL_PINNED_BIDIR, peak.pinned_bidirectional_gbps,
+                       "pinned copies in and out at once on two queues, half the buffer each way, bytes moved both "
+                       "ways / wall time (map copied with overlap)",
                        peak.device);
     if (gemm)
         set_device_ceiling(r, CEIL_CL_GEMM, peak.gemm_gflops, "CLBlast SGEMM 1024^3, event time (a peer, not a ceiling)",

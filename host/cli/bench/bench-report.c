@@ -1,6 +1,6 @@
 /* The records of `gpucc bench`: the names of suites, ceilings and row
- * states, notes, and the numbers derived from a row (throughput, unit,
- * fraction of a ceiling). */
+ * states, notes, and what is derived from a row (throughput, unit, the
+ * ceilings it is placed against and its fraction of them). */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,7 +20,8 @@ static const struct {
     [CEIL_CL_READ] = {"opencl_read", "GB/s"},           [CEIL_CL_H2D] = {"opencl_h2d", "GB/s"},
     [CEIL_CL_COPY] = {"opencl_copy", "GB/s"},           [CEIL_CL_FMA] = {"opencl_fma", "GFLOP/s"},
     [CEIL_CL_PINNED_H2D] = {"opencl_pinned_h2d", "GB/s"}, [CEIL_CL_PINNED_D2H] = {"opencl_pinned_d2h", "GB/s"},
-    [CEIL_CL_D2H] = {"opencl_d2h", "GB/s"},             [CEIL_CL_ROUNDTRIP] = {"opencl_roundtrip", "GB/s"},
+    [CEIL_CL_D2H] = {"opencl_d2h", "GB/s"},             [CEIL_CL_PINNED_BIDIR] = {"opencl_pinned_bidir", "GB/s"},
+    [CEIL_CL_PINNED_ROUNDTRIP] = {"opencl_pinned_roundtrip", "GB/s"},
     [CEIL_CL_GEMM] = {"opencl_clblast_sgemm", "GFLOP/s"}, [CEIL_CL_LAUNCH] = {"opencl_launch", "us"},
 };
 
@@ -74,6 +75,40 @@ double bench_fraction(const bench_report *report, const bench_row *row, int kern
     if (id == CEIL_NONE || row->status != ROW_OK || !(report->ceilings[id].value.median > 0) || !(ms > 0))
         return NAN;
     return bench_throughput(row, ms) / report->ceilings[id].value.median;
+}
+
+/* Workloads bound by reading go against read bandwidth, by reading and
+ * writing against copy bandwidth, by arithmetic against the FMA peak: one
+ * thread's for serial, all threads' for pthreads and for OpenCL end to end
+ * on a shared-memory device, the device's for OpenCL kernel time. Where the
+ * OpenCL row copied its data (through pinned staging), end to end is bound
+ * by the link instead: reading by the pinned host-to-device rate, reading
+ * and writing by both directions at once when the copies overlapped, else
+ * by the pinned round trip; arithmetic stays against the device's FMA peak. */
+void bench_choose_ceilings(const bench_report *report, bench_row *row)
+{
+    int opencl = row->backend == GPUCC_BACKEND_OPENCL, serial = row->backend == GPUCC_BACKEND_SERIAL;
+    int copied = opencl && (row->m.flags & GPUCC_RESULT_COPIED),
+        overlapped = (row->m.flags & GPUCC_RESULT_OVERLAPPED) != 0;
+    bench_ceiling_id total, kernel;
+    switch (row->workload->bound) {
+    case GPUCCI_BOUND_READ:
+        total = serial ? CEIL_HOST_READ_1T : copied ? CEIL_CL_PINNED_H2D : CEIL_HOST_READ_ALL;
+        kernel = opencl ? CEIL_CL_READ : total;
+        break;
+    case GPUCCI_BOUND_COPY:
+        total = serial   ? CEIL_HOST_COPY_1T
+                : copied ? (overlapped ? CEIL_CL_PINNED_BIDIR : CEIL_CL_PINNED_ROUNDTRIP)
+                         : CEIL_HOST_COPY_ALL;
+        kernel = opencl ? CEIL_CL_COPY : total;
+        break;
+    default:
+        total = serial ? CEIL_HOST_FMA_1T : copied ? CEIL_CL_FMA : CEIL_HOST_FMA_ALL;
+        kernel = opencl ? CEIL_CL_FMA : total;
+        break;
+    }
+    row->ceiling = report->ceilings[total].measured ? total : CEIL_NONE;
+    row->kernel_ceiling = report->ceilings[kernel].measured ? kernel : CEIL_NONE;
 }
 
 const char *bench_ceiling_unit(bench_ceiling_id id)

@@ -115,38 +115,6 @@ static gpucc_backend *slot_backend(bench_run *run, size_t i)
     return s->backend;
 }
 
-/* Picks the ceilings of a measured row (see bench/README.md): workloads
- * bound by reading against read bandwidth, by reading and writing against
- * copy bandwidth (or the transfers where the device copies), by arithmetic
- * against the FMA peak. */
-static void choose_ceilings(const bench_report *r, bench_row *row)
-{
-    int copied = row->m.flags & GPUCC_RESULT_COPIED;
-    bench_ceiling_id total, kernel;
-    switch (row->workload->bound) {
-    case GPUCCI_BOUND_READ:
-        total = row->backend == GPUCC_BACKEND_SERIAL ? CEIL_HOST_READ_1T
-                : row->backend == GPUCC_BACKEND_PTHREADS || !copied ? CEIL_HOST_READ_ALL
-                                                                     : CEIL_CL_H2D;
-        kernel = row->backend == GPUCC_BACKEND_OPENCL ? CEIL_CL_READ : total;
-        break;
-    case GPUCCI_BOUND_COPY:
-        total = row->backend == GPUCC_BACKEND_SERIAL ? CEIL_HOST_COPY_1T
-                : row->backend == GPUCC_BACKEND_PTHREADS || !copied ? CEIL_HOST_COPY_ALL
-                                                                     : CEIL_CL_ROUNDTRIP;
-        kernel = row->backend == GPUCC_BACKEND_OPENCL ? CEIL_CL_COPY : total;
-        break;
-    default:
-        total = row->backend == GPUCC_BACKEND_SERIAL ? CEIL_HOST_FMA_1T
-                : row->backend == GPUCC_BACKEND_PTHREADS || !copied ? CEIL_HOST_FMA_ALL
-                                                                     : CEIL_CL_FMA;
-        kernel = row->backend == GPUCC_BACKEND_OPENCL ? CEIL_CL_FMA : total;
-        break;
-    }
-    row->ceiling = r->ceilings[total].measured ? total : CEIL_NONE;
-    row->kernel_ceiling = r->ceilings[kernel].measured ? kernel : CEIL_NONE;
-}
-
 /* "size: reduce sum on opencl, n = 100000000" */
 static void describe(const bench_row *row, char *buf, size_t size)
 {
@@ -192,7 +160,7 @@ static void run_row(bench_run *run, size_t i)
         else if (!row->m.verified)
             snprintf(row->message, sizeof row->message, "%s", row->m.reason);
         if (status == GPUCC_OK)
-            choose_ceilings(r, row);
+            bench_choose_ceilings(r, row);
         /* A kernel may allow smaller groups than the device (CL_KERNEL_WORK_GROUP_SIZE). */
         if (row->suite == BENCH_WGSIZE && status == GPUCC_E_OPENCL && strstr(row->message, "WORK_GROUP_SIZE")) {
             row->status = ROW_SKIPPED;

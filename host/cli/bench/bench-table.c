@@ -17,7 +17,7 @@ void bench_print_ceilings(FILE *out, const bench_report *r)
     for (int i = 0; i < CEIL_COUNT; i++) {
         const bench_ceiling *c = &r->ceilings[i];
         if (c->measured)
-            fprintf(out, "  %-21s %9.2f %-7s [%.2f - %.2f]  %s\n", bench_ceiling_name(i), c->value.median,
+            fprintf(out, "  %-23s %9.2f %-7s [%.2f - %.2f]  %s\n", bench_ceiling_name(i), c->value.median,
                     bench_ceiling_unit(i), c->value.min, c->value.max, c->what);
     }
 }

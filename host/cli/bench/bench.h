@@ -33,13 +33,14 @@ typedef enum {
     CEIL_CL_READ,
     CEIL_CL_COPY,
     CEIL_CL_FMA,
-    CEIL_CL_H2D,
-    CEIL_CL_D2H,
+    CEIL_CL_H2D,              /* from pageable memory: for comparison, the copy paths stage through pinned */
+    CEIL_CL_D2H,              /* likewise */
     CEIL_CL_PINNED_H2D,
     CEIL_CL_PINNED_D2H,
-    CEIL_CL_ROUNDTRIP, /* 8 bytes per element moved over h2d then d2h: 2 / (1/h2d + 1/d2h) */
-    CEIL_CL_GEMM,      /* a peer (CLBlast) */
-    CEIL_CL_LAUNCH,    /* not a ceiling: the launch latency, for the reader */
+    CEIL_CL_PINNED_ROUNDTRIP, /* pinned copies in then out, one after the other: 2 / (1/h2d + 1/d2h) */
+    CEIL_CL_PINNED_BIDIR,     /* pinned copies in and out at once (gpucc peak's both directions) */
+    CEIL_CL_GEMM,             /* a peer (CLBlast) */
+    CEIL_CL_LAUNCH,           /* not a ceiling: the launch latency, for the reader */
     CEIL_COUNT
 } bench_ceiling_id;
 
@@ -119,6 +120,10 @@ double bench_throughput(const bench_row *row, double ms);
 const char *bench_unit(const bench_row *row);
 /* Throughput over the ceiling's median, or NAN without a ceiling. */
 double bench_fraction(const bench_report *report, const bench_row *row, int kernel);
+/* Sets a measured row's ceilings (see bench/README.md) from its workload's
+ * bound, its backend and how its data moved: CEIL_NONE where that ceiling
+ * was not measured. */
+void bench_choose_ceilings(const bench_report *report, bench_row *row);
 
 /* Renderers: the table of one suite's rows (stdout), the whole report as
  * JSON with one ceiling, note and row per line, and as CSV (header and one
