@@ -207,7 +207,10 @@ enum {
 /* Timing of one call. total_ms is wall-clock from the call to the result on
  * the host; kernel_ms is the device-side compute time from OpenCL event
  * profiling (equal to total_ms on the CPU backends); transfer_ms is the
- * host-to-device copy time (0 where nothing is copied). */
+ * device's copy time from the same events (0 where nothing is copied):
+ * host to device for reduce and dot, both directions for map and dense
+ * (summed, though on the copy path they overlap each other and the
+ * kernels). */
 typedef struct {
     double total_ms;
     double kernel_ms;
