@@ -31,11 +31,13 @@
  * rounds. Every call's output is checked with gpucc_dense_verify_typed; a
  * wrong result makes the program exit 1.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bench-util.h"
+#include "generate.h"
 #include "gpucc-map.h"
 #include "gpucc.h"
 #include "timer.h"
@@ -211,14 +213,14 @@ static int run_openblas(row_info *info, const bench_data *d, int threads, double
 }
 #endif
 
-/* Rounds the n floats at a to dtype in place (f16 or bf16: a then holds n
- * 16-bit elements; f32: unchanged). In increasing order, each element is
- * read before any narrower one is written over it. */
-static void narrow_in_place(gpucc_dtype dtype, float *a, size_t n)
+/* Rounds the n floats at a, times 2^-scale, to dtype in place (f16 or
+ * bf16: a then holds n 16-bit elements; f32: unchanged). In increasing
+ * order, each element is read before any narrower one is written over it. */
+static void narrow_in_place(gpucc_dtype dtype, float *a, size_t n, int scale)
 {
     uint16_t *h = (uint16_t *)a;
     for (size_t i = 0; i < n && dtype != GPUCC_F32; i++)
-        h[i] = dtype == GPUCC_F16 ? gpucc_float_to_f16(a[i]) : gpucc_float_to_bf16(a[i]);
+        h[i] = dtype == GPUCC_F16 ? gpucc_float_to_f16(ldexpf(a[i], -scale)) : gpucc_float_to_bf16(a[i]);
 }
 
 int main(int argc, char **argv)
@@ -260,9 +262,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench-dense: %s\n", gpucc_last_error());
         return 1;
     }
-    narrow_in_place(dtype, x, shape.batch * shape.in);
-    narrow_in_place(dtype, w, shape.out * shape.in);
-    narrow_in_place(dtype, b, shape.out);
+    /* f16 X and W scaled as `gpucc run dense` scales them, so that the sums
+     * stay within f16's range. */
+    int scale = dtype == GPUCC_F16 ? gpucci_dense_f16_scale_exponent(shape.in) : 0;
+    narrow_in_place(dtype, x, shape.batch * shape.in, scale);
+    narrow_in_place(dtype, w, shape.out * shape.in, scale);
+    narrow_in_place(dtype, b, shape.out, 0);
     bench_data d = {shape, dtype, x, w, b, {y0, y1}, 2.0 * shape.batch * shape.in * shape.out};
 
     bench_row rows[ROW_COUNT];

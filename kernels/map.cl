@@ -7,11 +7,12 @@
  * gpucc-map.h: one program per data type; i32's has the table's integer
  * functions only). LOAD widens an element to the type the function is
  * computed in (value_t) and STORE narrows the result back: f16 through
- * vload_half and vstore_half_rte (core OpenCL, no cl_khr_fp16), bf16 as the
- * top half of a float rounded to nearest even, i32 in 64-bit integers
- * stored saturated (the host verifies and reports an overflow), f64 in
- * double (the host builds it only where the device has fp64). The host
- * passes x as y for the functions that ignore y (the load is dead code).
+ * vload_half and an integer rounding (gpucci_f16_round; core OpenCL, no
+ * cl_khr_fp16), bf16 as the top half of a float rounded to nearest even,
+ * i32 in 64-bit integers stored saturated (the host verifies and reports an
+ * overflow), f64 in double (the host builds it only where the device has
+ * fp64). The host passes x as y for the functions that ignore y (the load
+ * is dead code).
  *
  * Two shapes, as the reduction has, chosen by the host per device:
  *

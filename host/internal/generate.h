@@ -24,4 +24,17 @@ gpucc_status gpucci_generate_range(float *x, size_t first, size_t n, uint64_t se
 gpucc_status gpucci_generate_typed_range(gpucc_dtype dtype, void *x, size_t first, size_t n, uint64_t seed,
                                          unsigned threads);
 
+/* Generated f16 dense inputs X and W are the f32 stream times 2^-s for
+ * s = gpucci_dense_f16_scale_exponent(in), rounded: the stream's magnitudes
+ * reach 2^10, so products reach 2^20 and sums of `in` of them would
+ * overflow f16 (65504) at nearly every output; scaling X and W by
+ * 2^-ceil(ceil(log2(in)) / 2) each keeps them in range. */
+static inline int gpucci_dense_f16_scale_exponent(size_t in)
+{
+    int log2_in = 0;
+    while (log2_in < 63 && ((size_t)1 << log2_in) < in)
+        log2_in++;
+    return (log2_in + 1) / 2;
+}
+
 #endif

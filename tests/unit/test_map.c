@@ -228,40 +228,39 @@ static void check_all(opened *o, size_t count, const float *x, const float *y, s
 
 /* ---- Tests ---- */
 
-START_TEST(test_random_awkward_sizes)
+/* check_all at every awkward size, into outputs at each of the offsets. */
+static void check_awkward_sizes(const size_t *out_offsets, size_t offset_count)
 {
     opened o[SPEC_COUNT];
     size_t backends = open_all(o);
     for (size_t s = 0; s < COUNT(awkward_sizes); s++) {
         size_t n = awkward_sizes[s];
         float *x = support_random_floats(n, 100 + s), *y = support_random_floats(n, 200 + s);
-        check_all(o, backends, x, y, n, -0.75f, 0);
+        for (size_t k = 0; k < offset_count; k++)
+            check_all(o, backends, x, y, n, -0.75f, out_offsets[k]);
         gpucc_free_floats(x);
         gpucc_free_floats(y);
     }
     close_all(o, backends);
+}
+
+START_TEST(test_random_awkward_sizes)
+{
+    static const size_t aligned[] = {0};
+    check_awkward_sizes(aligned, COUNT(aligned));
 }
 END_TEST
 
 /* The same with every backend's streaming path, which calls take where
  * their arrays exceed the last-level cache (assumed to be one byte here):
  * the CPU loops' streaming stores, and the OpenCL cpu-shaped kernels'
- * non-temporal line stores, also into outputs that do not start on a line
- * (the lead and tail the kernels map element by element). */
+ * non-temporal line stores, also into an output that does not start on a
+ * line (5 floats in: a lead of 11 elements, mapped as a partial line). */
 START_TEST(test_streamed_awkward_sizes)
 {
+    static const size_t on_and_off_a_line[] = {0, 5};
     gpucci_assume_last_level_cache(1);
-    opened o[SPEC_COUNT];
-    size_t backends = open_all(o);
-    for (size_t s = 0; s < COUNT(awkward_sizes); s++) {
-        size_t n = awkward_sizes[s];
-        float *x = support_random_floats(n, 100 + s), *y = support_random_floats(n, 200 + s);
-        check_all(o, backends, x, y, n, -0.75f, 0);
-        check_all(o, backends, x, y, n, -0.75f, 5); /* an output off a line: a lead of 11 elements */
-        gpucc_free_floats(x);
-        gpucc_free_floats(y);
-    }
-    close_all(o, backends);
+    check_awkward_sizes(on_and_off_a_line, COUNT(on_and_off_a_line));
 }
 END_TEST
 

@@ -108,18 +108,6 @@ static gpucc_status load_inputs(const gpucci_workload_params *p, unsigned part, 
     return status == GPUCC_OK ? load_weights(p, d) : status;
 }
 
-/* Generated f16 X and W are the f32 stream times 2^-f16_scale_exponent(in),
- * rounded: the stream's magnitudes reach 2^10, so products reach 2^20 and
- * sums of `in` of them would overflow f16 (65504) at nearly every output;
- * scaling X and W by 2^-ceil(ceil(log2(in)) / 2) each keeps them in range. */
-static int f16_scale_exponent(size_t in)
-{
-    int log2_in = 0;
-    while (log2_in < 63 && ((size_t)1 << log2_in) < in)
-        log2_in++;
-    return (log2_in + 1) / 2;
-}
-
 /* Fills count elements of dtype at out with elements first .. of the
  * generator's stream for seed: f32 as it is, bf16 rounded, f16 scaled by
  * 2^-scale and rounded (to nearest even). */
@@ -160,7 +148,7 @@ static gpucc_status generate_inputs(const gpucci_workload_params *p, unsigned pa
     size_t end;
     share_rows(d->batch, part, parts, &d->first_row, &end);
     d->shape.batch = end - d->first_row;
-    int scale = d->dtype == GPUCC_F16 ? f16_scale_exponent(d->shape.in) : 0;
+    int scale = d->dtype == GPUCC_F16 ? gpucci_dense_f16_scale_exponent(d->shape.in) : 0;
     status = generate_matrix(d->dtype, d->shape.batch, d->shape.in, d->first_row * d->shape.in, p->seed, scale,
                              &d->x);
     if (status == GPUCC_OK)
