@@ -56,13 +56,18 @@ typedef double lanes_t[GPUCC_REDUCE_LANES];
  * float vector becomes two half-width conversions and a shuffle. */
 #define QUARTER_LOAD(WIDEN, x) ((quarter_d){WIDEN(x, 0), WIDEN(x, 1), WIDEN(x, 2), WIDEN(x, 3)})
 
-/* name(x, q): the group of 16 elements at x widened exactly into the
- * quarters q[0..4) (lanes 0-3, 4-7, 8-11, 12-15), a quarter at a time. */
-#define DEFINE_QUARTER_GROUP_LOAD(name, T, WIDEN)                     \
-    static inline void name(const T *x, quarter_d q[4])               \
-    {                                                                 \
-        for (int k = 0; k < 4; k++)                                   \
-            q[k] = QUARTER_LOAD(WIDEN, x + k * QUARTER);              \
+/* A group of 16 elements widened exactly: its quarters (lanes 0-3, 4-7,
+ * 8-11, 12-15). */
+typedef struct {
+    quarter_d q[4];
+} group_d;
+
+/* name(x): the group at x, a quarter at a time. */
+#define DEFINE_QUARTER_GROUP_LOAD(name, T, WIDEN)                                                            \
+    static inline group_d name(const T *x)                                                                   \
+    {                                                                                                        \
+        return (group_d){{QUARTER_LOAD(WIDEN, x), QUARTER_LOAD(WIDEN, x + QUARTER),                          \
+                          QUARTER_LOAD(WIDEN, x + 2 * QUARTER), QUARTER_LOAD(WIDEN, x + 3 * QUARTER)}};      \
     }
 DEFINE_QUARTER_GROUP_LOAD(load_group_f32, float, gpucci_widen_f32)
 DEFINE_QUARTER_GROUP_LOAD(load_group_f64, double, gpucci_widen_f64)
@@ -80,25 +85,25 @@ DEFINE_QUARTER_GROUP_LOAD(load_group_i32, int32_t, gpucci_widen_i32)
 #include <immintrin.h>
 #define LOW_HALF_TO_DOUBLE(v) (quarter_d) _mm256_cvtps_pd(_mm256_castps256_ps128(v))
 #define HIGH_HALF_TO_DOUBLE(v) (quarter_d) _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1))
-static inline void load_group_f16(const gpucci_f16 *x, quarter_d q[4])
+static inline group_d load_group_f16(const gpucci_f16 *x)
 {
-    for (int k = 0; k < 2; k++) {
-        __m256 eight = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(const void *)(x + 8 * k)));
-        q[2 * k] = LOW_HALF_TO_DOUBLE(eight);
-        q[2 * k + 1] = HIGH_HALF_TO_DOUBLE(eight);
-    }
+    __m256 low = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(const void *)x));
+    __m256 high = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(const void *)(x + 8)));
+    return (group_d){{LOW_HALF_TO_DOUBLE(low), HIGH_HALF_TO_DOUBLE(low), LOW_HALF_TO_DOUBLE(high),
+                      HIGH_HALF_TO_DOUBLE(high)}};
 }
 
 /* bf16 pattern b is the float with bits b << 16: interleaving zeros below
  * each pattern gives 4 such floats per unpack. */
-static inline void load_group_bf16(const gpucci_bf16 *x, quarter_d q[4])
+#define BF16_LOW_TO_DOUBLE(zero, v) (quarter_d) _mm256_cvtps_pd(_mm_castsi128_ps(_mm_unpacklo_epi16(zero, v)))
+#define BF16_HIGH_TO_DOUBLE(zero, v) (quarter_d) _mm256_cvtps_pd(_mm_castsi128_ps(_mm_unpackhi_epi16(zero, v)))
+static inline group_d load_group_bf16(const gpucci_bf16 *x)
 {
     __m128i zero = _mm_setzero_si128();
-    for (int k = 0; k < 2; k++) {
-        __m128i eight = _mm_loadu_si128((const __m128i *)(const void *)(x + 8 * k));
-        q[2 * k] = (quarter_d)_mm256_cvtps_pd(_mm_castsi128_ps(_mm_unpacklo_epi16(zero, eight)));
-        q[2 * k + 1] = (quarter_d)_mm256_cvtps_pd(_mm_castsi128_ps(_mm_unpackhi_epi16(zero, eight)));
-    }
+    __m128i low = _mm_loadu_si128((const __m128i *)(const void *)x);
+    __m128i high = _mm_loadu_si128((const __m128i *)(const void *)(x + 8));
+    return (group_d){{BF16_LOW_TO_DOUBLE(zero, low), BF16_HIGH_TO_DOUBLE(zero, low), BF16_LOW_TO_DOUBLE(zero, high),
+                      BF16_HIGH_TO_DOUBLE(zero, high)}};
 }
 #else
 DEFINE_QUARTER_GROUP_LOAD(load_group_f16, gpucci_f16, gpucci_widen_f16)
@@ -139,10 +144,9 @@ static inline quarter_d quarter_pick(quarter_mask take_x, quarter_d x, quarter_d
             for (int k = 0; k < side_by_side; k++) {                                        \
                 const T *group = x + k * GPUCC_REDUCE_BLOCK + i;                            \
                 PREFETCH_LINES(group, T, i);                                                \
-                quarter_d loaded[4];                                                        \
-                LOAD_GROUP(group, loaded);                                                  \
+                group_d loaded = LOAD_GROUP(group);                                         \
                 for (int q = 0; q < 4; q++)                                                 \
-                    acc[k][q] = QUARTER_STEP(acc[k][q], loaded[q]);                         \
+                    acc[k][q] = QUARTER_STEP(acc[k][q], loaded.q[q]);                       \
             }                                                                               \
         memcpy(lane, acc, side_by_side * sizeof acc[0]);                                    \
     }
