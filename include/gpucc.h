@@ -155,6 +155,13 @@ typedef struct {
     void *notice_ctx;
 } gpucc_backend_config;
 
+/* A device's place on the PCI bus (domain:bus:device.function, as lspci
+ * writes it); known 0: not told, and the numbers are 0. */
+typedef struct {
+    int known;
+    unsigned domain, bus, device, function;
+} gpucc_pci_location;
+
 typedef struct gpucc_backend gpucc_backend;
 
 /* Opens a backend. On success *out owns it; free it with gpucc_backend_close.
@@ -171,6 +178,10 @@ GPUCC_API gpucc_backend_kind gpucc_backend_kind_of(const gpucc_backend *backend)
 /* Human-readable device description ("AMD EPYC, 2 threads"); "" for NULL.
  * Never NULL; valid while the backend is open. */
 GPUCC_API const char *gpucc_backend_device(const gpucc_backend *backend);
+/* The PCI location of the backend's device: an OpenCL device's where its
+ * platform tells it (see gpucc_cl_device_info's pci); known 0 for the CPU
+ * backends, for NULL, and where the platform does not tell. */
+GPUCC_API gpucc_pci_location gpucc_backend_pci(const gpucc_backend *backend);
 
 /* ---- Reduction ---- */
 
@@ -624,6 +635,9 @@ typedef struct {
     uint64_t max_alloc;
     int fp64;
     int unified_memory;
+    gpucc_pci_location pci;  /* where the platform tells it (cl_khr_pci_bus_info, or
+                                cl_nv_device_attribute_query with its domain
+                                query); else known 0 */
 } gpucc_cl_device_info;
 
 /* Lists every OpenCL device. *out is malloc'd (free()), *count may be 0.

@@ -64,6 +64,7 @@ struct gpucc_backend {
     void *impl;
     uint32_t magic; /* GPUCC_BACKEND_MAGIC while open, 0 once closed */
     char device[512];
+    gpucc_pci_location pci; /* the device's, where known (gpucc_backend_pci) */
     gpucci_workload_slot workloads[GPUCCI_WORKLOAD_SLOTS];
 };
 

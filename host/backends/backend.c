@@ -106,3 +106,9 @@ const char *gpucc_backend_device(const gpucc_backend *backend)
     GPUCC_ASSERT_OPEN(backend);
     return backend ? backend->device : "";
 }
+
+gpucc_pci_location gpucc_backend_pci(const gpucc_backend *backend)
+{
+    GPUCC_ASSERT_OPEN(backend);
+    return backend ? backend->pci : (gpucc_pci_location){0};
+}

@@ -14,9 +14,11 @@ void cli_gpu_row_begin(cli_gpu_row *gpu, gpucci_nvml *nvml, const char *nvml_why
         snprintf(gpu->why, sizeof gpu->why, "%s", nvml_why);
         return;
     }
-    if (gpucci_nvml_find(nvml, gpucc_backend_device(backend), &gpu->device, gpu->why, sizeof gpu->why) != 0)
+    gpucc_pci_location pci = gpucc_backend_pci(backend);
+    if (gpucci_nvml_find(nvml, &pci, gpucc_backend_device(backend), &gpu->device, gpu->why, sizeof gpu->why) != 0)
         return;
     gpu->found = 1;
+    gpu->by_pci = pci.known && gpu->device.pci.known; /* both told: matched by location (nvml.h) */
     gpucci_nvml_energy_why(&gpu->device, gpu->why, sizeof gpu->why);
     if (!gpu->why[0]) {
         gpu->meter = (gpucc_energy_meter){gpucci_nvml_energy, &gpu->device};
@@ -63,6 +65,7 @@ void cli_gpu_row_json(FILE *out, const cli_gpu_row *gpu)
     if (gpu->found) {
         fprintf(out, ", \"nvml_index\": %u, \"name\": ", gpu->device.index);
         cli_json_string(out, gpu->device.name);
+        cli_json_key_string(out, "matched_by", gpu->by_pci ? "pci" : "name");
         fputs(", \"before\": ", out);
         cli_gpu_sample_json(out, &gpu->before);
         fputs(", \"after\": ", out);

@@ -12,14 +12,16 @@
 
 typedef struct {
     int found;                       /* the row's OpenCL device is this NVML device */
+    int by_pci;                      /* found by PCI location, not by name */
     char why[GPUCCI_NVML_WHY_SIZE];  /* not found: why not; found: why no board energy, or "" */
     gpucci_nvml_device device;
     gpucc_energy_meter meter;        /* the board's energy counter, for the row's plan */
     gpucci_nvml_sample before, after;
 } cli_gpu_row;
 
-/* Before an OpenCL row's measurement: finds the NVML device named as the
- * backend's device (nvml NULL: none, nvml_why says why), samples its clocks
+/* Before an OpenCL row's measurement: finds the backend's device among
+ * NVML's, by PCI location or else by name (gpucci_nvml_find; nvml NULL:
+ * none, nvml_why says why), samples its clocks
  * and points plan->energy at its energy counter where the board has one. */
 void cli_gpu_row_begin(cli_gpu_row *gpu, gpucci_nvml *nvml, const char *nvml_why, const gpucc_backend *backend,
                        gpucc_plan *plan);

@@ -112,10 +112,13 @@ static int cmd_devices(int argc, char **argv)
     for (size_t i = 0; i < count; i++) {
         const gpucc_cl_device_info *d = &devices[i];
         printf("[%u] %s\n    platform: %s; %s\n    type: %s, %u compute units, global memory %.2f GiB, "
-               "max allocation %.2f GiB, fp64 %s, %s memory\n",
+               "max allocation %.2f GiB, fp64 %s, %s memory",
                d->index, d->name, d->platform, d->version, d->type, d->compute_units,
                (double)d->global_mem / (1u << 30), (double)d->max_alloc / (1u << 30), d->fp64 ? "yes" : "no",
                d->unified_memory ? "host-shared" : "dedicated");
+        if (d->pci.known)
+            printf(", PCI %04x:%02x:%02x.%x", d->pci.domain, d->pci.bus, d->pci.device, d->pci.function);
+        putchar('\n');
     }
     free(devices);
     return GPUCC_EXIT_OK;

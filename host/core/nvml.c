@@ -14,6 +14,20 @@ typedef int nvml_return;
 typedef void *nvml_device;
 enum { NVML_SUCCESS = 0, NVML_CLOCK_SM = 1, NVML_CLOCK_MEM = 2 };
 
+/* nvmlPciInfo_t of nvmlDeviceGetPciInfo_v2 and _v3. The first version's
+ * is smaller (busId[16] first, then the same five numbers and 16 bytes
+ * reserved), so this buffer holds it too, its numbers where these are. */
+typedef struct {
+    char bus_id_legacy[16];
+    unsigned domain, bus, device, pci_device_id, pci_subsystem_id;
+    char bus_id[32];
+} nvml_pci_info;
+
+/* The names nvmlDeviceGetPciInfo is exported by, newest first (NVML's
+ * header maps the plain name to the newest its driver has). */
+static const char *const pci_info_names[] = {"nvmlDeviceGetPciInfo_v3", "nvmlDeviceGetPciInfo_v2",
+                                             "nvmlDeviceGetPciInfo"};
+
 /* The functions gpucc uses, and the names they are looked up by. */
 typedef struct {
     nvml_return (*init)(void);
@@ -25,6 +39,7 @@ typedef struct {
     nvml_return (*total_energy)(nvml_device device, unsigned long long *millijoules);
     nvml_return (*clock)(nvml_device device, int type, unsigned *mhz);
     nvml_return (*throttle_reasons)(nvml_device device, unsigned long long *reasons);
+    nvml_return (*pci_info)(nvml_device device, nvml_pci_info *pci); /* optional: NULL where absent */
 } nvml_functions;
 
 /* Each function's NVML name and where its address goes. */
@@ -75,8 +90,8 @@ gpucci_nvml *gpucci_nvml_open(char *why, size_t why_size)
         return NULL;
     }
     nvml->library = library;
-    _Static_assert(sizeof nvml->f == sizeof function_table / sizeof function_table[0] * sizeof(void *),
-                   "one table entry per NVML function");
+    _Static_assert(sizeof nvml->f == (sizeof function_table / sizeof function_table[0] + 1) * sizeof(void *),
+                   "one table entry per NVML function but the optional pci_info");
     for (size_t i = 0; i < sizeof function_table / sizeof function_table[0]; i++) {
         void *symbol = dlsym(library, function_table[i].name);
         if (!symbol) {
@@ -87,6 +102,10 @@ gpucci_nvml *gpucci_nvml_open(char *why, size_t why_size)
         }
         /* POSIX: a function's address travels through void * unchanged */
         memcpy((char *)&nvml->f + function_table[i].offset, &symbol, sizeof symbol);
+    }
+    for (size_t i = 0; i < sizeof pci_info_names / sizeof pci_info_names[0] && !nvml->f.pci_info; i++) {
+        void *symbol = dlsym(library, pci_info_names[i]);
+        memcpy(&nvml->f.pci_info, &symbol, sizeof symbol);
     }
     nvml_return status = nvml->f.init();
     if (status != NVML_SUCCESS) {
@@ -127,6 +146,9 @@ int gpucci_nvml_device_at(gpucci_nvml *nvml, unsigned index, gpucci_nvml_device 
         return -1;
     }
     device->name[sizeof device->name - 1] = '\0';
+    nvml_pci_info pci;
+    if (nvml->f.pci_info && nvml->f.pci_info(device->handle, &pci) == NVML_SUCCESS)
+        device->pci = (gpucc_pci_location){1, pci.domain, pci.bus, pci.device, 0};
     return 0;
 }
 
@@ -138,23 +160,61 @@ static int names_device(const char *name, const char *device_name)
     return strncmp(name, device_name, length) == 0 && (name[length] == '\0' || strncmp(name + length, " (", 2) == 0);
 }
 
-int gpucci_nvml_find(gpucci_nvml *nvml, const char *name, gpucci_nvml_device *device, char *why, size_t why_size)
+/* Are a and b, both known, the same PCI domain, bus and device? */
+static int same_pci(const gpucc_pci_location *a, const gpucc_pci_location *b)
 {
-    unsigned count = gpucci_nvml_count(nvml), found = 0;
-    for (unsigned i = 0; i < count; i++) {
-        gpucci_nvml_device candidate;
-        char ignored[GPUCCI_NVML_WHY_SIZE];
-        if (gpucci_nvml_device_at(nvml, i, &candidate, ignored, sizeof ignored) == 0 &&
-            names_device(name, candidate.name) && found++ == 0)
-            *device = candidate;
-    }
+    return a->known && b->known && a->domain == b->domain && a->bus == b->bus && a->device == b->device;
+}
+
+long gpucci_nvml_match(const gpucc_pci_location *pci, const char *name, const gpucci_nvml_device *devices,
+                       size_t count, char *why, size_t why_size)
+{
+    char at[48] = "";
+    if (pci->known)
+        snprintf(at, sizeof at, "at PCI %04x:%02x:%02x", pci->domain, pci->bus, pci->device);
+    size_t found = 0;
+    long match = -1;
+    for (size_t i = 0; i < count; i++)
+        if (same_pci(pci, &devices[i].pci) && found++ == 0)
+            match = (long)i;
+    if (found == 0) /* by name, among the devices whose location could not be compared */
+        for (size_t i = 0; i < count; i++)
+            if (!(pci->known && devices[i].pci.known) && names_device(name, devices[i].name) && found++ == 0)
+                match = (long)i;
     if (found == 1)
-        return 0;
-    if (found == 0)
-        snprintf(why, why_size, "no NVML device is named '%s' (%u NVML devices)", name, count);
+        return match;
+    if (found == 0 && pci->known)
+        snprintf(why, why_size, "no NVML device is %s or named '%s' (%zu NVML devices)", at, name, count);
+    else if (found == 0)
+        snprintf(why, why_size, "no NVML device is named '%s' (%zu NVML devices)", name, count);
+    else if (match >= 0 && same_pci(pci, &devices[match].pci))
+        snprintf(why, why_size, "%zu NVML devices are %s: cannot tell which one ran", found, at);
     else
-        snprintf(why, why_size, "%u NVML devices are named '%s': cannot tell which one ran", found, name);
+        snprintf(why, why_size, "%zu NVML devices are named '%s': cannot tell which one ran (%s)", found, name,
+                 pci->known ? "NVML does not tell their PCI locations"
+                            : "the OpenCL platform does not tell the device's PCI location");
     return -1;
+}
+
+int gpucci_nvml_find(gpucci_nvml *nvml, const gpucc_pci_location *pci, const char *name, gpucci_nvml_device *device,
+                     char *why, size_t why_size)
+{
+    unsigned count = gpucci_nvml_count(nvml), listed = 0;
+    gpucci_nvml_device *devices = calloc(count ? count : 1, sizeof *devices);
+    if (!devices) {
+        snprintf(why, why_size, "no memory for %u NVML devices", count);
+        return -1;
+    }
+    for (unsigned i = 0; i < count; i++) {
+        char ignored[GPUCCI_NVML_WHY_SIZE];
+        if (gpucci_nvml_device_at(nvml, i, &devices[listed], ignored, sizeof ignored) == 0)
+            listed++;
+    }
+    long match = gpucci_nvml_match(pci, name, devices, listed, why, why_size);
+    if (match >= 0)
+        *device = devices[match];
+    free(devices);
+    return match >= 0 ? 0 : -1;
 }
 
 int gpucci_nvml_energy(void *device, double *joules)

@@ -8,14 +8,22 @@
  * functions below are looked up; their types and constants are written
  * here from NVML's documented ABI (no NVIDIA header is needed).
  *
- * An OpenCL device is matched to an NVML device by name: the one NVML
- * device whose name is the OpenCL device's (which gpucc's OpenCL backend
- * describes as "name (platform, type)"). No such device, or several of
- * that name (identical boards), gives no match, and says so. */
+ * An OpenCL device is matched to an NVML device by PCI location first: the
+ * one NVML device at the OpenCL device's PCI domain, bus and device, where
+ * both tell theirs (the OpenCL platform through cl_khr_pci_bus_info or
+ * cl_nv_device_attribute_query, NVML through nvmlDeviceGetPciInfo), so
+ * identical boards are told apart. Where no NVML device is at that
+ * location, or either side does not tell it, by name: the one NVML device
+ * whose location could not be compared and whose name is the OpenCL
+ * device's (which gpucc's OpenCL backend describes as "name (platform,
+ * type)"). No such device, or several (identical boards whose locations
+ * are not told), gives no match, and says so. */
 #ifndef GPUCC_NVML_H
 #define GPUCC_NVML_H
 
 #include <stddef.h>
+
+#include "gpucc.h"
 
 enum { GPUCCI_NVML_NAME_SIZE = 96, GPUCCI_NVML_WHY_SIZE = 240 };
 
@@ -28,6 +36,8 @@ typedef struct {
     void *handle;                      /* nvmlDevice_t */
     unsigned index;                    /* NVML's index */
     char name[GPUCCI_NVML_NAME_SIZE];
+    gpucc_pci_location pci;            /* domain, bus, device (function 0); known 0
+                                          where NVML does not tell */
 } gpucci_nvml_device;
 
 /* A device's clocks and throttle reasons at one moment; a value that
@@ -49,14 +59,26 @@ void gpucci_nvml_close(gpucci_nvml *nvml);
 /* How many devices NVML sees (0 when it cannot count them). */
 unsigned gpucci_nvml_count(gpucci_nvml *nvml);
 
-/* Device `index` into *device. Returns 0, or -1 with why[] set. */
+/* Device `index` (its handle, name and PCI location) into *device.
+ * Returns 0, or -1 with why[] set. */
 int gpucci_nvml_device_at(gpucci_nvml *nvml, unsigned index, gpucci_nvml_device *device, char *why,
                           size_t why_size);
 
-/* The one device whose name is `name`, or begins `name` followed by " ("
- * (an OpenCL backend's description), into *device. Returns 0, or -1 with
- * why[] set (no device of that name, or several). */
-int gpucci_nvml_find(gpucci_nvml *nvml, const char *name, gpucci_nvml_device *device, char *why, size_t why_size);
+/* Which of devices[0..count) is the OpenCL device at `pci` called `name`
+ * (an OpenCL backend's description "name (platform, type)", or a bare
+ * name), as the header comment says: the one at pci's domain, bus and
+ * device where pci and the NVML device are both known, else the one whose
+ * location is not compared and whose name is `name` or begins `name` and
+ * " (". Pure: reads only its arguments. Returns its index, or -1 with
+ * why[] set (none, or several). */
+long gpucci_nvml_match(const gpucc_pci_location *pci, const char *name, const gpucci_nvml_device *devices,
+                       size_t count, char *why, size_t why_size);
+
+/* The NVML device that is the OpenCL device at `pci` called `name`
+ * (gpucci_nvml_match over every NVML device) into *device. Returns 0, or
+ * -1 with why[] set. */
+int gpucci_nvml_find(gpucci_nvml *nvml, const gpucc_pci_location *pci, const char *name, gpucci_nvml_device *device,
+                     char *why, size_t why_size);
 
 /* Reads the board's energy counter (since the driver loaded; Volta and
  * later) in joules into *joules. `device` is a gpucci_nvml_device (the

@@ -4,8 +4,10 @@
 # tests/support/nvml-stub.c), its device named as PoCL's: the OpenCL row of
 # `gpucc run` shows the board's clocks and throttle reasons (table and JSON)
 # and its energy per call (exactly the stub's 0.25 J per timed call), CPU
-# rows keep the host's; a board without the energy counter, an NVML whose
-# init fails and no NVML at all say n/a and why, and the run still passes;
+# rows keep the host's; the board is matched by name (PoCL tells no PCI
+# location); a board without the energy counter, an NVML whose init fails,
+# no NVML at all and two identical boards (which only a PCI location tells
+# apart) say n/a and why, and the run still passes;
 # `gpucc bench` records the boards in its context and meters its OpenCL rows
 # on the board.
 #
@@ -75,6 +77,7 @@ assert results[0]["energy_source"] != "nvml"'
 serial, opencl = results
 gpu = opencl["gpu"]
 assert gpu["available"] is True and gpu["nvml_index"] == 0, gpu
+assert gpu["matched_by"] == "name", gpu  # PoCL does not tell a PCI location
 for sample in (gpu["before"], gpu["after"]):
     assert sample == {"sm_clock_mhz": 1410, "memory_clock_mhz": 1593, "throttle": ["hw_slowdown", "hw_power_brake"]}, sample
 assert opencl["energy_source"] == "nvml", opencl
@@ -98,9 +101,10 @@ assert row["energy_j"] is None and row["energy_source"] == "nvml", row
 assert row["gpu"]["why"] == "board energy not readable: Not Supported", row["gpu"]
 assert row["gpu"]["after"]["sm_clock_mhz"] == 1410'
 
-    # Identical boards: no match, and why.
+    # Identical boards, told apart by PCI location only, which PoCL does not tell: no match, and why.
     GPUCC_NVML_STUB_DEVICES=2 expect_exit 0 -- run reduce --backend=opencl --size=1e4 --repeat=2
     expect_stdout_contains "board energy and clocks: n/a: 2 NVML devices are named"
+    expect_stdout_contains "cannot tell which one ran (the OpenCL platform does not tell the device's PCI location)"
 
     # ---- gpucc bench: the boards in its context, OpenCL rows' board energy ----
     expect_exit 0 -- bench --suite=size --backend=pthreads,opencl --max-size=1e4 --min-time=0.2 --ceilings=skip \

@@ -8,9 +8,14 @@
  *   GPUCC_NVML_STUB_NO_ENERGY  set: the energy counter is not supported
  *   GPUCC_NVML_STUB_THROTTLE   the throttle reasons' bits (default 0x24:
  *                              sw_power_cap and sw_thermal)
+ *   GPUCC_NVML_STUB_BUSES      the devices' PCI buses, comma-separated (device
+ *                              i of those not listed: bus i + 1), each in
+ *                              domain 0, device 0
+ *   GPUCC_NVML_STUB_NO_PCI     set: nvmlDeviceGetPciInfo_v3 is not supported
  * Clocks: SM 1410 MHz, memory 1593 MHz. The energy counter starts at
  * 1000 J and advances by NVML_STUB_MJ_PER_READ millijoules at every read,
  * so that two reads around a call measure exactly that much. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,5 +110,40 @@ int nvmlDeviceGetCurrentClocksThrottleReasons(void *device, unsigned long long *
     if (!valid(device))
         return ERROR_INVALID_ARGUMENT;
     *reasons = text ? strtoull(text, NULL, 0) : 0x24;
+    return SUCCESS;
+}
+
+/* nvmlPciInfo_t (nvmlDeviceGetPciInfo_v3's), as NVML documents it. */
+typedef struct {
+    char busIdLegacy[16];
+    unsigned domain, bus, device, pciDeviceId, pciSubSystemId;
+    char busId[32];
+} stub_pci_info;
+
+/* Device `index`'s bus: its entry of GPUCC_NVML_STUB_BUSES, else index + 1. */
+static unsigned device_bus(unsigned index)
+{
+    const char *text = getenv("GPUCC_NVML_STUB_BUSES");
+    for (unsigned i = 0; text && *text; i++) {
+        char *end;
+        unsigned long bus = strtoul(text, &end, 0);
+        if (i == index)
+            return (unsigned)bus;
+        text = *end == ',' ? end + 1 : end;
+    }
+    return index + 1;
+}
+
+int nvmlDeviceGetPciInfo_v3(void *device, stub_pci_info *pci)
+{
+    if (!valid(device))
+        return ERROR_INVALID_ARGUMENT;
+    if (getenv("GPUCC_NVML_STUB_NO_PCI"))
+        return ERROR_NOT_SUPPORTED;
+    memset(pci, 0, sizeof *pci);
+    pci->bus = device_bus((unsigned)((char *)device - devices));
+    pci->pciDeviceId = 0x233510de; /* an NVIDIA device id */
+    snprintf(pci->busIdLegacy, sizeof pci->busIdLegacy, "0000:%02x:00.0", pci->bus & 0xffu);
+    snprintf(pci->busId, sizeof pci->busId, "00000000:%02x:00.0", pci->bus & 0xffu);
     return SUCCESS;
 }

@@ -169,10 +169,14 @@ START_TEST(test_backend_null_handle)
     ck_assert_int_eq(gpucc_backend_kind_of(NULL), GPUCC_BACKEND_COUNT);
     ck_assert_ptr_nonnull(gpucc_backend_device(NULL));
     ck_assert_str_eq(gpucc_backend_device(NULL), "");
+    ck_assert_int_eq(gpucc_backend_pci(NULL).known, 0);
 
     gpucc_backend *b = support_open(GPUCC_BACKEND_SERIAL, NULL, "serial");
     ck_assert_int_eq(gpucc_backend_kind_of(b), GPUCC_BACKEND_SERIAL);
     ck_assert(strlen(gpucc_backend_device(b)) > 0);
+    gpucc_pci_location pci = gpucc_backend_pci(b); /* a CPU backend has no PCI location */
+    ck_assert_int_eq(pci.known, 0);
+    ck_assert_uint_eq(pci.domain | pci.bus | pci.device | pci.function, 0);
     gpucc_backend_close(b);
 }
 END_TEST

@@ -219,6 +219,7 @@ static gpucc_status opencl_open(gpucc_backend *backend, const gpucc_backend_conf
         goto fail;
     snprintf(backend->device, sizeof backend->device, "%s (%s, %s%s)", s->dev.info.name, s->dev.info.platform,
              s->dev.info.type, s->fp64 ? "" : ", fp32 fallback");
+    backend->pci = s->dev.info.pci;
     return GPUCC_OK;
 fail:
     opencl_close(backend);

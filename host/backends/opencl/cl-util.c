@@ -38,18 +38,26 @@ gpucc_status gpucci_cl_fail(cl_int err, const char *what)
     return gpucci_fail(GPUCC_E_OPENCL, "%s: %s (%d)", what, gpucci_cl_error_name(err), (int)err);
 }
 
-/* Copies a string property into buf, cut to fit. */
-static void device_string(cl_device_id device, cl_device_info param, char *buf, size_t size)
+/* A string property, whole (malloc'd; free()), or NULL where it cannot
+ * be read. */
+static char *device_info_string(cl_device_id device, cl_device_info param)
 {
     size_t length = 0;
     char *full = NULL;
     if (clGetDeviceInfo(device, param, 0, NULL, &length) == CL_SUCCESS && (full = malloc(length + 1)) &&
         clGetDeviceInfo(device, param, length, full, NULL) == CL_SUCCESS) {
         full[length] = '\0';
-        snprintf(buf, size, "%s", full);
-    } else {
-        snprintf(buf, size, "?");
+        return full;
     }
+    free(full);
+    return NULL;
+}
+
+/* Copies a string property into buf, cut to fit ("?" where unreadable). */
+static void device_string(cl_device_id device, cl_device_info param, char *buf, size_t size)
+{
+    char *full = device_info_string(device, param);
+    snprintf(buf, size, "%s", full ? full : "?");
     free(full);
 }
 
@@ -62,6 +70,62 @@ static const char *device_type_name(cl_device_type type)
     if (type & CL_DEVICE_TYPE_ACCELERATOR)
         return "accelerator";
     return "other";
+}
+
+/* The PCI queries of cl_khr_pci_bus_info and cl_nv_device_attribute_query,
+ * defined here where the OpenCL headers lack them (values and layout from
+ * the extensions' specifications). */
+#ifndef CL_DEVICE_PCI_BUS_INFO_KHR
+#define CL_DEVICE_PCI_BUS_INFO_KHR 0x410F
+typedef struct {
+    cl_uint pci_domain;
+    cl_uint pci_bus;
+    cl_uint pci_device;
+    cl_uint pci_function;
+} cl_device_pci_bus_info_khr;
+#endif
+#ifndef CL_DEVICE_PCI_BUS_ID_NV
+#define CL_DEVICE_PCI_BUS_ID_NV 0x4008
+#endif
+#ifndef CL_DEVICE_PCI_SLOT_ID_NV
+#define CL_DEVICE_PCI_SLOT_ID_NV 0x4009
+#endif
+#ifndef CL_DEVICE_PCI_DOMAIN_ID_NV
+#define CL_DEVICE_PCI_DOMAIN_ID_NV 0x400A
+#endif
+
+/* Does the space-separated extension list name `extension` (a whole word)? */
+static int lists_extension(const char *extensions, const char *extension)
+{
+    size_t length = strlen(extension);
+    for (const char *p = strstr(extensions, extension); p; p = strstr(p + 1, extension))
+        if ((p == extensions || p[-1] == ' ') && (p[length] == ' ' || p[length] == '\0'))
+            return 1;
+    return 0;
+}
+
+/* The device's PCI location into *pci, where its platform tells it:
+ * cl_khr_pci_bus_info, else NVIDIA's cl_nv_device_attribute_query (its
+ * slot id is device << 3 | function). Older NVIDIA drivers lack that
+ * extension's domain query: without the domain the location is not
+ * known (a guessed domain 0 could name another board on a multi-domain
+ * machine). known stays 0 otherwise. */
+static void device_pci(cl_device_id device, gpucc_pci_location *pci)
+{
+    char *extensions = device_info_string(device, CL_DEVICE_EXTENSIONS);
+    int khr = extensions && lists_extension(extensions, "cl_khr_pci_bus_info");
+    int nv = extensions && lists_extension(extensions, "cl_nv_device_attribute_query");
+    free(extensions);
+    cl_device_pci_bus_info_khr info;
+    if (khr && clGetDeviceInfo(device, CL_DEVICE_PCI_BUS_INFO_KHR, sizeof info, &info, NULL) == CL_SUCCESS) {
+        *pci = (gpucc_pci_location){1, info.pci_domain, info.pci_bus, info.pci_device, info.pci_function};
+    } else if (nv) {
+        cl_uint bus, slot, domain;
+        if (clGetDeviceInfo(device, CL_DEVICE_PCI_BUS_ID_NV, sizeof bus, &bus, NULL) == CL_SUCCESS &&
+            clGetDeviceInfo(device, CL_DEVICE_PCI_SLOT_ID_NV, sizeof slot, &slot, NULL) == CL_SUCCESS &&
+            clGetDeviceInfo(device, CL_DEVICE_PCI_DOMAIN_ID_NV, sizeof domain, &domain, NULL) == CL_SUCCESS)
+            *pci = (gpucc_pci_location){1, domain, bus, (slot >> 3) & 0x1f, slot & 7};
+    }
 }
 
 static void describe_device(cl_platform_id platform, cl_device_id device, unsigned index,
@@ -94,6 +158,7 @@ static void describe_device(cl_platform_id platform, cl_device_id device, unsign
     info->fp64 = fp64 != 0;
     /* A CPU device shares host memory even where the query is unsupported. */
     info->unified_memory = unified == CL_TRUE || (type & CL_DEVICE_TYPE_CPU);
+    device_pci(device, &info->pci);
 }
 
 gpucc_status gpucci_cl_enumerate(gpucci_cl_device **out, size_t *count)
