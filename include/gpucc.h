@@ -289,7 +289,8 @@ GPUCC_API int gpucc_map_fn_has_dtype(gpucc_map_fn fn, gpucc_dtype dtype);
  *    INT32_MAX), never wrapped, and gpucc_map_verify_typed reports it as an
  *    overflow.
  * GPUCC_E_INVALID (with the reason) for a function dtype lacks
- * (gpucc_map_fn_has_dtype) or such an alpha for saxpy; f64 on an OpenCL
+ * (gpucc_map_fn_has_dtype), such an alpha for saxpy, or an array not
+ * aligned to its element size (as C requires of typed arrays); f64 on an OpenCL
  * device without fp64 (or with force_no_fp64) is GPUCC_E_UNSUPPORTED. */
 GPUCC_API gpucc_status gpucc_map_typed(gpucc_backend *backend, gpucc_map_fn fn, gpucc_dtype dtype, double alpha,
                                        const void *x, const void *y, void *out, size_t n, gpucc_call_info *info);

@@ -24,7 +24,7 @@
  * branch is uniform per group, hence free; neighbouring work-items touch
  * neighbouring elements (coalesced).
  *
- * CPU shape (GPUCC_MAP_LINES): each work-item maps one line of 16 elements
+ * CPU shape (GPUCC_MAP_LINE, 16): each work-item maps one line of 16 elements
  * as one vector and writes it with one aligned non-temporal store
  * (ELEM_STORE16), so the output is written without first being read, as
  * the CPU backends' streaming stores and memcpy do. PoCL runs a work-group
@@ -60,7 +60,7 @@ typedef float16 value16_t;
 #define LOAD(p, i) ELEM_LOAD1(p, i, value_t)
 #define STORE(p, i, v) ELEM_STORE(p, i, v)
 
-#ifndef GPUCC_MAP_LINES
+#ifndef GPUCC_MAP_LINE
 #define GPUCC_DEFINE_MAP_KERNEL(enumerator, name, ulps, expr, integer)                             \
     IF_DEFINED(integer,                                                                            \
     __kernel void map_##name(__global const elem_t *restrict x, __global const elem_t *restrict y, \
@@ -74,10 +74,14 @@ typedef float16 value16_t;
             STORE(out, i, FN(name)(LOAD(x, i), LOAD(y, i), alpha));                                \
     })
 #else
-#define LINE 16
+#if GPUCC_MAP_LINE != 16
+#error "the cpu shape's lines are 16 elements (vload16, ELEM_STORE16)"
+#endif
+#define LINE GPUCC_MAP_LINE
 
-/* The elements of out (n of them) before its first address aligned to a
- * line (at most n). */
+/* The elements of out (n of them, out aligned to its element size, which
+ * gpucc_map_typed checks) before its first address aligned to a line (at
+ * most n). */
 inline ulong line_lead(__global const elem_t *out, ulong n)
 {
     ulong line_bytes = LINE * sizeof(elem_t), misaligned = (ulong)(size_t)out % line_bytes;
@@ -95,20 +99,21 @@ inline ulong line_lead(__global const elem_t *out, ulong n)
 GPUCC_MAP_FN_TABLE(GPUCC_DEFINE_LINE_FN)
 #undef GPUCC_DEFINE_LINE_FN
 
-/* Elements [begin, end) of a kernel's arrays, fewer than a line, through
- * the function on 16 values, lane by lane: every element gets the bits it
- * would get in a line (a vector exp or tanh may round differently from the
- * scalar one), wherever the lines of out begin. */
-#define MAP_PART(name, begin, end)                                                  \
-    do {                                                                            \
-        value16_t xs_ = 0, ys_ = 0;                                                 \
-        for (ulong j_ = 0; j_ < (end) - (begin); j_++) {                            \
-            xs_[j_] = LOAD(x, (begin) + j_);                                        \
-            ys_[j_] = LOAD(y, (begin) + j_);                                        \
-        }                                                                           \
-        value16_t v_ = FN_LINE(name)(xs_, ys_, (value16_t)(alpha));                 \
-        for (ulong j_ = 0; j_ < (end) - (begin); j_++)                              \
-            STORE(out, (begin) + j_, v_[j_]);                                       \
+/* Elements [begin, end) of a kernel's arrays, fewer than a line (the lead
+ * or the tail), through the function on 16 values, via private arrays
+ * (OpenCL C has no vector element at a run-time index): every element gets
+ * the bits it would get in a line (a vector exp or tanh may round
+ * differently from the scalar one), wherever the lines of out begin. */
+#define MAP_PART(name, begin, end)                                                        \
+    do {                                                                                  \
+        value_t xs_[LINE] = {0}, ys_[LINE] = {0}, vs_[LINE];                              \
+        for (ulong j_ = 0; j_ < (end) - (begin); j_++) {                                  \
+            xs_[j_] = LOAD(x, (begin) + j_);                                              \
+            ys_[j_] = LOAD(y, (begin) + j_);                                              \
+        }                                                                                 \
+        vstore16(FN_LINE(name)(vload16(0, xs_), vload16(0, ys_), (value16_t)(alpha)), 0, vs_); \
+        for (ulong j_ = 0; j_ < (end) - (begin); j_++)                                    \
+            STORE(out, (begin) + j_, vs_[j_]);                                            \
     } while (0)
 
 #define GPUCC_DEFINE_MAP_KERNEL(enumerator, name, ulps, expr, integer)                                       \

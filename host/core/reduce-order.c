@@ -73,16 +73,21 @@ DEFINE_QUARTER_GROUP_LOAD(load_group_f32, float, gpucci_widen_f32)
 DEFINE_QUARTER_GROUP_LOAD(load_group_f64, double, gpucci_widen_f64)
 DEFINE_QUARTER_GROUP_LOAD(load_group_i32, int32_t, gpucci_widen_i32)
 
-/* The 16-bit types convert 8 elements at a time where the instruction set
- * allows (AVX; F16C for f16), then each half to double: per element, the
- * quarter at a time loads cost an f16 fold on one thread 7.0 Gelem/s in the
- * L2 cache on an Intel Xeon with AVX512-FP16 (vcvtph2pd, 4 elements an
- * instruction) and a bf16 fold 6.9 (zero extension and shift of 4), against
- * 9.6 and 9.5 this way (vcvtph2ps of 8; bf16 interleaved with zeros, 8 at
- * a time): 6.45 Gelem/s is that host's one-thread read bandwidth in 16-bit
- * elements, so the quarter loads left the folds compute-bound, below it. */
-#if defined(__AVX__) && defined(__F16C__)
+/* The 16-bit types convert 8 elements at a time where the build's
+ * instruction set allows (AVX; F16C too for f16), then each half to double.
+ * In the L2 cache on an Intel Xeon with AVX512-FP16, one thread's f16 fold
+ * ran at 7.1-7.5 Gelem/s with quarter-at-a-time loads (vcvtph2pd of 4) and
+ * its bf16 fold at 8.4-8.9 (zero extension and shift of 4): barely above
+ * that host's one-thread read bandwidth in 16-bit elements (6.45 Gelem/s),
+ * too little headroom to keep the misses in flight, so in memory they read
+ * at about 0.8 of it. 8 at a time (vcvtph2ps; bf16 interleaved with zeros):
+ * 10.1 and 10.3 Gelem/s. A portable build's clones are compiled without
+ * AVX (the test is at compile time) and keep the quarter loads. */
+#if defined(__AVX__)
 #include <immintrin.h>
+#endif
+
+#if defined(__AVX__) && defined(__F16C__)
 #define LOW_HALF_TO_DOUBLE(v) (quarter_d) _mm256_cvtps_pd(_mm256_castps256_ps128(v))
 #define HIGH_HALF_TO_DOUBLE(v) (quarter_d) _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1))
 static inline group_d load_group_f16(const gpucci_f16 *x)
@@ -92,7 +97,11 @@ static inline group_d load_group_f16(const gpucci_f16 *x)
     return (group_d){{LOW_HALF_TO_DOUBLE(low), HIGH_HALF_TO_DOUBLE(low), LOW_HALF_TO_DOUBLE(high),
                       HIGH_HALF_TO_DOUBLE(high)}};
 }
+#else
+DEFINE_QUARTER_GROUP_LOAD(load_group_f16, gpucci_f16, gpucci_widen_f16)
+#endif
 
+#if defined(__AVX__)
 /* bf16 pattern b is the float with bits b << 16: interleaving zeros below
  * each pattern gives 4 such floats per unpack. */
 #define BF16_LOW_TO_DOUBLE(zero, v) (quarter_d) _mm256_cvtps_pd(_mm_castsi128_ps(_mm_unpacklo_epi16(zero, v)))
@@ -106,7 +115,6 @@ static inline group_d load_group_bf16(const gpucci_bf16 *x)
                       BF16_HIGH_TO_DOUBLE(zero, high)}};
 }
 #else
-DEFINE_QUARTER_GROUP_LOAD(load_group_f16, gpucci_f16, gpucci_widen_f16)
 DEFINE_QUARTER_GROUP_LOAD(load_group_bf16, gpucci_bf16, gpucci_widen_bf16)
 #endif
 

@@ -14,7 +14,8 @@
  * Also special values (NaN, infinities, signed zeros, the largest and
  * subnormal values), i32 overflow reported (saturated, counted, never
  * wrapped), the refused combinations, the verifier catching wrong
- * elements, both CPU store paths, and f64 UNSUPPORTED without fp64. */
+ * elements, both CPU store paths, arrays off their element alignment
+ * refused, and f64 UNSUPPORTED without fp64. */
 #include "cpu/cpu-kernels.h" /* gpucci_cpu_map_range: both store paths */
 #include "cpuinfo.h"         /* gpucci_assume_last_level_cache: the streaming paths at small sizes */
 #include "gpucc.h"
@@ -410,6 +411,40 @@ START_TEST(test_streaming_stores_every_type)
 }
 END_TEST
 
+/* Arrays off their element alignment (gpucc_map_typed takes void
+ * pointers) are GPUCC_E_INVALID with the reason, on every backend, and
+ * nothing is written. */
+START_TEST(test_arrays_off_element_alignment)
+{
+    enum { N = 64 };
+    backend_set set = open_all();
+    float *x = support_random_floats(N + 1, 5), *y = support_random_floats(N + 1, 6);
+    char *out = guarded_output(GPUCC_F32, N + 1);
+    const char *xs = (const char *)x, *ys = (const char *)y;
+    for (size_t b = 0; b < COUNT(specs); b++) {
+        if (!set.backends[b])
+            continue;
+        gpucc_call_info info;
+        ck_assert_int_eq(gpucc_map_typed(set.backends[b], GPUCC_MAP_SAXPY, GPUCC_F32, alpha, x, y, out + 1, N, &info),
+                         GPUCC_E_INVALID);
+        ck_assert_ptr_nonnull(strstr(gpucc_last_error(), "not aligned"));
+        ck_assert_int_eq(gpucc_map_typed(set.backends[b], GPUCC_MAP_SAXPY, GPUCC_F32, alpha, xs + 2, y, out, N, &info),
+                         GPUCC_E_INVALID);
+        ck_assert_int_eq(gpucc_map_typed(set.backends[b], GPUCC_MAP_SAXPY, GPUCC_F32, alpha, x, ys + 2, out, N, &info),
+                         GPUCC_E_INVALID);
+        ck_assert_int_eq(gpucc_map_typed(set.backends[b], GPUCC_MAP_SAXPY, GPUCC_F16, alpha, xs + 2, ys + 2, out + 2,
+                                         N, &info),
+                         GPUCC_OK); /* 2-byte elements at 2-byte addresses */
+    }
+    for (size_t i = 0; i < 2; i++)
+        ck_assert_int_eq((unsigned char)out[i], GUARD_BYTE);
+    free(out);
+    gpucc_free_floats(x);
+    gpucc_free_floats(y);
+    close_all(&set);
+}
+END_TEST
+
 /* Without fp64 (forced here) f64 maps are GPUCC_E_UNSUPPORTED with the
  * reason; the other types still run. */
 START_TEST(test_opencl_without_fp64)
@@ -430,7 +465,8 @@ END_TEST
 
 Suite *test_suite(void)
 {
-    const TTest *const every_backend[] = {test_every_type_function_and_backend, test_every_type_streamed, test_special_values,
+    const TTest *const every_backend[] = {test_every_type_function_and_backend, test_every_type_streamed, test_arrays_off_element_alignment,
+                                          test_special_values,
                                           test_i32_overflow_reported};
     const TTest *const cpu[] = {test_refused_combinations, test_verifier_catches_errors,
                                 test_streaming_stores_every_type};

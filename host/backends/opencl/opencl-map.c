@@ -14,6 +14,7 @@
  * come from the profiling queues' events. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cpuinfo.h"
 #include "embedded-kernels.h"
@@ -29,6 +30,12 @@
  * per-group cost does not matter there; 256 is the usual choice on GPUs. */
 enum { MAP_LOCAL_SIZE = 256 };
 
+/* Elements per work-item of the cpu shape's kernels: map.cl's
+ * GPUCC_MAP_LINE, which the build options set from this one value. */
+#define MAP_LINE_TEXT "16"
+enum { MAP_LINE = 16 };
+_Static_assert(MAP_LINE == 16, "MAP_LINE_TEXT must spell MAP_LINE");
+
 /* The kernels of one data type; kernels[fn] is NULL where the type lacks fn. */
 typedef struct {
     cl_program program; /* NULL: not built yet */
@@ -38,6 +45,8 @@ typedef struct {
 
 struct opencl_map_state {
     map_program programs[GPUCC_DTYPE_COUNT];
+    /* The current call's choice: non-temporal line stores (cpu shape only). */
+    cl_uint stream;
     /* Copy mode: one step of each array, double-buffered (step i uses slot
      * i % 2), grown on demand up to a pipeline step; y only for saxpy. */
     gpucci_staged_buffer x[2], y[2], out[2];
@@ -92,7 +101,7 @@ static gpucc_status build_program(opencl_state *s, gpucc_dtype dtype, map_progra
     char options[160];
     snprintf(options, sizeof options, "%s %s %s",
              fp & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT ? "-cl-fp32-correctly-rounded-divide-sqrt" : "",
-             element_macros[dtype], s->gpu_shape ? "" : "-DGPUCC_MAP_LINES");
+             element_macros[dtype], s->gpu_shape ? "" : "-DGPUCC_MAP_LINE=" MAP_LINE_TEXT);
     const char *sources[] = {gpucci_src_gpucc_elementwise_h, gpucci_src_gpucc_elements_h, gpucci_src_gpucc_map_h,
                              gpucci_src_map_cl};
     status =
@@ -168,14 +177,12 @@ static gpucc_status set_alpha(cl_kernel k, gpucc_dtype dtype, double alpha)
     return err == CL_SUCCESS ? GPUCC_OK : gpucci_cl_fail(err, "clSetKernelArg(alpha)");
 }
 
-/* Elements per work-item of the cpu shape's kernels (map.cl's LINE). */
-enum { MAP_LINE = 16 };
 
 /* Enqueues the kernel over len elements of dtype on s->queue, after the
  * `waits` events of wait_list: a work-item per element in the gpu shape; in
  * the cpu shape one per line and one more for the unaligned lead and the
- * tail, with non-temporal stores where the arrays exceed the host's
- * last-level cache (a cpu-shaped device is the host's CPU). */
+ * tail, with non-temporal stores where the call chose them
+ * (s->map->stream). */
 static gpucc_status enqueue_map(opencl_state *s, gpucc_map_fn fn, gpucc_dtype dtype, cl_mem xb, cl_mem yb,
                                 double alpha, cl_mem ob, size_t len, cl_uint waits, const cl_event *wait_list,
                                 cl_event *event)
@@ -185,7 +192,6 @@ static gpucc_status enqueue_map(opencl_state *s, gpucc_map_fn fn, gpucc_dtype dt
     size_t local = p->local_size[fn];
     size_t global = gpucci_round_up(s->gpu_shape ? len : len / MAP_LINE + 1, local);
     cl_ulong n = len;
-    cl_uint stream = gpucci_map_streams(fn, dtype, len);
     gpucc_status status = GPUCC_OK;
     GPUCC_CL_TRY(clSetKernelArg(k, 0, sizeof xb, &xb), status, done);
     GPUCC_CL_TRY(clSetKernelArg(k, 1, sizeof yb, &yb), status, done);
@@ -195,7 +201,7 @@ static gpucc_status enqueue_map(opencl_state *s, gpucc_map_fn fn, gpucc_dtype dt
     GPUCC_CL_TRY(clSetKernelArg(k, 3, sizeof ob, &ob), status, done);
     GPUCC_CL_TRY(clSetKernelArg(k, 4, sizeof n, &n), status, done);
     if (!s->gpu_shape)
-        GPUCC_CL_TRY(clSetKernelArg(k, 5, sizeof stream, &stream), status, done);
+        GPUCC_CL_TRY(clSetKernelArg(k, 5, sizeof s->map->stream, &s->map->stream), status, done);
     GPUCC_CL_TRY(clEnqueueNDRangeKernel(s->queue, k, 1, NULL, &global, &local, waits, waits ? wait_list : NULL, event),
                  status, done);
 done:
@@ -451,6 +457,9 @@ gpucc_status gpucci_opencl_map(gpucc_backend *backend, gpucc_map_fn fn, gpucc_dt
     gpucc_status status = ensure_program(s, dtype);
     if (status != GPUCC_OK)
         return status;
+    /* Streaming stores pay where the device is the host's CPU and the whole
+     * call's arrays exceed its last-level cache. */
+    s->map->stream = strcmp(s->dev.info.type, "cpu") == 0 && gpucci_map_streams(fn, dtype, n);
     gpucc_timing timing = {0};
     if (s->zero_copy) {
         for (size_t start = 0; start < n && status == GPUCC_OK; start += step) {

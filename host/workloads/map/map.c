@@ -28,6 +28,9 @@ gpucc_status gpucc_map_typed(gpucc_backend *backend, gpucc_map_fn fn, gpucc_dtyp
     if (fn == GPUCC_MAP_SAXPY && !gpucci_map_alpha_fits(dtype, alpha))
         return gpucci_fail(GPUCC_E_INVALID, "gpucc_map: alpha %.17g is not %s", alpha,
                            dtype == GPUCC_I32 ? "an integer in int32's range" : "a float");
+    if ((uintptr_t)x % size != 0 || (fn == GPUCC_MAP_SAXPY && (uintptr_t)y % size != 0) || (uintptr_t)out % size != 0)
+        return gpucci_fail(GPUCC_E_INVALID, "gpucc_map: an array is not aligned to its %zu-byte %s elements", size,
+                           gpucc_dtype_name(dtype));
     if (gpucci_bytes_overlap(out, x, n * size) || (fn == GPUCC_MAP_SAXPY && gpucci_bytes_overlap(out, y, n * size)))
         return gpucci_fail(GPUCC_E_INVALID, "gpucc_map: out overlaps an input");
     GPUCCI_REQUIRE_OP(backend, map);
