@@ -196,6 +196,15 @@ static gpucc_status measure_transfer(peak_ctx *c, int to_device, float *host, gp
     return status;
 }
 
+/* Fails a both-directions round after waiting for both queues, so that no
+ * copy still uses the buffers peak_release frees. */
+static gpucc_status both_directions_fail(peak_ctx *c, cl_int err, const char *call)
+{
+    clFinish(c->s->queue);
+    clFinish(c->readback);
+    return gpucci_cl_fail(err, call);
+}
+
 /* Both directions at once from pinned memory, the ceiling of a copy path
  * that overlaps its copies in and out: the pinned buffer's first half
  * written into c->buffer on s->queue while c->copy is read into its second
@@ -216,7 +225,7 @@ static gpucc_status measure_both_directions(peak_ctx *c, gpucc_stats *gbps)
         err = clEnqueueReadBuffer(c->readback, c->copy, CL_FALSE, 0, half, pinned + half, 0, NULL, &events[1]);
         if (err != CL_SUCCESS) {
             clReleaseEvent(events[0]);
-            return gpucci_cl_fail(err, "clEnqueueReadBuffer(both directions)");
+            return both_directions_fail(c, err, "clEnqueueReadBuffer(both directions)");
         }
         clFlush(c->s->queue);
         clFlush(c->readback);
@@ -225,7 +234,7 @@ static gpucc_status measure_both_directions(peak_ctx *c, gpucc_stats *gbps)
         clReleaseEvent(events[0]);
         clReleaseEvent(events[1]);
         if (err != CL_SUCCESS)
-            return gpucci_cl_fail(err, "clWaitForEvents(both directions)");
+            return both_directions_fail(c, err, "clWaitForEvents(both directions)");
         if (r >= 0)
             samples[r] = 2.0 * (double)half / (ms * 1e6);
     }
