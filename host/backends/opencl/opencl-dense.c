@@ -55,8 +55,11 @@ enum { CPU_GROUP_ROWS = 4, GPU_GROUP_ROWS = 4, GPU_GROUP_COLS = 16, GPU_ROW_GROU
 /* Bias + activation kernel: chunks per compute unit (CPU), group size (GPU). */
 enum { CPU_BIAS_ITEMS_PER_UNIT = 16, GPU_BIAS_GROUP = 256 };
 /* f16 and bf16: the smallest batch whose X and W are widened first; the
- * widening kernel's elements per work-item on a GPU (one float16). */
-enum { WIDEN_MIN_BATCH = 16, GPU_WIDEN_PER_ITEM = 16 };
+ * widening kernel's elements per work-item on a GPU (one float16), and its
+ * work-items per compute unit on a CPU (contiguous runs of whole float16s,
+ * enough of them for PoCL to balance its threads; the bias kernel's count,
+ * not measured apart). */
+enum { WIDEN_MIN_BATCH = 16, GPU_WIDEN_PER_ITEM = 16, CPU_WIDEN_ITEMS_PER_UNIT = 16 };
 /* Shapes whose auto choice is remembered (round-robin replacement). */
 enum { AUTO_CACHE_SIZE = 16 };
 
@@ -284,28 +287,20 @@ static int widens_first(const opencl_dense_state *d, const gpucc_dense_shape *sh
 static gpucc_status enqueue_widen(opencl_state *s, gpucc_dtype dtype, cl_mem src, int which, size_t n,
                                   cl_event *done)
 {
-    static const char *const names[] = {"clCreateBuffer(X as floats)", "clCreateBuffer(W as floats)"};
+    static const char *const names[] = {"X as floats", "W as floats"};
     opencl_dense_state *d = s->dense;
-    cl_int err;
-    if (d->widened_bytes[which] < n * sizeof(float)) {
-        if (d->widened[which])
-            clReleaseMemObject(d->widened[which]);
-        d->widened_bytes[which] = 0;
-        d->widened[which] = clCreateBuffer(s->context, CL_MEM_READ_WRITE, n * sizeof(float), NULL, &err);
-        if (err != CL_SUCCESS) {
-            d->widened[which] = NULL;
-            return gpucci_cl_fail(err, names[which]);
-        }
-        d->widened_bytes[which] = n * sizeof(float);
-    }
+    *done = NULL;
+    gpucc_status status = gpucci_device_reserve(s, &d->widened[which], &d->widened_bytes[which], n * sizeof(float),
+                                                CL_MEM_READ_WRITE, names[which]);
+    if (status != GPUCC_OK)
+        return status;
     cl_ulong count = n, per_item = GPU_WIDEN_PER_ITEM;
     if (!s->gpu_shape) {
-        size_t items = (size_t)s->dev.info.compute_units * CPU_BIAS_ITEMS_PER_UNIT;
+        size_t items = (size_t)s->dev.info.compute_units * CPU_WIDEN_ITEMS_PER_UNIT;
         per_item = gpucci_round_up((n + items - 1) / items, GPU_WIDEN_PER_ITEM);
     }
     size_t global = (n + per_item - 1) / per_item;
     cl_kernel kernel = d->widen[dtype];
-    gpucc_status status = GPUCC_OK;
     GPUCC_CL_TRY(clSetKernelArg(kernel, 0, sizeof src, &src), status, fail);
     GPUCC_CL_TRY(clSetKernelArg(kernel, 1, sizeof d->widened[which], &d->widened[which]), status, fail);
     GPUCC_CL_TRY(clSetKernelArg(kernel, 2, sizeof count, &count), status, fail);

@@ -71,6 +71,13 @@ size_t gpucci_opencl_step_bytes(const opencl_state *s);
  * not one multiple fits a step). */
 size_t gpucci_opencl_step_elems(const opencl_state *s, size_t elem_size, size_t multiple);
 
+/* Makes *buffer a device buffer with `flags` of at least `bytes` bytes;
+ * *capacity is its size (0: none). Kept when large enough, else replaced
+ * (its contents lost; nothing must still use it). On failure *buffer is
+ * NULL and *capacity 0. `what` names the array in errors. */
+gpucc_status gpucci_device_reserve(opencl_state *s, cl_mem *buffer, size_t *capacity, size_t bytes,
+                                   cl_mem_flags flags, const char *what);
+
 /* Makes *b hold at least `bytes` bytes: a device buffer with device_flags
  * and its pinned, mapped host buffer. Grows by replacing both; all or
  * nothing (on failure *b holds nothing). `what` names the array in errors. */

@@ -36,20 +36,38 @@ void gpucci_staged_release(opencl_state *s, gpucci_staged_buffer *b)
     *b = (gpucci_staged_buffer){0};
 }
 
+gpucc_status gpucci_device_reserve(opencl_state *s, cl_mem *buffer, size_t *capacity, size_t bytes,
+                                   cl_mem_flags flags, const char *what)
+{
+    if (*buffer && *capacity >= bytes)
+        return GPUCC_OK;
+    if (*buffer)
+        clReleaseMemObject(*buffer);
+    *capacity = 0;
+    cl_int err;
+    *buffer = clCreateBuffer(s->context, flags, bytes, NULL, &err);
+    if (err != CL_SUCCESS) {
+        *buffer = NULL;
+        char call[96];
+        snprintf(call, sizeof call, "clCreateBuffer(%s)", what);
+        return gpucci_cl_fail(err, call);
+    }
+    *capacity = bytes;
+    return GPUCC_OK;
+}
+
 gpucc_status gpucci_staged_reserve(opencl_state *s, gpucci_staged_buffer *b, size_t bytes, cl_mem_flags device_flags,
                                    const char *what)
 {
     if (b->capacity >= bytes)
         return GPUCC_OK;
     gpucci_staged_release(s, b);
+    size_t device_bytes = 0;
+    gpucc_status status = gpucci_device_reserve(s, &b->device, &device_bytes, bytes, device_flags, what);
+    if (status != GPUCC_OK)
+        return status;
     char call[96];
     cl_int err;
-    b->device = clCreateBuffer(s->context, device_flags, bytes, NULL, &err);
-    if (err != CL_SUCCESS) {
-        b->device = NULL;
-        snprintf(call, sizeof call, "clCreateBuffer(%s)", what);
-        return gpucci_cl_fail(err, call);
-    }
     b->pinned = clCreateBuffer(s->context, CL_MEM_READ_WRITE | CL_MEM_ALLOC_HOST_PTR, bytes, NULL, &err);
     if (err != CL_SUCCESS) {
         b->pinned = NULL;
