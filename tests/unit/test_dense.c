@@ -310,10 +310,13 @@ START_TEST(test_tiled_copies)
             char what[160];
             describe(&d.shape, copies[c].name, what, sizeof what);
             support_guarded g = support_guarded_alloc(n, 0);
+            float *scratch = gpucc_alloc_floats(copies[c].tiled->scratch_floats(GPUCC_F32));
+            ck_assert_ptr_nonnull(scratch);
             size_t tiles = copies[c].tiled->tile_count(&d.shape), half = tiles / 2 + tiles % 3;
             half = half < tiles ? half : tiles;
-            copies[c].tiled->tiles(&d.shape, GPUCC_F32, d.x, d.w, d.b, g.out, half, tiles);
-            copies[c].tiled->tiles(&d.shape, GPUCC_F32, d.x, d.w, d.b, g.out, 0, half);
+            copies[c].tiled->tiles(&d.shape, GPUCC_F32, d.x, d.w, d.b, g.out, half, tiles, scratch);
+            copies[c].tiled->tiles(&d.shape, GPUCC_F32, d.x, d.w, d.b, g.out, 0, half, scratch);
+            gpucc_free_floats(scratch);
             support_guarded_check(&g, what);
             if (n <= (size_t)1 << 16)
                 assert_correct(&d, g.out, what);

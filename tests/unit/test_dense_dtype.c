@@ -19,6 +19,7 @@
 #include <check.h>
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -291,6 +292,55 @@ START_TEST(test_threads_bitwise)
 }
 END_TEST
 
+/* One gpucc_dense_typed call, made on a thread of its own. */
+typedef struct {
+    gpucc_backend *backend;
+    const typed_layer *l;
+    uint16_t *y;
+    gpucc_status status;
+} thread_call;
+
+static void *dense_on_thread(void *arg)
+{
+    thread_call *c = arg;
+    gpucc_call_info info;
+    c->status = gpucc_dense_typed(c->backend, &c->l->shape, c->l->dtype, c->l->x, c->l->w, c->l->b, c->y, &info);
+    return NULL;
+}
+
+/* Enough for the call on a thread with a small stack, musl's default of
+ * 128 KiB: a pthreads backend of one thread runs every tile on the calling
+ * thread, and the tiles keep their panels and float buffers (288 KiB with
+ * AVX-512) in the backend's scratch, not on the stack. A shape with 64 rows
+ * or more per tile and more than 1024 inputs, so that the large panels run. */
+START_TEST(test_small_stack)
+{
+    enum { SMALL_STACK = 128 * 1024 };
+    gpucc_backend_config config = {.threads = 1};
+    gpucc_backend *backend = support_open(GPUCC_BACKEND_PTHREADS, &config, "pthreads(1)");
+    for (size_t t = 0; t < COUNT(half_types); t++) {
+        gpucc_dense_shape shape = {70, 1100, 40, GPUCC_ACT_TANH};
+        typed_layer l = make_layer(shape, half_types[t], 1500 + t);
+        thread_call c = {backend, &l, malloc(shape.batch * shape.out * sizeof(uint16_t)), GPUCC_E_INVALID};
+        ck_assert_ptr_nonnull(c.y);
+        pthread_attr_t attr;
+        pthread_t thread;
+        ck_assert_int_eq(pthread_attr_init(&attr), 0);
+        ck_assert_int_eq(pthread_attr_setstacksize(&attr, SMALL_STACK), 0);
+        ck_assert_int_eq(pthread_create(&thread, &attr, dense_on_thread, &c), 0);
+        ck_assert_int_eq(pthread_join(thread, NULL), 0);
+        pthread_attr_destroy(&attr);
+        char what[160];
+        describe(&l, "pthreads(1) on a 128 KiB stack", what, sizeof what);
+        ck_assert_msg(c.status == GPUCC_OK, "%s: %s", what, gpucc_status_name(c.status));
+        assert_correct(&l, c.y, what);
+        free(c.y);
+        free_layer(&l);
+    }
+    gpucc_backend_close(backend);
+}
+END_TEST
+
 /* A deliberately wrong output is caught: 4 ulps of the type off, or NaN. */
 START_TEST(test_wrong_output_caught)
 {
@@ -416,7 +466,8 @@ END_TEST
 Suite *test_suite(void)
 {
     const TTest *const every_backend[] = {test_every_backend, test_special_values};
-    const TTest *const cpu[] = {test_threads_bitwise, test_wrong_output_caught, test_other_types_refused};
+    const TTest *const cpu[] = {test_threads_bitwise, test_small_stack, test_wrong_output_caught,
+                                test_other_types_refused};
     const TTest *const clblast[] = {test_opencl_clblast_asked};
     Suite *s = suite_create("dense_dtype");
     support_tcase_mixed(s, "every_backend", 120, every_backend, COUNT(every_backend));

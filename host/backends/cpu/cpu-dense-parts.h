@@ -77,12 +77,14 @@ static inline void gpucci_dense_narrow(gpucc_dtype dtype, const float *restrict 
     }
 }
 
-/* One compiled copy of the tiled kernel: gpucci_cpu_dense_tile_count and
- * gpucci_cpu_dense_tiles (cpu-kernels.h) for its instruction set. */
+/* One compiled copy of the tiled kernel: gpucci_cpu_dense_tile_count,
+ * gpucci_cpu_dense_scratch_floats and gpucci_cpu_dense_tiles
+ * (cpu-kernels.h) for its instruction set. */
 typedef struct {
     size_t (*tile_count)(const gpucc_dense_shape *shape);
+    size_t (*scratch_floats)(gpucc_dtype dtype);
     void (*tiles)(const gpucc_dense_shape *shape, gpucc_dtype dtype, const float *x, const void *w, const void *b,
-                  void *y, size_t first, size_t end);
+                  void *y, size_t first, size_t end, float *scratch);
 } gpucci_dense_tiled;
 
 /* The copy for the build's own target (-march=native in a native build),

@@ -11,7 +11,7 @@
  *
  *   for each block of kc_max inputs k0 .. k0 + kc:
  *       pack W[n0 .. n0+NR)[k0 .. k0+kc) into a k-major panel P[k][j]
- *       (on the stack; columns past `out` are 0)
+ *       (in the caller's scratch; columns past `out` are 0)
  *       for each group of MR rows of the tile:
  *           micro-kernel: MR x NR accumulators (MR x 2 vectors of VL floats),
  *           acc[i][j] += X[r+i][k] * P[k][j] for k in the block, in order:
@@ -204,7 +204,9 @@ static inline __attribute__((always_inline)) void micro_kernel(const int m, cons
     }
 
     /* Unrolled 4 times: 3-5% faster with AVX-512 at 256 x 1024 x 1024 on
-     * one thread (bench/README.md); the chains are unchanged. */
+     * one thread (bench/README.md); measured with AVX-512 (x86-64-v4) only,
+     * though it applies to the v3 and baseline copies too. The chains are
+     * unchanged. */
 #pragma GCC unroll 4
     for (size_t k = 0; k < kc; k++) {
         vf b0 = *(const vf *)(p + k * NR);
@@ -300,8 +302,23 @@ static void pack_typed_panel(float *restrict p, float *restrict rows, gpucc_dtyp
     pack_panel(p, rows, KC, 0, nr, 0, kc);
 }
 
+/* Scratch of one tiles() call: the packed panel, then, for f16 and bf16
+ * only, W's strip and the tile's outputs as floats. Each part is a whole
+ * number of 64-byte lines, so every part stays 64-byte aligned. */
+enum { PANEL_FLOATS = KC * NR, W_ROWS_FLOATS = NR * KC, Y_TILE_FLOATS = TILE_ROWS * NR };
+_Static_assert(PANEL_FLOATS % 16 == 0 && W_ROWS_FLOATS % 16 == 0, "scratch parts are whole 64-byte lines");
+
+static size_t scratch_floats(gpucc_dtype dtype)
+{
+    return PANEL_FLOATS + (dtype == GPUCC_F32 ? 0 : W_ROWS_FLOATS + Y_TILE_FLOATS);
+}
+
+/* Tiles [first, end). The large buffers live in `scratch`
+ * (scratch_floats(dtype) floats, 64-byte aligned): on the stack this needs
+ * only a bias row and the micro-kernel's edge buffers, well under 1 KiB,
+ * instead of the 288 KiB (AVX-512, f16/bf16) the buffers take. */
 static void tiles(const gpucc_dense_shape *shape, gpucc_dtype dtype, const float *x, const void *w, const void *b,
-                  void *y, size_t first, size_t end)
+                  void *y, size_t first, size_t end, float *scratch)
 {
     size_t batch = shape->batch, in = shape->in, out = shape->out;
     int typed = dtype != GPUCC_F32; /* through float buffers */
@@ -311,11 +328,11 @@ static void tiles(const gpucc_dense_shape *shape, gpucc_dtype dtype, const float
         return;
     }
     size_t row_blocks = (batch + TILE_ROWS - 1) / TILE_ROWS;
-    float panel[KC * NR] __attribute__((aligned(64)));
+    float *panel = __builtin_assume_aligned(scratch, 64);
     float bias[NR] __attribute__((aligned(64)));
     /* typed only: W's strip and the tile's outputs, as floats */
-    float w_rows[NR * KC] __attribute__((aligned(64)));
-    float y_tile[TILE_ROWS * NR] __attribute__((aligned(64)));
+    float *w_rows = typed ? panel + PANEL_FLOATS : NULL;
+    float *y_tile = typed ? w_rows + W_ROWS_FLOATS : NULL;
     micro_step step = {.act = (int)shape->act};
 
     for (size_t t = first; t < end; t++) {
@@ -344,4 +361,5 @@ static void tiles(const gpucc_dense_shape *shape, gpucc_dtype dtype, const float
     }
 }
 
-const gpucci_dense_tiled GPUCCI_DENSE_TILED = {.tile_count = tile_count, .tiles = tiles};
+const gpucci_dense_tiled GPUCCI_DENSE_TILED = {
+    .tile_count = tile_count, .scratch_floats = scratch_floats, .tiles = tiles};

@@ -215,10 +215,15 @@ size_t gpucci_cpu_dense_tile_count(const gpucc_dense_shape *shape)
     return tiled()->tile_count(shape);
 }
 
-void gpucci_cpu_dense_tiles(const gpucc_dense_shape *shape, gpucc_dtype dtype, const float *x, const void *w,
-                            const void *b, void *y, size_t first, size_t end)
+size_t gpucci_cpu_dense_scratch_floats(gpucc_dtype dtype)
 {
-    tiled()->tiles(shape, dtype, x, w, b, y, first, end);
+    return tiled()->scratch_floats(dtype);
+}
+
+void gpucci_cpu_dense_tiles(const gpucc_dense_shape *shape, gpucc_dtype dtype, const float *x, const void *w,
+                            const void *b, void *y, size_t first, size_t end, float *scratch)
+{
+    tiled()->tiles(shape, dtype, x, w, b, y, first, end, scratch);
 }
 
 GPUCCI_HOT void gpucci_cpu_dense_widen(gpucc_dtype dtype, const void *src, size_t first, float *dst, size_t n)

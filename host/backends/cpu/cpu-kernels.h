@@ -28,8 +28,15 @@ gpucc_status gpucci_cpu_dense_serial(const gpucc_dense_shape *shape, gpucc_dtype
  * as floats (f16 and bf16 callers widen it first, once for all tiles:
  * gpucci_cpu_dense_widen). Any split of the tiles gives the same Y. */
 size_t gpucci_cpu_dense_tile_count(const gpucc_dense_shape *shape);
+/* Floats of scratch one gpucci_cpu_dense_tiles call of dtype needs (the
+ * packed panel; for f16 and bf16 also W's strip and the tile's outputs as
+ * floats): up to 288 KiB, kept off the stack so that a thread with a small
+ * stack (musl's 128 KiB, a caller's own thread) can run the tiles. */
+size_t gpucci_cpu_dense_scratch_floats(gpucc_dtype dtype);
+/* scratch: gpucci_cpu_dense_scratch_floats(dtype) floats, 64-byte aligned,
+ * used by this call alone (its contents on entry do not matter). */
 void gpucci_cpu_dense_tiles(const gpucc_dense_shape *shape, gpucc_dtype dtype, const float *x, const void *w,
-                            const void *b, void *y, size_t first, size_t end);
+                            const void *b, void *y, size_t first, size_t end, float *scratch);
 
 /* dst[i] = element first + i of src (f32, f16 or bf16) as a float, exactly,
  * for i < n. */

@@ -17,6 +17,8 @@ typedef struct {
     gpucci_partials partials;
     float *dense_x;        /* f16 and bf16 dense: X widened, kept between calls */
     size_t dense_x_floats; /* its capacity */
+    float *dense_scratch;  /* dense: the tiles' scratch, one part per pool thread, kept between calls */
+    size_t dense_scratch_floats; /* its capacity */
 } pthreads_state;
 
 static gpucc_status pthreads_open(gpucc_backend *backend, const gpucc_backend_config *config)
@@ -47,6 +49,7 @@ static void pthreads_close(gpucc_backend *backend)
     gpucci_pool_free(state->pool);
     gpucci_partials_free(&state->partials);
     gpucc_free_floats(state->dense_x);
+    gpucc_free_floats(state->dense_scratch);
     free(state);
 }
 
@@ -118,22 +121,24 @@ typedef struct {
     void *y;
     const float *xf; /* X as floats: x itself for f32, else widened into `widened` */
     float *widened;
+    float *scratch;        /* the tiles' scratch: part i at scratch + i * scratch_floats */
+    size_t scratch_floats; /* gpucci_cpu_dense_scratch_floats(dtype) */
 } dense_job;
 
-/* The state's buffer for X as floats, grown to n floats if smaller; NULL
- * (last error set) when out of memory. */
-static float *dense_x_buffer(pthreads_state *state, size_t n)
+/* A kept buffer (*buffer, of *capacity floats) grown to n floats if
+ * smaller; NULL (last error set, naming `what`) when out of memory. */
+static float *kept_floats(float **buffer, size_t *capacity, size_t n, const char *what)
 {
-    if (state->dense_x_floats < n) {
-        gpucc_free_floats(state->dense_x);
-        state->dense_x_floats = 0;
-        if (!(state->dense_x = gpucc_alloc_floats(n))) {
-            gpucci_fail(GPUCC_E_NOMEM, "dense: cannot allocate X as %zu floats", n);
+    if (*capacity < n) {
+        gpucc_free_floats(*buffer);
+        *capacity = 0;
+        if (!(*buffer = gpucc_alloc_floats(n))) {
+            gpucci_fail(GPUCC_E_NOMEM, "dense: cannot allocate %s as %zu floats", what, n);
             return NULL;
         }
-        state->dense_x_floats = n;
+        *capacity = n;
     }
-    return state->dense_x;
+    return *buffer;
 }
 
 /* Widens part `index` of `count` of X (f16, bf16) into job->widened. */
@@ -150,18 +155,26 @@ static void dense_part(void *ctx, unsigned index, unsigned count)
     const dense_job *job = ctx;
     size_t first, end;
     gpucci_split_range(gpucci_cpu_dense_tile_count(job->shape), index, count, &first, &end);
-    gpucci_cpu_dense_tiles(job->shape, job->dtype, job->xf, job->w, job->b, job->y, first, end);
+    gpucci_cpu_dense_tiles(job->shape, job->dtype, job->xf, job->w, job->b, job->y, first, end,
+                           job->scratch + index * job->scratch_floats);
 }
 
-/* f16 and bf16: X is widened to floats once per call (all threads, into a
+/* Each thread's tiles run in its own part of a scratch buffer the backend
+ * keeps (the packed panels, off the workers' and the caller's stacks). f16
+ * and bf16: X is widened to floats once per call (all threads, into a
  * buffer the backend keeps), then the tiles read it as they read an f32 X. */
 static gpucc_status pthreads_dense(gpucc_backend *backend, const gpucc_dense_shape *shape, gpucc_dtype dtype,
                                    const void *x, const void *w, const void *b, void *y, gpucc_call_info *info)
 {
     pthreads_state *state = backend->impl;
-    dense_job job = {shape, dtype, x, w, b, y, x, NULL};
+    size_t per_thread = gpucci_cpu_dense_scratch_floats(dtype);
+    dense_job job = {shape, dtype, x, w, b, y, x, NULL, NULL, per_thread};
+    job.scratch = kept_floats(&state->dense_scratch, &state->dense_scratch_floats,
+                              per_thread * gpucci_pool_size(state->pool), "the tiles' scratch");
+    if (!job.scratch)
+        return GPUCC_E_NOMEM;
     if (dtype != GPUCC_F32) {
-        if (!(job.widened = dense_x_buffer(state, shape->batch * shape->in)))
+        if (!(job.widened = kept_floats(&state->dense_x, &state->dense_x_floats, shape->batch * shape->in, "X")))
             return GPUCC_E_NOMEM;
         gpucci_pool_run(state->pool, dense_widen_part, &job);
         job.xf = job.widened;
