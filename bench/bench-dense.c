@@ -1,15 +1,17 @@
 /*
  * bench-dense: the dense layer Y = act(X W^T + b) on each backend against
- * the host's FP32 FMA peak (gpucc_peak_fma, the ceiling `gpucc peak`
- * measures), with OpenBLAS's SGEMM as a peer, measured in the same process
- * and interleaved round by round, so that drift on a shared machine hits
- * all alike.
+ * the FP32 FMA peak of the processor it runs on (the host's,
+ * gpucc_peak_fma, or an OpenCL device's, gpucc_device_peak_measure: the
+ * ceilings `gpucc peak` measures), with OpenBLAS's SGEMM as a peer,
+ * measured in the same process and interleaved round by round, so that
+ * drift on a shared machine hits all alike.
  *
  *   bench-dense [--batch=N] [--in=N] [--out=N] [--act=none|relu|sigmoid|tanh]
  *               [--dtype=f32|f16|bf16] [--rounds=N] [--threads=N]
  *
  * Defaults: 256 x 1024 x 1024, relu, f32, 15 rounds, threads = online CPUs.
- * Rows: the FMA peak on 1 thread and on --threads threads (the yardsticks),
+ * Rows: the host's FMA peak on 1 thread and on --threads threads and, where
+ * the OpenCL device is not a CPU, the device's (the yardsticks),
  * serial, pthreads with 1 thread and with --threads threads, OpenCL with
  * gpucc's kernel (end to end, and its kernel time alone) and with CLBlast
  * (f32 only), where the backend opens and supports dense, and, for f32 when
@@ -17,9 +19,10 @@
  * Trans) with 1 and with --threads threads, as peers. OpenBLAS computes
  * X W^T only; its bias and activation are applied afterwards, untimed, so
  * that its result is verified like the others. Single-threaded rows are
- * compared with the peak on 1 thread, the rest with the peak on --threads
- * threads; issue 10's goals (f32): pthreads on all threads >= 70% of it,
- * OpenCL's kernel >= 50%.
+ * compared with the host's peak on 1 thread, the OpenCL rows on a device
+ * other than a CPU with that device's peak, the rest (OpenCL on a CPU
+ * device included) with the host's peak on --threads threads; issue 10's
+ * goals (f32): pthreads on all threads >= 70% of it, OpenCL's kernel >= 50%.
  *
  * --dtype=f16|bf16 stores X, W, b and Y in the type (gpucc_dense_typed; the
  * generator's f32 values rounded to the type), to compare with an f32 run:
@@ -49,6 +52,7 @@
 typedef enum {
     ROW_PEAK_1,
     ROW_PEAK_ALL,
+    ROW_PEAK_DEVICE,
     ROW_BLAS_1,
     ROW_BLAS_ALL,
     ROW_SERIAL,
@@ -117,6 +121,35 @@ static void open_row(dense_row r, gpucc_backend_kind kind, const gpucc_backend_c
     }
     r.row->active = 1;
 }
+
+/* Whether the OpenCL backend's device is a CPU: the type of the device
+ * gpucc_cl_list_devices lists under the description the backend gives it
+ * ("name (platform, type..."). A device not found counts as a CPU (the
+ * host's peak, the yardstick before devices were told apart). */
+static int opencl_device_is_cpu(const gpucc_backend *backend)
+{
+    gpucc_cl_device_info *devices = NULL;
+    size_t count = 0;
+    int cpu = 1;
+    if (gpucc_cl_list_devices(&devices, &count) != GPUCC_OK)
+        return cpu;
+    const char *described = gpucc_backend_device(backend);
+    for (size_t i = 0; i < count; i++) {
+        char prefix[300];
+        snprintf(prefix, sizeof prefix, "%s (%s, %s", devices[i].name, devices[i].platform, devices[i].type);
+        if (strncmp(described, prefix, strlen(prefix)) == 0) {
+            cpu = strcmp(devices[i].type, "cpu") == 0;
+            break;
+        }
+    }
+    free(devices);
+    return cpu;
+}
+
+/* Bytes of the buffers gpucc_device_peak_measure uses for the device's FMA
+ * peak row (its FMA kernel works in registers; the size only sets how long
+ * the transfer ceilings it also measures take). */
+enum { DEVICE_PEAK_BYTES = 4 << 20 };
 
 /* Calls per row and round: an untimed warm-up, then the timed call. */
 enum { CALLS = 2 };
@@ -276,6 +309,7 @@ int main(int argc, char **argv)
     memset(info, 0, sizeof info);
     snprintf(info[ROW_PEAK_1].name, sizeof info[0].name, "FMA peak, 1 thread");
     snprintf(info[ROW_PEAK_ALL].name, sizeof info[0].name, "FMA peak, %u threads", (unsigned)threads);
+    snprintf(info[ROW_PEAK_DEVICE].name, sizeof info[0].name, "FMA peak, OpenCL device");
     snprintf(info[ROW_BLAS_1].name, sizeof info[0].name, "openblas, 1 thread");
     snprintf(info[ROW_BLAS_ALL].name, sizeof info[0].name, "openblas, %u threads", (unsigned)threads);
     snprintf(info[ROW_SERIAL].name, sizeof info[0].name, "serial");
@@ -288,7 +322,7 @@ int main(int argc, char **argv)
         rows[r].name = info[r].name;
         rows[r].yardstick = r == ROW_SERIAL || r == ROW_PTHREADS_1 || r == ROW_BLAS_1 ? ROW_PEAK_1 : ROW_PEAK_ALL;
     }
-    rows[ROW_PEAK_1].yardstick = rows[ROW_PEAK_ALL].yardstick = -1;
+    rows[ROW_PEAK_1].yardstick = rows[ROW_PEAK_ALL].yardstick = rows[ROW_PEAK_DEVICE].yardstick = -1;
     rows[ROW_PEAK_1].active = rows[ROW_PEAK_ALL].active = 1;
     if (f32) {
         rows[ROW_PTHREADS_ALL].goal = 0.70;
@@ -311,6 +345,15 @@ int main(int argc, char **argv)
     config.dense_impl = GPUCC_DENSE_CLBLAST;
     if (f32)
         open_row(ROW(ROW_OPENCL_CLBLAST), GPUCC_BACKEND_OPENCL, &config);
+    /* Both OpenCL rows open the default device; on one that is not a CPU,
+     * they are placed against its own FMA peak. */
+    gpucc_backend *opencl =
+        info[ROW_OPENCL_KERNEL].backend ? info[ROW_OPENCL_KERNEL].backend : info[ROW_OPENCL_CLBLAST].backend;
+    if (opencl && !opencl_device_is_cpu(opencl)) {
+        rows[ROW_PEAK_DEVICE].active = 1;
+        rows[ROW_OPENCL_KERNEL].yardstick = rows[ROW_OPENCL_KERNEL_ONLY].yardstick =
+            rows[ROW_OPENCL_CLBLAST].yardstick = ROW_PEAK_DEVICE;
+    }
     print_context(&shape, dtype, (unsigned)rounds, (unsigned)threads, info);
 
     if (bench_rows_alloc(rows, ROW_COUNT, (unsigned)rounds) != 0) {
@@ -320,9 +363,9 @@ int main(int argc, char **argv)
     int failed = 0;
     /* The ceilings first in each round, then the CPU backends, OpenBLAS
      * last. The kernel-only row comes from the kernel row's calls. */
-    static const row_id order[] = {ROW_PEAK_1,         ROW_PEAK_ALL,       ROW_SERIAL, ROW_PTHREADS_1,
-                                   ROW_PTHREADS_ALL,   ROW_OPENCL_KERNEL,  ROW_OPENCL_CLBLAST,
-                                   ROW_BLAS_1,         ROW_BLAS_ALL};
+    static const row_id order[] = {ROW_PEAK_1,       ROW_PEAK_ALL,      ROW_PEAK_DEVICE,    ROW_SERIAL,
+                                   ROW_PTHREADS_1,   ROW_PTHREADS_ALL,  ROW_OPENCL_KERNEL,  ROW_OPENCL_CLBLAST,
+                                   ROW_BLAS_1,       ROW_BLAS_ALL};
     for (unsigned round = 0; round <= rounds; round++) { /* round 0 warms up */
         rows[ROW_OPENCL_KERNEL_ONLY].active = rows[ROW_OPENCL_KERNEL].active;
         for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
@@ -337,6 +380,13 @@ int main(int argc, char **argv)
                     return 1;
                 }
                 gflops = peak.median;
+            } else if (r == ROW_PEAK_DEVICE) {
+                gpucc_device_peak peak;
+                if (gpucc_device_peak_measure(opencl, DEVICE_PEAK_BYTES, &peak) != GPUCC_OK) {
+                    fprintf(stderr, "bench-dense: OpenCL device FMA peak failed: %s\n", gpucc_last_error());
+                    return 1;
+                }
+                gflops = peak.fma_gflops.median;
             } else if (info[r].backend) {
                 failed |= run_backend(ROW(r), &d, round == 0, &gflops, &kernel_gflops);
             }
@@ -355,9 +405,11 @@ int main(int argc, char **argv)
     /* The shared table (GFLOP/s against the FMA peaks), then per row what
      * ran, the median time and the worst error relative to the bound. */
     bench_print_table(rows, ROW_COUNT, (unsigned)rounds, "GFLOP/s");
-    printf("(yardsticks: the FMA peak on 1 thread for serial, pthreads and OpenBLAS on 1 thread, on %u threads for "
-           "the others)\n\n%-28s %-12s %10s %16s\n", (unsigned)threads, "row", "impl", "median ms",
-           "worst err/bound");
+    printf("(yardsticks: the host's FMA peak on 1 thread for serial, pthreads and OpenBLAS on 1 thread; %s; on %u "
+           "threads for the others)\n\n%-28s %-12s %10s %16s\n",
+           rows[ROW_PEAK_DEVICE].active ? "the OpenCL device's own FMA peak for the OpenCL rows (not a CPU device)"
+                                        : "the OpenCL device is a CPU: its rows against the host's peak",
+           (unsigned)threads, "row", "impl", "median ms", "worst err/bound");
     for (int r = ROW_BLAS_1; r < ROW_COUNT; r++) {
         if (!rows[r].active || r == ROW_OPENCL_KERNEL_ONLY)
             continue;
