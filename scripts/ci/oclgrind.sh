@@ -107,6 +107,14 @@ for shape in cpu gpu; do
     done
 done
 
+# The dot product's copy path in steps of one block of each input (x and y
+# staged, two slots each), overlapped and not, and with 2-byte elements.
+for shape in cpu gpu; do
+    check full dot --cl-shape=$shape --size=12300 --cl-max-alloc=16384 --cl-copy
+    check full dot --cl-shape=$shape --size=12300 --cl-max-alloc=16384 --cl-copy --cl-no-overlap
+done
+check full dot --dtype=f16 --size=20000 --cl-max-alloc=16384 --cl-copy
+
 # Map: every function, one element and a size that is no multiple of the
 # work-group size or of a line; copied (full checks), zero-copy and chunked;
 # both kernel shapes (a work-item per element, a line of 16 per work-item).

@@ -75,9 +75,10 @@ host bench --suite=size,threads,batch --backend=serial,pthreads --max-size=1e4 -
     --ceilings=skip --quiet
 
 # The OpenCL copy path on PoCL: blocks of 16384 bytes make many pipeline
-# steps of the reduction and of the map (both inputs staged, the output
-# copied back), overlapped and not; dense's staged copies.
-for workload in "reduce" "map --fn=saxpy"; do
+# steps of the reduction, of the dot product (both inputs staged) and of the
+# map (both inputs staged, the output copied back), overlapped and not;
+# dense's staged copies.
+for workload in "reduce" "dot" "map --fn=saxpy"; do
     # shellcheck disable=SC2206 # the workload and its function are two words
     copy=(run $workload --backend=opencl --cl-copy --cl-max-alloc=16384 --size=100003 "${calls[@]}")
     clean "gpucc ${copy[*]}" "$gpucc" "${copy[@]}"

@@ -166,6 +166,8 @@ static void check_specs(const spec *specs, size_t count)
             ck_assert_msg(r.flags & GPUCC_RESULT_CHUNKED, "%s: not chunked", label);
         if (specs[i].config.force_copy)
             ck_assert_msg(r.flags & GPUCC_RESULT_COPIED, "%s: not copied", label);
+        if (specs[i].config.force_copy && specs[i].config.max_alloc) /* nine steps through the staging */
+            ck_assert_msg(r.flags & GPUCC_RESULT_OVERLAPPED, "%s: not overlapped", label);
         gpucc_backend_close(b);
     }
     gpucc_free_floats(x);

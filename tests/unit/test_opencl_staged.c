@@ -15,6 +15,14 @@
  *    output is poisoned before each call;
  * and the flags say copied, chunked and overlapped exactly when each holds.
  *
+ * Dot: every data type, at sizes that are no multiple of a block, through
+ * one step and through many (allocation limits of 2 and 3 blocks of floats:
+ * up to 25 steps of one f64 block), overlapped and not; each result is the
+ * zero-copy OpenCL and the serial backend's bits (the canonical order;
+ * i32 the exact integer), verified against the typed reference, its copies
+ * and kernels timed, and flagged copied, chunked and overlapped exactly
+ * when each holds.
+ *
  * Dense: f32 (gpucc's kernel and CLBlast), f16 and bf16 copied, verified and
  * bit for bit the zero-copy result of the same implementation, with the
  * copies timed.
@@ -190,6 +198,91 @@ START_TEST(test_map_every_type)
 }
 END_TEST
 
+/* ---- Dot ---- */
+
+/* The dot product's copy paths: its steps are whole blocks of both inputs,
+ * so every limit holds a block of the widest type (f64: 2 blocks of floats). */
+static const spec dot_specs[] = {
+    {"copied", {.force_copy = 1}},
+    {"copied, no overlap", {.force_copy = 1, .no_overlap = 1}},
+    {"copied, 2-block steps", {.force_copy = 1, .max_alloc = 2 * BLOCK_BYTES}},
+    {"copied, 2-block steps, no overlap", {.force_copy = 1, .max_alloc = 2 * BLOCK_BYTES, .no_overlap = 1}},
+    {"copied, 3-block steps", {.force_copy = 1, .max_alloc = 3 * BLOCK_BYTES + 100}},
+};
+static const size_t dot_sizes[] = {1, 4097, 3 * 4096 + 5, 100003};
+
+/* The flags a copied dot product of n elements of dtype has under spec:
+ * chunked beyond one allocation, overlapped with more than one step (whole
+ * blocks of 4096 elements of an allocation; every size here fits one step
+ * without a limit). */
+static unsigned dot_flags(const spec *sp, gpucc_dtype dtype, size_t n)
+{
+    if (!sp->config.max_alloc)
+        return GPUCC_RESULT_COPIED;
+    size_t allocation = sp->config.max_alloc / BLOCK_BYTES * BLOCK_BYTES / gpucc_dtype_size(dtype);
+    size_t step = allocation / 4096 * 4096;
+    return GPUCC_RESULT_COPIED | (n > allocation ? GPUCC_RESULT_CHUNKED : 0u) |
+           (n > step && !sp->config.no_overlap ? GPUCC_RESULT_OVERLAPPED : 0u);
+}
+
+/* Bitwise equal results (i32: the same exact integer too). */
+static int same_result(gpucc_dtype dtype, const gpucc_reduce_result *a, const gpucc_reduce_result *b)
+{
+    return memcmp(&a->value, &b->value, sizeof a->value) == 0 && (dtype != GPUCC_I32 || a->integer == b->integer);
+}
+
+/* x . y of one type and size on serial, zero-copy and every copy path:
+ * the same bits, verified, flagged and timed. */
+static void check_dot_case(gpucc_backend *serial, gpucc_backend *zero_copy, gpucc_backend *const *copied,
+                           gpucc_dtype dtype, size_t n, uint64_t seed)
+{
+    void *x = support_random_typed(dtype, n, seed, 16), *y = support_random_typed(dtype, n, seed + 1, 16);
+    gpucc_reference ref;
+    ck_assert_int_eq(gpucc_dot_reference_typed(dtype, x, y, n, 0, &ref), GPUCC_OK);
+    gpucc_reduce_result want, want_serial, got;
+    ck_assert_int_eq(gpucc_dot_typed(serial, dtype, x, y, n, &want_serial), GPUCC_OK);
+    ck_assert_int_eq(gpucc_dot_typed(zero_copy, dtype, x, y, n, &want), GPUCC_OK);
+    ck_assert_msg(same_result(dtype, &want, &want_serial), "%s dot n=%zu: zero-copy %.17g, serial %.17g",
+                  gpucc_dtype_name(dtype), n, want.value, want_serial.value);
+    for (size_t b = 0; b < COUNT(dot_specs); b++) {
+        char what[200];
+        snprintf(what, sizeof what, "%s dot n=%zu on opencl(%s)", gpucc_dtype_name(dtype), n, dot_specs[b].label);
+        memset(&got, 0x5a, sizeof got);
+        gpucc_status status = gpucc_dot_typed(copied[b], dtype, x, y, n, &got);
+        ck_assert_msg(status == GPUCC_OK, "%s: %s (%s)", what, gpucc_status_name(status), gpucc_last_error());
+        ck_assert_msg(same_result(dtype, &got, &want), "%s: %.17g (%lld), zero-copy %.17g (%lld)", what, got.value,
+                      (long long)got.integer, want.value, (long long)want.integer);
+        double error;
+        ck_assert_msg(gpucc_reduce_verify_typed(GPUCC_REDUCE_SUM, dtype, &got, &ref, &error),
+                      "%s: %.17g does not verify against %.17g", what, got.value, ref.sum);
+        unsigned flags = dot_flags(&dot_specs[b], dtype, n);
+        ck_assert_msg(got.flags == flags, "%s: flags %#x, want %#x", what, got.flags, flags);
+        ck_assert_msg(got.timing.kernel_ms > 0 && got.timing.transfer_ms > 0, "%s: kernel %g ms, transfer %g ms",
+                      what, got.timing.kernel_ms, got.timing.transfer_ms);
+    }
+    free(x);
+    free(y);
+}
+
+/* Every type and size; the staging grows and shrinks between calls (the
+ * sizes rise within each type and fall back at the next). */
+START_TEST(test_dot_every_type)
+{
+    gpucc_backend *serial = support_open(GPUCC_BACKEND_SERIAL, NULL, "serial");
+    gpucc_backend *zero_copy = support_open(GPUCC_BACKEND_OPENCL, NULL, "opencl");
+    gpucc_backend *copied[COUNT(dot_specs)];
+    for (size_t b = 0; b < COUNT(dot_specs); b++)
+        copied[b] = support_open(GPUCC_BACKEND_OPENCL, &dot_specs[b].config, dot_specs[b].label);
+    for (size_t t = 0; t < COUNT(all_types); t++)
+        for (size_t s = 0; s < COUNT(dot_sizes); s++)
+            check_dot_case(serial, zero_copy, copied, all_types[t], dot_sizes[s], 200 + s);
+    for (size_t b = 0; b < COUNT(dot_specs); b++)
+        gpucc_backend_close(copied[b]);
+    gpucc_backend_close(zero_copy);
+    gpucc_backend_close(serial);
+}
+END_TEST
+
 /* ---- Dense ---- */
 
 /* n elements of dtype uniform in [-1, 1), rounded to the type (free()):
@@ -280,7 +373,7 @@ END_TEST
 
 Suite *test_suite(void)
 {
-    const TTest *const tests[] = {test_map_every_type, test_dense_copied};
+    const TTest *const tests[] = {test_map_every_type, test_dot_every_type, test_dense_copied};
     Suite *s = suite_create("opencl_staged");
     support_tcase(s, "staged", 0, tests, COUNT(tests));
     return s;
