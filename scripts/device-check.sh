@@ -8,7 +8,7 @@
 #   scripts/device-check.sh reduce   the reduction's copy path only (quick)
 #   scripts/device-check.sh dtype    reduce and dot of every data type on the GPU (quick)
 #   scripts/device-check.sh nvml     the board's NVML clocks, throttle reasons and energy (quick)
-#   scripts/device-check.sh pinned   map, dense and reduce end to end through pinned staging, each against
+#   scripts/device-check.sh pinned   map, dense, reduce and dot end to end through pinned staging, each against
 #                                    peak's pinned host<->device ceilings (quick)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -60,6 +60,7 @@ if [ "$mode" = pinned ]; then
             >"$out/pinned-map-$fn-$size-no-overlap.json"
     done
     $g run reduce --size=1e9 --backend=opencl --repeat=5 --format=json >"$out/pinned-reduce-1e9.json"
+    $g run dot --size=5e8 --backend=opencl --repeat=5 --format=json >"$out/pinned-dot-5e8.json"
     $g run dense --backend=opencl --repeat=5 --format=json >"$out/pinned-dense-256.json"
     $g run dense --batch=1024 --in=4096 --out=4096 --backend=opencl --repeat=5 --format=json >"$out/pinned-dense-1024.json"
     # Each end-to-end rate against the link: reduce against host to device;
@@ -87,7 +88,7 @@ for path in sorted(glob.glob(os.path.join(out, "pinned-*.json"))):
         else:
             link, what = (inputs + 1) / (inputs / h2d + 1 / d2h), "in then out"
         print(f"{name}: {r['gbps']:.1f} GB/s end to end = {r['gbps'] / link:.2f} of {link:.1f} GB/s {what}")
-    elif run["workload"] == "reduce":
+    elif run["workload"] in ("reduce", "dot"):
         print(f"{name}: {r['gbps']:.1f} GB/s end to end = {r['gbps'] / h2d:.2f} of host to device")
     else:
         b, i, o = run["batch"], run["in"], run["out"]
