@@ -34,9 +34,11 @@
  * 37; one aligned float16 line per work-item moved 33. The lines start at
  * the first address of out aligned to a line ("lead" elements in); the
  * work-item past the last line maps the lead and the tail, each as a
- * partial line (so an element's bits never depend on where out begins). The host sets `stream` only where the call's arrays exceed the
- * last-level cache (as the CPU backends decide); smaller outputs get plain
- * aligned stores, which leave them in the cache.
+ * partial line (so an element's bits never depend on where out begins).
+ * Each function has two such kernels: map_<name> with plain aligned
+ * stores, which leave the output in the cache, and map_<name>_streamed,
+ * which the host runs where the call's arrays exceed the last-level cache
+ * (as the CPU backends decide).
  */
 #if defined(GPUCC_ELEM_F64)
 typedef double value_t;
@@ -116,25 +118,31 @@ GPUCC_MAP_FN_TABLE(GPUCC_DEFINE_LINE_FN)
             STORE(out, (begin) + j_, vs_[j_]);                                            \
     } while (0)
 
-#define GPUCC_DEFINE_MAP_KERNEL(enumerator, name, ulps, expr, integer)                                       \
-    IF_DEFINED(integer,                                                                                      \
-    __kernel void map_##name(__global const elem_t *restrict x, __global const elem_t *restrict y,           \
-                             value_t alpha, __global elem_t *restrict out, ulong n, uint stream)             \
-    {                                                                                                        \
-        ulong lead = line_lead(out, n), lines = (n - lead) / LINE, k = get_global_id(0);                     \
-        if (k < lines) {                                                                                     \
-            ulong i = lead + k * LINE;                                                                       \
-            value16_t v = FN_LINE(name)(ELEM_LOAD16(x + i, CONVERT16), ELEM_LOAD16(y + i, CONVERT16),        \
-                                        (value16_t)(alpha));                                                 \
-            if (stream)                                                                                      \
-                ELEM_STORE16(out + i, v, GPUCCI_STREAM);                                                     \
-            else                                                                                             \
-                ELEM_STORE16(out + i, v, GPUCCI_PUT);                                                        \
-        } else if (k == lines) {                                                                             \
-            MAP_PART(name, 0, lead);                                                                         \
-            MAP_PART(name, lead + lines * LINE, n);                                                          \
-        }                                                                                                    \
-    })
+/* The cpu-shaped kernel `kernel_name` of function `name`, its lines stored
+ * by PUT (the name is pasted by the caller: `name` may be a macro of the
+ * OpenCL implementation, such as tanh, expanded here). The plain and the streamed stores are two kernels, not a run-time
+ * flag: with both stores behind a branch, Clang merged them into one plain
+ * store (no movntps in PoCL's kernel; a square map of 1e8 ran at 25 GB/s,
+ * the streamed kernel alone at 34-36). */
+#define MAP_LINE_KERNEL(kernel_name, name, PUT)                                                                \
+    __kernel void kernel_name(__global const elem_t *restrict x, __global const elem_t *restrict y,            \
+                              value_t alpha, __global elem_t *restrict out, ulong n)                           \
+    {                                                                                                          \
+        ulong lead = line_lead(out, n), lines = (n - lead) / LINE, k = get_global_id(0);                       \
+        if (k < lines) {                                                                                       \
+            ulong i = lead + k * LINE;                                                                         \
+            value16_t v = FN_LINE(name)(ELEM_LOAD16(x + i, CONVERT16), ELEM_LOAD16(y + i, CONVERT16),          \
+                                        (value16_t)(alpha));                                                   \
+            ELEM_STORE16(out + i, v, PUT);                                                                     \
+        } else if (k == lines) {                                                                               \
+            MAP_PART(name, 0, lead);                                                                           \
+            MAP_PART(name, lead + lines * LINE, n);                                                            \
+        }                                                                                                      \
+    }
+
+#define GPUCC_DEFINE_MAP_KERNEL(enumerator, name, ulps, expr, integer) \
+    IF_DEFINED(integer, MAP_LINE_KERNEL(map_##name, name, GPUCCI_PUT)                \
+                        MAP_LINE_KERNEL(map_##name##_streamed, name, GPUCCI_STREAM))
 #endif
 GPUCC_MAP_FN_TABLE(GPUCC_DEFINE_MAP_KERNEL)
 #undef GPUCC_DEFINE_MAP_KERNEL

@@ -36,26 +36,33 @@ enum { MAP_LOCAL_SIZE = 256 };
 enum { MAP_LINE = 16 };
 _Static_assert(MAP_LINE == 16, "MAP_LINE_TEXT must spell MAP_LINE");
 
-/* The kernels of one data type; kernels[fn] is NULL where the type lacks fn. */
+/* The stores of a kernel: plain, or (cpu shape only) non-temporal. */
+typedef enum { PLAIN_STORES, STREAMED_STORES, STORE_KINDS } store_kind;
+
+/* The kernels of one data type; kernels[kind][fn] is NULL where the type
+ * lacks fn, and for streamed stores in the gpu shape. */
 typedef struct {
     cl_program program; /* NULL: not built yet */
-    cl_kernel kernels[GPUCC_MAP_FN_COUNT];
-    size_t local_size[GPUCC_MAP_FN_COUNT];
+    cl_kernel kernels[STORE_KINDS][GPUCC_MAP_FN_COUNT];
+    size_t local_size[STORE_KINDS][GPUCC_MAP_FN_COUNT];
 } map_program;
 
 struct opencl_map_state {
     map_program programs[GPUCC_DTYPE_COUNT];
-    /* The current call's choice: non-temporal line stores (cpu shape only). */
-    cl_uint stream;
+    store_kind stores; /* the current call's choice (cpu shape only) */
     /* Copy mode: one step of each array, double-buffered (step i uses slot
      * i % 2), grown on demand up to a pipeline step; y only for saxpy. */
     gpucci_staged_buffer x[2], y[2], out[2];
 };
 
-/* Indexed by gpucc_map_fn, which the same table defines. */
+/* Indexed by store_kind and gpucc_map_fn, which the same table defines. */
 #define GPUCC_MAP_KERNEL_NAME(enumerator, name, ...) [enumerator] = "map_" #name,
-static const char *const kernel_names[GPUCC_MAP_FN_COUNT] = {GPUCC_MAP_FN_TABLE(GPUCC_MAP_KERNEL_NAME)};
+#define GPUCC_MAP_STREAMED_NAME(enumerator, name, ...) [enumerator] = "map_" #name "_streamed",
+static const char *const kernel_names[STORE_KINDS][GPUCC_MAP_FN_COUNT] = {
+    [PLAIN_STORES] = {GPUCC_MAP_FN_TABLE(GPUCC_MAP_KERNEL_NAME)},
+    [STREAMED_STORES] = {GPUCC_MAP_FN_TABLE(GPUCC_MAP_STREAMED_NAME)}};
 #undef GPUCC_MAP_KERNEL_NAME
+#undef GPUCC_MAP_STREAMED_NAME
 
 /* The build option that selects each type's elements in map.cl (f32: none). */
 static const char *const element_macros[GPUCC_DTYPE_COUNT] = {
@@ -65,9 +72,10 @@ static const char *const element_macros[GPUCC_DTYPE_COUNT] = {
 /* Frees a program's kernels and itself, leaving it empty. */
 static void release_program(map_program *p)
 {
-    for (int fn = 0; fn < GPUCC_MAP_FN_COUNT; fn++)
-        if (p->kernels[fn])
-            clReleaseKernel(p->kernels[fn]);
+    for (int kind = 0; kind < STORE_KINDS; kind++)
+        for (int fn = 0; fn < GPUCC_MAP_FN_COUNT; fn++)
+            if (p->kernels[kind][fn])
+                clReleaseKernel(p->kernels[kind][fn]);
     if (p->program)
         clReleaseProgram(p->program);
     *p = (map_program){0};
@@ -108,22 +116,23 @@ static gpucc_status build_program(opencl_state *s, gpucc_dtype dtype, map_progra
         gpucci_cl_build(s->context, s->dev.device, sources, sizeof sources / sizeof sources[0], options, &p->program);
     if (status != GPUCC_OK)
         goto done;
-    for (int fn = 0; fn < GPUCC_MAP_FN_COUNT; fn++) {
-        if (!gpucci_map_fn_has_dtype((gpucc_map_fn)fn, dtype))
-            continue;
-        cl_int err;
-        p->kernels[fn] = clCreateKernel(p->program, kernel_names[fn], &err);
-        if (err != CL_SUCCESS) {
-            p->kernels[fn] = NULL;
-            status = gpucci_cl_fail(err, kernel_names[fn]);
-            goto done;
+    for (int kind = 0; kind < (s->gpu_shape ? 1 : STORE_KINDS); kind++)
+        for (int fn = 0; fn < GPUCC_MAP_FN_COUNT; fn++) {
+            if (!gpucci_map_fn_has_dtype((gpucc_map_fn)fn, dtype))
+                continue;
+            cl_int err;
+            p->kernels[kind][fn] = clCreateKernel(p->program, kernel_names[kind][fn], &err);
+            if (err != CL_SUCCESS) {
+                p->kernels[kind][fn] = NULL;
+                status = gpucci_cl_fail(err, kernel_names[kind][fn]);
+                goto done;
+            }
+            size_t max_group = 0;
+            GPUCC_CL_TRY(clGetKernelWorkGroupInfo(p->kernels[kind][fn], s->dev.device, CL_KERNEL_WORK_GROUP_SIZE,
+                                                  sizeof max_group, &max_group, NULL),
+                         status, done);
+            p->local_size[kind][fn] = max_group && max_group < MAP_LOCAL_SIZE ? max_group : MAP_LOCAL_SIZE;
         }
-        size_t max_group = 0;
-        GPUCC_CL_TRY(clGetKernelWorkGroupInfo(p->kernels[fn], s->dev.device, CL_KERNEL_WORK_GROUP_SIZE,
-                                              sizeof max_group, &max_group, NULL),
-                     status, done);
-        p->local_size[fn] = max_group && max_group < MAP_LOCAL_SIZE ? max_group : MAP_LOCAL_SIZE;
-    }
 done:
     if (status != GPUCC_OK)
         release_program(p);
@@ -182,14 +191,14 @@ static gpucc_status set_alpha(cl_kernel k, gpucc_dtype dtype, double alpha)
  * `waits` events of wait_list: a work-item per element in the gpu shape; in
  * the cpu shape one per line and one more for the unaligned lead and the
  * tail, with non-temporal stores where the call chose them
- * (s->map->stream). */
+ * (s->map->stores). */
 static gpucc_status enqueue_map(opencl_state *s, gpucc_map_fn fn, gpucc_dtype dtype, cl_mem xb, cl_mem yb,
                                 double alpha, cl_mem ob, size_t len, cl_uint waits, const cl_event *wait_list,
                                 cl_event *event)
 {
     const map_program *p = &s->map->programs[dtype];
-    cl_kernel k = p->kernels[fn];
-    size_t local = p->local_size[fn];
+    cl_kernel k = p->kernels[s->map->stores][fn];
+    size_t local = p->local_size[s->map->stores][fn];
     size_t global = gpucci_round_up(s->gpu_shape ? len : len / MAP_LINE + 1, local);
     cl_ulong n = len;
     gpucc_status status = GPUCC_OK;
@@ -200,8 +209,6 @@ static gpucc_status enqueue_map(opencl_state *s, gpucc_map_fn fn, gpucc_dtype dt
         goto done;
     GPUCC_CL_TRY(clSetKernelArg(k, 3, sizeof ob, &ob), status, done);
     GPUCC_CL_TRY(clSetKernelArg(k, 4, sizeof n, &n), status, done);
-    if (!s->gpu_shape)
-        GPUCC_CL_TRY(clSetKernelArg(k, 5, sizeof s->map->stream, &s->map->stream), status, done);
     GPUCC_CL_TRY(clEnqueueNDRangeKernel(s->queue, k, 1, NULL, &global, &local, waits, waits ? wait_list : NULL, event),
                  status, done);
 done:
@@ -459,7 +466,9 @@ gpucc_status gpucci_opencl_map(gpucc_backend *backend, gpucc_map_fn fn, gpucc_dt
         return status;
     /* Streaming stores pay where the device is the host's CPU and the whole
      * call's arrays exceed its last-level cache. */
-    s->map->stream = strcmp(s->dev.info.type, "cpu") == 0 && gpucci_map_streams(fn, dtype, n);
+    s->map->stores = !s->gpu_shape && strcmp(s->dev.info.type, "cpu") == 0 && gpucci_map_streams(fn, dtype, n)
+                         ? STREAMED_STORES
+                         : PLAIN_STORES;
     gpucc_timing timing = {0};
     if (s->zero_copy) {
         for (size_t start = 0; start < n && status == GPUCC_OK; start += step) {
