@@ -24,6 +24,20 @@ static void use_stub(const char *name)
     setenv("GPUCC_NVML_STUB_NAME", name, 1);
 }
 
+/* Opens the stub with its devices named `name` and, unless setting is NULL,
+ * the stub's environment variable `setting` set to `value`; fails the test
+ * (with why) if it does not open. */
+static gpucci_nvml *open_stub(const char *name, const char *setting, const char *value,
+                              char why[GPUCCI_NVML_WHY_SIZE])
+{
+    use_stub(name);
+    if (setting)
+        setenv(setting, value, 1);
+    gpucci_nvml *nvml = gpucci_nvml_open(why, GPUCCI_NVML_WHY_SIZE);
+    ck_assert_msg(nvml != NULL, "%s", why);
+    return nvml;
+}
+
 START_TEST(test_absent_library)
 {
     char why[GPUCCI_NVML_WHY_SIZE] = "";
@@ -56,10 +70,8 @@ END_TEST
 START_TEST(test_stub_device)
 {
     char why[GPUCCI_NVML_WHY_SIZE] = "";
-    use_stub("NVIDIA Test Board");
-    setenv("GPUCC_NVML_STUB_THROTTLE", "0x85", 1); /* gpu_idle, sw_power_cap, hw_power_brake */
-    gpucci_nvml *nvml = gpucci_nvml_open(why, sizeof why);
-    ck_assert_msg(nvml != NULL, "%s", why);
+    /* throttle 0x85: gpu_idle, sw_power_cap, hw_power_brake */
+    gpucci_nvml *nvml = open_stub("NVIDIA Test Board", "GPUCC_NVML_STUB_THROTTLE", "0x85", why);
     ck_assert_uint_eq(gpucci_nvml_count(nvml), 1);
     gpucci_nvml_device device;
     ck_assert_int_eq(gpucci_nvml_find(nvml, &no_pci, "NVIDIA Test Board", &device, why, sizeof why), 0);
@@ -94,10 +106,7 @@ END_TEST
 START_TEST(test_no_energy)
 {
     char why[GPUCCI_NVML_WHY_SIZE] = "";
-    use_stub("Old Board");
-    setenv("GPUCC_NVML_STUB_NO_ENERGY", "1", 1);
-    gpucci_nvml *nvml = gpucci_nvml_open(why, sizeof why);
-    ck_assert_msg(nvml != NULL, "%s", why);
+    gpucci_nvml *nvml = open_stub("Old Board", "GPUCC_NVML_STUB_NO_ENERGY", "1", why);
     gpucci_nvml_device device;
     ck_assert_int_eq(gpucci_nvml_find(nvml, &no_pci, "Old Board", &device, why, sizeof why), 0);
     double joules = -1;
@@ -113,10 +122,7 @@ END_TEST
 START_TEST(test_same_names)
 {
     char why[GPUCCI_NVML_WHY_SIZE] = "";
-    use_stub("Twin Board");
-    setenv("GPUCC_NVML_STUB_DEVICES", "2", 1);
-    gpucci_nvml *nvml = gpucci_nvml_open(why, sizeof why);
-    ck_assert_msg(nvml != NULL, "%s", why);
+    gpucci_nvml *nvml = open_stub("Twin Board", "GPUCC_NVML_STUB_DEVICES", "2", why);
     gpucci_nvml_device device;
     ck_assert_int_eq(gpucci_nvml_device_at(nvml, 1, &device, why, sizeof why), 0);
     ck_assert_uint_eq(device.index, 1);
@@ -135,10 +141,7 @@ END_TEST
 START_TEST(test_same_names_by_pci)
 {
     char why[GPUCCI_NVML_WHY_SIZE] = "";
-    use_stub("Twin Board");
-    setenv("GPUCC_NVML_STUB_DEVICES", "2", 1);
-    gpucci_nvml *nvml = gpucci_nvml_open(why, sizeof why);
-    ck_assert_msg(nvml != NULL, "%s", why);
+    gpucci_nvml *nvml = open_stub("Twin Board", "GPUCC_NVML_STUB_DEVICES", "2", why);
     gpucci_nvml_device device;
     ck_assert_int_eq(gpucci_nvml_device_at(nvml, 1, &device, why, sizeof why), 0);
     ck_assert_int_eq(device.pci.known, 1);
@@ -170,10 +173,7 @@ END_TEST
 START_TEST(test_no_pci_from_nvml)
 {
     char why[GPUCCI_NVML_WHY_SIZE] = "";
-    use_stub("Board");
-    setenv("GPUCC_NVML_STUB_NO_PCI", "1", 1);
-    gpucci_nvml *nvml = gpucci_nvml_open(why, sizeof why);
-    ck_assert_msg(nvml != NULL, "%s", why);
+    gpucci_nvml *nvml = open_stub("Board", "GPUCC_NVML_STUB_NO_PCI", "1", why);
     gpucci_nvml_device device;
     gpucc_pci_location at = {1, 0, 0x41, 0, 0};
     ck_assert_int_eq(gpucci_nvml_find(nvml, &at, "Board (NVIDIA CUDA, gpu)", &device, why, sizeof why), 0);
