@@ -62,6 +62,32 @@ static const spec copied_specs[] = {
     {"copied, 3-block steps", {.force_copy = 1, .max_alloc = 3 * BLOCK_BYTES + 100}},
 };
 
+/* The backends a test compares: serial, zero-copy OpenCL (the references)
+ * and one copied OpenCL backend per spec. */
+enum { MAX_COPIED = 8 };
+typedef struct {
+    gpucc_backend *serial, *zero_copy, *copied[MAX_COPIED];
+    size_t count;
+} backend_set;
+
+static backend_set open_set(const spec *specs, size_t count)
+{
+    ck_assert_uint_le(count, MAX_COPIED);
+    backend_set set = {support_open(GPUCC_BACKEND_SERIAL, NULL, "serial"),
+                       support_open(GPUCC_BACKEND_OPENCL, NULL, "opencl"), {NULL}, count};
+    for (size_t b = 0; b < count; b++)
+        set.copied[b] = support_open(GPUCC_BACKEND_OPENCL, &specs[b].config, specs[b].label);
+    return set;
+}
+
+static void close_set(backend_set *set)
+{
+    for (size_t b = 0; b < set->count; b++)
+        gpucc_backend_close(set->copied[b]);
+    gpucc_backend_close(set->zero_copy);
+    gpucc_backend_close(set->serial);
+}
+
 /* ---- Guarded outputs ---- */
 
 /* `bytes` bytes of output with GUARD_BYTES guard bytes on each side. */
@@ -179,22 +205,16 @@ static void check_map_case(gpucc_backend *serial, gpucc_backend *zero_copy, gpuc
  * (the sizes rise within each type and fall back at the next). */
 START_TEST(test_map_every_type)
 {
-    gpucc_backend *serial = support_open(GPUCC_BACKEND_SERIAL, NULL, "serial");
-    gpucc_backend *zero_copy = support_open(GPUCC_BACKEND_OPENCL, NULL, "opencl");
-    gpucc_backend *copied[COUNT(copied_specs)];
-    for (size_t b = 0; b < COUNT(copied_specs); b++)
-        copied[b] = support_open(GPUCC_BACKEND_OPENCL, &copied_specs[b].config, copied_specs[b].label);
+    backend_set set = open_set(copied_specs, COUNT(copied_specs));
     for (size_t t = 0; t < COUNT(all_types); t++)
         for (int f = 0; f < GPUCC_MAP_FN_COUNT; f++) {
             if (!gpucc_map_fn_has_dtype((gpucc_map_fn)f, all_types[t]))
                 continue;
             for (size_t s = 0; s < COUNT(map_sizes); s++)
-                check_map_case(serial, zero_copy, copied, (gpucc_map_fn)f, all_types[t], map_sizes[s], 100 + s);
+                check_map_case(set.serial, set.zero_copy, set.copied, (gpucc_map_fn)f, all_types[t], map_sizes[s],
+                               100 + s);
         }
-    for (size_t b = 0; b < COUNT(copied_specs); b++)
-        gpucc_backend_close(copied[b]);
-    gpucc_backend_close(zero_copy);
-    gpucc_backend_close(serial);
+    close_set(&set);
 }
 END_TEST
 
@@ -268,18 +288,11 @@ static void check_dot_case(gpucc_backend *serial, gpucc_backend *zero_copy, gpuc
  * sizes rise within each type and fall back at the next). */
 START_TEST(test_dot_every_type)
 {
-    gpucc_backend *serial = support_open(GPUCC_BACKEND_SERIAL, NULL, "serial");
-    gpucc_backend *zero_copy = support_open(GPUCC_BACKEND_OPENCL, NULL, "opencl");
-    gpucc_backend *copied[COUNT(dot_specs)];
-    for (size_t b = 0; b < COUNT(dot_specs); b++)
-        copied[b] = support_open(GPUCC_BACKEND_OPENCL, &dot_specs[b].config, dot_specs[b].label);
+    backend_set set = open_set(dot_specs, COUNT(dot_specs));
     for (size_t t = 0; t < COUNT(all_types); t++)
         for (size_t s = 0; s < COUNT(dot_sizes); s++)
-            check_dot_case(serial, zero_copy, copied, all_types[t], dot_sizes[s], 200 + s);
-    for (size_t b = 0; b < COUNT(dot_specs); b++)
-        gpucc_backend_close(copied[b]);
-    gpucc_backend_close(zero_copy);
-    gpucc_backend_close(serial);
+            check_dot_case(set.serial, set.zero_copy, set.copied, all_types[t], dot_sizes[s], 200 + s);
+    close_set(&set);
 }
 END_TEST
 
