@@ -52,8 +52,9 @@ enum { LINE_BYTES = 64 }; /* one cache line */
 /* Writes line[0..LINE_BYTES) to the line-aligned out with non-temporal
  * stores of 32 bytes where the build has AVX, else of 16 (SSE2, which every
  * x86-64 level has). Narrow streaming stores cost bandwidth: on an Intel
- * Xeon (AVX-512) a square map on two threads moved 27-28 GB/s with four
- * 16-byte stores a line and 33-35 GB/s with two 32-byte ones (memcpy 38).
+ * Xeon (AVX-512) a stand-alone square loop on two threads moved 27-28 GB/s
+ * with four 16-byte stores a line and 33-35 GB/s with two 32-byte ones
+ * (memcpy 38).
  * Not one 64-byte store: GCC computes the line in 32-byte vectors (its
  * preferred width, also with AVX-512), and a 64-byte load of two 32-byte
  * stores cannot be forwarded from them. The test is at compile time: a
