@@ -43,6 +43,7 @@
 #include "generate.h"
 #include "gpucc-map.h"
 #include "gpucc.h"
+#include "pocl-workers.h"
 #include "timer.h"
 
 #ifdef GPUCC_HAVE_OPENBLAS
@@ -258,6 +259,7 @@ static void narrow_in_place(gpucc_dtype dtype, float *a, size_t n, int scale)
 
 int main(int argc, char **argv)
 {
+    gpucci_pin_pocl_workers();
     uint64_t batch = 256, in = 1024, out = 1024, rounds = 15, threads = gpucc_cpu_count();
     gpucc_activation act = GPUCC_ACT_RELU;
     gpucc_dtype dtype = GPUCC_F32;

@@ -10,9 +10,9 @@
  * written per call: 8n for the one-input functions, 12n for saxpy (memcpy
  * moves 8n). Per row the median GB/s with the min-max over the rounds, and
  * the ratio of medians to the yardstick: serial against one thread's
- * memcpy, pthreads and OpenCL against memcpy on all threads; the issue's
- * goal is 85% for pthreads and OpenCL. Rows time gpucc_map's total_ms (end
- * to end), except "opencl, kernel only" (profiled kernel time; the same on
+ * memcpy, pthreads and OpenCL against memcpy on all threads; the goals
+ * (issue 10) are 85% for serial, 90% for pthreads and OpenCL. Rows time
+ * gpucc_map's total_ms (end to end), except "opencl, kernel only" (profiled kernel time; the same on
  * PoCL's zero-copy path, less where data is copied to a discrete GPU).
  * Every call's output is checked with gpucc_map_verify (untimed); a wrong
  * result makes the program exit 1.
@@ -23,6 +23,7 @@
 
 #include "bench-util.h"
 #include "gpucc.h"
+#include "pocl-workers.h"
 
 enum { ROW_COPY_1, ROW_COPY_ALL, ROW_SERIAL, ROW_PTHREADS, ROW_OPENCL, ROW_OPENCL_KERNEL, ROW_COUNT };
 
@@ -33,6 +34,7 @@ static int parse_flag(const char *arg, const char *name, uint64_t min, uint64_t 
 
 int main(int argc, char **argv)
 {
+    gpucci_pin_pocl_workers();
     uint64_t size = 100000000, rounds = 15;
     gpucc_map_fn fn = GPUCC_MAP_SQUARE;
     for (int i = 1; i < argc; i++) {
@@ -70,9 +72,9 @@ int main(int argc, char **argv)
     bench_row rows[ROW_COUNT] = {
         [ROW_COPY_1] = {"copy (memcpy), 1 thread", -1, 0, 1, NULL},
         [ROW_COPY_ALL] = {"copy (memcpy), all threads", -1, 0, 1, NULL},
-        [ROW_SERIAL] = {"serial", ROW_COPY_1, 0, backends[GPUCC_BACKEND_SERIAL] != NULL, NULL},
-        [ROW_PTHREADS] = {"pthreads", ROW_COPY_ALL, 0.85, backends[GPUCC_BACKEND_PTHREADS] != NULL, NULL},
-        [ROW_OPENCL] = {"opencl", ROW_COPY_ALL, 0.85, opencl, NULL},
+        [ROW_SERIAL] = {"serial", ROW_COPY_1, 0.85, backends[GPUCC_BACKEND_SERIAL] != NULL, NULL},
+        [ROW_PTHREADS] = {"pthreads", ROW_COPY_ALL, 0.90, backends[GPUCC_BACKEND_PTHREADS] != NULL, NULL},
+        [ROW_OPENCL] = {"opencl", ROW_COPY_ALL, 0.90, opencl, NULL},
         [ROW_OPENCL_KERNEL] = {"opencl, kernel only", ROW_COPY_ALL, 0, opencl, NULL},
     };
     if (bench_rows_alloc(rows, ROW_COUNT, (unsigned)rounds) != 0) {

@@ -36,9 +36,10 @@ void bench_print_machine(gpucc_backend *const backends[GPUCC_BACKEND_COUNT])
     struct utsname u;
     if (uname(&u) != 0)
         memset(&u, 0, sizeof u);
-    const char *pocl_cu = getenv("POCL_CPU_MAX_CU_COUNT");
-    printf("machine: %s %s %s, %u online CPUs; compiler: %s; POCL_CPU_MAX_CU_COUNT=%s\n", u.sysname, u.release,
-           u.machine, gpucc_cpu_count(), __VERSION__, pocl_cu ? pocl_cu : "(unset)");
+    const char *pocl_cu = getenv("POCL_CPU_MAX_CU_COUNT"), *pocl_affinity = getenv("POCL_AFFINITY");
+    printf("machine: %s %s %s, %u online CPUs; compiler: %s; POCL_CPU_MAX_CU_COUNT=%s POCL_AFFINITY=%s\n",
+           u.sysname, u.release, u.machine, gpucc_cpu_count(), __VERSION__, pocl_cu ? pocl_cu : "(unset)",
+           pocl_affinity ? pocl_affinity : "(unset)");
     for (int k = 0; k < GPUCC_BACKEND_COUNT; k++)
         if (backends[k])
             printf("%-8s: %s\n", gpucc_backend_kind_name((gpucc_backend_kind)k), gpucc_backend_device(backends[k]));

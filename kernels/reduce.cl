@@ -57,12 +57,14 @@ typedef float2 partial_t;
 /*
  * Asks for the line PREFETCH_AHEAD bytes past p. OpenCL's prefetch() is a
  * no-op in PoCL, so CPU compilers built on Clang get the builtin; others
- * (GPUs, which run the *_gpu kernels) nothing. The same distance and reason
- * as the host's GPUCCI_PREFETCH (host/core/dispatch.h): it brings an Intel
- * core's reduction to the rate of a plain read loop.
+ * (GPUs, which run the *_gpu kernels) nothing. The same distances and reason
+ * as the host's folds (PREFETCH_LINES in host/core/reduce-order.c): it
+ * brings an Intel core's reduction to the rate of a plain read loop; 16-bit
+ * elements fetch the same place in the next pair of blocks, wider ones 4 KiB
+ * ahead.
  */
 #if defined(__clang__) && defined(__x86_64__)
-#define PREFETCH_AHEAD 4096
+#define PREFETCH_AHEAD (sizeof(elem_t) == 2 ? 2 * BLOCK * sizeof(elem_t) : 4096)
 #define PREFETCH_AHEAD_OF(p) __builtin_prefetch((__global const char *)(p) + PREFETCH_AHEAD)
 #else
 #define PREFETCH_AHEAD_OF(p)

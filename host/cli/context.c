@@ -84,8 +84,9 @@ void cli_context_collect(cli_context *ctx)
 #elif defined(__GNUC__)
     snprintf(ctx->compiler, sizeof ctx->compiler, "gcc %s", __VERSION__);
 #endif
-    const char *cu = getenv("POCL_CPU_MAX_CU_COUNT");
+    const char *cu = getenv("POCL_CPU_MAX_CU_COUNT"), *affinity = getenv("POCL_AFFINITY");
     snprintf(ctx->pocl_cpu_max_cu_count, sizeof ctx->pocl_cpu_max_cu_count, "%s", cu ? cu : "");
+    snprintf(ctx->pocl_affinity, sizeof ctx->pocl_affinity, "%s", affinity ? affinity : "");
     collect_nvml(ctx);
     gpucc_cl_device_info *devices;
     size_t count;
@@ -112,6 +113,7 @@ void cli_context_json(FILE *out, const cli_context *ctx)
     cli_json_string(out, ctx->compiler);
     fputs(", \"gpucc_version\": \"" GPUCC_VERSION "\", \"POCL_CPU_MAX_CU_COUNT\": ", out);
     cli_json_string(out, ctx->pocl_cpu_max_cu_count);
+    cli_json_key_string(out, "POCL_AFFINITY", ctx->pocl_affinity);
     fputs(", \"opencl_devices\": [", out);
     for (int i = 0; i < ctx->opencl_count; i++) {
         fputs(i ? ", " : "", out);
@@ -142,6 +144,8 @@ void cli_context_print(FILE *out, const cli_context *ctx, const char *prefix)
         fprintf(out, "%scpu0 frequency: %.0f MHz\n", prefix, ctx->cpu_mhz);
     if (ctx->pocl_cpu_max_cu_count[0])
         fprintf(out, "%sPOCL_CPU_MAX_CU_COUNT=%s\n", prefix, ctx->pocl_cpu_max_cu_count);
+    if (ctx->pocl_affinity[0])
+        fprintf(out, "%sPOCL_AFFINITY=%s\n", prefix, ctx->pocl_affinity);
     for (int i = 0; i < ctx->opencl_count; i++)
         fprintf(out, "%sOpenCL %s\n", prefix, ctx->opencl[i]);
     if (!ctx->gpu_count)

@@ -26,6 +26,7 @@ typedef struct {
     char os[256];         /* uname: sysname release machine */
     char compiler[128];
     char pocl_cpu_max_cu_count[32]; /* environment, or "" when unset */
+    char pocl_affinity[8];          /* environment (gpucci_pin_pocl_workers), or "" */
     char opencl[8][600];  /* "index: name | platform | version | driver" per device */
     int opencl_count;
     char nvml_why[GPUCCI_NVML_WHY_SIZE]; /* why NVML could not be read, "" when it was */

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "gpucc.h"
+#include "pocl-workers.h"
 #include "runner.h"
 #ifdef GPUCC_MPI
 #include "mpi-run.h"
@@ -156,6 +157,7 @@ static void remove_outputs_on_stop_signals(void)
 
 int main(int argc, char **argv)
 {
+    gpucci_pin_pocl_workers();
     remove_outputs_on_stop_signals();
     static const struct {
         const char *name;

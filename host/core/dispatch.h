@@ -34,8 +34,11 @@
  * keeps too few misses in flight and reads at 0.6-0.8 of a plain read loop
  * (bench/README.md, "Reduce and map speed"). The address is formed as an
  * integer because it may lie past the end of the data, which a prefetch
- * tolerates (it never faults). */
+ * tolerates (it never faults). GPUCCI_PREFETCH_AT(p, ahead) asks for the
+ * line `ahead` bytes past p, for loops whose streams call for another
+ * distance. */
 #define GPUCCI_PREFETCH_AHEAD 4096
-#define GPUCCI_PREFETCH(p) __builtin_prefetch((const void *)((uintptr_t)(p) + GPUCCI_PREFETCH_AHEAD), 0, 3)
+#define GPUCCI_PREFETCH(p) GPUCCI_PREFETCH_AT(p, GPUCCI_PREFETCH_AHEAD)
+#define GPUCCI_PREFETCH_AT(p, ahead) __builtin_prefetch((const void *)((uintptr_t)(p) + (ahead)), 0, 3)
 
 #endif

@@ -24,7 +24,7 @@ double gpucci_reduce_identity(gpucc_reduce_op op)
  * lanes, each lane folds its elements in index order: exactly the canonical
  * order, in every instruction set GPUCCI_HOT compiles the folds for. Two
  * blocks at once give the core twice as many independent add chains, and
- * each fold prefetches ahead of its loads (GPUCCI_PREFETCH).
+ * each fold prefetches ahead of its loads (PREFETCH_LINES).
  *
  * The folds use GNU C vectors (GCC and Clang) of 4 lanes, four of them per
  * block: GCC keeps an array of NaN-aware min/max selects as scalars (5x
@@ -131,13 +131,25 @@ static inline quarter_d quarter_pick(quarter_mask take_x, quarter_d x, quarter_d
 
 /* One prefetch per cache line of the group of 16 elements of type T at
  * index i: every group of f32 (64 bytes), every other group of f16 and bf16,
- * two per group of f64. The conditions are constants after inlining. */
+ * two per group of f64. The conditions are constants after inlining.
+ *
+ * How far ahead: the two blocks of a pair are read side by side, so a
+ * prefetch that lands in the other block of the pair fetches what the other
+ * stream reads anyway. For 16-bit types (a pair is 16 KiB) the prefetch
+ * goes to the same place in the next pair, which is always new: on the
+ * Intel Xeon of bench/README.md one thread's f16 and bf16 folds went from
+ * 0.83-0.88 to 0.92-1.0 of the read loop (GPUCCI_PREFETCH_AHEAD, 4 KiB,
+ * fetched the next pair's first block only). Wider types keep 4 KiB: a
+ * pair of 32 or 64 KiB ahead, plus the pair being read, overflows the L1
+ * cache, and their folds ran 3-5% slower that way. */
 #define CACHE_LINE 64
-#define PREFETCH_LINES(group, T, i)                                                   \
-    do {                                                                              \
-        if ((i) * sizeof(T) % CACHE_LINE == 0)                                        \
-            for (size_t line_ = 0; line_ < GPUCC_REDUCE_LANES * sizeof(T); line_ += CACHE_LINE) \
-                GPUCCI_PREFETCH((const char *)(group) + line_);                       \
+#define PREFETCH_DISTANCE(T) \
+    (sizeof(T) == 2 ? MAX_SIDE_BY_SIDE * GPUCC_REDUCE_BLOCK * sizeof(T) : GPUCCI_PREFETCH_AHEAD)
+#define PREFETCH_LINES(group, T, i)                                                                 \
+    do {                                                                                            \
+        if ((i) * sizeof(T) % CACHE_LINE == 0)                                                      \
+            for (size_t line_ = 0; line_ < GPUCC_REDUCE_LANES * sizeof(T); line_ += CACHE_LINE)    \
+                GPUCCI_PREFETCH_AT((const char *)(group) + line_, PREFETCH_DISTANCE(T));            \
     } while (0)
 
 /* Folds `side_by_side` (a constant after inlining) blocks, GPUCC_REDUCE_BLOCK

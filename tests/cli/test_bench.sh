@@ -35,6 +35,25 @@ check "--ceilings=skip measures no ceiling" test "$(grep -c 'host_read_1t' "$WOR
 check "--ceilings=skip: the JSON settings say skipped" grep -q '"ceilings": "skipped"' "$SKIP"
 check "--ceilings=skip: rows have no fraction" test "$(grep -c '"fraction_of_ceiling": null' "$SKIP")" -ge 2
 
+# PoCL's workers are pinned (POCL_AFFINITY=1) when the process may run on
+# every online CPU and the environment leaves POCL_AFFINITY unset; a value
+# the user set is kept; a process held to fewer CPUs is left unpinned.
+pinned() { # pinned EXPECTED WHY: the JSON's context records POCL_AFFINITY=EXPECTED
+    check "POCL_AFFINITY is \"$1\" $2 (context: $(grep -o '"POCL_AFFINITY": "[^"]*"' "$SKIP"))" \
+        grep -q "\"POCL_AFFINITY\": \"$1\"" "$SKIP"
+}
+QUICK=(--suite=threads --backend=pthreads --max-size=1e4 --min-time=0.01 --ceilings=skip --json="$SKIP" --quiet)
+ONLINE=$(getconf _NPROCESSORS_ONLN)
+if [[ -z ${POCL_AFFINITY+set} && $(nproc) == "$ONLINE" ]]; then
+    pinned 1 "when unset, on every CPU"
+fi
+POCL_AFFINITY=0 bench "${QUICK[@]}"
+pinned 0 "as the environment set it"
+if [[ $ONLINE -ge 2 ]] && command -v taskset >/dev/null; then
+    (unset POCL_AFFINITY; taskset -c 0 "$GPUCC" bench "${QUICK[@]}" >/dev/null 2>&1)
+    pinned "" "on one CPU of several (taskset)"
+fi
+
 # A saved run with known ceilings on this machine (its context line is this
 # machine's), reused by the quick run below: the quick run measures nothing
 # that it does not check, and every fraction has a known denominator.
