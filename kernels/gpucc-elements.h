@@ -23,6 +23,19 @@
 #ifndef GPUCC_ELEMENTS_H
 #define GPUCC_ELEMENTS_H
 
+/* GPUCCI_PREFETCH_AT(p, ahead) asks for the cache line `ahead` bytes past
+ * p, as the host's streaming loops do (host/core/dispatch.h): one thread of
+ * an Intel core otherwise keeps too few misses in flight. OpenCL's
+ * prefetch() is a no-op in PoCL, so CPU compilers built on Clang get the
+ * builtin; others (GPUs, which run the gpu-shaped kernels) nothing.
+ * GPUCCI_PREFETCH_AHEAD is the usual distance, the host's. */
+#if defined(__clang__) && defined(__x86_64__)
+#define GPUCCI_PREFETCH_AT(p, ahead) __builtin_prefetch((__global const char *)(p) + (ahead))
+#else
+#define GPUCCI_PREFETCH_AT(p, ahead)
+#endif
+#define GPUCCI_PREFETCH_AHEAD 4096
+
 /* *p = v with a non-temporal store where the compiler offers one (Clang's
  * builtin, which PoCL's CPU compiler turns into movntps and the like for an
  * aligned vector): the line is written without first being read. */

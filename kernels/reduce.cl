@@ -54,21 +54,11 @@ typedef float2 partial_t;
             lane[j_] = STEP(lane[j_], LOAD1(x, start_ + full_ + j_));         \
     } while (0)
 
-/*
- * Asks for the line PREFETCH_AHEAD bytes past p. OpenCL's prefetch() is a
- * no-op in PoCL, so CPU compilers built on Clang get the builtin; others
- * (GPUs, which run the *_gpu kernels) nothing. The same distances and reason
- * as the host's folds (PREFETCH_LINES in host/core/reduce-order.c): it
- * brings an Intel core's reduction to the rate of a plain read loop; 16-bit
- * elements fetch the same place in the next pair of blocks, wider ones 4 KiB
- * ahead.
- */
-#if defined(__clang__) && defined(__x86_64__)
-#define PREFETCH_AHEAD (sizeof(elem_t) == 2 ? 2 * BLOCK * sizeof(elem_t) : 4096)
-#define PREFETCH_AHEAD_OF(p) __builtin_prefetch((__global const char *)(p) + PREFETCH_AHEAD)
-#else
-#define PREFETCH_AHEAD_OF(p)
-#endif
+/* How far ahead the folds prefetch (GPUCCI_PREFETCH_AT), as the host's
+ * folds do (PREFETCH_LINES in host/core/reduce-order.c): 16-bit elements the
+ * same place in the next pair of blocks, wider ones GPUCCI_PREFETCH_AHEAD. */
+#define PREFETCH_AHEAD (sizeof(elem_t) == 2 ? 2 * BLOCK * sizeof(elem_t) : GPUCCI_PREFETCH_AHEAD)
+#define PREFETCH_AHEAD_OF(p) GPUCCI_PREFETCH_AT(p, PREFETCH_AHEAD)
 
 /* Partials of two whole blocks, `block` and the next, folded side by side
  * (each in its own lanes, in the canonical order): twice the independent
