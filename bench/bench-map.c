@@ -5,10 +5,12 @@
  * all alike.
  *
  *   bench-map [--size=N] [--rounds=N] [--fn=square|saxpy|relu|sigmoid|tanh|exp]
+ *             [--dtype=f32|f64|f16|bf16|i32]
  *
- * Defaults: 1e8 elements, 15 rounds, square. GB/s counts the bytes read and
- * written per call: 8n for the one-input functions, 12n for saxpy (memcpy
- * moves 8n). Per row the median GB/s with the min-max over the rounds, and
+ * Defaults: 1e8 elements, 15 rounds, square, f32. GB/s counts the bytes read
+ * and written per call: 2n elements for the one-input functions, 3n for
+ * saxpy (memcpy copies the n elements of x: 2n moved). Inputs are made as
+ * `gpucc run map` makes them (i32 narrowed so that square fits). Per row the median GB/s with the min-max over the rounds, and
  * the ratio of medians to the yardstick: serial against one thread's
  * memcpy, pthreads and OpenCL against memcpy on all threads; the goals
  * (issue 10) are 85% for serial, 90% for pthreads and OpenCL. Rows time
@@ -24,6 +26,7 @@
 #include "bench-util.h"
 #include "gpucc.h"
 #include "pocl-workers.h"
+#include "typed-array.h"
 
 enum { ROW_COPY_1, ROW_COPY_ALL, ROW_SERIAL, ROW_PTHREADS, ROW_OPENCL, ROW_OPENCL_KERNEL, ROW_COUNT };
 
@@ -37,35 +40,51 @@ int main(int argc, char **argv)
     gpucci_pin_pocl_workers();
     uint64_t size = 100000000, rounds = 15;
     gpucc_map_fn fn = GPUCC_MAP_SQUARE;
+    gpucc_dtype dtype = GPUCC_F32;
     for (int i = 1; i < argc; i++) {
         if (parse_flag(argv[i], "--size", 1, UINT64_C(1) << 36, &size) ||
             parse_flag(argv[i], "--rounds", 1, 100000, &rounds))
             continue;
         if (strncmp(argv[i], "--fn=", 5) == 0 && gpucc_map_fn_parse(argv[i] + 5, &fn) == GPUCC_OK)
             continue;
+        if (strncmp(argv[i], "--dtype=", 8) == 0 && gpucc_dtype_parse(argv[i] + 8, &dtype) == GPUCC_OK)
+            continue;
         fprintf(stderr, "bench-map: unknown argument '%s'\nusage: bench-map [--size=N] [--rounds=N] "
-                        "[--fn=square|saxpy|relu|sigmoid|tanh|exp]\n", argv[i]);
+                        "[--fn=square|saxpy|relu|sigmoid|tanh|exp] [--dtype=f32|f64|f16|bf16|i32]\n", argv[i]);
         return 64;
     }
-    size_t n = (size_t)size;
-    const float alpha = 1.5f;
+    if (!gpucc_map_fn_has_dtype(fn, dtype)) {
+        fprintf(stderr, "bench-map: --fn=%s is not defined on --dtype=%s\n", gpucc_map_fn_name(fn),
+                gpucc_dtype_name(dtype));
+        return 64;
+    }
+    size_t n = (size_t)size, size_bytes = gpucc_dtype_size(dtype);
+    const double alpha = dtype == GPUCC_I32 ? 3 : 1.5;
     int saxpy = fn == GPUCC_MAP_SAXPY;
-    float *x = gpucc_alloc_floats(n), *out = gpucc_alloc_floats(n), *y = saxpy ? gpucc_alloc_floats(n) : NULL;
-    if (!x || !out || (saxpy && !y) || gpucc_generate(x, n, 1, 0) != GPUCC_OK ||
-        (saxpy && gpucc_generate(y, n, 2, 0) != GPUCC_OK)) {
+    gpucci_typed_array xs = {0}, ys = {0}, outs = {0};
+    if (gpucci_typed_array_alloc(dtype, n, 1, &xs) != GPUCC_OK ||
+        gpucci_typed_array_alloc(dtype, n, 1, &outs) != GPUCC_OK ||
+        (saxpy && gpucci_typed_array_alloc(dtype, n, 1, &ys) != GPUCC_OK) ||
+        gpucci_generate_typed_range(dtype, xs.data, 0, n, 1, 0) != GPUCC_OK ||
+        (saxpy && gpucci_generate_typed_range(dtype, ys.data, 0, n, 2, 0) != GPUCC_OK)) {
         fprintf(stderr, "bench-map: %s\n", gpucc_last_error());
         return 1;
     }
+    gpucci_narrow_generated_i32(xs.dtype, xs.data, xs.count);
+    gpucci_narrow_generated_i32(ys.dtype, ys.data, ys.count);
+    const void *x = xs.data, *y = saxpy ? ys.data : NULL;
+    void *out = outs.data;
+    size_t copy_floats = n * size_bytes / sizeof(float); /* the yardstick copies x's bytes as floats */
     gpucc_backend *backends[GPUCC_BACKEND_COUNT] = {NULL};
     for (int k = 0; k < GPUCC_BACKEND_COUNT; k++)
         if (gpucc_backend_open((gpucc_backend_kind)k, NULL, &backends[k]) != GPUCC_OK)
             fprintf(stderr, "bench-map: %s unavailable: %s\n", gpucc_backend_kind_name((gpucc_backend_kind)k),
                     gpucc_last_error());
-    double bytes = (saxpy ? 12.0 : 8.0) * (double)n;
+    double bytes = (saxpy ? 3.0 : 2.0) * (double)(n * size_bytes);
     char date[64];
     bench_date(date, sizeof date);
-    printf("bench-map: fn=%s n=%zu (%.0f MB moved per call) rounds=%u, %s\n", gpucc_map_fn_name(fn), n,
-           bytes / 1e6, (unsigned)rounds, date);
+    printf("bench-map: fn=%s dtype=%s n=%zu (%.0f MB moved per call) rounds=%u, %s\n", gpucc_map_fn_name(fn),
+           gpucc_dtype_name(dtype), n, bytes / 1e6, (unsigned)rounds, date);
     bench_print_machine(backends);
 
     int opencl = backends[GPUCC_BACKEND_OPENCL] != NULL;
@@ -86,7 +105,7 @@ int main(int argc, char **argv)
     for (unsigned round = 0; round <= rounds; round++) { /* round 0 warms up */
         for (int t = 0; t < 2; t++) {
             gpucc_stats copy;
-            if (gpucc_peak_copy_bandwidth(x, out, n, t == 0 ? 1 : 0, 1, &copy) != GPUCC_OK) {
+            if (gpucc_peak_copy_bandwidth(x, out, copy_floats, t == 0 ? 1 : 0, 1, &copy) != GPUCC_OK) {
                 fprintf(stderr, "bench-map: copy yardstick failed: %s\n", gpucc_last_error());
                 return 1;
             }
@@ -99,14 +118,14 @@ int main(int argc, char **argv)
             const char *name = gpucc_backend_kind_name((gpucc_backend_kind)k);
             gpucc_call_info info;
             gpucc_map_check check;
-            if (gpucc_map(backends[k], fn, alpha, x, y, out, n, &info) != GPUCC_OK ||
-                gpucc_map_verify(fn, alpha, x, y, out, n, 0, &check) != GPUCC_OK) {
+            if (gpucc_map_typed(backends[k], fn, dtype, alpha, x, y, out, n, &info) != GPUCC_OK ||
+                gpucc_map_verify_typed(fn, dtype, alpha, x, y, out, n, 0, &check) != GPUCC_OK) {
                 fprintf(stderr, "bench-map: %s failed: %s\n", name, gpucc_last_error());
                 return 1;
             }
             if (check.bad > 0) {
                 fprintf(stderr, "bench-map: %s: %zu outputs beyond %g ulp (max %g), first at %zu\n", name, check.bad,
-                        gpucc_map_ulp_bound(fn), check.max_ulp, check.first_bad);
+                        gpucc_map_ulp_bound_typed(fn, dtype), check.max_ulp, check.first_bad);
                 failed = 1;
             }
             if (check.max_ulp > worst_ulp)
@@ -120,12 +139,12 @@ int main(int argc, char **argv)
     }
     bench_print_table(rows, ROW_COUNT, (unsigned)rounds, "GB/s");
     printf("\nevery call verified: %s (worst error %.3g ulp, bound %g)\n", failed ? "NO" : "yes", worst_ulp,
-           gpucc_map_ulp_bound(fn));
+           gpucc_map_ulp_bound_typed(fn, dtype));
     for (int k = 0; k < GPUCC_BACKEND_COUNT; k++)
         gpucc_backend_close(backends[k]);
     bench_rows_free(rows, ROW_COUNT);
-    gpucc_free_floats(x);
-    gpucc_free_floats(y);
-    gpucc_free_floats(out);
+    gpucci_typed_array_free(&xs);
+    gpucci_typed_array_free(&ys);
+    gpucci_typed_array_free(&outs);
     return failed;
 }

@@ -121,3 +121,12 @@ gpucc_status gpucc_generate(float *x, size_t n, uint64_t seed, unsigned threads)
 {
     return gpucci_generate_range(x, 0, n, seed, threads);
 }
+
+void gpucci_narrow_generated_i32(gpucc_dtype dtype, void *x, size_t n)
+{
+    if (dtype != GPUCC_I32)
+        return;
+    int32_t *v = x;
+    for (size_t i = 0; i < n; i++)
+        v[i] >>= 16;
+}

@@ -24,6 +24,12 @@ gpucc_status gpucci_generate_range(float *x, size_t first, size_t n, uint64_t se
 gpucc_status gpucci_generate_typed_range(gpucc_dtype dtype, void *x, size_t first, size_t n, uint64_t seed,
                                          unsigned threads);
 
+/* Generated i32 elements x[0..n) for arithmetic (dot, map): each keeps the
+ * top 16 bits of the stream's (|x| <= 2^15), so that products stay below
+ * 2^30 and sums of up to 2^33 of them fit in int64 (the full range would
+ * overflow from a few elements on). Nothing for other dtypes. */
+void gpucci_narrow_generated_i32(gpucc_dtype dtype, void *x, size_t n);
+
 /* Generated f16 dense inputs X and W are the f32 stream times 2^-s for
  * s = gpucci_dense_f16_scale_exponent(in), rounded: the stream's magnitudes
  * reach 2^10, so products reach 2^20 and sums of `in` of them would

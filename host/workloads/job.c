@@ -42,15 +42,6 @@ gpucc_status gpucci_prepare_vector(const gpucci_workload_params *params, gpucc_a
     return status;
 }
 
-void gpucci_narrow_generated_i32(gpucci_typed_array *v)
-{
-    if (v->dtype != GPUCC_I32)
-        return;
-    int32_t *x = v->data;
-    for (size_t i = 0; i < v->count; i++)
-        x[i] >>= 16;
-}
-
 gpucc_status gpucci_prepare_typed_vector(const gpucci_workload_params *params, gpucci_typed_array *x,
                                          gpucci_job *job)
 {

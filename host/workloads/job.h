@@ -21,12 +21,6 @@ gpucc_status gpucci_prepare_vector(const gpucci_workload_params *params, gpucc_a
 gpucc_status gpucci_prepare_typed_vector(const gpucci_workload_params *params, gpucci_typed_array *x,
                                          gpucci_job *job);
 
-/* Generated i32 elements for arithmetic (dot, map): each keeps the top 16
- * bits of the stream's (|x| <= 2^15), so that products stay below 2^30 and
- * sums of up to 2^33 of them fit in int64 (the full range would overflow
- * from a few elements on). Nothing for other dtypes. */
-void gpucci_narrow_generated_i32(gpucci_typed_array *v);
-
 /* Part `part` of `parts` of a 1-D input split over processes: into x the
  * elements [*first, *end) of *n that gpucci_reduce_share gives it, read
  * from path (*n its length, read from the file, then that range alone), or,

@@ -44,7 +44,7 @@ static gpucc_status prepare_y(const gpucci_workload_params *p, dot_job *d)
         if (status == GPUCC_OK)
             status = gpucci_generate_typed_range(p->dtype, d->y.data, 0, d->y.count, p->seed + 1, 0);
         if (status == GPUCC_OK)
-            gpucci_narrow_generated_i32(&d->y);
+            gpucci_narrow_generated_i32(d->y.dtype, d->y.data, d->y.count);
         return status;
     }
     gpucc_status status = gpucci_typed_array_load(p->input_y, p->dtype, 1, &d->y);
@@ -106,7 +106,7 @@ static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *jo
         return GPUCC_E_NOMEM;
     gpucc_status status = gpucci_prepare_typed_vector(params, &d->x, job);
     if (status == GPUCC_OK && !params->input)
-        gpucci_narrow_generated_i32(&d->x);
+        gpucci_narrow_generated_i32(d->x.dtype, d->x.data, d->x.count);
     if (status == GPUCC_OK)
         status = prepare_y(params, d);
     if (status == GPUCC_OK &&

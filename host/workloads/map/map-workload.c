@@ -119,13 +119,13 @@ static gpucc_status prepare(const gpucci_workload_params *params, gpucci_job *jo
         return GPUCC_E_NOMEM;
     gpucc_status status = gpucci_prepare_typed_vector(params, &m->x, job);
     if (status == GPUCC_OK && !params->input)
-        gpucci_narrow_generated_i32(&m->x);
+        gpucci_narrow_generated_i32(m->x.dtype, m->x.data, m->x.count);
     if (status == GPUCC_OK && m->fn == GPUCC_MAP_SAXPY) { /* y = the stream of seed + 1, as long as x */
         status = gpucci_typed_array_alloc(params->dtype, m->x.count, 1, &m->y);
         if (status == GPUCC_OK)
             status = gpucci_generate_typed_range(params->dtype, m->y.data, 0, m->y.count, params->seed + 1, 0);
         if (status == GPUCC_OK)
-            gpucci_narrow_generated_i32(&m->y);
+            gpucci_narrow_generated_i32(m->y.dtype, m->y.data, m->y.count);
     }
     if (status != GPUCC_OK)
         return gpucci_job_abandon(job, release, status);
