@@ -10,14 +10,15 @@
  * Defaults: 1e8 elements, 15 rounds, square, f32. GB/s counts the bytes read
  * and written per call: 2n elements for the one-input functions, 3n for
  * saxpy (memcpy copies the n elements of x: 2n moved). Inputs are made as
- * `gpucc run map` makes them (i32 narrowed so that square fits). Per row the median GB/s with the min-max over the rounds, and
- * the ratio of medians to the yardstick: serial against one thread's
- * memcpy, pthreads and OpenCL against memcpy on all threads; the goals
- * (issue 10) are 85% for serial, 90% for pthreads and OpenCL. Rows time
- * gpucc_map's total_ms (end to end), except "opencl, kernel only" (profiled kernel time; the same on
- * PoCL's zero-copy path, less where data is copied to a discrete GPU).
- * Every call's output is checked with gpucc_map_verify (untimed); a wrong
- * result makes the program exit 1.
+ * `gpucc run map` makes them (i32 narrowed so that square fits). Per row
+ * the median GB/s with the min-max over the rounds, and the ratio of
+ * medians to the yardstick: serial against one thread's memcpy, pthreads
+ * and OpenCL against memcpy on all threads; the goals (issue 10) are 85%
+ * for serial, 90% for pthreads and OpenCL. Rows time gpucc_map_typed's
+ * total_ms (end to end), except "opencl, kernel only" (profiled kernel
+ * time; the same on PoCL's zero-copy path, less where data is copied to a
+ * discrete GPU). Every call's output is checked with
+ * gpucc_map_verify_typed (untimed); a wrong result makes the program exit 1.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,12 @@ int main(int argc, char **argv)
         return 64;
     }
     size_t n = (size_t)size, size_bytes = gpucc_dtype_size(dtype);
+    size_t copy_floats = n * size_bytes / sizeof(float); /* the yardstick copies x's bytes as floats */
+    if (copy_floats == 0) {
+        fprintf(stderr, "bench-map: --size=%zu is too small: the copy yardstick needs at least 4 bytes of %s\n", n,
+                gpucc_dtype_name(dtype));
+        return 64;
+    }
     const double alpha = dtype == GPUCC_I32 ? 3 : 1.5;
     int saxpy = fn == GPUCC_MAP_SAXPY;
     gpucci_typed_array xs = {0}, ys = {0}, outs = {0};
@@ -74,7 +81,6 @@ int main(int argc, char **argv)
     gpucci_narrow_generated_i32(ys.dtype, ys.data, ys.count);
     const void *x = xs.data, *y = saxpy ? ys.data : NULL;
     void *out = outs.data;
-    size_t copy_floats = n * size_bytes / sizeof(float); /* the yardstick copies x's bytes as floats */
     gpucc_backend *backends[GPUCC_BACKEND_COUNT] = {NULL};
     for (int k = 0; k < GPUCC_BACKEND_COUNT; k++)
         if (gpucc_backend_open((gpucc_backend_kind)k, NULL, &backends[k]) != GPUCC_OK)

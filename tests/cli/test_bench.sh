@@ -47,9 +47,11 @@ ONLINE=$(getconf _NPROCESSORS_ONLN)
 if [[ -z ${POCL_AFFINITY+set} && $(nproc) == "$ONLINE" ]]; then
     pinned 1 "when unset, on every CPU"
 fi
+rm -f "$SKIP" # each check below reads the JSON of its own run only
 POCL_AFFINITY=0 bench "${QUICK[@]}"
 pinned 0 "as the environment set it"
 if [[ $ONLINE -ge 2 ]] && command -v taskset >/dev/null; then
+    rm -f "$SKIP"
     (unset POCL_AFFINITY; taskset -c 0 "$GPUCC" bench "${QUICK[@]}" >/dev/null 2>&1)
     pinned "" "on one CPU of several (taskset)"
 fi
